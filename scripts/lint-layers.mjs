@@ -1,0 +1,81 @@
+// Enforces the layering of design.md by reading every import (TypeScript's own pre-processor, so
+// comments and strings cannot fool it):
+//   src-main/common  imports only other files of src-main/common (no Node, DOM-only or npm runtime);
+//   src-renderer     imports only src-renderer, src-main/common and browser-safe npm packages;
+//   src-main (rest)  never imports the renderer, and only hosts/electron may import 'electron'.
+// Prints one line per violation and exits 1 if there are any.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+
+// The tree to check: the repository, or a folder given as the first argument (the lint's own tests).
+const root = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pathname), '..'));
+const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const NODE_ONLY_PACKAGES = ['better-sqlite3', 'ws', 'xmlrpc', 'exceljs', 'playwright-core', 'tsx', 'electron', 'electron-vite', 'vite', 'vitest'];
+
+function* sourceFiles(dir) {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) yield* sourceFiles(path);
+    else if (/\.(ts|tsx|mts)$/.test(entry) && !entry.endsWith('.d.ts')) yield path;
+  }
+}
+
+function importsOf(file) {
+  const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+  return info.importedFiles.map((ref) => ref.fileName);
+}
+
+const packageName = (specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
+const inside = (path, folder) => path === folder || path.startsWith(folder + sep);
+
+const rules = [
+  {
+    folder: join(root, 'src-main', 'common'),
+    check(file, specifier) {
+      if (!specifier.startsWith('.')) return `common must not import '${specifier}' (plain TypeScript only)`;
+      const target = resolve(dirname(file), specifier);
+      if (!inside(target, join(root, 'src-main', 'common'))) return `common must not import outside common ('${specifier}')`;
+    },
+  },
+  {
+    folder: join(root, 'src-renderer'),
+    check(file, specifier) {
+      if (NODE_BUILTINS.has(specifier) || specifier.startsWith('node:')) return `renderer must not import Node's '${specifier}'`;
+      if (NODE_ONLY_PACKAGES.includes(packageName(specifier))) return `renderer must not import '${specifier}' (Node/Electron only)`;
+      if (specifier.startsWith('.')) {
+        const target = resolve(dirname(file), specifier);
+        if (!inside(target, join(root, 'src-renderer')) && !inside(target, join(root, 'src-main', 'common')))
+          return `renderer may import only src-renderer and src-main/common ('${specifier}')`;
+      }
+    },
+  },
+  {
+    folder: join(root, 'src-main'),
+    check(file, specifier) {
+      if (specifier.startsWith('.') && inside(resolve(dirname(file), specifier), join(root, 'src-renderer')))
+        return `src-main must not import the renderer ('${specifier}')`;
+      if (packageName(specifier) === 'electron' && !inside(file, join(root, 'src-main', 'hosts', 'electron')))
+        return `only src-main/hosts/electron may import 'electron'`;
+    },
+  },
+];
+
+let violations = 0;
+let checked = 0;
+for (const rule of rules) {
+  if (!statSync(rule.folder, { throwIfNoEntry: false })) continue;
+  for (const file of sourceFiles(rule.folder)) {
+    checked++;
+    for (const specifier of importsOf(file)) {
+      const problem = rule.check(file, specifier);
+      if (problem) {
+        violations++;
+        console.log(`${relative(root, file)}: ${problem}`);
+      }
+    }
+  }
+}
+console.log(violations === 0 ? `layers: ${checked} files checked, no violations` : `layers: ${violations} violation(s)`);
+process.exit(violations === 0 ? 0 : 1);

@@ -1,0 +1,188 @@
+/**
+ * One HTTP POST of an RPC body, shared by both transports: keep-alive agent, a real per-call timeout
+ * covering connect + answer + parse, cancellation by AbortSignal, and the checks that turn anything but
+ * a proper RPC answer (HTTP error status, HTML page, truncated body) into a clear OcmError before the
+ * body ever reaches a parser.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { OcmError } from '../common/errors';
+import { cancelledError, httpStatusError, isTlsCode, networkError, protocolError, timeoutError, type CallContext } from './faults';
+import { probeCertificate, VerifyingAgent } from './tls';
+
+/** Default per-call timeout in ms. */
+export const defaultTimeoutMs = 30_000;
+
+/** How much of an unexpected body is kept for the error's detail. */
+const snippetLimit = 4096;
+
+/** A server address with its keep-alive agent. Create one per transport; {@link close} releases sockets. */
+export class HttpEndpoint {
+  /** Base URL without trailing slash, e.g. `https://erp.example.com/odoo`. */
+  readonly url: string;
+  private readonly parsed: URL;
+  private readonly agent: http.Agent;
+
+  constructor(url: string, options: { trustedCertificateSha256?: string } = {}) {
+    this.parsed = parseBaseUrl(url);
+    this.url = this.parsed.href.replace(/\/+$/, '');
+    const agentOptions = { keepAlive: true, maxSockets: 8, maxFreeSockets: 8 };
+    this.agent = this.isSecure
+      ? new VerifyingAgent({ ...agentOptions, trustedCertificateSha256: options.trustedCertificateSha256 })
+      : new http.Agent(agentOptions);
+  }
+
+  get isSecure(): boolean {
+    return this.parsed.protocol === 'https:';
+  }
+
+  /**
+   * POSTs `body` to `path` (relative to the base URL) and hands a 200 answer of the expected content
+   * type to `read`. Rejects with an OcmError for every other outcome.
+   */
+  post<T>(request: PostRequest, read: (response: http.IncomingMessage) => Promise<T>): Promise<T> {
+    const { context, signal } = request;
+    const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
+    if (signal?.aborted) return Promise.reject(cancelledError(context));
+    const path = this.parsed.pathname.replace(/\/+$/, '') + request.path;
+    const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
+
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let response: http.IncomingMessage | undefined;
+      const transport = this.isSecure ? https : http;
+      const req = transport.request({
+        protocol: this.parsed.protocol,
+        hostname: this.parsed.hostname.replace(/^\[|\]$/g, ''),
+        port: this.parsed.port || (this.isSecure ? 443 : 80),
+        path,
+        method: 'POST',
+        agent: this.agent,
+        headers: {
+          'Content-Type': request.contentType,
+          Accept: request.accept,
+          'Content-Length': body.length,
+          'User-Agent': 'OdooChangeMonitor',
+          ...(this.parsed.username ? { Authorization: basicAuth(this.parsed) } : {}),
+        },
+      });
+
+      const finish = (error: OcmError | undefined, value?: T) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          req.destroy();
+          reject(error);
+        } else {
+          resolve(value as T);
+        }
+      };
+      const timer = setTimeout(() => finish(timeoutError({ ...context, timeoutMs })), timeoutMs);
+      const onAbort = () => finish(cancelledError(context));
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      req.on('error', (error) => {
+        if (settled) return;
+        if (response) return finish(protocolError('truncated', context, String(error)));
+        const code = (error as { code?: string }).code;
+        if (isTlsCode(code) && this.isSecure) {
+          // Only reached when the certificate was not available with the error: fetch it for the message.
+          void probeCertificate(req.host, Number(this.parsed.port || 443)).then((fingerprint) => finish(networkError(error, { ...context, timeoutMs }, fingerprint)));
+          return;
+        }
+        finish(networkError(error, { ...context, timeoutMs }));
+      });
+
+      req.on('response', (res) => {
+        response = res;
+        const status = res.statusCode ?? 0;
+        const contentType = String(res.headers['content-type'] ?? '');
+        if (status !== 200) {
+          void readSnippet(res).then((text) => finish(httpStatusError(status, res.statusMessage, path, text, context, headerString(res.headers.location))));
+          return;
+        }
+        if (contentType && !request.acceptContentType.test(contentType)) {
+          void readSnippet(res).then((text) => finish(protocolError('not-rpc', context, text, contentType)));
+          return;
+        }
+        res.on('aborted', () => finish(protocolError('truncated', context, 'The connection closed before the whole answer arrived.')));
+        read(res).then(
+          (value) => finish(undefined, value),
+          (error: unknown) => {
+            if (error instanceof OcmError) return finish(error);
+            const message = error instanceof Error ? error.message : String(error);
+            const truncated = !res.complete || /unclosed|unexpected end|invalid xml-rpc message|end of json/i.test(message);
+            finish(protocolError(truncated ? 'truncated' : 'unparsable', context, message));
+          },
+        );
+      });
+
+      req.end(body);
+    });
+  }
+
+  /** Releases keep-alive sockets; calls in flight are not interrupted. */
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** One request for {@link HttpEndpoint.post}. */
+export interface PostRequest {
+  /** Path below the base URL, e.g. `/xmlrpc/2/object`. */
+  path: string;
+  body: string | Buffer;
+  contentType: string;
+  accept: string;
+  /** The content types a proper answer may have; anything else is reported as "not RPC". */
+  acceptContentType: RegExp;
+  context: CallContext;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Validates and parses a base URL given by the user. */
+export function parseBaseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new OcmError('invalid-input', `"${url}" is not a valid URL.`, { hint: 'Enter the server address with its scheme, e.g. https://erp.example.com.' });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new OcmError('invalid-input', `"${url}" is not an http:// or https:// URL.`, { hint: 'Enter the server address with its scheme, e.g. https://erp.example.com.' });
+  }
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed;
+}
+
+function basicAuth(url: URL): string {
+  return 'Basic ' + Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+}
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads up to {@link snippetLimit} bytes of an unexpected body, then drops the rest of the connection. */
+function readSnippet(response: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => resolve(Buffer.concat(chunks).toString('utf8').slice(0, snippetLimit).trim());
+    response.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= snippetLimit) {
+        response.destroy();
+        done();
+      }
+    });
+    response.on('end', done);
+    response.on('error', done);
+    response.on('close', done);
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * The Odoo connection layer's contracts: what a transport does, what the client offers on top of it,
+ * and the capabilities detected on connect. Implementations live beside this file; the sync engine,
+ * admin actions and tests depend only on these types.
+ */
+
+/** A value as Odoo's RPC marshals it: no null on the wire (empty values are `false`). */
+export type OdooValue = boolean | number | string | OdooValue[] | { [key: string]: OdooValue };
+
+/** One leaf `[field, operator, value]` or a prefix operator `'&' | '|' | '!'`. */
+export type DomainTerm = '&' | '|' | '!' | [string, string, OdooValue];
+
+/** An Odoo domain in prefix notation; consecutive leaves are implicitly and-ed. */
+export type Domain = DomainTerm[];
+
+/** A record as returned by read/search_read: field name to value (`id` always present). */
+export interface OdooRecord {
+  id: number;
+  [field: string]: OdooValue;
+}
+
+/** Which wire protocol a connection uses. */
+export type TransportKind = 'xmlrpc' | 'jsonrpc';
+
+/** Per-call options every transport honours. */
+export interface CallOptions {
+  /** Aborts the call; the promise rejects with an OcmError of code 'cancelled'. */
+  signal?: AbortSignal;
+  /** Overrides the transport's default timeout (ms) for this call. */
+  timeoutMs?: number;
+}
+
+/** Where and how to reach one Odoo server. */
+export interface TransportOptions {
+  /** Base URL of the server, e.g. `https://erp.example.com` (a trailing path like `/odoo` is kept). */
+  url: string;
+  /** Default per-call timeout in ms (default 30,000). */
+  timeoutMs?: number;
+  /**
+   * SHA-256 fingerprint (hex, colons optional) of a certificate the user chose to trust for this
+   * instance only (self-signed servers). Without it, https certificates are verified normally.
+   */
+  trustedCertificateSha256?: string;
+}
+
+/**
+ * One wire protocol. Calls are `service.method(...args)` as Odoo's `dispatch_rpc` sees them
+ * (`common.version`, `object.execute_kw`, `db.list`). Every failure rejects with an OcmError whose
+ * message names the URL and says what to do.
+ */
+export interface RpcTransport {
+  readonly kind: TransportKind;
+  /** The base URL, normalised (no trailing slash). */
+  readonly url: string;
+  call(service: 'common' | 'object' | 'db', method: string, args: OdooValue[], options?: CallOptions): Promise<OdooValue>;
+  /** Releases keep-alive sockets. */
+  close(): void;
+}
+
+/** What `common.version()` answers. */
+export interface ServerVersion {
+  serverVersion: string; // '18.0-20250421'
+  serverSerie: string; // '18.0'
+  /** Major version number (18), from server_version_info. */
+  major: number;
+  protocolVersion: number;
+}
+
+/** Credentials for one database on one server. The password may be an API key. */
+export interface OdooCredentials {
+  db: string;
+  login: string;
+  password: string;
+}
+
+/** Options of search_read beyond the domain. */
+export interface SearchReadOptions {
+  fields?: string[];
+  offset?: number;
+  limit?: number;
+  order?: string;
+  context?: Record<string, OdooValue>;
+}
+
+/** One page of a keyset scan by id. */
+export interface KeysetPageOptions {
+  /** Rows with `id > afterId` (default 0). */
+  afterId?: number;
+  /** Rows with `id <= upToId` (optional upper bound, for scanning a fixed range). */
+  upToId?: number;
+  pageSize: number;
+  fields?: string[];
+  /** Extra domain and-ed to the id bounds. */
+  domain?: Domain;
+  context?: Record<string, OdooValue>;
+  /** How many page requests may be in flight at once (default 1). Pages are still yielded in id order. */
+  pipelineDepth?: number;
+  signal?: AbortSignal;
+}
+
+/** One row of `read_group(..., lazy=False)`: group values plus `__count`. */
+export interface ReadGroupRow {
+  [key: string]: OdooValue;
+  __count: number;
+}
+
+/**
+ * A logged-in connection to one database. Every method rejects with an OcmError:
+ * 'access-denied' (Fault 3), 'access-error' (Fault 4), 'model-missing'/'user-error' (Fault 2),
+ * 'server-error' (Fault 1, traceback in `detail`), or a network/protocol code.
+ */
+export interface OdooClient {
+  readonly url: string;
+  readonly db: string;
+  readonly uid: number;
+  readonly transport: TransportKind;
+  /** `execute_kw(db, uid, password, model, method, args, kwargs)`. */
+  executeKw(model: string, method: string, args: OdooValue[], kwargs?: Record<string, OdooValue>, options?: CallOptions): Promise<OdooValue>;
+  search(model: string, domain: Domain, options?: Omit<SearchReadOptions, 'fields'>, call?: CallOptions): Promise<number[]>;
+  searchRead(model: string, domain: Domain, options?: SearchReadOptions, call?: CallOptions): Promise<OdooRecord[]>;
+  searchCount(model: string, domain: Domain, context?: Record<string, OdooValue>, call?: CallOptions): Promise<number>;
+  read(model: string, ids: number[], fields?: string[], context?: Record<string, OdooValue>, call?: CallOptions): Promise<OdooRecord[]>;
+  unlink(model: string, ids: number[], call?: CallOptions): Promise<boolean>;
+  fieldsGet(model: string, attributes?: string[], call?: CallOptions): Promise<Record<string, Record<string, OdooValue>>>;
+  readGroup(model: string, domain: Domain, fields: string[], groupby: string[], options?: { lazy?: boolean; orderby?: string; context?: Record<string, OdooValue> }, call?: CallOptions): Promise<ReadGroupRow[]>;
+  checkAccessRights(model: string, operation: 'read' | 'write' | 'create' | 'unlink', call?: CallOptions): Promise<boolean>;
+  /** Pages `model` by ascending id (`id > cursor`, `order='id asc'`), yielding each page in order. */
+  pages(model: string, options: KeysetPageOptions): AsyncIterable<OdooRecord[]>;
+  close(): void;
+}
+
+/** The result of capability detection on connect. */
+export interface Capabilities {
+  version: ServerVersion;
+  uid: number;
+  /** update.webhook exists (the module is installed). */
+  changeLogInstalled: boolean;
+  /** Field names of update.webhook (empty when not installed). */
+  changeLogFields: string[];
+  /** Richer fields of our own addon that are present: 'user_id', 'changed_fields', 'change_count'. */
+  richFields: string[];
+  /** webhook.errors can be read by this user ('unreadable' is the original module's state). */
+  errorLog: 'readable' | 'unreadable' | 'missing';
+  /** The user's rights on update.webhook. */
+  canReadChanges: boolean;
+  canDeleteChanges: boolean;
+}
+
+/** One step of a connection test, in order, for the CLI and the instance editor. */
+export interface CapabilityCheck {
+  id: 'reach' | 'version' | 'database' | 'login' | 'change-log' | 'error-log' | 'rights';
+  status: 'ok' | 'warning' | 'failed' | 'skipped';
+  /** What was found, e.g. "Odoo 18.0 (18.0-20250421)". */
+  message: string;
+  /** What to do, when status is not ok. */
+  hint?: string;
+  /** The error code behind a failure. */
+  code?: string;
+}
