@@ -25,7 +25,8 @@ export class HttpEndpoint {
 
   constructor(url: string, options: { trustedCertificateSha256?: string } = {}) {
     this.parsed = parseBaseUrl(url);
-    this.url = this.parsed.href.replace(/\/+$/, '');
+    // The displayed URL never carries credentials typed into it (user:password@host).
+    this.url = (this.parsed.origin + this.parsed.pathname).replace(/\/+$/, '');
     const agentOptions = { keepAlive: true, maxSockets: 8, maxFreeSockets: 8 };
     this.agent = this.isSecure
       ? new VerifyingAgent({ ...agentOptions, trustedCertificateSha256: options.trustedCertificateSha256 })

@@ -57,6 +57,16 @@ export interface RpcTransport {
   close(): void;
 }
 
+/** Everything needed to open a connection: server, credentials and transport options. */
+export interface ConnectionInput extends OdooCredentials {
+  url: string;
+  transport: TransportKind;
+  /** Default per-call timeout in ms (default 30,000). */
+  timeoutMs?: number;
+  /** See {@link TransportOptions.trustedCertificateSha256}. */
+  trustedCertificateSha256?: string;
+}
+
 /** What `common.version()` answers. */
 export interface ServerVersion {
   serverVersion: string; // '18.0-20250421'
@@ -124,9 +134,19 @@ export interface OdooClient {
   fieldsGet(model: string, attributes?: string[], call?: CallOptions): Promise<Record<string, Record<string, OdooValue>>>;
   readGroup(model: string, domain: Domain, fields: string[], groupby: string[], options?: { lazy?: boolean; orderby?: string; context?: Record<string, OdooValue> }, call?: CallOptions): Promise<ReadGroupRow[]>;
   checkAccessRights(model: string, operation: 'read' | 'write' | 'create' | 'unlink', call?: CallOptions): Promise<boolean>;
-  /** Pages `model` by ascending id (`id > cursor`, `order='id asc'`), yielding each page in order. */
+  /**
+   * Pages `model` by ascending id (`id > cursor`, `order='id asc'`), yielding each non-empty page in id
+   * order. With `pipelineDepth` > 1, id ranges are fetched concurrently (see `paging.ts`), so pages may
+   * hold fewer than `pageSize` rows; together they hold every matching row exactly once.
+   */
   pages(model: string, options: KeysetPageOptions): AsyncIterable<OdooRecord[]>;
   close(): void;
+}
+
+/** What {@link OdooClient} offers plus the server's version: the type `connectOdoo` returns. */
+export interface OdooConnection extends OdooClient {
+  /** `common.version()`: the server's version (no credentials needed). */
+  version(call?: CallOptions): Promise<ServerVersion>;
 }
 
 /** The result of capability detection on connect. */

@@ -32,14 +32,15 @@ export class OdooException extends Error {
    * @param pythonType fully qualified Python type, e.g. `odoo.exceptions.AccessError`, `ValueError`
    * @param message `str(exception)`
    * @param frames traceback frames below the RPC entry point (innermost last)
-   * @param fullTraceback a complete traceback text replacing the generated one (chained exceptions)
+   * @param options `chained`: text of an earlier traceback ("During handling of the above exception...");
+   *   `entry`: entry frames replacing the route's own (errors raised before dispatch)
    */
   constructor(
     readonly kind: OdooExceptionKind,
     readonly pythonType: string,
     message: string,
     readonly frames: readonly string[] = [],
-    readonly fullTraceback?: string,
+    readonly options: { chained?: string; entry?: readonly string[] } = {},
   ) {
     super(message);
   }
@@ -82,8 +83,8 @@ export function pythonError(pythonType: string, message: string, frames: readonl
 
 /** Traceback text for an exception, given the frames of the entry point that caught it. */
 export function formatTraceback(error: OdooException, entryFrames: readonly string[]): string {
-  if (error.fullTraceback) return error.fullTraceback;
-  return `Traceback (most recent call last):\n${entryFrames.join('')}${error.frames.join('')}${error.finalLine}\n`;
+  const entry = (error.options.entry ?? entryFrames).join('');
+  return `${error.options.chained ?? ''}Traceback (most recent call last):\n${entry}${error.frames.join('')}${error.finalLine}\n`;
 }
 
 /** Fault code on `/xmlrpc/2/*`. */

@@ -152,4 +152,11 @@ CREATE TABLE report_definitions (
 );
 `,
   },
+  {
+    version: 2,
+    description: 'covering index of present server rows, for deletion detection by id range',
+    sql: `
+CREATE INDEX changes_present ON changes(instance_id, epoch, server_id) WHERE removed_at IS NULL;
+`,
+  },
 ];

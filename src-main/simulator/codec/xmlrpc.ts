@@ -105,6 +105,7 @@ class Parser {
   constructor(
     private readonly source: string,
     private readonly tokens: Token[],
+    private readonly keepDoubles = false,
   ) {}
 
   private fail(message: string, token?: Token): never {
@@ -273,8 +274,10 @@ class Parser {
         return this.fail('bad boolean value', token);
       }
       case 'double':
-      case 'float':
-        return Number(this.textUntilClose(token.name).trim());
+      case 'float': {
+        const value = Number(this.textUntilClose(token.name).trim());
+        return this.keepDoubles ? new PyFloat(value) : value;
+      }
       case 'dateTime.iso8601': {
         // Odoo parses with use_datetime=True; the ORM then accepts the string form.
         const text = this.textUntilClose('dateTime.iso8601').trim();
@@ -352,9 +355,12 @@ export function parseMethodCall(body: string): XmlRpcCall {
   return new Parser(body, tokens).parseCall();
 }
 
-/** Parses a `<methodResponse>` (used by tests and tools): the value, or the fault struct with `fault: true`. */
-export function parseMethodResponse(body: string): { fault: boolean; value: WireValue } {
-  return new Parser(body, tokenize(body)).parseResponse();
+/**
+ * Parses a `<methodResponse>` (used by tests and tools): the value, or the fault struct with `fault: true`.
+ * `keepDoubles` returns `<double>` values as {@link PyFloat} so callers can tell them from ints.
+ */
+export function parseMethodResponse(body: string, keepDoubles = false): { fault: boolean; value: WireValue } {
+  return new Parser(body, tokenize(body), keepDoubles).parseResponse();
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,29 @@
+# Part of the Odoo Change Monitor project. License LGPL-3.
+{
+    "name": "Auto Webhook",
+    "version": "18.0.2.0.0",
+    "summary": "Change log of tracked models (create, write, unlink) for external consumers",
+    "description": """
+Logs every create, write and unlink of the tracked models into ``update.webhook``
+(one row per record and event, refreshed on repeat), keeps an error log, cleans
+orphaned rows on a schedule, and lets administrators choose the tracked models
+in the settings. Drop-in upgrade of the original ``auto_webhook`` module.
+""",
+    "category": "Technical",
+    "author": "Odoo Change Monitor",
+    "license": "LGPL-3",
+    "depends": ["base", "web"],
+    "data": [
+        "security/auto_webhook_groups.xml",
+        "security/ir.model.access.csv",
+        "data/ir_config_parameter_data.xml",
+        "data/ir_cron_data.xml",
+        "views/update_webhook_views.xml",
+        "views/webhook_errors_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/auto_webhook_menus.xml",
+    ],
+    "images": ["static/description/icon.png"],
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,288 @@
+/**
+ * `ocm changes`: every mirrored change matching the filters, streamed in time order (oldest first) in
+ * keyset batches, so millions of rows print in constant memory. Rows since removed from the server are
+ * part of the history and marked as such.
+ */
+import { OcmError } from '../../../common/errors';
+import type { ChangeEvent, ChangeFilter, ChangeRow } from '../../../common/model';
+import { iterateChanges } from '../../../store/queries/change-queries';
+import { openDefaultReadStore, type OpenReadStore, type ReadStore } from '../../../store/queries/read-store';
+import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { usageError } from '../run-cli';
+
+const usage = `Usage: ocm changes [--instance NAME[,NAME…]] [--model MODEL[,MODEL…]] [--event create,write,unlink]
+                   [--record-id ID] [--since 1h|2d|ISO] [--until 30m|ISO] [--text WORDS] [--user NAME]
+                   [--removed | --present] [--limit N] [--json | --csv [--bom] | --ndjson]
+
+Prints the mirrored change history, oldest first, including rows since removed from the server.
+  --instance, --model, --event   one value, or several separated by commas
+  --since, --until               an ISO time (UTC unless it has an offset) or an age: 90s, 30m, 1h, 2d, 1w
+  --text                         words matched in model, record id, user and changed fields
+  --removed / --present          only rows removed from the server / still on it
+  --limit N                      only the newest N matching rows (still printed oldest first)
+  --json | --csv | --ndjson      machine-readable output (times in UTC); default: a table in local time
+  --bom                          with --csv: start with a UTF-8 byte-order mark (Excel and Arabic text)`;
+
+/** Rows per keyset batch and per write to stdout. */
+const BATCH_SIZE = 1000;
+/** Table column widths are measured on the first rows, so the table can stream without reading everything. */
+const WIDTH_SAMPLE = 500;
+
+/** Options of {@link createChangesCommand}. */
+export interface ChangesCommandOptions {
+  /** The clock for `--since 1h` (tests). */
+  now?: () => number;
+}
+
+/** Creates `ocm changes` over the store `openReadStore` opens (closed when the command ends). */
+export function createChangesCommand(openReadStore: OpenReadStore = openDefaultReadStore, options: ChangesCommandOptions = {}): CliCommand {
+  const now = options.now ?? Date.now;
+  return {
+    path: ['changes'],
+    summary: 'Print the mirrored change history (all matching rows, streamed)',
+    usage,
+    async run(args, io) {
+      const format = outputFormat(args);
+      const limit = positiveInteger(args, 'limit');
+      const store = await openReadStore(io.env);
+      try {
+        const filter = changeFilter(args, store, now());
+        const rows = iterateChanges(store.db, filter, { batchSize: BATCH_SIZE, last: limit });
+        const writer = format === 'table' ? new TableWriter(io, store) : new RecordWriter(io, store, format, flag(args, 'bom'));
+        let count = 0;
+        for (const row of rows) {
+          if (count % BATCH_SIZE === 0 && io.interrupted.aborted) {
+            writer.flush();
+            throw new OcmError('cancelled', 'Interrupted.');
+          }
+          writer.write(row);
+          count++;
+        }
+        writer.end(count);
+        return 0;
+      } finally {
+        store.close();
+      }
+    },
+  };
+}
+
+/** `ocm changes` over the default read-only store. */
+export const changesCommand: CliCommand = createChangesCommand();
+
+type Format = 'table' | 'json' | 'csv' | 'ndjson';
+
+function outputFormat(args: ParsedArgs): Format {
+  const chosen = (['json', 'csv', 'ndjson'] as const).filter((name) => flag(args, name));
+  if (chosen.length > 1) usageError(`Choose one output format, not ${chosen.map((name) => `--${name}`).join(' and ')}.`, usage);
+  return chosen[0] ?? 'table';
+}
+
+/** Reads `--name N` as a whole number ≥ 1, or undefined when absent. */
+export function positiveInteger(args: ParsedArgs, name: string): number | undefined {
+  if (!args.options.has(name)) return undefined;
+  const text = option(args, name);
+  const value = Number(text);
+  if (text === undefined || !Number.isSafeInteger(value) || value < 1) usageError(`--${name} needs a whole number of at least 1.`, usage);
+  return value;
+}
+
+/** Splits a comma-separated option into its values (empty parts dropped). */
+export function listOption(args: ParsedArgs, name: string): string[] | undefined {
+  if (!args.options.has(name)) return undefined;
+  const text = option(args, name);
+  if (text === undefined) usageError(`--${name} needs a value.`, usage);
+  const values = text.split(',').map((value) => value.trim()).filter((value) => value.length > 0);
+  return values.length ? values : undefined;
+}
+
+/** Resolves `--instance` names: the whole value first (names may contain commas), then each comma part. */
+export function instanceOption(args: ParsedArgs, store: ReadStore): string[] | undefined {
+  const text = option(args, 'instance');
+  if (text === undefined) {
+    if (args.options.has('instance')) usageError('--instance needs a name.', usage);
+    return undefined;
+  }
+  const whole = store.resolveInstanceId(text.trim());
+  if (whole !== undefined) return [whole];
+  return listOption(args, 'instance')?.map((name) => {
+    const id = store.resolveInstanceId(name);
+    if (id === undefined) {
+      throw new OcmError('invalid-input', `There is no instance named "${name}".`, { hint: '`ocm instance list` shows the names.' });
+    }
+    return id;
+  });
+}
+
+const AGE = /^(\d+)\s*(s|m|h|d|w)$/i;
+const AGE_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** `--since`/`--until`: an age such as `1h` (before `now`) or an ISO time; returned as ISO UTC. */
+export function timeOption(args: ParsedArgs, name: string, now: number): string | undefined {
+  if (!args.options.has(name)) return undefined;
+  const text = option(args, name)?.trim();
+  if (!text) usageError(`--${name} needs a time, e.g. 1h or 2026-11-30T09:00:00Z.`, usage);
+  const age = AGE.exec(text);
+  if (age) return new Date(now - Number(age[1]) * AGE_SECONDS[age[2].toLowerCase()] * 1000).toISOString();
+  return text; // validated (and rejected with a clear message) by the query's filter
+}
+
+/** The filter the options describe. */
+export function changeFilter(args: ParsedArgs, store: ReadStore, now: number): ChangeFilter {
+  if (flag(args, 'removed') && flag(args, 'present')) usageError('Use --removed or --present, not both.', usage);
+  const filter: ChangeFilter = {
+    instanceIds: instanceOption(args, store),
+    models: listOption(args, 'model'),
+    events: listOption(args, 'event') as ChangeEvent[] | undefined,
+    from: timeOption(args, 'since', now),
+    to: timeOption(args, 'until', now),
+    text: option(args, 'text'),
+    users: option(args, 'user') === undefined ? undefined : [option(args, 'user')!],
+    presence: flag(args, 'removed') ? 'removed' : flag(args, 'present') ? 'present' : 'all',
+  };
+  if (args.options.has('record-id')) {
+    const recordId = Number(option(args, 'record-id'));
+    if (!Number.isSafeInteger(recordId)) usageError('--record-id needs a whole number.', usage);
+    filter.recordId = recordId;
+  }
+  return filter;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in the machine's time zone. */
+export function localTime(iso: string): string {
+  const date = new Date(iso);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+/** Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell per RFC 4180 (quoted when it holds a quote, comma or line break; quotes doubled), with
+ * text that a spreadsheet would run as a formula prefixed by `'`. Numbers are written as they are.
+ */
+export function csvCell(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** A CSV record (without the line break). */
+export function csvLine(cells: readonly (string | number | undefined)[]): string {
+  return cells.map(csvCell).join(',');
+}
+
+const CSV_HEADER = ['instance', 'instance_id', 'timestamp', 'model', 'record_id', 'event', 'server_id', 'user', 'changed_fields',
+  'change_count', 'first_seen_at', 'removed_at', 'removed_by'];
+
+interface RowWriter {
+  write(row: ChangeRow): void;
+  flush(): void;
+  end(count: number): void;
+}
+
+/** Buffers lines and hands them to `io.out` a batch at a time (each `out` call is one block of lines). */
+class LineBuffer {
+  private lines: string[] = [];
+  constructor(private readonly io: CliIo) {}
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length >= BATCH_SIZE) this.flush();
+  }
+  flush(): void {
+    if (this.lines.length) this.io.out(this.lines.join('\n'));
+    this.lines = [];
+  }
+}
+
+/** JSON array, NDJSON or CSV: one record per row, instance name included. */
+class RecordWriter implements RowWriter {
+  private readonly buffer: LineBuffer;
+  private pending: string | undefined;
+  constructor(io: CliIo, private readonly store: ReadStore, private readonly format: 'json' | 'csv' | 'ndjson', bom: boolean) {
+    this.buffer = new LineBuffer(io);
+    if (format === 'json') this.buffer.push('[');
+    if (format === 'csv') this.buffer.push((bom ? '\uFEFF' : '') + csvLine(CSV_HEADER));
+  }
+  write(row: ChangeRow): void {
+    const instanceName = this.store.instanceNameById(row.instanceId) ?? row.instanceId;
+    if (this.format === 'csv') {
+      this.buffer.push(csvLine([instanceName, row.instanceId, row.timestamp, row.model, row.recordId, row.event, row.serverId, row.userName,
+        row.changedFields?.join(','), row.changeCount, row.firstSeenAt, row.removedAt, row.removedBy]));
+      return;
+    }
+    const text = JSON.stringify({ ...row, instanceName });
+    if (this.format === 'ndjson') {
+      this.buffer.push(text);
+      return;
+    }
+    // A JSON array streamed one element per line: each line gets its comma once the next one arrives.
+    if (this.pending !== undefined) this.buffer.push(`  ${this.pending},`);
+    this.pending = text;
+  }
+  flush(): void {
+    this.buffer.flush();
+  }
+  end(): void {
+    if (this.format === 'json') {
+      if (this.pending !== undefined) this.buffer.push(`  ${this.pending}`);
+      this.buffer.push(']');
+    }
+    this.buffer.flush();
+  }
+}
+
+const TABLE_HEADER = ['INSTANCE', 'TIME', 'MODEL', 'RECORD', 'EVENT', 'SERVER'];
+
+/** The aligned table; widths come from the first rows so output starts before the query ends. */
+class TableWriter implements RowWriter {
+  private readonly buffer: LineBuffer;
+  private sample: string[][] | undefined = [];
+  private widths: number[] = [];
+  constructor(io: CliIo, private readonly store: ReadStore) {
+    this.buffer = new LineBuffer(io);
+  }
+  write(row: ChangeRow): void {
+    const cells = [
+      this.store.instanceNameById(row.instanceId) ?? row.instanceId,
+      localTime(row.timestamp),
+      row.model,
+      String(row.recordId),
+      row.event,
+      row.removedAt ? `removed on server ${localTime(row.removedAt)}${row.removedBy === 'user' ? ' (by you)' : ''}` : '',
+    ];
+    if (this.sample) {
+      this.sample.push(cells);
+      if (this.sample.length >= WIDTH_SAMPLE) this.startStreaming();
+    } else {
+      this.buffer.push(this.format(cells));
+    }
+  }
+  private startStreaming(): void {
+    const rows = this.sample ?? [];
+    this.sample = undefined;
+    this.widths = TABLE_HEADER.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column].length)));
+    this.buffer.push(this.format(TABLE_HEADER));
+    for (const cells of rows) this.buffer.push(this.format(cells));
+  }
+  private format(cells: readonly string[]): string {
+    // Record ids read best right-aligned; the last column is not padded (no trailing spaces).
+    return cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : column === 3 ? cell.padStart(this.widths[column]) : cell.padEnd(this.widths[column])))
+      .join('  ')
+      .trimEnd();
+  }
+  flush(): void {
+    if (this.sample) this.startStreaming();
+    this.buffer.flush();
+  }
+  end(count: number): void {
+    if (count === 0) {
+      this.sample = undefined;
+      this.buffer.push('No changes match.');
+    }
+    this.flush();
+  }
+}

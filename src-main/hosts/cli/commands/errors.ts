@@ -1,0 +1,90 @@
+/** `ocm errors`: the mirrored error log, as rows (newest first) or as groups of the same message. */
+import type { ErrorFilter } from '../../../common/model';
+import { errorGroups, errorRows } from '../../../store/queries/error-queries';
+import { openDefaultReadStore, type OpenReadStore } from '../../../store/queries/read-store';
+import { flag, option, type CliCommand } from '../command';
+import { usageError } from '../run-cli';
+import { instanceOption, listOption, localTime, positiveInteger, timeOption } from './changes';
+
+const usage = `Usage: ocm errors [--groups] [--text WORDS] [--instance NAME[,NAME…]] [--model MODEL[,MODEL…]]
+                  [--since 1d|ISO] [--until ISO] [--limit N] [--json]
+
+Prints the mirrored error log (webhook.errors), newest first (default: the latest 100 rows).
+  --groups   one line per kind of error: messages that differ only in numbers, ids or quoted values
+  --text     full-text search in messages (every word must appear; a trailing * matches a prefix)`;
+
+/** Default rows printed without --limit. */
+const DEFAULT_LIMIT = 100;
+/** Longest message text shown in a table cell (the full message is in --json). */
+const MESSAGE_WIDTH = 120;
+
+/** Creates `ocm errors` over the store `openReadStore` opens (closed when the command ends). */
+export function createErrorsCommand(openReadStore: OpenReadStore = openDefaultReadStore, options: { now?: () => number } = {}): CliCommand {
+  const now = options.now ?? Date.now;
+  return {
+    path: ['errors'],
+    summary: 'Print the mirrored error log, or its groups of similar errors',
+    usage,
+    async run(args, io) {
+      const limit = positiveInteger(args, 'limit') ?? DEFAULT_LIMIT;
+      if (flag(args, 'groups') && args.options.has('limit')) usageError('--limit applies to rows, not to --groups.', usage);
+      const store = await openReadStore(io.env);
+      try {
+        const filter: ErrorFilter = {
+          instanceIds: instanceOption(args, store),
+          models: listOption(args, 'model'),
+          from: timeOption(args, 'since', now()),
+          to: timeOption(args, 'until', now()),
+          text: option(args, 'text'),
+        };
+        const name = (id: string) => store.instanceNameById(id) ?? id;
+        if (flag(args, 'groups')) {
+          const groups = errorGroups(store.db, filter);
+          if (flag(args, 'json')) {
+            io.out(JSON.stringify(groups.map((group) => ({ ...group, instanceNames: group.instanceIds.map(name) })), null, 2));
+          } else if (groups.length === 0) {
+            io.out('No errors match.');
+          } else {
+            io.out(table(['COUNT', 'LAST SEEN', 'FIRST SEEN', 'INSTANCES', 'MODELS', 'ERROR'], groups.map((group) => [
+              String(group.count), localTime(group.lastSeen), localTime(group.firstSeen), group.instanceIds.map(name).join(', '),
+              group.models.join(', '), shorten(group.title),
+            ]), [0]));
+          }
+          return 0;
+        }
+        const rows = errorRows(store.db, filter, { limit });
+        if (flag(args, 'json')) {
+          io.out(JSON.stringify(rows.map((row) => ({ ...row, instanceName: name(row.instanceId) })), null, 2));
+        } else if (rows.length === 0) {
+          io.out('No errors match.');
+        } else {
+          io.out(table(['INSTANCE', 'TIME', 'MODEL', 'RECORD', 'MESSAGE'], rows.map((row) => [
+            name(row.instanceId), localTime(row.timestamp), row.model, String(row.recordId),
+            shorten(row.message) + (row.removedAt ? ' [removed on server]' : ''),
+          ]), [3]));
+        }
+        return 0;
+      } finally {
+        store.close();
+      }
+    },
+  };
+}
+
+/** `ocm errors` over the default read-only store. */
+export const errorsCommand: CliCommand = createErrorsCommand();
+
+function shorten(message: string): string {
+  const line = message.split('\n')[0].trim();
+  return line.length > MESSAGE_WIDTH ? `${line.slice(0, MESSAGE_WIDTH - 1)}…` : line;
+}
+
+/** An aligned text table; `rightAligned` lists numeric columns. The last column is not padded. */
+function table(header: string[], rows: string[][], rightAligned: number[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column].length)));
+  const line = (cells: string[]) => cells
+    .map((cell, column) => (column === cells.length - 1 ? cell : rightAligned.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+    .join('  ')
+    .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,100 @@
+/**
+ * The Electron host: a thin shell that wires the same services as browser mode and the CLI to a
+ * sandboxed, context-isolated window through the generic channel. Everything it starts is built by
+ * `createAppServices`; this file only owns windows, the menu, the app protocol and OS integration.
+ */
+import { app, BrowserWindow, dialog, shell } from 'electron';
+import { join } from 'node:path';
+import { serveChannel } from '../../common/channel';
+import { createAppServices, type AppServices } from '../app-services';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { createIpcPort } from './ipc-port';
+import { installMenu } from './menu';
+import { createElectronPdfRenderer } from './pdf-renderer';
+import { createSafeStorageVault } from './safe-storage-vault';
+import { keepWindowState, loadWindowState } from './window-state';
+
+let mainWindow: BrowserWindow | undefined;
+let appServices: AppServices | undefined;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (!mainWindow && appServices) mainWindow = openWindow(appServices);
+  });
+  app.on('will-quit', () => void appServices?.close());
+  app.whenReady().then(start, (error: unknown) => fail(error));
+}
+
+async function start(): Promise<void> {
+  try {
+    serveRenderer(join(__dirname, '..', 'renderer'));
+    installMenu(() => mainWindow);
+    appServices = await createAppServices({
+      dataDir: process.env.OCM_HOME ?? app.getPath('userData'),
+      vault: createSafeStorageVault(),
+      pdfRenderer: createElectronPdfRenderer(),
+      host: { kind: 'electron', version: app.getVersion(), openExternal: (url) => shell.openExternal(url) },
+    });
+    mainWindow = openWindow(appServices);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+function openWindow(services: AppServices): BrowserWindow {
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const state = loadWindowState(stateFile);
+  const window = new BrowserWindow({
+    ...state.bounds,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    title: 'Odoo Change Monitor',
+    backgroundColor: '#1e1e1e',
+    webPreferences: {
+      preload: join(__dirname, '..', 'preload', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) window.maximize();
+  keepWindowState(window, stateFile);
+
+  // The renderer may only ever show our own pages; links leave for the user's browser.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(APP_ORIGIN)) event.preventDefault();
+  });
+
+  const channel = serveChannel(createIpcPort(window.webContents), services.services as unknown as Record<string, object>);
+  window.on('closed', () => {
+    channel.dispose();
+    if (mainWindow === window) mainWindow = undefined;
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+function fail(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  dialog.showErrorBox('Odoo Change Monitor could not start', message);
+  app.exit(1);
+}

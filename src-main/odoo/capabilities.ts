@@ -1,0 +1,246 @@
+/**
+ * What a connection can do: capability detection on connect, and the step-by-step connection test
+ * shown by `ocm instance test` and the instance editor.
+ */
+import { OcmError, toOcmError } from '../common/errors';
+import { connectOdoo, parseVersion } from './client';
+import { createTransport } from './transport';
+import type { Capabilities, CapabilityCheck, ConnectionInput, OdooClient, OdooConnection, ServerVersion } from './types';
+
+/** The change-log model and the fields every variant of the module has. */
+export const changeLogModel = 'update.webhook';
+/** The error-log model. */
+export const errorLogModel = 'webhook.errors';
+const requiredChangeLogFields = ['model', 'record_id', 'event', 'timestamp'];
+/** Fields only our own addon adds; used when present. */
+export const richChangeLogFields = ['user_id', 'changed_fields', 'change_count'];
+
+/** The hint for an unreadable error log (the original module's state). */
+export const unreadableErrorLogHint = 'grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon';
+
+/** Detects version, change-log fields, error-log readability and rights. Faults other than the expected ones reject. */
+export async function detectCapabilities(client: OdooConnection, options: { signal?: AbortSignal } = {}): Promise<Capabilities> {
+  const call = { signal: options.signal };
+  const [version, changeLogFields, errorLog] = await Promise.all([client.version(call), changeLogFieldsOf(client, options.signal), errorLogState(client, options.signal)]);
+  const installed = changeLogFields !== undefined;
+  const [canReadChanges, canDeleteChanges] = installed
+    ? await Promise.all([client.checkAccessRights(changeLogModel, 'read', call), client.checkAccessRights(changeLogModel, 'unlink', call)])
+    : [false, false];
+  const fields = changeLogFields ?? [];
+  return {
+    version,
+    uid: client.uid,
+    changeLogInstalled: installed,
+    changeLogFields: fields,
+    richFields: richChangeLogFields.filter((name) => fields.includes(name)),
+    errorLog,
+    canReadChanges,
+    canDeleteChanges,
+  };
+}
+
+/** update.webhook's field names, or undefined when the model does not exist. */
+async function changeLogFieldsOf(client: OdooClient, signal?: AbortSignal): Promise<string[] | undefined> {
+  try {
+    return Object.keys(await client.fieldsGet(changeLogModel, ['type'], { signal })).sort();
+  } catch (error) {
+    if (error instanceof OcmError && error.code === 'model-missing') return undefined;
+    throw error;
+  }
+}
+
+/** Whether webhook.errors can be searched by this user. */
+async function errorLogState(client: OdooClient, signal?: AbortSignal): Promise<Capabilities['errorLog']> {
+  try {
+    await client.search(errorLogModel, [], { limit: 1 }, { signal });
+    return 'readable';
+  } catch (error) {
+    if (error instanceof OcmError && error.code === 'access-error') return 'unreadable';
+    if (error instanceof OcmError && error.code === 'model-missing') return 'missing';
+    throw error;
+  }
+}
+
+/** A one-line description of a server version, e.g. "Odoo 18.0 (18.0-20250421)". */
+export function describeVersion(version: ServerVersion): string {
+  return `Odoo ${version.serverSerie} (${version.serverVersion})`;
+}
+
+/** Options of {@link runConnectionChecks}. */
+export interface ConnectionCheckOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the connection test step by step: reach, version, database, login, change-log, error-log,
+ * rights. Never rejects: each failure becomes a 'failed' step with its own message, hint and code, and
+ * the steps that depend on it are 'skipped'. Warnings (unusual version, unreadable error log, no delete
+ * right) do not stop the test.
+ */
+export async function runConnectionChecks(input: ConnectionInput, options: ConnectionCheckOptions = {}): Promise<CapabilityCheck[]> {
+  const checks: CapabilityCheck[] = [];
+  const order: CapabilityCheck['id'][] = ['reach', 'version', 'database', 'login', 'change-log', 'error-log', 'rights'];
+  const finish = (reason: string) => {
+    for (const id of order.slice(checks.length)) checks.push({ id, status: 'skipped', message: `Skipped: ${reason}.` });
+    return checks;
+  };
+  const failed = (id: CapabilityCheck['id'], error: unknown): CapabilityCheck => {
+    const ocm = toOcmError(error);
+    return { id, status: 'failed', message: ocm.message, hint: ocm.hint, code: ocm.code };
+  };
+  const call = { signal: options.signal };
+
+  // 1. reach + 2. version: one unauthenticated call.
+  let transport;
+  try {
+    transport = createTransport(input.transport, { url: input.url, timeoutMs: input.timeoutMs, trustedCertificateSha256: input.trustedCertificateSha256 });
+  } catch (error) {
+    checks.push(failed('reach', error));
+    return finish('the URL is not usable');
+  }
+  let client: OdooClient | undefined;
+  try {
+    let version: ServerVersion;
+    try {
+      version = parseVersion(await transport.call('common', 'version', [], call), transport.url);
+    } catch (error) {
+      checks.push(failed('reach', error));
+      return finish('the server could not be reached');
+    }
+    checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${transport.url} over ${input.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'}.` });
+    checks.push(versionCheck(version));
+
+    // 3. database + 4. login: authenticate tells both apart (a fault for the database, False for the login).
+    try {
+      client = await connectOdoo(input, { signal: options.signal, transport });
+    } catch (error) {
+      const ocm = toOcmError(error);
+      if (ocm.code === 'auth-failed' || ocm.code === 'access-denied') {
+        checks.push({ id: 'database', status: 'ok', message: `Database ${input.db} exists.` });
+        checks.push(failed('login', ocm));
+        return finish('the login failed');
+      }
+      checks.push(failed('database', ocm));
+      return finish(ocm.code === 'database-missing' ? 'the database does not exist' : 'the database could not be opened');
+    }
+    checks.push({ id: 'database', status: 'ok', message: `Database ${input.db} exists.` });
+    checks.push({ id: 'login', status: 'ok', message: `Logged in as ${input.login} (user id ${client.uid}).` });
+
+    // 5. change-log
+    let fields: string[] | undefined;
+    try {
+      fields = await changeLogFieldsOf(client, options.signal);
+    } catch (error) {
+      checks.push(failed('change-log', error));
+      return finish('the change log could not be inspected');
+    }
+    if (!fields) {
+      checks.push({
+        id: 'change-log',
+        status: 'failed',
+        code: 'model-missing',
+        message: `The auto_webhook module is not installed on database ${input.db} at ${transport.url} (model ${changeLogModel} is missing).`,
+        hint: 'Install the auto_webhook module (or the Odoo Change Monitor addon) on this database from Odoo\'s Apps menu.',
+      });
+      return finish('the change log is missing');
+    }
+    const lacking = requiredChangeLogFields.filter((name) => !fields.includes(name));
+    if (lacking.length) {
+      checks.push({
+        id: 'change-log',
+        status: 'failed',
+        code: 'model-missing',
+        message: `${changeLogModel} exists but lacks the field${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')}: it is not the auto_webhook change log.`,
+        hint: 'Another module defines a model with the same name; install auto_webhook or the Odoo Change Monitor addon.',
+      });
+      return finish('the change log is not usable');
+    }
+    const rich = richChangeLogFields.filter((name) => fields.includes(name));
+    checks.push({
+      id: 'change-log',
+      status: 'ok',
+      message: rich.length
+        ? `Change log ${changeLogModel} found, with the richer fields ${rich.join(', ')}.`
+        : `Change log ${changeLogModel} found (original module: ${requiredChangeLogFields.join(', ')}).`,
+    });
+
+    // 6. error-log (never blocking)
+    try {
+      const state = await errorLogState(client, options.signal);
+      checks.push(
+        state === 'readable'
+          ? { id: 'error-log', status: 'ok', message: `Error log ${errorLogModel} is readable.` }
+          : state === 'unreadable'
+            ? {
+                id: 'error-log',
+                status: 'warning',
+                code: 'access-error',
+                message: `Error log ${errorLogModel} exists but ${input.login} may not read it (the original auto_webhook module grants nobody access); errors will not be mirrored.`,
+                hint: `Ask an Odoo administrator to ${unreadableErrorLogHint}.`,
+              }
+            : {
+                id: 'error-log',
+                status: 'warning',
+                code: 'model-missing',
+                message: `There is no error log (${errorLogModel}) on database ${input.db}; errors will not be mirrored.`,
+                hint: 'Install the Odoo Change Monitor auto_webhook addon to get an error log.',
+              },
+      );
+    } catch (error) {
+      checks.push({ ...failed('error-log', error), status: 'warning' });
+    }
+
+    // 7. rights
+    try {
+      const [canRead, canDelete] = await Promise.all([client.checkAccessRights(changeLogModel, 'read', call), client.checkAccessRights(changeLogModel, 'unlink', call)]);
+      if (!canRead) {
+        checks.push({
+          id: 'rights',
+          status: 'failed',
+          code: 'access-error',
+          message: `${input.login} may not read ${changeLogModel}, so nothing can be mirrored.`,
+          hint: 'Use a login of an internal user (group "Internal User"), or ask an administrator for read access to the change log.',
+        });
+      } else if (!canDelete) {
+        checks.push({
+          id: 'rights',
+          status: 'warning',
+          code: 'access-error',
+          message: `${input.login} may read ${changeLogModel} but not delete its rows: deleting and cleaning rows on the server will not be possible.`,
+          hint: 'Use a login of an internal user (group "Internal User") for cleanup actions.',
+        });
+      } else {
+        checks.push({ id: 'rights', status: 'ok', message: `${input.login} may read and delete rows of ${changeLogModel}.` });
+      }
+    } catch (error) {
+      checks.push(failed('rights', error));
+    }
+    return checks;
+  } finally {
+    if (client) client.close();
+    else transport.close();
+  }
+}
+
+function versionCheck(version: ServerVersion): CapabilityCheck {
+  const label = describeVersion(version);
+  if (version.major >= 19) {
+    return {
+      id: 'version',
+      status: 'warning',
+      code: 'version',
+      message: `${label}: newer than the versions this app is tested with (16–18).`,
+      hint: 'Odoo 19 deprecates XML-RPC and JSON-RPC in favour of the JSON-2 API (removal planned for Odoo 22); they still work for now.',
+    };
+  }
+  if (version.major < 16) {
+    return {
+      id: 'version',
+      status: 'warning',
+      code: 'version',
+      message: `${label}: older than the versions this app is tested with (16–18).`,
+      hint: 'Most things should work, but upgrade Odoo if something fails.',
+    };
+  }
+  return { id: 'version', status: 'ok', message: label };
+}

@@ -1,0 +1,173 @@
+/**
+ * The report's own string catalogue (HTML and PDF reports), in English and Arabic. Reports are rendered
+ * on the Node side, so they cannot use the renderer's i18n catalogue; the keys are few and stable.
+ */
+
+/** Languages a report can be rendered in. */
+export type ReportLanguage = 'en' | 'ar';
+
+/** Every label a report uses. */
+export interface ReportStrings {
+  defaultTitle: string;
+  generatedAt: string;
+  timesInUtc: string;
+  scope: string;
+  allInstances: string;
+  allModels: string;
+  allEvents: string;
+  period: string;
+  wholeHistory: string;
+  totalChanges: string;
+  instances: string;
+  instance: string;
+  models: string;
+  model: string;
+  event: string;
+  events: string;
+  count: string;
+  records: string;
+  record: string;
+  summary: string;
+  summaryByInstance: string;
+  summaryByModel: string;
+  summaryByEvent: string;
+  histogram: string;
+  histogramCaption: string;
+  mostChanged: string;
+  changes: string;
+  lastChange: string;
+  errorGroups: string;
+  errorMessage: string;
+  firstSeen: string;
+  lastSeen: string;
+  noErrors: string;
+  noChanges: string;
+  removedFromServer: string;
+  eventNames: Record<'create' | 'write' | 'unlink', string>;
+  modelNames: Record<string, string>;
+}
+
+const english: ReportStrings = {
+  defaultTitle: 'Change report',
+  generatedAt: 'Generated',
+  timesInUtc: 'All times are UTC.',
+  scope: 'Scope',
+  allInstances: 'all instances',
+  allModels: 'all models',
+  allEvents: 'all events',
+  period: 'Period',
+  wholeHistory: 'whole history',
+  totalChanges: 'Changes',
+  instances: 'Instances',
+  instance: 'Instance',
+  models: 'Models',
+  model: 'Model',
+  event: 'Event',
+  events: 'Events',
+  count: 'Count',
+  records: 'Records',
+  record: 'Record',
+  summary: 'Summary',
+  summaryByInstance: 'Changes per instance, model and event',
+  summaryByModel: 'Changes per model',
+  summaryByEvent: 'Changes per event',
+  histogram: 'Changes over time',
+  histogramCaption: 'Changes per {bucket}, stacked by event.',
+  mostChanged: 'Most-changed records',
+  changes: 'Changes',
+  lastChange: 'Last change',
+  errorGroups: 'Error groups',
+  errorMessage: 'Message',
+  firstSeen: 'First seen',
+  lastSeen: 'Last seen',
+  noErrors: 'No errors in this period.',
+  noChanges: 'No changes match this report.',
+  removedFromServer: 'Removed from the server since',
+  eventNames: { create: 'Create', write: 'Write', unlink: 'Delete' },
+  modelNames: {
+    'sale.order': 'Sales Order',
+    'product.template': 'Product',
+    'product.category': 'Product Category',
+    'res.partner': 'Contact',
+    'account.move': 'Journal Entry',
+    'account.journal': 'Journal',
+    'hr.expense': 'Expense',
+    'stock.picking': 'Transfer',
+    'purchase.order': 'Purchase Order',
+    'hr.employee': 'Employee',
+  },
+};
+
+const arabic: ReportStrings = {
+  defaultTitle: 'تقرير التغييرات',
+  generatedAt: 'أُنشئ في',
+  timesInUtc: 'جميع الأوقات بالتوقيت العالمي المنسق (UTC).',
+  scope: 'النطاق',
+  allInstances: 'جميع الخوادم',
+  allModels: 'جميع النماذج',
+  allEvents: 'جميع الأحداث',
+  period: 'الفترة',
+  wholeHistory: 'السجل كاملاً',
+  totalChanges: 'التغييرات',
+  instances: 'الخوادم',
+  instance: 'الخادم',
+  models: 'النماذج',
+  model: 'النموذج',
+  event: 'الحدث',
+  events: 'الأحداث',
+  count: 'العدد',
+  records: 'السجلات',
+  record: 'السجل',
+  summary: 'الملخص',
+  summaryByInstance: 'التغييرات حسب الخادم والنموذج والحدث',
+  summaryByModel: 'التغييرات حسب النموذج',
+  summaryByEvent: 'التغييرات حسب الحدث',
+  histogram: 'التغييرات عبر الزمن',
+  histogramCaption: 'التغييرات لكل {bucket}، مكدسة حسب الحدث.',
+  mostChanged: 'السجلات الأكثر تغييراً',
+  changes: 'التغييرات',
+  lastChange: 'آخر تغيير',
+  errorGroups: 'مجموعات الأخطاء',
+  errorMessage: 'الرسالة',
+  firstSeen: 'أول ظهور',
+  lastSeen: 'آخر ظهور',
+  noErrors: 'لا توجد أخطاء في هذه الفترة.',
+  noChanges: 'لا توجد تغييرات مطابقة لهذا التقرير.',
+  removedFromServer: 'حُذف من الخادم منذ',
+  eventNames: { create: 'إنشاء', write: 'تعديل', unlink: 'حذف' },
+  modelNames: {
+    'sale.order': 'أمر بيع',
+    'product.template': 'منتج',
+    'product.category': 'فئة المنتج',
+    'res.partner': 'جهة اتصال',
+    'account.move': 'قيد يومية',
+    'account.journal': 'دفتر يومية',
+    'hr.expense': 'مصروف',
+    'stock.picking': 'تحويل مخزني',
+    'purchase.order': 'أمر شراء',
+    'hr.employee': 'موظف',
+  },
+};
+
+const catalogue: Readonly<Record<ReportLanguage, ReportStrings>> = { en: english, ar: arabic };
+
+/** Names of histogram bucket sizes, per language (used in the chart caption). */
+const bucketNames: Readonly<Record<ReportLanguage, Record<number, string>>> = {
+  en: { 3600: 'hour', 7200: '2 hours', 21600: '6 hours', 43200: '12 hours', 86400: 'day', 604800: 'week', 2592000: '30 days' },
+  ar: { 3600: 'ساعة', 7200: 'ساعتين', 21600: '6 ساعات', 43200: '12 ساعة', 86400: 'يوم', 604800: 'أسبوع', 2592000: '30 يوماً' },
+};
+
+/** The labels of a language. */
+export function reportStrings(language: ReportLanguage): ReportStrings {
+  return catalogue[language];
+}
+
+/** A bucket size in words, e.g. 'day' or 'يوم'. */
+export function bucketName(language: ReportLanguage, seconds: number): string {
+  return bucketNames[language][seconds] ?? `${seconds / 3600} h`;
+}
+
+/** The Intl locale of a language: Arabic uses Arabic-Indic digits, as Arabic reports are read. */
+export function reportLocale(language: ReportLanguage): string {
+  return language === 'ar' ? 'ar-u-nu-arab' : 'en-GB';
+}

@@ -1,0 +1,310 @@
+/**
+ * The model methods callable over RPC and Odoo's `call_kw` argument binding (positional arguments, then
+ * keyword arguments, `context` taken apart, Python's TypeErrors for wrong arguments).
+ */
+import { pythonStringRepr } from './codec/python';
+import type { WireValue } from './codec/values';
+import type { AccessMode, Database } from './database';
+import { accessError, pythonError } from './errors';
+import { readGroup } from './read-group';
+import type { ModelDef } from './schema';
+
+/** The context of a call (`kwargs.context`). */
+interface CallContext {
+  activeTest: boolean;
+}
+
+type Args = Record<string, unknown>;
+
+interface MethodSpec {
+  /** Whether the first positional argument is the record ids (`@api.multi` style). */
+  ids: boolean;
+  /** Parameter names with defaults (`undefined` = required). */
+  params: Array<[string, unknown]>;
+  /** Which models have the method (default: all). */
+  applies?: (def: ModelDef) => boolean;
+  run(db: Database, uid: number, model: string, ids: number[], args: Args, context: CallContext): WireValue | null;
+}
+
+const isList = (value: unknown): value is unknown[] => Array.isArray(value);
+const numberOrUndefined = (value: unknown): number | undefined => (typeof value === 'number' && value > 0 ? value : undefined);
+const orderOrUndefined = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value : undefined);
+
+function readFieldsDescription(def: ModelDef, allfields: unknown, attributes: unknown): { [key: string]: WireValue } {
+  const wantedFields = isList(allfields) && allfields.length ? new Set(allfields) : undefined;
+  const wantedAttributes = isList(attributes) && attributes.length ? new Set(attributes) : undefined;
+  const out: { [key: string]: WireValue } = {};
+  for (const field of def.fields.values()) {
+    if (wantedFields && !wantedFields.has(field.name)) continue;
+    const stored = field.store !== false && field.type !== 'one2many';
+    const description: { [key: string]: WireValue } = {
+      change_default: false,
+      company_dependent: false,
+      depends: field.name === 'display_name' ? [def.recName ?? 'id'] : [],
+      exportable: true,
+      groupable: stored,
+      manual: false,
+      name: field.name,
+      readonly: Boolean(field.readonly),
+      required: Boolean(field.required),
+      searchable: true,
+      sortable: stored,
+      store: stored,
+      string: field.string,
+      type: field.type,
+    };
+    if (field.relation) {
+      description.relation = field.relation;
+      description.context = {};
+      description.domain = [];
+    }
+    if (field.type === 'one2many' && field.inverse) description.relation_field = field.inverse;
+    if (field.selection) description.selection = field.selection.map(([key, label]) => [key, label]);
+    if (field.help) description.help = field.help;
+    const filtered: { [key: string]: WireValue } = {};
+    for (const key of Object.keys(description).sort()) {
+      if (!wantedAttributes || wantedAttributes.has(key)) filtered[key] = description[key];
+    }
+    out[field.name] = filtered;
+  }
+  return out;
+}
+
+const hasActive = (def: ModelDef): boolean => def.fields.has('active');
+
+const METHODS: Record<string, MethodSpec> = {
+  search: {
+    ids: false,
+    params: [
+      ['domain', undefined],
+      ['offset', 0],
+      ['limit', null],
+      ['order', null],
+    ],
+    run: (db, uid, model, _ids, args, context) => {
+      db.checkAccess(uid, model, 'read');
+      return db
+        .select(model, args.domain, {
+          offset: numberOrUndefined(args.offset),
+          limit: numberOrUndefined(args.limit),
+          order: orderOrUndefined(args.order),
+          activeTest: context.activeTest,
+        })
+        .map((row) => row.id);
+    },
+  },
+  search_read: {
+    ids: false,
+    params: [
+      ['domain', null],
+      ['fields', null],
+      ['offset', 0],
+      ['limit', null],
+      ['order', null],
+    ],
+    run: (db, uid, model, _ids, args, context) => {
+      db.checkAccess(uid, model, 'read');
+      const def = db.model(model);
+      db.fieldList(def, args.fields); // invalid fields fail before searching, like search_fetch
+      const rows = db.select(model, args.domain ?? [], {
+        offset: numberOrUndefined(args.offset),
+        limit: numberOrUndefined(args.limit),
+        order: orderOrUndefined(args.order),
+        activeTest: context.activeTest,
+      });
+      return db.readRows(model, rows, args.fields);
+    },
+  },
+  search_count: {
+    ids: false,
+    params: [
+      ['domain', undefined],
+      ['limit', null],
+    ],
+    run: (db, uid, model, _ids, args, context) => {
+      db.checkAccess(uid, model, 'read');
+      return db.count(model, args.domain, context.activeTest, numberOrUndefined(args.limit));
+    },
+  },
+  read: {
+    ids: true,
+    params: [
+      ['fields', null],
+      ['load', '_classic_read'],
+    ],
+    run: (db, uid, model, ids, args) => {
+      db.checkAccess(uid, model, 'read');
+      db.fieldList(db.model(model), args.fields);
+      const rows = db.browseExisting(uid, model, ids);
+      return db.readRows(model, rows, args.fields, args.load === '_classic_read');
+    },
+  },
+  create: {
+    ids: false,
+    params: [['vals_list', undefined]],
+    run: (db, uid, model, _ids, args) => {
+      const single = !isList(args.vals_list);
+      const ids = db.createAs(uid, model, (single ? [args.vals_list] : args.vals_list) as Array<Record<string, unknown>>);
+      return single ? ids[0] : ids;
+    },
+  },
+  write: {
+    ids: true,
+    params: [['vals', undefined]],
+    run: (db, uid, model, ids, args) => {
+      db.writeAs(uid, model, ids, args.vals as Record<string, unknown>);
+      return true;
+    },
+  },
+  unlink: {
+    ids: true,
+    params: [],
+    run: (db, uid, model, ids) => {
+      db.unlinkAs(uid, model, ids);
+      return true;
+    },
+  },
+  fields_get: {
+    ids: false,
+    params: [
+      ['allfields', null],
+      ['attributes', null],
+    ],
+    run: (db, _uid, model, _ids, args) => readFieldsDescription(db.model(model), args.allfields, args.attributes),
+  },
+  read_group: {
+    ids: false,
+    params: [
+      ['domain', undefined],
+      ['fields', undefined],
+      ['groupby', undefined],
+      ['offset', 0],
+      ['limit', null],
+      ['orderby', false],
+      ['lazy', true],
+    ],
+    run: (db, uid, model, _ids, args, context) =>
+      readGroup(db, uid, model, {
+        domain: args.domain,
+        fields: args.fields,
+        groupby: args.groupby,
+        offset: numberOrUndefined(args.offset),
+        limit: numberOrUndefined(args.limit),
+        orderby: orderOrUndefined(args.orderby),
+        lazy: args.lazy !== false,
+        activeTest: context.activeTest,
+      }),
+  },
+  check_access_rights: {
+    ids: false,
+    params: [
+      ['operation', undefined],
+      ['raise_exception', true],
+    ],
+    run: (db, uid, model, _ids, args) => {
+      const operation = args.operation;
+      if (operation !== 'read' && operation !== 'write' && operation !== 'create' && operation !== 'unlink') {
+        throw pythonError('AssertionError', 'Invalid access mode');
+      }
+      return db.checkAccess(uid, model, operation as AccessMode, args.raise_exception !== false);
+    },
+  },
+  name_search: {
+    ids: false,
+    params: [
+      ['name', ''],
+      ['domain', null],
+      ['operator', 'ilike'],
+      ['limit', 100],
+    ],
+    run: (db, uid, model, _ids, args, context) => {
+      db.checkAccess(uid, model, 'read');
+      const domain = isList(args.domain) ? [...args.domain] : [];
+      const name = typeof args.name === 'string' ? args.name : '';
+      if (name) domain.push(['display_name', typeof args.operator === 'string' ? args.operator : 'ilike', name]);
+      const rows = db.select(model, domain, { limit: numberOrUndefined(args.limit), activeTest: context.activeTest });
+      return rows.map((row) => [row.id, db.displayName(model, row)]);
+    },
+  },
+  action_archive: {
+    ids: true,
+    params: [],
+    applies: hasActive,
+    run: (db, uid, model, ids) => {
+      db.writeAs(uid, model, ids, { active: false });
+      return null; // Odoo 18 returns None here: XML-RPC clients get "cannot marshal None"
+    },
+  },
+  action_unarchive: {
+    ids: true,
+    params: [],
+    applies: hasActive,
+    run: (db, uid, model, ids) => {
+      db.writeAs(uid, model, ids, { active: true });
+      return null;
+    },
+  },
+  action_confirm: {
+    ids: true,
+    params: [],
+    applies: (def) => def.name === 'sale.order',
+    run: (db, uid, _model, ids) => db.confirmSaleOrders(uid, ids),
+  },
+  clean_webhook_records: {
+    ids: false,
+    params: [],
+    applies: (def) => def.name === 'webhook.cleanup.cron',
+    run: (db, uid) => db.cleanWebhookRecords(uid),
+  },
+};
+
+function toIds(value: unknown): number[] {
+  if (value === false || value === null || value === undefined) return [];
+  const list = isList(value) ? value : [value];
+  return list.map((item) => {
+    if (typeof item !== 'number') throw pythonError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${typeof item === 'string' ? 'str' : 'list'}'`);
+    return item;
+  });
+}
+
+/**
+ * Calls a public model method like `odoo.api.call_kw` behind `execute_kw`: model existence (UserError),
+ * private names (AccessError), unknown methods (AttributeError), then argument binding.
+ */
+export function callModelMethod(db: Database, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): WireValue | null {
+  const def = db.model(model);
+  if (method.startsWith('_')) throw accessError(`Private methods (such as '${model}.${method}') cannot be called remotely.`);
+  const spec = Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
+  if (!spec || (spec.applies && !spec.applies(def))) throw pythonError('AttributeError', `The method '${model}.${method}' does not exist`);
+
+  const positional = [...args];
+  let ids: number[] = [];
+  if (spec.ids) {
+    if (!positional.length) throw pythonError('IndexError', 'list index out of range');
+    ids = toIds(positional.shift());
+  }
+  const bound: Args = {};
+  if (positional.length > spec.params.length) {
+    const total = spec.params.length + 1;
+    throw pythonError('TypeError', `${def.name.replace(/\./g, '_')}.${method}() takes from 1 to ${total} positional arguments but ${positional.length + 1} were given`);
+  }
+  spec.params.forEach(([name], index) => {
+    if (index < positional.length) bound[name] = positional[index];
+  });
+  const keywords = { ...(kwargs ?? {}) };
+  const contextValue = keywords.context;
+  delete keywords.context;
+  for (const [name, value] of Object.entries(keywords)) {
+    if (!spec.params.some(([param]) => param === name)) throw pythonError('TypeError', `${method}() got an unexpected keyword argument ${pythonStringRepr(name)}`);
+    if (name in bound) throw pythonError('TypeError', `${method}() got multiple values for argument ${pythonStringRepr(name)}`);
+    bound[name] = value;
+  }
+  for (const [name, fallback] of spec.params) {
+    if (name in bound) continue;
+    if (fallback === undefined) throw pythonError('TypeError', `${method}() missing 1 required positional argument: ${pythonStringRepr(name)}`);
+    bound[name] = fallback;
+  }
+  const context =
+    contextValue && typeof contextValue === 'object' && !Array.isArray(contextValue) ? (contextValue as Record<string, unknown>) : {};
+  return spec.run(db, uid, model, ids, bound, { activeTest: context.active_test !== false });
+}

@@ -1,0 +1,113 @@
+/**
+ * The `auto_webhook` module's logging in its two flavours.
+ *
+ * `original` ports `update.webhook.create` of the real module (v1.0.0): a coalescing queue with at most one
+ * row per (model, record_id, event); a repeated event is skipped (its timestamp never refreshed); a `create`
+ * deletes earlier `write` rows; writes after a `create` are not logged; and, because `create()` returns
+ * inside its loop, only the first row of a batch is written (so a multi-record create, write or unlink logs
+ * only its first record). Its cleanup deletes nothing (an empty recordset is falsy) and returns None.
+ *
+ * `fixed` logs every record, refreshes a repeated event's timestamp and counts it in `change_count`, records
+ * the user and the changed fields, and its cleanup deletes orphaned rows (keeping `unlink` rows, with
+ * archived records counting as existing) and returns how many it deleted.
+ */
+import type { Row, Table } from './table';
+import type { ModuleFlavour } from './types';
+
+/** The unique key of the `(model, record_id, event)` SQL constraint. */
+export function webhookKey(row: Row): string {
+  return `${row.model as string}\u0000${row.record_id as number}\u0000${row.event as string}`;
+}
+
+function key(model: string, recordId: number, event: string): string {
+  return `${model}\u0000${recordId}\u0000${event}`;
+}
+
+/** Logs changes of tracked models into `update.webhook`. */
+export class WebhookLog {
+  constructor(
+    private readonly table: Table,
+    private readonly flavour: ModuleFlavour,
+    private readonly now: () => string,
+  ) {}
+
+  /** Records one event for `recordIds` (in the order given), as user `uid`. */
+  record(model: string, recordIds: readonly number[], event: 'create' | 'write' | 'unlink', uid: number, changedFields: readonly string[] = []): void {
+    if (this.flavour === 'fixed') this.recordFixed(model, recordIds, event, uid, changedFields);
+    else this.recordOriginal(model, recordIds, event, uid);
+  }
+
+  private recordOriginal(model: string, recordIds: readonly number[], event: 'create' | 'write' | 'unlink', uid: number): void {
+    for (const recordId of recordIds) {
+      if (this.table.byKey(key(model, recordId, event))) continue; // "Skipping duplicate webhook"
+      const write = this.table.byKey(key(model, recordId, 'write'));
+      const create = this.table.byKey(key(model, recordId, 'create'));
+      if (event === 'create' && write) this.table.delete([write.id]);
+      if (event === 'write' && create) continue; // writes after a create are ignored
+      const now = this.now();
+      this.table.insert({
+        model,
+        record_id: recordId,
+        event,
+        timestamp: now,
+        create_uid: uid,
+        create_date: now,
+        write_uid: uid,
+        write_date: now,
+      });
+      return; // the real module returns inside its loop: the rest of the batch is never logged
+    }
+  }
+
+  private recordFixed(
+    model: string,
+    recordIds: readonly number[],
+    event: 'create' | 'write' | 'unlink',
+    uid: number,
+    changedFields: readonly string[],
+  ): void {
+    const now = this.now();
+    for (const recordId of recordIds) {
+      const same = this.table.byKey(key(model, recordId, event));
+      if (same) {
+        const previous = typeof same.changed_fields === 'string' ? same.changed_fields.split(',') : [];
+        const merged = [...new Set([...previous, ...changedFields])];
+        this.table.update(same, {
+          timestamp: now,
+          change_count: (same.change_count as number) + 1,
+          write_uid: uid,
+          write_date: now,
+          user_id: uid,
+          changed_fields: event === 'write' && merged.length ? merged.join(',') : false,
+        });
+        continue;
+      }
+      this.table.insert({
+        model,
+        record_id: recordId,
+        event,
+        timestamp: now,
+        create_uid: uid,
+        create_date: now,
+        write_uid: uid,
+        write_date: now,
+        change_count: 1,
+        user_id: uid,
+        changed_fields: event === 'write' && changedFields.length ? changedFields.join(',') : false,
+      });
+    }
+  }
+
+  /**
+   * `webhook.cleanup.cron.clean_webhook_records`. Original: deletes nothing and returns null (None).
+   * Fixed: deletes non-`unlink` rows whose record no longer exists; returns the count.
+   */
+  cleanup(recordExists: (model: string, id: number) => boolean): number | null {
+    if (this.flavour === 'original') return null;
+    const orphans = this.table.rows
+      .filter((row) => row.event !== 'unlink' && !recordExists(row.model as string, row.record_id as number))
+      .map((row) => row.id);
+    this.table.delete(orphans);
+    return orphans.length;
+  }
+}

@@ -1,0 +1,49 @@
+/** Mapping of `changes` rows to the contract's {@link ChangeRow}. */
+import type { ChangeEvent, ChangeRow } from '../../common/model';
+import { isoFromSeconds } from './time';
+
+/** The columns every row query selects, in this order. */
+export const CHANGE_COLUMNS =
+  'id, instance_id, server_id, model, record_id, event, ts, first_seen_at, removed_at, removed_by, user_name, changed_fields, change_count';
+
+/** A `changes` row as SQLite returns it for {@link CHANGE_COLUMNS}. */
+export interface ChangeRecord {
+  id: number;
+  instance_id: string;
+  server_id: number;
+  model: string;
+  record_id: number;
+  event: ChangeEvent;
+  ts: number;
+  first_seen_at: number;
+  removed_at: number | null;
+  removed_by: 'server' | 'user' | 'reset' | null;
+  user_name: string | null;
+  changed_fields: string | null;
+  change_count: number | null;
+}
+
+/** The contract's row: ISO UTC times, key = local id, optional fields only when the server had them. */
+export function toChangeRow(record: ChangeRecord): ChangeRow {
+  const row: ChangeRow = {
+    key: String(record.id),
+    instanceId: record.instance_id,
+    serverId: record.server_id,
+    model: record.model,
+    recordId: record.record_id,
+    event: record.event,
+    timestamp: isoFromSeconds(record.ts),
+    firstSeenAt: isoFromSeconds(record.first_seen_at),
+  };
+  if (record.removed_at !== null) {
+    row.removedAt = isoFromSeconds(record.removed_at);
+    // A log reset also means the server no longer has the row.
+    row.removedBy = record.removed_by === 'user' ? 'user' : 'server';
+  }
+  if (record.user_name !== null) row.userName = record.user_name;
+  if (record.changed_fields !== null) {
+    row.changedFields = record.changed_fields.split(',').map((field) => field.trim()).filter((field) => field.length > 0);
+  }
+  if (record.change_count !== null) row.changeCount = record.change_count;
+  return row;
+}

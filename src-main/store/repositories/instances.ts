@@ -1,0 +1,116 @@
+/** Configured instances. The secret column holds the vault's cipher text, never the password. */
+import type { InstanceConfig, InstanceId, TransportKind } from '../../common/model';
+import type { SqlDatabase } from '../database';
+import { unixToIso } from '../time';
+
+/** An instance as stored: its config plus the encrypted secret. */
+export interface InstanceRecord {
+  config: InstanceConfig;
+  /** Cipher text from the SecretVault. */
+  secret: string;
+}
+
+/** Fields an insert or update writes. */
+export interface InstanceFields {
+  name: string;
+  url: string;
+  db: string;
+  login: string;
+  secret: string;
+  transport: TransportKind;
+  production: boolean;
+  demo: boolean;
+  pollIntervalSeconds: number;
+  trustedCertificateSha256?: string;
+}
+
+interface InstanceRow {
+  id: string;
+  name: string;
+  url: string;
+  db: string;
+  login: string;
+  secret: string;
+  transport: TransportKind;
+  production: number;
+  demo: number;
+  poll_interval_seconds: number;
+  trusted_cert_sha256: string | null;
+  position: number;
+  created_at: number;
+  removed_at: number | null;
+}
+
+function toRecord(row: InstanceRow): InstanceRecord {
+  const config: InstanceConfig = {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    db: row.db,
+    login: row.login,
+    transport: row.transport,
+    production: row.production === 1,
+    demo: row.demo === 1,
+    pollIntervalSeconds: row.poll_interval_seconds,
+    createdAt: unixToIso(row.created_at),
+  };
+  if (row.trusted_cert_sha256) config.trustedCertificateSha256 = row.trusted_cert_sha256;
+  return { config, secret: row.secret };
+}
+
+/** Reads and writes the `instances` table. */
+export class InstanceRepository {
+  constructor(private readonly db: SqlDatabase) {}
+
+  /** Visible instances (not removed), in the user's order. */
+  list(): InstanceRecord[] {
+    const rows = this.db.prepare('SELECT * FROM instances WHERE removed_at IS NULL ORDER BY position, created_at, name').all() as InstanceRow[];
+    return rows.map(toRecord);
+  }
+
+  /** One instance by id, including hidden ones. */
+  get(id: InstanceId): (InstanceRecord & { removed: boolean }) | undefined {
+    const row = this.db.prepare('SELECT * FROM instances WHERE id = ?').get(id) as InstanceRow | undefined;
+    return row ? { ...toRecord(row), removed: row.removed_at !== null } : undefined;
+  }
+
+  /** A visible instance by its name. */
+  findByName(name: string): InstanceRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM instances WHERE name = ? AND removed_at IS NULL').get(name) as InstanceRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  insert(id: InstanceId, fields: InstanceFields, createdAt: number): void {
+    const position = Number(this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 FROM instances').pluck().get());
+    this.db
+      .prepare(
+        `INSERT INTO instances (id, name, url, db, login, secret, transport, production, demo, poll_interval_seconds, trusted_cert_sha256, position, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, position, createdAt);
+  }
+
+  update(id: InstanceId, fields: InstanceFields): void {
+    this.db
+      .prepare(
+        `UPDATE instances SET name = ?, url = ?, db = ?, login = ?, secret = ?, transport = ?, production = ?, demo = ?,
+         poll_interval_seconds = ?, trusted_cert_sha256 = ? WHERE id = ?`,
+      )
+      .run(fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, id);
+  }
+
+  /** Hides the instance; its mirrored rows stay (remove with keepHistory). */
+  hide(id: InstanceId, at: number): void {
+    this.db.prepare('UPDATE instances SET removed_at = ? WHERE id = ?').run(at, id);
+  }
+
+  /** Deletes the instance and everything mirrored for it, in one transaction. */
+  deleteWithHistory(id: InstanceId): void {
+    this.db.transaction(() => {
+      for (const table of ['changes', 'change_hours', 'errors', 'sync_state', 'sync_log']) {
+        this.db.prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
+      }
+      this.db.prepare('DELETE FROM instances WHERE id = ?').run(id);
+    })();
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * The mirror writer: appends server rows to the local history and marks rows removed, keeping
+ * `change_hours` (present/removed counts per instance, model, event and hour) in the same transaction,
+ * and reads the aggregates the sync engine compares with the server.
+ *
+ * Rows are never deleted here. Inserts are idempotent on (instance_id, epoch, server_id, revision), and
+ * the cursor advances in the same transaction as the rows, so a crash can neither lose nor double them.
+ */
+import type { ChangeEvent, InstanceId } from '../../common/model';
+import type { SqlDatabase, SqlStatement } from '../database';
+import { errorFingerprint } from '../fingerprint';
+
+/** One server change row, converted (timestamp in Unix seconds). */
+export interface MirrorChange {
+  serverId: number;
+  /** 0 for the first sighting; refreshes of the same row (our addon) get 1, 2, ... */
+  revision?: number;
+  model: string;
+  recordId: number;
+  event: ChangeEvent;
+  ts: number;
+  userName?: string | null;
+  changedFields?: string | null;
+  changeCount?: number | null;
+  /** JSON of any other server fields. */
+  extra?: string | null;
+}
+
+/** One server error row, converted. */
+export interface MirrorError {
+  serverId: number;
+  model: string;
+  recordId: number;
+  message: string;
+  ts: number;
+}
+
+/** The identifying content of a mirrored row, compared to detect a reset server log. */
+export interface RowIdentity {
+  serverId: number;
+  revision: number;
+  model: string;
+  recordId: number;
+  event: ChangeEvent;
+  ts: number;
+  changeCount: number | null;
+}
+
+/** Who removed a row: the server (a consumer, the module, another admin), this app's user, or a reset log. */
+export type RemovedBy = 'server' | 'user' | 'reset';
+
+/** Cursor fields advanced together with inserted rows. */
+export interface CursorAdvance {
+  changeCursor?: number;
+  errorCursor?: number;
+  revisionCursor?: string;
+  snapshotDone?: boolean;
+}
+
+const CHUNK = 500;
+
+/** Writes and reads mirrored rows of every instance. */
+export class MirrorRepository {
+  private readonly insertChange: SqlStatement;
+  private readonly bumpHour: SqlStatement;
+  private readonly insertError: SqlStatement;
+
+  constructor(private readonly db: SqlDatabase) {
+    this.insertChange = db.prepare(
+      `INSERT INTO changes (instance_id, epoch, server_id, revision, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, extra)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (instance_id, epoch, server_id, revision) DO NOTHING`,
+    );
+    this.bumpHour = db.prepare(
+      `INSERT INTO change_hours (instance_id, model, event, hour, present, removed) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = present + excluded.present, removed = removed + excluded.removed`,
+    );
+    this.insertError = db.prepare(
+      `INSERT INTO errors (instance_id, epoch, server_id, model, record_id, message, fingerprint, ts, first_seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (instance_id, epoch, server_id) DO NOTHING`,
+    );
+  }
+
+  /**
+   * Inserts change rows and advances the cursors in one transaction. Rows already mirrored are skipped.
+   * Returns how many rows were new.
+   */
+  insertChanges(instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[], advance: CursorAdvance, seenAt: number): number {
+    return this.db.transaction(() => {
+      const hours = new HourCounts();
+      let inserted = 0;
+      for (const row of rows) {
+        const result = this.insertChange.run(
+          instanceId,
+          epoch,
+          row.serverId,
+          row.revision ?? 0,
+          row.model,
+          row.recordId,
+          row.event,
+          row.ts,
+          seenAt,
+          row.userName ?? null,
+          row.changedFields ?? null,
+          row.changeCount ?? null,
+          row.extra ?? null,
+        );
+        if (result.changes > 0) {
+          inserted++;
+          hours.add(row.model, row.event, row.ts, 1, 0);
+        }
+      }
+      this.applyHours(instanceId, hours);
+      this.advance(instanceId, advance);
+      return inserted;
+    })();
+  }
+
+  /** Inserts error rows (message fingerprinted) and advances the error cursor in one transaction. */
+  insertErrors(instanceId: InstanceId, epoch: number, rows: readonly MirrorError[], advance: CursorAdvance, seenAt: number): number {
+    return this.db.transaction(() => {
+      let inserted = 0;
+      for (const row of rows) {
+        inserted += this.insertError.run(instanceId, epoch, row.serverId, row.model, row.recordId, row.message, errorFingerprint(row.message), row.ts, seenAt).changes;
+      }
+      this.advance(instanceId, advance);
+      return inserted;
+    })();
+  }
+
+  /**
+   * Marks the present rows (every revision) of these server ids removed. Returns how many local rows
+   * changed state. Rows already removed keep their first removal.
+   */
+  markRemoved(instanceId: InstanceId, epoch: number, serverIds: readonly number[], by: RemovedBy, at: number): number {
+    return this.db.transaction(() => {
+      let removed = 0;
+      const hours = new HourCounts();
+      for (let start = 0; start < serverIds.length; start += CHUNK) {
+        const chunk = serverIds.slice(start, start + CHUNK);
+        const marks = chunk.map(() => '?').join(',');
+        const where = `instance_id = ? AND epoch = ? AND server_id IN (${marks}) AND removed_at IS NULL`;
+        const rows = this.db.prepare(`SELECT model, event, ts FROM changes WHERE ${where}`).raw().all(instanceId, epoch, ...chunk) as [string, string, number][];
+        for (const [model, event, ts] of rows) hours.add(model, event, ts, -1, 1);
+        removed += this.db.prepare(`UPDATE changes SET removed_at = ?, removed_by = ? WHERE ${where}`).run(at, by, instanceId, epoch, ...chunk).changes;
+      }
+      this.applyHours(instanceId, hours);
+      return removed;
+    })();
+  }
+
+  /** Marks rows removed by their local key (`changes.id`), e.g. after the user deleted them on the server. */
+  markRemovedByLocalIds(localIds: readonly number[], by: RemovedBy, at: number): number {
+    return this.db.transaction(() => {
+      let removed = 0;
+      const hours = new Map<InstanceId, HourCounts>();
+      for (let start = 0; start < localIds.length; start += CHUNK) {
+        const chunk = localIds.slice(start, start + CHUNK);
+        const where = `id IN (${chunk.map(() => '?').join(',')}) AND removed_at IS NULL`;
+        const rows = this.db.prepare(`SELECT instance_id, model, event, ts FROM changes WHERE ${where}`).raw().all(...chunk) as [string, string, string, number][];
+        for (const [instanceId, model, event, ts] of rows) {
+          let counts = hours.get(instanceId);
+          if (!counts) hours.set(instanceId, (counts = new HourCounts()));
+          counts.add(model, event, ts, -1, 1);
+        }
+        removed += this.db.prepare(`UPDATE changes SET removed_at = ?, removed_by = ? WHERE ${where}`).run(at, by, ...chunk).changes;
+      }
+      for (const [instanceId, counts] of hours) this.applyHours(instanceId, counts);
+      return removed;
+    })();
+  }
+
+  /**
+   * The server's log was reset: marks every present row of the current epoch removed by 'reset', starts
+   * a new epoch and rewinds the cursors so the next pass takes a fresh snapshot. History is kept.
+   */
+  startNewEpoch(instanceId: InstanceId, currentEpoch: number, at: number): { epoch: number; removed: number } {
+    return this.db.transaction(() => {
+      const hours = new HourCounts();
+      const rows = this.db.prepare('SELECT model, event, ts FROM changes WHERE instance_id = ? AND epoch = ? AND removed_at IS NULL').raw().iterate(instanceId, currentEpoch) as IterableIterator<[string, string, number]>;
+      for (const [model, event, ts] of rows) hours.add(model, event, ts, -1, 1);
+      const removed = this.db.prepare(`UPDATE changes SET removed_at = ?, removed_by = 'reset' WHERE instance_id = ? AND epoch = ? AND removed_at IS NULL`).run(at, instanceId, currentEpoch).changes;
+      this.db.prepare('UPDATE errors SET removed_at = ? WHERE instance_id = ? AND epoch = ? AND removed_at IS NULL').run(at, instanceId, currentEpoch);
+      this.applyHours(instanceId, hours);
+      const epoch = currentEpoch + 1;
+      this.db.prepare('INSERT OR IGNORE INTO sync_state (instance_id) VALUES (?)').run(instanceId);
+      this.db
+        .prepare('UPDATE sync_state SET epoch = ?, change_cursor = 0, error_cursor = 0, revision_cursor = NULL, snapshot_done = 0 WHERE instance_id = ?')
+        .run(epoch, instanceId);
+      return { epoch, removed };
+    })();
+  }
+
+  /** Server ids present locally (not removed) in `[fromId, toId]`, ascending, distinct. */
+  presentServerIds(instanceId: InstanceId, epoch: number, fromId: number, toId: number): number[] {
+    return this.db
+      .prepare('SELECT DISTINCT server_id FROM changes WHERE instance_id = ? AND epoch = ? AND removed_at IS NULL AND server_id BETWEEN ? AND ? ORDER BY server_id')
+      .pluck()
+      .all(instanceId, epoch, fromId, toId) as number[];
+  }
+
+  /** How many distinct server rows are present locally in `[fromId, toId]`. */
+  presentCount(instanceId: InstanceId, epoch: number, fromId: number, toId: number): number {
+    return Number(
+      this.db
+        .prepare('SELECT COUNT(DISTINCT server_id) FROM changes WHERE instance_id = ? AND epoch = ? AND removed_at IS NULL AND server_id BETWEEN ? AND ?')
+        .pluck()
+        .get(instanceId, epoch, fromId, toId),
+    );
+  }
+
+  /** The latest revision of one server row (present or removed), or undefined. */
+  rowIdentity(instanceId: InstanceId, epoch: number, serverId: number): RowIdentity | undefined {
+    return this.db
+      .prepare(
+        `SELECT server_id AS serverId, revision, model, record_id AS recordId, event, ts, change_count AS changeCount
+         FROM changes WHERE instance_id = ? AND epoch = ? AND server_id = ? ORDER BY revision DESC LIMIT 1`,
+      )
+      .get(instanceId, epoch, serverId) as RowIdentity | undefined;
+  }
+
+  /** The latest revision of the highest mirrored server row in the epoch. */
+  lastRow(instanceId: InstanceId, epoch: number): RowIdentity | undefined {
+    return this.db
+      .prepare(
+        `SELECT server_id AS serverId, revision, model, record_id AS recordId, event, ts, change_count AS changeCount
+         FROM changes WHERE instance_id = ? AND epoch = ? ORDER BY server_id DESC, revision DESC LIMIT 1`,
+      )
+      .get(instanceId, epoch) as RowIdentity | undefined;
+  }
+
+  /** Latest revisions of several server rows, by server id. */
+  latestRevisions(instanceId: InstanceId, epoch: number, serverIds: readonly number[]): Map<number, RowIdentity> {
+    const out = new Map<number, RowIdentity>();
+    for (let start = 0; start < serverIds.length; start += CHUNK) {
+      const chunk = serverIds.slice(start, start + CHUNK);
+      const rows = this.db
+        .prepare(
+          `SELECT server_id AS serverId, revision, model, record_id AS recordId, event, ts, change_count AS changeCount
+           FROM changes WHERE instance_id = ? AND epoch = ? AND server_id IN (${chunk.map(() => '?').join(',')}) ORDER BY revision`,
+        )
+        .all(instanceId, epoch, ...chunk) as RowIdentity[];
+      for (const row of rows) out.set(row.serverId, row);
+    }
+    return out;
+  }
+
+  /** Totals for the status bar: rows mirrored (incl. removed), rows removed, error rows. */
+  counts(instanceId: InstanceId): { changeCount: number; removedCount: number; errorCount: number } {
+    const hours = this.db.prepare('SELECT COALESCE(SUM(present), 0) AS present, COALESCE(SUM(removed), 0) AS removed FROM change_hours WHERE instance_id = ?').get(instanceId) as {
+      present: number;
+      removed: number;
+    };
+    const errorCount = Number(this.db.prepare('SELECT COUNT(*) FROM errors WHERE instance_id = ?').pluck().get(instanceId));
+    return { changeCount: hours.present + hours.removed, removedCount: hours.removed, errorCount };
+  }
+
+  private advance(instanceId: InstanceId, advance: CursorAdvance): void {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    if (advance.changeCursor !== undefined) {
+      sets.push('change_cursor = MAX(change_cursor, ?)');
+      values.push(advance.changeCursor);
+    }
+    if (advance.errorCursor !== undefined) {
+      sets.push('error_cursor = MAX(error_cursor, ?)');
+      values.push(advance.errorCursor);
+    }
+    if (advance.revisionCursor !== undefined) {
+      sets.push('revision_cursor = MAX(COALESCE(revision_cursor, \'\'), ?)');
+      values.push(advance.revisionCursor);
+    }
+    if (advance.snapshotDone !== undefined) {
+      sets.push('snapshot_done = ?');
+      values.push(advance.snapshotDone ? 1 : 0);
+    }
+    if (sets.length === 0) return;
+    this.db.prepare('INSERT OR IGNORE INTO sync_state (instance_id) VALUES (?)').run(instanceId);
+    this.db.prepare(`UPDATE sync_state SET ${sets.join(', ')} WHERE instance_id = ?`).run(...values, instanceId);
+  }
+
+  private applyHours(instanceId: InstanceId, hours: HourCounts): void {
+    for (const [model, event, hour, present, removed] of hours.entries()) this.bumpHour.run(instanceId, model, event, hour, present, removed);
+  }
+}
+
+/** Deltas to `change_hours`, summed in memory so a page of rows costs a few upserts. */
+class HourCounts {
+  private readonly deltas = new Map<string, [string, string, number, number, number]>();
+
+  add(model: string, event: string, ts: number, present: number, removed: number): void {
+    const hour = Math.floor(ts / 3600);
+    const key = `${model}\u0000${event}\u0000${hour}`;
+    const delta = this.deltas.get(key);
+    if (delta) {
+      delta[3] += present;
+      delta[4] += removed;
+    } else {
+      this.deltas.set(key, [model, event, hour, present, removed]);
+    }
+  }
+
+  entries(): Iterable<[string, string, number, number, number]> {
+    return this.deltas.values();
+  }
+}

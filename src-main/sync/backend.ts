@@ -1,0 +1,54 @@
+/** The contract between the sync services and whatever runs the engine (this thread or a worker). */
+import type { Event } from '../common/event';
+import type { ChangesNotice, InstanceConfig, InstanceId, InstanceStatus, Progress, SyncLogEntry } from '../common/model';
+
+/** An instance to keep mirrored, with its decrypted password (held in memory only). */
+export interface SyncTarget {
+  config: InstanceConfig;
+  password: string;
+}
+
+/** Runs the sync engine for a set of instances and reports what happens. */
+export interface SyncBackend {
+  readonly onDidChangeStatus: Event<InstanceStatus>;
+  readonly onDidLog: Event<SyncLogEntry>;
+  readonly onDidProgress: Event<Progress & { instanceId: InstanceId }>;
+  readonly onDidChangeData: Event<ChangesNotice>;
+  /** Starts new targets, restarts changed ones, stops the ones no longer listed. */
+  setTargets(targets: readonly SyncTarget[]): void;
+  /** Polls now (all when id is omitted), cutting short any wait or backoff. */
+  syncNow(id?: InstanceId): void;
+  pause(id: InstanceId): void;
+  resume(id: InstanceId): void;
+  /** The latest status of each running instance. */
+  statuses(): InstanceStatus[];
+  /** Stops every instance (in-flight requests are aborted) and releases resources. */
+  close(): Promise<void>;
+}
+
+/** Timing of the polling loop. */
+export interface PollTiming {
+  /** Delay between polls while changes flow (default 2,000 ms). */
+  fastMs: number;
+  /** First retry delay after a failure (default 1,000 ms); doubles per failure. */
+  backoffBaseMs: number;
+  /** Longest retry delay (default 300,000 ms). */
+  backoffMaxMs: number;
+  /** Random source for jitter (tests make it deterministic). */
+  random: () => number;
+}
+
+/** Default timing. */
+export const DEFAULT_TIMING: PollTiming = { fastMs: 2000, backoffBaseMs: 1000, backoffMaxMs: 300_000, random: Math.random };
+
+/** Error codes that mean the server could not be reached, shown as 'offline' rather than 'error'. */
+export const OFFLINE_CODES: ReadonlySet<string> = new Set(['network-refused', 'network-dns', 'network-reset', 'timeout']);
+
+/**
+ * Delay before retry number `failures` (1-based): exponential from the base, capped, with jitter in
+ * [50%, 100%] of the step so many instances failing together do not retry in lockstep.
+ */
+export function backoffDelay(failures: number, timing: PollTiming): number {
+  const step = Math.min(timing.backoffMaxMs, timing.backoffBaseMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(step * (0.5 + 0.5 * timing.random()));
+}

@@ -1,0 +1,41 @@
+/** Connects to an instance and detects what it can do: the engine's default way in. */
+import { OcmError } from '../common/errors';
+import { detectCapabilities } from '../odoo/capabilities';
+import { connectOdoo } from '../odoo/client';
+import type { Capabilities, OdooClient } from '../odoo/types';
+import type { SyncTarget } from './backend';
+
+/** A connected client and its capabilities. */
+export interface Connection {
+  client: OdooClient;
+  capabilities: Capabilities;
+}
+
+/** How the engine connects (injected so tests can use fakes). */
+export type ConnectFunction = (target: SyncTarget, signal: AbortSignal) => Promise<Connection>;
+
+/** Logs in with the real client and detects capabilities; rejects 'model-missing' without the module. */
+export const connectTarget: ConnectFunction = async (target, signal) => {
+  const { config, password } = target;
+  const client = await connectOdoo(
+    { url: config.url, db: config.db, login: config.login, password, transport: config.transport, trustedCertificateSha256: config.trustedCertificateSha256 },
+    { signal },
+  );
+  try {
+    const capabilities = await detectCapabilities(client, { signal });
+    if (!capabilities.changeLogInstalled) {
+      throw new OcmError('model-missing', `The change log (update.webhook) does not exist on database ${config.db} at ${config.url}.`, {
+        hint: 'Install the auto_webhook module on this database.',
+      });
+    }
+    if (!capabilities.canReadChanges) {
+      throw new OcmError('access-error', `${config.login} may not read the change log (update.webhook) on ${config.url}.`, {
+        hint: 'Give this user the Internal User group, or use another login.',
+      });
+    }
+    return { client, capabilities };
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+};

@@ -1,0 +1,346 @@
+/**
+ * Runs the sync engine in this thread: one independent loop per instance (a slow or dead server only
+ * delays its own loop), adaptive polling (fast while changes flow, slowing to the instance's poll
+ * interval when idle), exponential backoff with jitter on failure, and clean cancellation.
+ * The worker (worker-entry.ts) runs one of these; unit tests and `ocm sync` use it directly.
+ */
+import { Emitter } from '../common/event';
+import { isAbortError, OcmError, toOcmError } from '../common/errors';
+import type { ChangesNotice, InstanceId, InstanceStatus, Progress, SyncLogEntry } from '../common/model';
+import type { Capabilities, OdooClient } from '../odoo/types';
+import type { NewLogEntry } from '../store/repositories/sync-log';
+import type { Store } from '../store/store';
+import { unixToIso } from '../store/time';
+import { backoffDelay, DEFAULT_TIMING, OFFLINE_CODES, type PollTiming, type SyncBackend, type SyncTarget } from './backend';
+import { connectTarget, type ConnectFunction } from './connect';
+import { runSyncPass, type SyncPassOptions, type SyncPassResult } from './pass';
+
+/** Dependencies and tuning of a {@link SyncScheduler}. */
+export interface SyncSchedulerOptions {
+  store: Store;
+  connect?: ConnectFunction;
+  timing?: Partial<PollTiming>;
+  pass?: Partial<SyncPassOptions>;
+}
+
+/** The in-thread sync backend. */
+export class SyncScheduler implements SyncBackend {
+  private readonly statusEmitter = new Emitter<InstanceStatus>();
+  private readonly logEmitter = new Emitter<SyncLogEntry>();
+  private readonly progressEmitter = new Emitter<Progress & { instanceId: InstanceId }>();
+  private readonly dataEmitter = new Emitter<ChangesNotice>();
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  readonly onDidLog = this.logEmitter.event;
+  readonly onDidProgress = this.progressEmitter.event;
+  readonly onDidChangeData = this.dataEmitter.event;
+
+  private readonly runners = new Map<InstanceId, InstanceRunner>();
+  private readonly timing: PollTiming;
+  private readonly connect: ConnectFunction;
+
+  constructor(private readonly options: SyncSchedulerOptions) {
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.connect = options.connect ?? connectTarget;
+  }
+
+  setTargets(targets: readonly SyncTarget[]): void {
+    const wanted = new Map(targets.map((target) => [target.config.id, target]));
+    for (const [id, runner] of this.runners) {
+      const target = wanted.get(id);
+      if (!target || runner.differsFrom(target)) {
+        void runner.stop();
+        this.runners.delete(id);
+      } else {
+        runner.target = target; // name or poll interval only
+      }
+    }
+    for (const [id, target] of wanted) {
+      if (this.runners.has(id)) continue;
+      const runner = this.createRunner(target);
+      this.runners.set(id, runner);
+      runner.start();
+    }
+  }
+
+  syncNow(id?: InstanceId): void {
+    for (const runner of this.select(id)) runner.wakeUp();
+  }
+
+  pause(id: InstanceId): void {
+    for (const runner of this.select(id)) runner.setPaused(true);
+  }
+
+  resume(id: InstanceId): void {
+    for (const runner of this.select(id)) runner.setPaused(false);
+  }
+
+  statuses(): InstanceStatus[] {
+    return [...this.runners.values()].map((runner) => runner.status);
+  }
+
+  /**
+   * One pass per target, concurrently, without starting the polling loops (`ocm sync --once`).
+   * Resolves with each instance's result or error; never rejects.
+   */
+  async runOnce(targets: readonly SyncTarget[], signal?: AbortSignal): Promise<Map<InstanceId, SyncPassResult | OcmError>> {
+    const results = new Map<InstanceId, SyncPassResult | OcmError>();
+    await Promise.all(
+      targets.map(async (target) => {
+        const runner = this.createRunner(target);
+        const stop = () => void runner.stop();
+        signal?.addEventListener('abort', stop, { once: true });
+        try {
+          results.set(target.config.id, await runner.passOnce());
+        } catch (error) {
+          results.set(target.config.id, toOcmError(error));
+        } finally {
+          signal?.removeEventListener('abort', stop);
+          await runner.stop();
+        }
+      }),
+    );
+    return results;
+  }
+
+  async close(): Promise<void> {
+    const runners = [...this.runners.values()];
+    this.runners.clear();
+    await Promise.all(runners.map((runner) => runner.stop()));
+    this.statusEmitter.dispose();
+    this.logEmitter.dispose();
+    this.progressEmitter.dispose();
+    this.dataEmitter.dispose();
+  }
+
+  private select(id?: InstanceId): InstanceRunner[] {
+    if (id === undefined) return [...this.runners.values()];
+    const runner = this.runners.get(id);
+    return runner ? [runner] : [];
+  }
+
+  private createRunner(target: SyncTarget): InstanceRunner {
+    const { store } = this.options;
+    return new InstanceRunner(target, {
+      store,
+      connect: this.connect,
+      timing: this.timing,
+      pass: this.options.pass,
+      status: (status) => this.statusEmitter.fire(status),
+      log: (entry) => {
+        try {
+          this.logEmitter.fire(store.guard(() => store.syncLog.append(entry)));
+        } catch (error) {
+          console.error('sync log write failed', error);
+        }
+      },
+      progress: (progress) => this.progressEmitter.fire(progress),
+      data: (notice) => this.dataEmitter.fire(notice),
+    });
+  }
+}
+
+interface RunnerDeps {
+  store: Store;
+  connect: ConnectFunction;
+  timing: PollTiming;
+  pass?: Partial<SyncPassOptions>;
+  status(status: InstanceStatus): void;
+  log(entry: NewLogEntry): void;
+  progress(progress: Progress & { instanceId: InstanceId }): void;
+  data(notice: ChangesNotice): void;
+}
+
+/** The polling loop of one instance. */
+class InstanceRunner {
+  status: InstanceStatus;
+  private readonly controller = new AbortController();
+  private connection?: { client: OdooClient; capabilities: Capabilities };
+  private wake?: () => void;
+  private wakeRequested = false;
+  private paused = false;
+  private failures = 0;
+  private idleDelayMs: number;
+  private loop?: Promise<void>;
+
+  constructor(
+    public target: SyncTarget,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.idleDelayMs = deps.timing.fastMs;
+    this.status = this.baseStatus('idle');
+  }
+
+  /** True when the connection settings changed (the loop must restart with them). */
+  differsFrom(target: SyncTarget): boolean {
+    const a = this.target.config;
+    const b = target.config;
+    return a.url !== b.url || a.db !== b.db || a.login !== b.login || a.transport !== b.transport || a.trustedCertificateSha256 !== b.trustedCertificateSha256 || this.target.password !== target.password;
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    this.wake?.();
+    await this.loop;
+    this.connection?.client.close();
+    this.connection = undefined;
+  }
+
+  wakeUp(): void {
+    this.wakeRequested = true;
+    this.wake?.();
+  }
+
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    if (paused) this.emit('paused');
+    this.wakeUp();
+  }
+
+  /** One pass with connection; rejects on failure (no retry). */
+  async passOnce(): Promise<SyncPassResult> {
+    this.emit('syncing');
+    try {
+      const result = await this.pass();
+      this.emit('up-to-date', { lastSyncAt: unixToIso(Math.floor(Date.now() / 1000)) });
+      return result;
+    } catch (error) {
+      this.fail(toOcmError(error));
+      throw error;
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { timing } = this.deps;
+    const signal = this.controller.signal;
+    while (!signal.aborted) {
+      if (this.paused) {
+        await this.sleep(Infinity);
+        continue;
+      }
+      let delay: number;
+      try {
+        if (this.status.state !== 'up-to-date') this.emit('syncing');
+        const result = await this.pass();
+        this.failures = 0;
+        const busy = result.added + result.removed + result.revised + result.errorsAdded > 0;
+        // Fast while changes flow; when idle, the delay doubles up to the instance's poll interval.
+        this.idleDelayMs = busy ? timing.fastMs : Math.min(this.target.config.pollIntervalSeconds * 1000, Math.max(timing.fastMs, this.idleDelayMs * 2));
+        delay = busy ? timing.fastMs : this.idleDelayMs;
+        if (this.paused) this.emit('paused', { lastSyncAt: unixToIso(Math.floor(Date.now() / 1000)) });
+        else this.emit('up-to-date', { lastSyncAt: unixToIso(Math.floor(Date.now() / 1000)) }, this.status.state === 'up-to-date' && !busy);
+      } catch (error) {
+        if (signal.aborted && isAbortError(error)) break;
+        this.failures++;
+        delay = backoffDelay(this.failures, timing);
+        this.fail(toOcmError(error), delay);
+      }
+      await this.sleep(delay);
+    }
+  }
+
+  private async pass(): Promise<SyncPassResult> {
+    const signal = this.controller.signal;
+    const { store } = this.deps;
+    const instanceId = this.target.config.id;
+    if (!this.connection) {
+      this.connection = await this.deps.connect(this.target, signal);
+      this.status = { ...this.status, ...this.capabilityFields(this.connection.capabilities) };
+    }
+    const { client, capabilities } = this.connection;
+    return await runSyncPass({
+      store,
+      client,
+      capabilities,
+      instanceId,
+      signal,
+      options: this.deps.pass,
+      log: this.deps.log,
+      progress: (done, total) => {
+        this.status = { ...this.status, progress: total === undefined ? { done } : { done, total } };
+        this.deps.progress({ instanceId, jobId: `sync:${instanceId}`, phase: 'snapshot', done, total });
+      },
+      data: (notice) => this.deps.data({ instanceId, ...notice }),
+    });
+  }
+
+  private fail(error: OcmError, retryInMs?: number): void {
+    // Reconnect on the next attempt: a restarted server, a changed password or new rights need a fresh login.
+    this.connection?.client.close();
+    this.connection = undefined;
+    const state = OFFLINE_CODES.has(error.code) ? 'offline' : 'error';
+    const extra: Partial<InstanceStatus> = { lastError: error.toJSON() };
+    if (retryInMs !== undefined) extra.nextAttemptAt = new Date(Date.now() + retryInMs).toISOString();
+    this.emit(state, extra);
+    const retry = retryInMs === undefined ? '' : ` Retrying in ${Math.round(retryInMs / 1000)} s.`;
+    this.deps.log({ instanceId: this.target.config.id, level: 'error', kind: state === 'offline' ? 'offline' : 'error', message: `${error.message}${retry}` });
+  }
+
+  private emit(state: InstanceStatus['state'], extra: Partial<InstanceStatus> = {}, quiet = false): void {
+    const base = this.baseStatus(state);
+    const next: InstanceStatus = { ...this.status, ...base, ...extra };
+    if (state !== 'syncing') delete next.progress;
+    if (state === 'up-to-date' || state === 'syncing') {
+      delete next.lastError;
+      delete next.nextAttemptAt;
+    }
+    if (state === 'up-to-date' && !extra.lastSyncAt && this.status.lastSyncAt) next.lastSyncAt = this.status.lastSyncAt;
+    this.status = next;
+    if (!quiet) this.deps.status(next);
+  }
+
+  private baseStatus(state: InstanceStatus['state']): InstanceStatus {
+    const id = this.target.config.id;
+    let counts = { changeCount: 0, removedCount: 0, errorCount: 0 };
+    try {
+      counts = this.deps.store.guard(() => this.deps.store.mirror.counts(id));
+    } catch {
+      // counts are cosmetic; a locked store must not stop status reporting
+    }
+    const status: InstanceStatus = {
+      instanceId: id,
+      state,
+      ...counts,
+      errorLog: 'unknown',
+      richFields: [],
+      canDeleteChanges: false,
+    };
+    const saved = this.deps.store.syncState.get(id);
+    if (saved.lastSyncAt !== undefined) status.lastSyncAt = unixToIso(saved.lastSyncAt);
+    const capabilities = this.connection?.capabilities ?? saved.capabilities;
+    return capabilities ? { ...status, ...this.capabilityFields(capabilities) } : status;
+  }
+
+  private capabilityFields(capabilities: Capabilities): Pick<InstanceStatus, 'errorLog' | 'serverVersion' | 'richFields' | 'canDeleteChanges'> {
+    return {
+      errorLog: capabilities.errorLog,
+      serverVersion: capabilities.version.serverVersion,
+      richFields: capabilities.richFields,
+      canDeleteChanges: capabilities.canDeleteChanges,
+    };
+  }
+
+  /** Waits `ms` (Infinity = until woken); syncNow, pause/resume and stop cut it short. */
+  private sleep(ms: number): Promise<void> {
+    if (this.controller.signal.aborted) return Promise.resolve();
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+      const self = this;
+      function done() {
+        if (timer) clearTimeout(timer);
+        self.wake = undefined;
+        self.wakeRequested = false;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Add or edit an instance, with a connection test that shows every capability check and its own
+ * message and hint for each failure.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ConnectionCheck } from '../../src-main/common/services';
+import type { InstanceInput, TransportKind } from '../../src-main/common/model';
+import { useTranslator, type MessageKey } from '../i18n';
+import { useServices } from '../services/services';
+import { Banner, ErrorBanner, Icon } from '../ui/primitives';
+import { appEvents } from '../workbench/app-events';
+import { useStore, useWorkbench } from '../workbench/store';
+
+const CHECK_ICON: Record<ConnectionCheck['status'], string> = { ok: 'pass-filled', warning: 'warning', failed: 'error', skipped: 'circle-slash' };
+
+interface FormState {
+  name: string;
+  url: string;
+  db: string;
+  login: string;
+  password: string;
+  transport: TransportKind;
+  production: boolean;
+  pollIntervalSeconds: number;
+  trustedCertificateSha256: string;
+}
+
+/** The instance editor tab (new when `instanceId` is absent). */
+export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceId?: string }) {
+  const services = useServices();
+  const store = useStore();
+  const { t } = useTranslator();
+  const instance = useWorkbench((state) => state.instances.find((candidate) => candidate.id === instanceId));
+  const status = useWorkbench((state) => (instanceId ? state.statuses[instanceId] : undefined));
+  const [form, setForm] = useState<FormState>({
+    name: '',
+    url: '',
+    db: '',
+    login: '',
+    password: '',
+    transport: 'xmlrpc',
+    production: false,
+    pollIntervalSeconds: 30,
+    trustedCertificateSha256: '',
+  });
+  const [checks, setChecks] = useState<ConnectionCheck[]>();
+  const [busy, setBusy] = useState<'test' | 'save'>();
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    if (!instance) return;
+    setForm({
+      name: instance.name,
+      url: instance.url,
+      db: instance.db,
+      login: instance.login,
+      password: '',
+      transport: instance.transport,
+      production: instance.production,
+      pollIntervalSeconds: instance.pollIntervalSeconds,
+      trustedCertificateSha256: instance.trustedCertificateSha256 ?? '',
+    });
+  }, [instance?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const input = (): InstanceInput => ({
+    name: form.name.trim(),
+    url: form.url.trim(),
+    db: form.db.trim(),
+    login: form.login.trim(),
+    password: form.password || undefined,
+    transport: form.transport,
+    production: form.production,
+    pollIntervalSeconds: form.pollIntervalSeconds,
+    trustedCertificateSha256: form.trustedCertificateSha256.trim() || undefined,
+  });
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
+    setForm((current) => ({ ...current, [key]: value }));
+    setSaved(false);
+  };
+
+  const test = async () => {
+    setBusy('test');
+    setError(undefined);
+    setChecks(undefined);
+    try {
+      const result = await services.instances.test({ ...input(), id: instanceId });
+      setChecks(result);
+      appEvents.emit('connection-tested', { ok: result.every((check) => check.status !== 'failed'), failed: result.filter((check) => check.status === 'failed').map((check) => check.id) });
+    } catch (failure) {
+      setError(failure);
+      appEvents.emit('connection-tested', { ok: false, failed: [] });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy('save');
+    setError(undefined);
+    try {
+      const result = instanceId ? await services.instances.update(instanceId, input()) : await services.instances.add(input());
+      setSaved(true);
+      appEvents.emit('instance-saved', { id: result.id });
+      if (!instanceId) {
+        store.closeTab(tabId);
+        store.openTab({ kind: 'instance', instanceId: result.id });
+      }
+      void services.sync.syncNow(result.id).catch(() => undefined);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const failed = checks?.filter((check) => check.status === 'failed').length ?? 0;
+  const field = (key: 'name' | 'url' | 'db' | 'login', label: MessageKey, options: { placeholder?: string; type?: string; autoComplete?: string } = {}) => (
+    <label className="form-field">
+      <span>{t(label)}</span>
+      <input
+        name={key}
+        data-testid={`instance-${key}`}
+        required
+        type={options.type ?? 'text'}
+        placeholder={options.placeholder}
+        autoComplete={options.autoComplete ?? 'off'}
+        value={form[key]}
+        onChange={(event) => set(key, event.target.value)}
+      />
+    </label>
+  );
+
+  return (
+    <div className="form-view" data-testid="instance-editor">
+      <header className="view-header">
+        <h2>{instance ? instance.name : t('tab.newInstance')}</h2>
+        {instance && status && <span className={`state-pill state-${status.state}`}>{t(`state.${status.state}` as MessageKey)}</span>}
+      </header>
+      {instance?.demo && <Banner kind="info" title={t('instances.demoNote')} />}
+      {status?.lastError && <ErrorBanner error={status.lastError} />}
+      <form className="form" onSubmit={save}>
+        {field('name', 'instances.name')}
+        {field('url', 'instances.url', { placeholder: t('instances.urlHint'), type: 'url' })}
+        {field('db', 'instances.db')}
+        {field('login', 'instances.login', { autoComplete: 'username' })}
+        <label className="form-field">
+          <span>{t('instances.password')}</span>
+          <input
+            name="password"
+            data-testid="instance-password"
+            type="password"
+            autoComplete="current-password"
+            required={!instanceId}
+            placeholder={instanceId ? t('instances.passwordKeep') : ''}
+            value={form.password}
+            onChange={(event) => set('password', event.target.value)}
+          />
+        </label>
+        <div className="form-row">
+          <label className="form-field">
+            <span>{t('instances.transport')}</span>
+            <select value={form.transport} onChange={(event) => set('transport', event.target.value as TransportKind)}>
+              <option value="xmlrpc">XML-RPC</option>
+              <option value="jsonrpc">JSON-RPC</option>
+            </select>
+          </label>
+          <label className="form-field">
+            <span>{t('instances.pollInterval')}</span>
+            <input type="number" min={5} max={3600} value={form.pollIntervalSeconds} onChange={(event) => set('pollIntervalSeconds', Number(event.target.value) || 30)} />
+          </label>
+        </div>
+        <label className="form-field">
+          <span>{t('instances.fingerprint')}</span>
+          <input value={form.trustedCertificateSha256} onChange={(event) => set('trustedCertificateSha256', event.target.value)} spellCheck={false} />
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.production} onChange={(event) => set('production', event.target.checked)} />
+          {t('instances.production')}
+        </label>
+        {error !== undefined && <ErrorBanner error={error} onDismiss={() => setError(undefined)} />}
+        <div className="form-actions">
+          <button type="button" className="button secondary" onClick={() => void test()} disabled={!!busy} data-testid="instance-test">
+            <Icon name={busy === 'test' ? 'loading' : 'plug'} className={busy === 'test' ? 'codicon-modifier-spin' : ''} />
+            {busy === 'test' ? t('instances.testing') : t('instances.test')}
+          </button>
+          <button type="submit" className="button" disabled={!!busy} data-testid="instance-save">
+            {busy === 'save' ? t('instances.saving') : t('instances.save')}
+          </button>
+          {saved && <span className="ok-text" role="status"><Icon name="check" /> {t('instances.saved')}</span>}
+          {instance && (
+            <button type="button" className="button secondary danger push-end" onClick={() => store.update({ dialog: { kind: 'remove-instance', instanceId: instance.id } })}>
+              <Icon name="trash" /> {t('instances.remove')}
+            </button>
+          )}
+        </div>
+      </form>
+      {checks && (
+        <section className="checks" aria-label={t('instances.checksTitle')} data-testid="connection-checks">
+          <h3>
+            {t('instances.checksTitle')}: {failed === 0 ? t('instances.checksAllOk') : t('instances.checksFailed', { count: failed })}
+          </h3>
+          <ul>
+            {checks.map((check) => (
+              <li key={check.id} className={`check check-${check.status}`} data-check={check.id} data-status={check.status}>
+                <Icon name={CHECK_ICON[check.status]} label={t(`check.status.${check.status}` as MessageKey)} />
+                <div>
+                  <strong>{t(`check.${check.id}` as MessageKey)}</strong>
+                  <span className="check-message">{check.message}</span>
+                  {check.hint && <span className="check-hint">{check.hint}</span>}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+/** The details drawer: every field of a change, the record's other events, Open in Odoo, copy as JSON. */
+import { useEffect, useState } from 'react';
+import { TRACKED_MODELS, type ChangeRow, type InstanceConfig, type InstanceStatus } from '../../src-main/common/model';
+import { useTranslator, type MessageKey } from '../i18n';
+import { useServices } from '../services/services';
+import { EVENT_ICON } from '../ui/event-style';
+import { ErrorBanner, Icon, Skeleton } from '../ui/primitives';
+import { appEvents } from '../workbench/app-events';
+
+/** The record's URL in Odoo's web client: `/odoo/<model>/<id>` from 18 on, `/web#…` before. */
+export function odooRecordUrl(baseUrl: string, model: string, recordId: number, serverVersion: string | undefined): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  const major = Number.parseInt(serverVersion ?? '', 10);
+  if (Number.isFinite(major) && major < 18) return `${base}/web#id=${recordId}&model=${encodeURIComponent(model)}&view_type=form`;
+  return `${base}/odoo/${encodeURIComponent(model)}/${recordId}`;
+}
+
+/** The drawer for one row. */
+export function DetailsDrawer({
+  row,
+  instance,
+  status,
+  hostKind,
+  onClose,
+  onSelect,
+  onDelete,
+}: {
+  row: ChangeRow;
+  instance: InstanceConfig | undefined;
+  status: InstanceStatus | undefined;
+  hostKind: 'electron' | 'browser' | undefined;
+  onClose(): void;
+  onSelect(row: ChangeRow): void;
+  onDelete(row: ChangeRow): void;
+}) {
+  const services = useServices();
+  const translator = useTranslator();
+  const { t } = translator;
+  const [history, setHistory] = useState<ChangeRow[] | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [copied, setCopied] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    setHistory(undefined);
+    setError(undefined);
+    services.changes.recordHistory(row.instanceId, row.model, row.recordId).then(
+      (rows) => live && setHistory(rows),
+      (failure) => live && setError(failure),
+    );
+    appEvents.emit('details-opened', { key: row.key });
+    return () => {
+      live = false;
+    };
+  }, [services, row.key, row.instanceId, row.model, row.recordId]);
+
+  const url = instance ? odooRecordUrl(instance.url, row.model, row.recordId, status?.serverVersion) : undefined;
+  const fields: [string, React.ReactNode][] = [
+    [t('timeline.instance'), instance?.name ?? row.instanceId],
+    [t('timeline.model'), `${TRACKED_MODELS[row.model] ?? row.model} (${row.model})`],
+    [t('timeline.record'), translator.number(row.recordId)],
+    [t('timeline.event'), t(`event.${row.event}` as MessageKey)],
+    [t('details.timestamp'), <span title={`${row.timestamp} ${t('details.utc')}`}>{translator.dateTime(row.timestamp)}</span>],
+    [t('details.utc'), <bdi>{row.timestamp}</bdi>],
+    [t('details.firstSeen'), translator.dateTime(row.firstSeenAt)],
+    [t('details.serverId'), translator.number(row.serverId)],
+  ];
+  if (row.userName) fields.push([t('timeline.user'), row.userName]);
+  if (row.changedFields?.length) fields.push([t('timeline.fields'), <bdi>{row.changedFields.join(', ')}</bdi>]);
+  if (row.changeCount !== undefined) fields.push([t('details.changeCount'), translator.number(row.changeCount)]);
+  if (row.removedAt) {
+    fields.push([t('details.removedAt'), translator.dateTime(row.removedAt)]);
+    fields.push([t('details.removedBy'), t(row.removedBy === 'user' ? 'details.removedBy.user' : 'details.removedBy.server')]);
+  }
+
+  const others = history?.filter((other) => other.key !== row.key) ?? [];
+  return (
+    <aside className="drawer" aria-label={t('details.title')} data-testid="details-drawer" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
+      <header className="drawer-header">
+        <Icon name={EVENT_ICON[row.event]} className={`event-icon event-${row.event}`} />
+        <h2>
+          {TRACKED_MODELS[row.model] ?? row.model} <bdi>#{translator.number(row.recordId)}</bdi>
+        </h2>
+        <button type="button" className="icon-button" onClick={onClose} aria-label={t('details.close')}>
+          <Icon name="close" />
+        </button>
+      </header>
+      <div className="drawer-actions">
+        {url &&
+          (hostKind === 'electron' ? (
+            <button type="button" className="button" onClick={() => void services.host.openExternal(url)}>
+              <Icon name="link-external" /> {t('details.openInOdoo')}
+            </button>
+          ) : (
+            <a className="button" href={url} target="_blank" rel="noreferrer noopener">
+              <Icon name="link-external" /> {t('details.openInOdoo')}
+            </a>
+          ))}
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => {
+            void navigator.clipboard?.writeText(JSON.stringify(row, null, 2)).then(() => setCopied(true));
+          }}
+        >
+          <Icon name={copied ? 'check' : 'copy'} /> {copied ? t('details.copied') : t('details.copyJson')}
+        </button>
+        {!row.removedAt && (
+          <button type="button" className="button secondary danger" onClick={() => onDelete(row)}>
+            <Icon name="trash" /> {t('details.delete')}
+          </button>
+        )}
+      </div>
+      <dl className="field-list">
+        {fields.map(([label, value]) => (
+          <div key={label} className="field">
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <h3>{t('details.history')}</h3>
+      {error !== undefined && <ErrorBanner error={error} />}
+      {history === undefined && error === undefined && <Skeleton lines={3} />}
+      {history && others.length === 0 && <p className="muted">{t('details.noHistory')}</p>}
+      <ul className="history-list">
+        {others.map((other) => (
+          <li key={other.key}>
+            <button type="button" className={`history-item event-${other.event}`} onClick={() => onSelect(other)}>
+              <Icon name={EVENT_ICON[other.event]} />
+              <span>{t(`event.${other.event}` as MessageKey)}</span>
+              <span className="muted" title={`${other.timestamp} UTC`}>{translator.dateTime(other.timestamp)}</span>
+              {other.removedAt && <Icon name="circle-slash" label={t('timeline.removed')} />}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

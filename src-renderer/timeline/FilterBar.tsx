@@ -1,0 +1,173 @@
+/** The timeline's filter bar: facets with counts, record id, free text and time presets. */
+import { useEffect, useState } from 'react';
+import { TRACKED_MODELS, type ChangeEvent, type ChangeFilter, type Facets, type InstanceConfig } from '../../src-main/common/model';
+import { useTranslator, type MessageKey } from '../i18n';
+import { Icon } from '../ui/primitives';
+import type { TimePreset } from '../workbench/store';
+import { FacetMenu } from './FacetMenu';
+import { fromLocalInput, presetFrom, toLocalInput } from './time-presets';
+
+const PRESETS: TimePreset[] = ['all', '15m', '1h', '24h', '7d', 'custom'];
+
+/** Human name of a model, with the technical one. */
+export function modelLabel(model: string): string {
+  const human = TRACKED_MODELS[model];
+  return human ? `${human} (${model})` : model;
+}
+
+/** Edits a tab's filter. */
+export function FilterBar({
+  filter,
+  preset,
+  facets,
+  instances,
+  lockedInstance,
+  onChange,
+}: {
+  filter: ChangeFilter;
+  preset: TimePreset;
+  facets: Facets | undefined;
+  instances: InstanceConfig[];
+  lockedInstance: boolean;
+  onChange(filter: ChangeFilter, preset: TimePreset): void;
+}) {
+  const { t } = useTranslator();
+  const [text, setText] = useState(filter.text ?? '');
+  const [recordId, setRecordId] = useState(filter.recordId === undefined ? '' : String(filter.recordId));
+  useEffect(() => setText(filter.text ?? ''), [filter.text]);
+  useEffect(() => setRecordId(filter.recordId === undefined ? '' : String(filter.recordId)), [filter.recordId]);
+
+  // Typing is debounced so a million-row count is not asked for on every key.
+  useEffect(() => {
+    const value = text.trim() || undefined;
+    if (value === filter.text) return;
+    const handle = setTimeout(() => onChange({ ...filter, text: value }, preset), 250);
+    return () => clearTimeout(handle);
+  }, [text]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const commitRecordId = () => {
+    const parsed = Number.parseInt(recordId, 10);
+    const value = Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
+    if (value !== filter.recordId) onChange({ ...filter, recordId: value }, preset);
+  };
+  const instanceName = (id: string) => instances.find((instance) => instance.id === id)?.name ?? id;
+  const set = (patch: Partial<ChangeFilter>) => onChange({ ...filter, ...patch }, preset);
+  const hasFilters = !!(
+    (!lockedInstance && filter.instanceIds?.length) ||
+    filter.models?.length ||
+    filter.events?.length ||
+    filter.recordId ||
+    filter.text ||
+    filter.from ||
+    filter.to ||
+    (filter.presence && filter.presence !== 'all')
+  );
+
+  return (
+    <div className="filter-bar" role="search" aria-label={t('filter.label')}>
+      <div className="filter-row">
+        <div className="filter-search">
+          <Icon name="search" />
+          <input
+            type="search"
+            data-filter-text
+            data-testid="filter-text"
+            placeholder={t('filter.text')}
+            aria-label={t('filter.text')}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+          />
+        </div>
+        <input
+          type="number"
+          className="filter-record"
+          min={1}
+          placeholder={t('filter.recordId')}
+          aria-label={t('filter.recordId')}
+          data-testid="filter-record"
+          value={recordId}
+          onChange={(event) => setRecordId(event.target.value)}
+          onBlur={commitRecordId}
+          onKeyDown={(event) => event.key === 'Enter' && commitRecordId()}
+        />
+        {!lockedInstance && (
+          <FacetMenu
+            label={t('filter.instance')}
+            testId="facet-instance"
+            values={facets?.instances ?? []}
+            selected={filter.instanceIds ?? []}
+            describe={instanceName}
+            onChange={(values) => set({ instanceIds: values.length ? values : undefined })}
+          />
+        )}
+        <FacetMenu
+          label={t('filter.model')}
+          testId="facet-model"
+          values={facets?.models ?? []}
+          selected={filter.models ?? []}
+          describe={modelLabel}
+          onChange={(values) => set({ models: values.length ? values : undefined })}
+        />
+        <FacetMenu
+          label={t('filter.event')}
+          testId="facet-event"
+          values={facets?.events ?? []}
+          selected={filter.events ?? []}
+          describe={(value) => t(`event.${value}` as MessageKey)}
+          onChange={(values) => set({ events: values.length ? (values as ChangeEvent[]) : undefined })}
+        />
+        <select
+          className="filter-presence"
+          aria-label={t('filter.presence')}
+          value={filter.presence ?? 'all'}
+          onChange={(event) => set({ presence: event.target.value === 'all' ? undefined : (event.target.value as ChangeFilter['presence']) })}
+        >
+          <option value="all">{t('filter.presence.all')}</option>
+          <option value="present">{t('filter.presence.present')}</option>
+          <option value="removed">{t('filter.presence.removed')}</option>
+        </select>
+        {hasFilters && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => onChange(lockedInstance && filter.instanceIds ? { instanceIds: filter.instanceIds } : {}, 'all')}
+          >
+            {t('filter.clear')}
+          </button>
+        )}
+      </div>
+      <div className="filter-row">
+        <div className="segmented" role="radiogroup" aria-label={t('filter.time')}>
+          {PRESETS.map((value) => (
+            <button
+              key={value}
+              type="button"
+              role="radio"
+              aria-checked={preset === value}
+              className={preset === value ? 'selected' : ''}
+              data-testid={`preset-${value}`}
+              onClick={() => {
+                if (value === 'custom') onChange(filter, 'custom');
+                else onChange({ ...filter, from: presetFrom(value), to: undefined }, value);
+              }}
+            >
+              {t(`filter.preset.${value}` as MessageKey)}
+            </button>
+          ))}
+        </div>
+        {preset === 'custom' && (
+          <div className="filter-range">
+            <label>
+              {t('filter.from')}
+              <input type="datetime-local" data-testid="filter-from" value={toLocalInput(filter.from)} onChange={(event) => set({ from: fromLocalInput(event.target.value) })} />
+            </label>
+            <label>
+              {t('filter.to')}
+              <input type="datetime-local" data-testid="filter-to" value={toLocalInput(filter.to)} onChange={(event) => set({ to: fromLocalInput(event.target.value) })} />
+            </label>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

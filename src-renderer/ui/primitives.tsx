@@ -1,0 +1,147 @@
+/** Small shared building blocks: icons, empty states, error banners, skeletons, dialogs. */
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { toOcmError } from '../../src-main/common/errors';
+import { useTranslator } from '../i18n';
+
+/** A codicon (from the locally bundled @vscode/codicons font). */
+export function Icon({ name, label, className = '' }: { name: string; label?: string; className?: string }) {
+  return label ? (
+    <span className={`codicon codicon-${name} ${className}`} role="img" aria-label={label} title={label} />
+  ) : (
+    <span className={`codicon codicon-${name} ${className}`} aria-hidden="true" />
+  );
+}
+
+/** A centred message for views with nothing to show, with what to do next. */
+export function EmptyState({ icon, title, hint, children }: { icon: string; title: string; hint?: string; children?: ReactNode }) {
+  return (
+    <div className="empty-state" role="status">
+      <Icon name={icon} className="empty-state-icon" />
+      <p className="empty-state-title">{title}</p>
+      {hint && <p className="empty-state-hint">{hint}</p>}
+      {children && <div className="empty-state-actions">{children}</div>}
+    </div>
+  );
+}
+
+/** An error explained: what happened and, when known, what to do (OcmError.hint). */
+export function ErrorBanner({ error, onDismiss, onRetry }: { error: unknown; onDismiss?: () => void; onRetry?: () => void }) {
+  const { t } = useTranslator();
+  const ocm = toOcmError(error);
+  return (
+    <div className="banner banner-error" role="alert">
+      <Icon name="error" />
+      <div className="banner-text">
+        <strong>{ocm.message}</strong>
+        {ocm.hint && <span className="banner-hint">{ocm.hint}</span>}
+        {ocm.detail && (
+          <details>
+            <summary>{t('common.details')}</summary>
+            <pre>{ocm.detail}</pre>
+          </details>
+        )}
+      </div>
+      {onRetry && (
+        <button type="button" className="button secondary" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
+      {onDismiss && (
+        <button type="button" className="icon-button" onClick={onDismiss} aria-label={t('common.dismiss')}>
+          <Icon name="close" />
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A message banner (warning or info) with an optional hint. */
+export function Banner({ kind, title, hint, children }: { kind: 'warning' | 'info'; title: string; hint?: string; children?: ReactNode }) {
+  return (
+    <div className={`banner banner-${kind}`} role={kind === 'warning' ? 'alert' : 'status'}>
+      <Icon name={kind === 'warning' ? 'warning' : 'info'} />
+      <div className="banner-text">
+        <strong>{title}</strong>
+        {hint && <span className="banner-hint">{hint}</span>}
+        {children}
+      </div>
+    </div>
+  );
+}
+
+/** Grey placeholder lines while something loads. */
+export function Skeleton({ lines = 3 }: { lines?: number }) {
+  const { t } = useTranslator();
+  return (
+    <div className="skeleton" aria-busy="true" aria-label={t('common.loading')}>
+      {Array.from({ length: lines }, (_, index) => (
+        <div key={index} className="skeleton-line" style={{ inlineSize: `${60 + ((index * 37) % 35)}%` }} />
+      ))}
+    </div>
+  );
+}
+
+/** A modal dialog: focus moves in, Escape closes, focus returns to where it was. */
+export function Dialog({
+  title,
+  onClose,
+  children,
+  footer,
+  wide = false,
+  testId,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+  wide?: boolean;
+  testId?: string;
+}) {
+  const titleId = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    const first = ref.current?.querySelector<HTMLElement>('input:not([disabled]), select, textarea, button:not([disabled])');
+    (first ?? ref.current)?.focus();
+    return () => previous?.focus?.();
+  }, []);
+  const { t } = useTranslator();
+  return (
+    <div className="dialog-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
+      <div
+        ref={ref}
+        className={`dialog ${wide ? 'dialog-wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        tabIndex={-1}
+        data-testid={testId}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') {
+            event.stopPropagation();
+            onClose();
+          }
+        }}
+      >
+        <header className="dialog-header">
+          <h2 id={titleId}>{title}</h2>
+          <button type="button" className="icon-button" onClick={onClose} aria-label={t('common.close')}>
+            <Icon name="close" />
+          </button>
+        </header>
+        <div className="dialog-body">{children}</div>
+        {footer && <footer className="dialog-footer">{footer}</footer>}
+      </div>
+    </div>
+  );
+}
+
+/** A progress bar (determinate when total is known). */
+export function ProgressBar({ done, total, label }: { done: number; total?: number; label: string }) {
+  const percent = total ? Math.min(100, Math.round((done / total) * 100)) : undefined;
+  return (
+    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={total ?? undefined} aria-valuenow={total ? done : undefined}>
+      <div className={`progress-fill ${percent === undefined ? 'indeterminate' : ''}`} style={percent === undefined ? undefined : { inlineSize: `${percent}%` }} />
+    </div>
+  );
+}

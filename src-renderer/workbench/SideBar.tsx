@@ -1,0 +1,142 @@
+/** The side bar: the instance tree with status and counts, saved filters, and per-view shortcuts. */
+import type { InstanceConfig, InstanceStatus } from '../../src-main/common/model';
+import { useTranslator, type MessageKey } from '../i18n';
+import { useServices } from '../services/services';
+import { STATE_ICON } from '../ui/event-style';
+import { Icon } from '../ui/primitives';
+import { openTimeline, reportError } from './controller';
+import { useStore, useWorkbench } from './store';
+
+function InstanceItem({ instance, status, onOpen }: { instance: InstanceConfig; status?: InstanceStatus; onOpen(): void }) {
+  const services = useServices();
+  const store = useStore();
+  const translator = useTranslator();
+  const { t } = translator;
+  const state = status?.state ?? 'idle';
+  const stateLabel = t(`state.${state}` as MessageKey);
+  return (
+    <li className="tree-item" role="treeitem" aria-selected={false} data-instance={instance.name} data-state={state}>
+      <button type="button" className="tree-row" onClick={onOpen} title={status?.lastError ? `${status.lastError.message}${status.lastError.hint ? `\n${status.lastError.hint}` : ''}` : stateLabel}>
+        <Icon name={STATE_ICON[state]} className={`state-icon state-${state} ${state === 'syncing' ? 'codicon-modifier-spin' : ''}`} label={stateLabel} />
+        <span className="tree-label">
+          <span className="tree-name">
+            {instance.name}
+            {instance.demo && <span className="tag">{t('sidebar.demo')}</span>}
+            {instance.production && <span className="tag tag-warning">{t('sidebar.production')}</span>}
+          </span>
+          <span className="tree-detail">
+            {status ? t('sidebar.counts', { changes: status.changeCount, errors: status.errorCount }) : stateLabel}
+            {status?.progress && ` · ${translator.number(status.progress.done)}${status.progress.total ? ` / ${translator.number(status.progress.total)}` : ''}`}
+          </span>
+        </span>
+      </button>
+      <span className="tree-actions">
+        <button type="button" className="icon-button" title={t('instances.syncNow')} aria-label={`${t('instances.syncNow')}: ${instance.name}`} onClick={() => services.sync.syncNow(instance.id).catch((error) => reportError(store, error))}>
+          <Icon name="sync" />
+        </button>
+        <button type="button" className="icon-button" title={t('instances.edit')} aria-label={`${t('instances.edit')}: ${instance.name}`} onClick={() => store.openTab({ kind: 'instance', instanceId: instance.id })}>
+          <Icon name="gear" />
+        </button>
+      </span>
+    </li>
+  );
+}
+
+/** The side bar for the active view. */
+export function SideBar() {
+  const store = useStore();
+  const services = useServices();
+  const { t } = useTranslator();
+  const view = useWorkbench((state) => state.view);
+  const instances = useWorkbench((state) => state.instances);
+  const statuses = useWorkbench((state) => state.statuses);
+  const savedFilters = useWorkbench((state) => state.settings.savedFilters);
+  const titles: Record<string, MessageKey> = { changes: 'view.changes', errors: 'view.errors', instances: 'view.instances', reports: 'view.reports', settings: 'view.settings' };
+
+  const open = (instanceId?: string) => {
+    if (view === 'errors') store.openTab({ kind: 'errors', instanceId });
+    else if (view === 'instances' && instanceId) store.openTab({ kind: 'instance', instanceId });
+    else openTimeline(store, instanceId);
+  };
+
+  return (
+    <div className="side-bar" data-testid="side-bar">
+      <header className="side-bar-title">
+        <h1>{t(titles[view])}</h1>
+        <span className="spacer" />
+        <button type="button" className="icon-button" title={t('instances.add')} aria-label={t('instances.add')} data-testid="add-instance" onClick={() => store.openTab({ kind: 'instance' })}>
+          <Icon name="add" />
+        </button>
+        <button type="button" className="icon-button" title={t('command.syncAll')} aria-label={t('command.syncAll')} onClick={() => services.sync.syncNow().catch((error) => reportError(store, error))}>
+          <Icon name="refresh" />
+        </button>
+      </header>
+      <section className="side-section" aria-label={t('sidebar.instances')}>
+        <h2 className="side-section-title">{t('sidebar.instances')}</h2>
+        {instances.length === 0 ? (
+          <div className="side-empty">
+            <p>{t('sidebar.empty')}</p>
+            <p className="muted">{t('sidebar.emptyHint')}</p>
+            <button type="button" className="button" onClick={() => store.openTab({ kind: 'instance' })}>
+              <Icon name="add" /> {t('instances.add')}
+            </button>
+          </div>
+        ) : (
+          <ul className="tree" role="tree" aria-label={t('sidebar.instances')} data-testid="instance-tree">
+            {view !== 'instances' && (
+              <li className="tree-item" role="treeitem" aria-selected={false}>
+                <button type="button" className="tree-row" onClick={() => open()}>
+                  <Icon name="layers" />
+                  <span className="tree-label"><span className="tree-name">{t('sidebar.allInstances')}</span></span>
+                </button>
+              </li>
+            )}
+            {instances.map((instance) => (
+              <InstanceItem key={instance.id} instance={instance} status={statuses[instance.id]} onOpen={() => open(instance.id)} />
+            ))}
+          </ul>
+        )}
+      </section>
+      {view === 'changes' && (
+        <section className="side-section" aria-label={t('sidebar.savedFilters')}>
+          <h2 className="side-section-title">{t('sidebar.savedFilters')}</h2>
+          {savedFilters.length === 0 ? (
+            <p className="side-note muted">{t('sidebar.noSavedFilters')}</p>
+          ) : (
+            <ul className="tree" role="tree">
+              {savedFilters.map((saved) => (
+                <li key={saved.id} className="tree-item" role="treeitem" aria-selected={false}>
+                  <button type="button" className="tree-row" onClick={() => openTimeline(store, undefined, saved.filter)}>
+                    <Icon name="filter" />
+                    <span className="tree-label"><span className="tree-name">{saved.name}</span></span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {(view === 'instances' || view === 'reports') && (
+        <section className="side-section" aria-label={t('sidebar.adminTools')}>
+          <h2 className="side-section-title">{t('sidebar.adminTools')}</h2>
+          <ul className="tree" role="tree">
+            {instances.length > 0 && (
+              <li className="tree-item" role="treeitem" aria-selected={false}>
+                <button type="button" className="tree-row" data-testid="open-orphans" onClick={() => store.openTab({ kind: 'orphans', instanceId: instances[0].id })}>
+                  <Icon name="search-fuzzy" />
+                  <span className="tree-label"><span className="tree-name">{t('view.orphans')}</span></span>
+                </button>
+              </li>
+            )}
+            <li className="tree-item" role="treeitem" aria-selected={false}>
+              <button type="button" className="tree-row" onClick={() => store.openTab({ kind: 'journal' })}>
+                <Icon name="book" />
+                <span className="tree-label"><span className="tree-name">{t('view.journal')}</span></span>
+              </button>
+            </li>
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * Signals the app emits for whoever watches from outside (end-to-end tests, benchmarks): DOM
+ * CustomEvents named `ocm:<name>` on window, plus performance marks. Tests wait on these instead of
+ * sleeping.
+ */
+
+/** Names and payloads of the app's outward signals. */
+export interface AppEventMap {
+  ready: { instances: number };
+  'rows-rendered': { tabId: string; rows: number; total: number; filterKey: string };
+  data: { instanceId: string; added: number; removed: number };
+  status: { instanceId: string; state: string };
+  'histogram-rendered': { tabId: string; buckets: number };
+  'details-opened': { key: string };
+  'connection-tested': { ok: boolean; failed: string[] };
+  'instance-saved': { id: string };
+  'rows-deleted': { deleted: number };
+  'orphans-scanned': { orphans: number };
+  'language-changed': { language: string };
+  'export-finished': { rows: number };
+}
+
+/** Emits `ocm:<name>` on window. */
+export const appEvents = {
+  emit<K extends keyof AppEventMap>(name: K, detail: AppEventMap[K]): void {
+    window.dispatchEvent(new CustomEvent(`ocm:${name}`, { detail }));
+  },
+};
+
+/** Marks a performance milestone once per page load (benchmarks read them). */
+export function markOnce(name: string): void {
+  if (performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);
+}

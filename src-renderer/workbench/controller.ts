@@ -1,0 +1,130 @@
+/**
+ * Wires the store to the services: loads the initial data, keeps it current through the services'
+ * events, and registers every workbench command in the one registry.
+ */
+import type { Services } from '../../src-main/common/services';
+import type { Disposable } from '../../src-main/common/event';
+import type { ChangeFilter, InstanceStatus, Settings } from '../../src-main/common/model';
+import { toOcmError } from '../../src-main/common/errors';
+import { CommandRegistry } from '../commands/registry';
+import type { WorkbenchStore } from './store';
+import { appEvents } from './app-events';
+
+/** Keeps this many activity lines in memory for the bottom panel. */
+const ACTIVITY_LIMIT = 300;
+
+/** Loads state and subscribes to service events; returns what to dispose on shutdown. */
+export async function startController(store: WorkbenchStore, services: Services): Promise<Disposable> {
+  const subscriptions: Disposable[] = [];
+  const [instances, statuses, settings, host, activity] = await Promise.all([
+    services.instances.list(),
+    services.sync.statuses(),
+    services.settings.get(),
+    services.host.info(),
+    services.sync.activity({ limit: 100 }),
+  ]);
+  store.update({
+    instances,
+    statuses: Object.fromEntries(statuses.map((status) => [status.instanceId, status])),
+    settings,
+    host,
+    activity,
+  });
+
+  subscriptions.push(
+    services.instances.onDidChangeInstances((list) => store.update({ instances: list })),
+    services.sync.onDidChangeStatus((status: InstanceStatus) => {
+      store.update((state) => ({ statuses: { ...state.statuses, [status.instanceId]: status } }));
+      appEvents.emit('status', { instanceId: status.instanceId, state: status.state });
+    }),
+    services.sync.onDidLog((entry) =>
+      store.update((state) => ({ activity: [entry, ...state.activity].slice(0, ACTIVITY_LIMIT) })),
+    ),
+    services.settings.onDidChangeSettings((next: Settings) => store.update({ settings: next })),
+    services.changes.onDidChangeData((notice) => {
+      if (notice.added > 0) store.update((state) => ({ newEvents: state.newEvents + notice.added }));
+      appEvents.emit('data', notice);
+    }),
+  );
+
+  // Instances added while the app runs get their status once, then through events.
+  return {
+    dispose: () => {
+      for (const subscription of subscriptions) subscription.dispose();
+    },
+  };
+}
+
+/** Opens the default tab: the all-instances timeline. */
+export function openDefaultTabs(store: WorkbenchStore): void {
+  if (store.getState().tabs.length === 0) openTimeline(store);
+}
+
+/** Opens (or focuses) the timeline of one instance, or of all, optionally with a filter. */
+export function openTimeline(store: WorkbenchStore, instanceId?: string, filter?: ChangeFilter): void {
+  const base: ChangeFilter = filter ?? (instanceId ? { instanceIds: [instanceId] } : {});
+  if (filter) {
+    store.openTab({ kind: 'timeline', instanceId, filter: base, preset: filter.from ? 'custom' : 'all' }, { unique: false });
+  } else {
+    store.openTab({ kind: 'timeline', instanceId, filter: base, preset: 'all' });
+  }
+  store.update({ newEvents: 0 });
+}
+
+/** Shows a failure in the banner, with its hint. */
+export function reportError(store: WorkbenchStore, error: unknown): void {
+  const ocm = toOcmError(error);
+  store.update({ banner: { message: ocm.message, hint: ocm.hint } });
+}
+
+/** Registers every workbench command. */
+export function registerCommands(registry: CommandRegistry, store: WorkbenchStore, services: Services): void {
+  const activeTimeline = () => {
+    const tab = store.activeTab();
+    return tab?.kind === 'timeline' ? tab : undefined;
+  };
+  const setSettings = (patch: Partial<Settings>) =>
+    services.settings.update(patch).then((settings) => store.update({ settings }), (error) => reportError(store, error));
+
+  const commands: Parameters<CommandRegistry['register']>[0][] = [
+    { id: 'workbench.palette', title: 'command.palette', category: 'command.category.view', keybinding: 'mod+shift+p', run: () => store.update({ overlay: 'palette' }) },
+    { id: 'workbench.quickOpen', title: 'command.quickOpen', category: 'command.category.view', keybinding: 'mod+p', run: () => store.update({ overlay: 'quick-open' }) },
+    { id: 'view.timelineAll', title: 'command.timelineAll', category: 'command.category.view', keybinding: 'alt+1', run: () => { store.update({ view: 'changes' }); openTimeline(store); } },
+    { id: 'view.errors', title: 'command.errors', category: 'command.category.view', keybinding: 'alt+2', run: () => { store.update({ view: 'errors' }); store.openTab({ kind: 'errors' }); } },
+    { id: 'view.reports', title: 'command.reports', category: 'command.category.view', keybinding: 'alt+4', run: () => { store.update({ view: 'reports' }); store.openTab({ kind: 'reports' }); } },
+    { id: 'view.settings', title: 'command.settings', category: 'command.category.preferences', keybinding: 'mod+,', run: () => { store.update({ view: 'settings' }); store.openTab({ kind: 'settings' }); } },
+    { id: 'view.journal', title: 'command.journal', category: 'command.category.admin', run: () => store.openTab({ kind: 'journal' }) },
+    { id: 'view.togglePanel', title: 'command.togglePanel', category: 'command.category.view', keybinding: 'mod+j', run: () => store.update((state) => ({ panelVisible: !state.panelVisible })) },
+    { id: 'view.toggleSidebar', title: 'command.toggleSidebar', category: 'command.category.view', keybinding: 'mod+b', run: () => store.update((state) => ({ sidebarVisible: !state.sidebarVisible })) },
+    { id: 'tab.close', title: 'command.closeTab', category: 'command.category.view', keybinding: 'alt+w', when: () => !!store.getState().activeTabId, run: () => { const id = store.getState().activeTabId; if (id) store.closeTab(id); } },
+    { id: 'tab.next', title: 'command.nextTab', category: 'command.category.view', keybinding: 'ctrl+pagedown', run: () => store.cycleTab(1) },
+    { id: 'tab.previous', title: 'command.previousTab', category: 'command.category.view', keybinding: 'ctrl+pageup', run: () => store.cycleTab(-1) },
+    { id: 'instance.add', title: 'command.addInstance', category: 'command.category.instance', keybinding: 'alt+n', run: () => { store.update({ view: 'instances' }); store.openTab({ kind: 'instance' }); } },
+    { id: 'sync.all', title: 'command.syncAll', category: 'command.category.instance', keybinding: 'f5', run: () => services.sync.syncNow().catch((error) => reportError(store, error)) },
+    {
+      id: 'admin.orphans', title: 'command.orphans', category: 'command.category.admin',
+      when: () => store.getState().instances.length > 0,
+      run: () => {
+        const state = store.getState();
+        const instanceId = activeTimeline()?.instanceId ?? state.instances[0]?.id;
+        if (instanceId) store.openTab({ kind: 'orphans', instanceId });
+      },
+    },
+    { id: 'timeline.export', title: 'command.export', category: 'command.category.timeline', keybinding: 'mod+e', when: () => !!activeTimeline(), run: () => { const tab = activeTimeline(); if (tab) store.update({ dialog: { kind: 'export', filter: tab.filter } }); } },
+    { id: 'timeline.focusFilter', title: 'command.focusFilter', category: 'command.category.timeline', keybinding: 'mod+f', when: () => !!activeTimeline(), run: () => document.querySelector<HTMLInputElement>('[data-active-tab="true"] [data-filter-text]')?.focus() },
+    { id: 'timeline.clearFilters', title: 'command.clearFilters', category: 'command.category.timeline', when: () => !!activeTimeline(), run: () => { const tab = activeTimeline(); if (tab) store.updateTab(tab.id, { filter: tab.instanceId ? { instanceIds: [tab.instanceId] } : {}, preset: 'all' }); } },
+    { id: 'timeline.saveFilter', title: 'command.saveFilter', category: 'command.category.timeline', keybinding: 'mod+s', when: () => !!activeTimeline(), run: () => { const tab = activeTimeline(); if (tab) store.update({ dialog: { kind: 'save-filter', filter: tab.filter } }); } },
+    {
+      id: 'timeline.deleteMatching', title: 'command.deleteMatching', category: 'command.category.admin',
+      when: () => (activeTimeline()?.filter.instanceIds?.length ?? 0) === 1,
+      run: () => { const tab = activeTimeline(); const instanceId = tab?.filter.instanceIds?.[0]; if (tab && instanceId) store.update({ dialog: { kind: 'delete', instanceId, selection: { filter: tab.filter } } }); },
+    },
+    { id: 'language.en', title: 'command.language.en', category: 'command.category.preferences', when: () => store.getState().settings.language !== 'en', run: () => setSettings({ language: 'en' }) },
+    { id: 'language.ar', title: 'command.language.ar', category: 'command.category.preferences', when: () => store.getState().settings.language !== 'ar', run: () => setSettings({ language: 'ar' }) },
+    { id: 'theme.system', title: 'command.theme.system', category: 'command.category.preferences', run: () => setSettings({ theme: 'system' }) },
+    { id: 'theme.dark', title: 'command.theme.dark', category: 'command.category.preferences', run: () => setSettings({ theme: 'dark' }) },
+    { id: 'theme.light', title: 'command.theme.light', category: 'command.category.preferences', run: () => setSettings({ theme: 'light' }) },
+    { id: 'theme.highContrast', title: 'command.theme.high-contrast', category: 'command.category.preferences', run: () => setSettings({ theme: 'high-contrast' }) },
+  ];
+  for (const command of commands) registry.register(command);
+}

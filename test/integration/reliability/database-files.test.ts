@@ -1,0 +1,90 @@
+/** A locked or corrupt database file: a clear error, and the file is never overwritten or recreated. */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OcmError } from '../../../src-main/common/errors';
+import { openStore } from '../../../src-main/store/store';
+import { createMirrorServices } from '../../../src-main/sync';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ocm-dbfiles-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function failure(work: () => unknown): OcmError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof OcmError) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('a corrupt database file', () => {
+  it('is reported as store-corrupt and left byte-identical (garbage bytes)', async () => {
+    const path = join(dir, 'mirror.sqlite');
+    writeFileSync(path, randomBytes(64 * 1024));
+    const before = readFileSync(path);
+    const error = failure(() => openStore(path));
+    expect(error.code).toBe('store-corrupt');
+    expect(error.message).toContain(path);
+    expect(error.hint).toMatch(/untouched/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+    // The factory the hosts call refuses it too, and recreates nothing.
+    await expect(createMirrorServices({ dataDir: dir, engine: 'none' })).rejects.toMatchObject({ code: 'store-corrupt' });
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('is reported as store-corrupt when the header is right but the pages are garbage', () => {
+    const path = join(dir, 'mirror.sqlite');
+    openStore(path).close();
+    const good = readFileSync(path);
+    const damaged = Buffer.concat([good.subarray(0, 16), randomBytes(Math.max(good.length, 8192) - 16)]);
+    writeFileSync(path, damaged);
+    const error = failure(() => openStore(path));
+    expect(error.code).toBe('store-corrupt');
+    expect(readFileSync(path).equals(damaged)).toBe(true);
+  });
+});
+
+describe('a locked database file', () => {
+  it('is reported as store-locked when another process holds an exclusive lock before the schema exists', () => {
+    const path = join(dir, 'mirror.sqlite');
+    const other = new Database(path);
+    other.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      const before = readFileSync(path);
+      const error = failure(() => openStore(path, { busyTimeoutMs: 100 }));
+      expect(error.code).toBe('store-locked');
+      expect(error.hint).toMatch(/Another copy/);
+      expect(readFileSync(path).equals(before)).toBe(true);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
+  it('is reported as store-locked on a write while another connection holds BEGIN EXCLUSIVE', () => {
+    const path = join(dir, 'mirror.sqlite');
+    openStore(path).close();
+    const store = openStore(path, { busyTimeoutMs: 100 });
+    const other = new Database(path);
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      const error = failure(() => store.guard(() => store.mirror.insertChanges('a', 0, [{ serverId: 1, model: 'res.partner', recordId: 1, event: 'create', ts: 1 }], { changeCursor: 1 }, 1)));
+      expect(error.code).toBe('store-locked');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // Once the lock is gone, the same write succeeds.
+    expect(store.mirror.insertChanges('a', 0, [{ serverId: 1, model: 'res.partner', recordId: 1, event: 'create', ts: 1 }], { changeCursor: 1 }, 1)).toBe(1);
+    store.close();
+  });
+});

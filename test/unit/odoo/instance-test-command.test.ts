@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { createInstanceTestCommand, formatChecks } from '../../../src-main/hosts/cli/commands/instance-test';
+import { parseArgs, type CliIo } from '../../../src-main/hosts/cli/command';
+import type { CapabilityCheck, ConnectionInput } from '../../../src-main/odoo/types';
+
+const passing: CapabilityCheck[] = [
+  { id: 'reach', status: 'ok', message: 'Odoo answered at http://x over XML-RPC.' },
+  { id: 'version', status: 'ok', message: 'Odoo 18.0 (18.0-20250421)' },
+  { id: 'database', status: 'ok', message: 'Database seed exists.' },
+  { id: 'login', status: 'ok', message: 'Logged in as admin (user id 2).' },
+  { id: 'change-log', status: 'ok', message: 'Change log update.webhook found.' },
+  { id: 'error-log', status: 'warning', message: 'Error log webhook.errors exists but admin may not read it.', hint: 'Ask an Odoo administrator to grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.', code: 'access-error' },
+  { id: 'rights', status: 'ok', message: 'admin may read and delete rows of update.webhook.' },
+];
+const failing: CapabilityCheck[] = [
+  { id: 'reach', status: 'ok', message: 'Odoo answered.' },
+  { id: 'version', status: 'ok', message: 'Odoo 18.0 (18.0-20250421)' },
+  { id: 'database', status: 'ok', message: 'Database seed exists.' },
+  { id: 'login', status: 'failed', message: 'Wrong login or password for admin on database seed at http://x.', hint: 'Check the login and the password.', code: 'auth-failed' },
+  { id: 'change-log', status: 'skipped', message: 'Skipped: the login failed.' },
+];
+
+function io(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo = { out: (text) => out.push(text), err: (text) => err.push(text), env, interrupted: new AbortController().signal, isTty: false };
+  return { io: value, out, err };
+}
+
+const args = (line: string) => parseArgs(line.split(' ').filter(Boolean), new Set(['json']));
+
+describe('formatChecks', () => {
+  it('prints marks, aligned steps, hints for warnings and failures, and a summary', () => {
+    const text = formatChecks(failing);
+    expect(text).toContain('  ✓ reach       Odoo answered.');
+    expect(text).toContain('  ✗ login       Wrong login or password for admin on database seed at http://x.');
+    expect(text).toContain('                → Check the login and the password.');
+    expect(text).toContain('  - change-log  Skipped: the login failed.');
+    expect(text.trim().split('\n').pop()).toBe('Failed: login.');
+    expect(formatChecks(passing)).toMatch(/! error-log +Error log webhook.errors exists but admin may not read it\.\n +→ Ask an Odoo administrator to grant read access/);
+    expect(formatChecks(passing).trim().split('\n').pop()).toBe('Passed with 1 warning: error-log.');
+  });
+});
+
+describe('ocm instance test', () => {
+  it('exits 2 on a failed step and 0 when only warnings were found', async () => {
+    let received: ConnectionInput | undefined;
+    const command = createInstanceTestCommand({
+      runChecks: async (input) => {
+        received = input;
+        return input.password === 'good' ? passing : failing;
+      },
+    });
+    const good = io({ OCM_PW: 'good' });
+    expect(await command.run(args('--url http://x --db seed --login admin --password-env OCM_PW --transport jsonrpc'), good.io)).toBe(0);
+    expect(received).toMatchObject({ url: 'http://x', db: 'seed', login: 'admin', password: 'good', transport: 'jsonrpc' });
+    expect(good.out.join('\n')).toContain('Passed with 1 warning');
+    const bad = io({ OCM_PW: 'bad' });
+    expect(await command.run(args('--url http://x --db seed --login admin --password-env OCM_PW'), bad.io)).toBe(2);
+    expect(received?.transport).toBe('xmlrpc');
+  });
+
+  it('prints JSON with --json', async () => {
+    const command = createInstanceTestCommand({ runChecks: async () => failing });
+    const run = io({ PW: 'x' });
+    expect(await command.run(args('--url http://x --db seed --login admin --password-env PW --json'), run.io)).toBe(2);
+    const parsed = JSON.parse(run.out.join('')) as { ok: boolean; checks: CapabilityCheck[] };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.checks.find((check) => check.id === 'login')?.code).toBe('auth-failed');
+  });
+
+  it('refuses a missing password variable and missing options with invalid-input', async () => {
+    const command = createInstanceTestCommand({ runChecks: async () => passing });
+    await expect(command.run(args('--url http://x --db seed --login admin --password-env NOPE'), io().io)).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/NOPE/) });
+    await expect(command.run(args('--url http://x --login admin'), io().io)).rejects.toMatchObject({ code: 'invalid-input', message: 'Missing --db, --password-env.' });
+    await expect(command.run(args('--url http://x --db d --login a --password-env PW --transport soap'), io({ PW: 'x' }).io)).rejects.toMatchObject({ code: 'invalid-input' });
+  });
+
+  it('resolves --name through the saved-instance seam only when one is given', async () => {
+    await expect(createInstanceTestCommand({ runChecks: async () => passing }).run(args('--name prod'), io().io)).rejects.toMatchObject({ code: 'invalid-input' });
+    let received: ConnectionInput | undefined;
+    const command = createInstanceTestCommand({
+      resolveSaved: async (name) => ({ url: `http://${name}`, db: 'seed', login: 'admin', password: 'saved', transport: 'xmlrpc' }),
+      runChecks: async (input) => {
+        received = input;
+        return passing;
+      },
+    });
+    expect(await command.run(args('--name prod --transport jsonrpc'), io().io)).toBe(0);
+    expect(received).toMatchObject({ url: 'http://prod', password: 'saved', transport: 'jsonrpc' });
+  });
+});

@@ -1,0 +1,168 @@
+/** An in-memory OdooClient over one update.webhook table, enough for the sync engine's calls. */
+import { OcmError } from '../../../src-main/common/errors';
+import type { Capabilities, Domain, KeysetPageOptions, OdooClient, OdooRecord, OdooValue } from '../../../src-main/odoo/types';
+
+/** A server row as the fake keeps it. */
+export interface FakeRow extends OdooRecord {
+  model: string;
+  record_id: number;
+  event: string;
+  timestamp: string;
+  change_count?: number;
+}
+
+export class FakeOdoo {
+  rows = new Map<number, FakeRow>();
+  errors = new Map<number, OdooRecord>();
+  nextId = 1;
+  requests = 0;
+  /** Throws this on the next call (then clears it). */
+  failNext?: OcmError;
+  /** Throws this on every call while set. */
+  failAll?: OcmError;
+
+  add(count: number, start = Date.UTC(2026, 10, 1) / 1000): FakeRow[] {
+    const added: FakeRow[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = this.nextId++;
+      const ts = new Date((start + ((id * 7919) % 86_400)) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+      const row: FakeRow = { id, model: 'res.partner', record_id: id, event: ['create', 'write', 'unlink'][id % 3], timestamp: ts };
+      this.rows.set(id, row);
+      added.push(row);
+    }
+    return added;
+  }
+
+  remove(ids: Iterable<number>): void {
+    for (const id of ids) this.rows.delete(id);
+  }
+
+  /** Wipes the log and restarts ids at 1, like a module reinstall. */
+  reset(): void {
+    this.rows.clear();
+    this.nextId = 1;
+  }
+
+  private gate(): void {
+    this.requests++;
+    if (this.failAll) throw this.failAll;
+    if (this.failNext) {
+      const error = this.failNext;
+      this.failNext = undefined;
+      throw error;
+    }
+  }
+
+  private table(model: string): Map<number, OdooRecord> {
+    if (model === 'update.webhook') return this.rows;
+    if (model === 'webhook.errors') return this.errors;
+    throw new OcmError('model-missing', `Object ${model} doesn't exist`);
+  }
+
+  private match(model: string, domain: Domain): OdooRecord[] {
+    const out: OdooRecord[] = [];
+    for (const row of this.table(model).values()) {
+      if (domain.every((term) => typeof term === 'string' || test(row[term[0]], term[1], term[2]))) out.push(row);
+    }
+    return out;
+  }
+
+  private select(model: string, domain: Domain, options: { offset?: number; limit?: number; order?: string } = {}): OdooRecord[] {
+    const rows = this.match(model, domain).sort((a, b) => (options.order === 'id desc' ? b.id - a.id : a.id - b.id));
+    return rows.slice(options.offset ?? 0, options.limit ? (options.offset ?? 0) + options.limit : undefined).map((row) => ({ ...row }));
+  }
+
+  client(): OdooClient {
+    const fake = this;
+    return {
+      url: 'http://fake',
+      db: 'fake',
+      uid: 2,
+      transport: 'jsonrpc',
+      async executeKw() {
+        throw new Error('not supported');
+      },
+      async search(model, domain, options) {
+        fake.gate();
+        return fake.select(model, domain, options).map((row) => row.id);
+      },
+      async searchRead(model, domain, options) {
+        fake.gate();
+        return fake.select(model, domain, options);
+      },
+      async searchCount(model, domain) {
+        fake.gate();
+        return fake.match(model, domain).length;
+      },
+      async read(model, ids) {
+        fake.gate();
+        return fake.select(model, [['id', 'in', ids]]);
+      },
+      async unlink(_model, ids) {
+        fake.gate();
+        fake.remove(ids);
+        return true;
+      },
+      async fieldsGet() {
+        fake.gate();
+        return {};
+      },
+      async readGroup() {
+        throw new Error('not supported');
+      },
+      async checkAccessRights() {
+        fake.gate();
+        return true;
+      },
+      pages(model: string, options: KeysetPageOptions): AsyncIterable<OdooRecord[]> {
+        return (async function* () {
+          let after = options.afterId ?? 0;
+          for (;;) {
+            options.signal?.throwIfAborted();
+            fake.gate();
+            const domain: Domain = [['id', '>', after]];
+            if (options.upToId !== undefined) domain.push(['id', '<=', options.upToId]);
+            const page = fake.select(model, domain, { limit: options.pageSize, order: 'id asc' });
+            if (page.length > 0) yield page;
+            if (page.length < options.pageSize) return;
+            after = page[page.length - 1].id;
+          }
+        })();
+      },
+      close() {},
+    };
+  }
+}
+
+function test(value: OdooValue | undefined, operator: string, expected: OdooValue): boolean {
+  switch (operator) {
+    case '=':
+      return value === expected;
+    case '>':
+      return (value as number) > (expected as number);
+    case '>=':
+      return (value as number) >= (expected as number);
+    case '<':
+      return (value as number) < (expected as number);
+    case '<=':
+      return (value as number) <= (expected as number);
+    case 'in':
+      return (expected as OdooValue[]).includes(value as OdooValue);
+    default:
+      throw new Error(`operator ${operator} not supported by the fake`);
+  }
+}
+
+/** Capabilities of the original module (or our addon with `rich`). */
+export function fakeCapabilities(options: { rich?: boolean; errorLog?: Capabilities['errorLog'] } = {}): Capabilities {
+  return {
+    version: { serverVersion: '18.0-20250421', serverSerie: '18.0', major: 18, protocolVersion: 1 },
+    uid: 2,
+    changeLogInstalled: true,
+    changeLogFields: ['event', 'id', 'model', 'record_id', 'timestamp', ...(options.rich ? ['change_count'] : [])],
+    richFields: options.rich ? ['change_count'] : [],
+    errorLog: options.errorLog ?? 'unreadable',
+    canReadChanges: true,
+    canDeleteChanges: true,
+  };
+}

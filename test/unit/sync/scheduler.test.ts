@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OcmError } from '../../../src-main/common/errors';
+import { nextEvent } from '../../../src-main/common/event';
+import type { InstanceConfig } from '../../../src-main/common/model';
+import { openStore, type Store } from '../../../src-main/store/store';
+import { backoffDelay, DEFAULT_TIMING } from '../../../src-main/sync/backend';
+import { SyncScheduler } from '../../../src-main/sync/scheduler';
+import { FakeOdoo, fakeCapabilities } from './fake-odoo';
+
+let dir: string;
+let store: Store;
+let scheduler: SyncScheduler;
+
+function config(id: string): InstanceConfig {
+  return { id, name: id, url: `http://${id}`, db: 'db', login: 'admin', transport: 'jsonrpc', production: false, demo: false, pollIntervalSeconds: 30, createdAt: '2026-11-30T00:00:00Z' };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ocm-sched-'));
+  store = openStore(join(dir, 'mirror.sqlite'));
+});
+afterEach(async () => {
+  await scheduler?.close();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('backoffDelay', () => {
+  it('doubles from the base up to the cap, with jitter between half and all of the step', () => {
+    const fixed = (random: number) => ({ ...DEFAULT_TIMING, random: () => random });
+    expect(backoffDelay(1, fixed(1))).toBe(1000);
+    expect(backoffDelay(1, fixed(0))).toBe(500);
+    expect(backoffDelay(4, fixed(1))).toBe(8000);
+    expect(backoffDelay(30, fixed(1))).toBe(300_000);
+    expect(backoffDelay(30, fixed(0))).toBe(150_000);
+  });
+});
+
+describe('SyncScheduler', () => {
+  it('mirrors each instance independently: a dead server does not block a live one', async () => {
+    const live = new FakeOdoo();
+    live.add(250);
+    let deadAttempts = 0;
+    scheduler = new SyncScheduler({
+      store,
+      timing: { fastMs: 10, backoffBaseMs: 5, backoffMaxMs: 20 },
+      connect: async (target, signal) => {
+        if (target.config.id === 'dead') {
+          deadAttempts++;
+          // Never answers until cancelled.
+          await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new OcmError('cancelled', 'cancelled'))));
+        }
+        return { client: live.client(), capabilities: fakeCapabilities() };
+      },
+    });
+    const upToDate = nextEvent(scheduler.onDidChangeStatus, (status) => status.instanceId === 'live' && status.state === 'up-to-date');
+    scheduler.setTargets([
+      { config: config('dead'), password: 'x' },
+      { config: config('live'), password: 'x' },
+    ]);
+    const status = await upToDate;
+    expect(status.changeCount).toBe(250);
+    expect(deadAttempts).toBe(1);
+  });
+
+  it('reports offline with the error code, retries with backoff, and recovers', async () => {
+    const server = new FakeOdoo();
+    server.add(10);
+    server.failAll = new OcmError('network-refused', 'Nothing listens at http://live.');
+    scheduler = new SyncScheduler({ store, timing: { fastMs: 10, backoffBaseMs: 5, backoffMaxMs: 20 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });
+    const offline = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'offline');
+    const logged = nextEvent(scheduler.onDidLog, (entry) => entry.level === 'error');
+    scheduler.setTargets([{ config: config('live'), password: 'x' }]);
+    const status = await offline;
+    expect(status.lastError?.code).toBe('network-refused');
+    expect(status.nextAttemptAt).toBeDefined();
+    expect((await logged).message).toContain('Nothing listens');
+
+    server.failAll = undefined;
+    const recovered = await nextEvent(scheduler.onDidChangeStatus, (next) => next.state === 'up-to-date');
+    expect(recovered.lastError).toBeUndefined();
+    expect(recovered.changeCount).toBe(10);
+  });
+
+  it('reports access-denied as an error (not offline)', async () => {
+    const server = new FakeOdoo();
+    server.failAll = new OcmError('access-denied', 'Access Denied');
+    scheduler = new SyncScheduler({ store, timing: { fastMs: 10, backoffBaseMs: 5, backoffMaxMs: 20 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });
+    const failed = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'error');
+    scheduler.setTargets([{ config: config('a'), password: 'x' }]);
+    expect((await failed).lastError?.code).toBe('access-denied');
+  });
+
+  it('pauses, resumes and announces new rows', async () => {
+    const server = new FakeOdoo();
+    server.add(5);
+    scheduler = new SyncScheduler({ store, timing: { fastMs: 10 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });
+    const first = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'up-to-date');
+    scheduler.setTargets([{ config: { ...config('a'), pollIntervalSeconds: 3600 }, password: 'x' }]);
+    await first;
+    const paused = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'paused');
+    scheduler.pause('a');
+    await paused;
+    server.add(3);
+    const data = nextEvent(scheduler.onDidChangeData, (notice) => notice.added > 0);
+    scheduler.resume('a');
+    expect(await data).toMatchObject({ instanceId: 'a', added: 3 });
+  });
+
+  it('syncNow cuts the idle wait short', async () => {
+    const server = new FakeOdoo();
+    scheduler = new SyncScheduler({ store, timing: { fastMs: 10 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });
+    const first = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'up-to-date');
+    scheduler.setTargets([{ config: { ...config('a'), pollIntervalSeconds: 3600 }, password: 'x' }]);
+    await first;
+    // Let the loop settle into its long idle wait, then add rows and ask for a sync.
+    server.add(2);
+    const data = nextEvent(scheduler.onDidChangeData, (notice) => notice.added === 2);
+    scheduler.syncNow('a');
+    await data;
+  });
+
+  it('runOnce runs a single pass per instance and reports failures without throwing', async () => {
+    const server = new FakeOdoo();
+    server.add(7);
+    scheduler = new SyncScheduler({
+      store,
+      connect: async (target) => {
+        if (target.config.id === 'bad') throw new OcmError('auth-failed', 'Wrong login or password.');
+        return { client: server.client(), capabilities: fakeCapabilities() };
+      },
+    });
+    const results = await scheduler.runOnce([
+      { config: config('good'), password: 'x' },
+      { config: config('bad'), password: 'x' },
+    ]);
+    expect(results.get('good')).toMatchObject({ added: 7 });
+    expect(results.get('bad')).toMatchObject({ code: 'auth-failed' });
+  });
+});
