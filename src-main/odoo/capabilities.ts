@@ -105,7 +105,8 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
       version = parseVersion(await transport.call('common', 'version', [], call), transport.url);
     } catch (error) {
       checks.push(failed('reach', error));
-      return finish('the server could not be reached');
+      const code = toOcmError(error).code;
+      return finish(code === 'tls' ? 'the certificate was refused' : code === 'http-status' || code === 'protocol' ? 'the URL does not answer like Odoo' : 'the server could not be reached');
     }
     checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${transport.url} over ${input.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'}.` });
     checks.push(versionCheck(version));

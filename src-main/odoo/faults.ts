@@ -45,6 +45,15 @@ export function callContext(url: string, service: string, method: string, args: 
   return context;
 }
 
+/** Model methods that change nothing (or, like unlink, end in the same state when repeated). */
+const repeatableMethods = new Set(['search', 'search_read', 'search_count', 'read', 'fields_get', 'read_group', 'check_access_rights', 'unlink', 'name_search', 'web_search_read', 'has_access']);
+
+/** Whether a call may be sent a second time if its first attempt failed before reaching the server. */
+export function isRepeatable(context: CallContext): boolean {
+  if (context.service !== 'object') return true; // version, authenticate, login, db.list
+  return context.modelMethod !== undefined && repeatableMethods.has(context.modelMethod);
+}
+
 /** The last non-empty line of a Python traceback (the exception itself). */
 export function lastTracebackLine(traceback: string): string {
   const lines = traceback.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);

@@ -50,31 +50,14 @@ export class HttpEndpoint {
 
     return new Promise<T>((resolve, reject) => {
       let settled = false;
-      let response: http.IncomingMessage | undefined;
-      const transport = this.isSecure ? https : http;
-      const req = transport.request({
-        protocol: this.parsed.protocol,
-        hostname: this.parsed.hostname.replace(/^\[|\]$/g, ''),
-        port: this.parsed.port || (this.isSecure ? 443 : 80),
-        path,
-        method: 'POST',
-        agent: this.agent,
-        headers: {
-          'Content-Type': request.contentType,
-          Accept: request.accept,
-          'Content-Length': body.length,
-          'User-Agent': 'OdooChangeMonitor',
-          ...(this.parsed.username ? { Authorization: basicAuth(this.parsed) } : {}),
-        },
-      });
-
+      let req: http.ClientRequest | undefined;
       const finish = (error: OcmError | undefined, value?: T) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (error) {
-          req.destroy();
+          req?.destroy();
           reject(error);
         } else {
           resolve(value as T);
@@ -84,43 +67,68 @@ export class HttpEndpoint {
       const onAbort = () => finish(cancelledError(context));
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      req.on('error', (error) => {
-        if (settled) return;
-        if (response) return finish(protocolError('truncated', context, String(error)));
-        const code = (error as { code?: string }).code;
-        if (isTlsCode(code) && this.isSecure) {
-          // Only reached when the certificate was not available with the error: fetch it for the message.
-          void probeCertificate(req.host, Number(this.parsed.port || 443)).then((fingerprint) => finish(networkError(error, { ...context, timeoutMs }, fingerprint)));
-          return;
-        }
-        finish(networkError(error, { ...context, timeoutMs }));
-      });
-
-      req.on('response', (res) => {
-        response = res;
-        const status = res.statusCode ?? 0;
-        const contentType = String(res.headers['content-type'] ?? '');
-        if (status !== 200) {
-          void readSnippet(res).then((text) => finish(httpStatusError(status, res.statusMessage, path, text, context, headerString(res.headers.location))));
-          return;
-        }
-        if (contentType && !request.acceptContentType.test(contentType)) {
-          void readSnippet(res).then((text) => finish(protocolError('not-rpc', context, text, contentType)));
-          return;
-        }
-        res.on('aborted', () => finish(protocolError('truncated', context, 'The connection closed before the whole answer arrived.')));
-        read(res).then(
-          (value) => finish(undefined, value),
-          (error: unknown) => {
-            if (error instanceof OcmError) return finish(error);
-            const message = error instanceof Error ? error.message : String(error);
-            const truncated = !res.complete || /unclosed|unexpected end|invalid xml-rpc message|end of json/i.test(message);
-            finish(protocolError(truncated ? 'truncated' : 'unparsable', context, message));
+      const attempt = (retriesLeft: number) => {
+        const transport = this.isSecure ? https : http;
+        const current = transport.request({
+          protocol: this.parsed.protocol,
+          hostname: this.parsed.hostname.replace(/^\[|\]$/g, ''),
+          port: this.parsed.port || (this.isSecure ? 443 : 80),
+          path,
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            'Content-Type': request.contentType,
+            Accept: request.accept,
+            'Content-Length': body.length,
+            'User-Agent': 'OdooChangeMonitor',
+            ...(this.parsed.username ? { Authorization: basicAuth(this.parsed) } : {}),
           },
-        );
-      });
+        });
+        req = current;
+        let response: http.IncomingMessage | undefined;
 
-      req.end(body);
+        current.on('error', (error) => {
+          if (settled || req !== current) return;
+          if (response) return finish(protocolError('truncated', context, String(error)));
+          const code = (error as { code?: string }).code;
+          // A kept-alive socket the server closed while idle fails before anything was processed:
+          // Node's documented remedy is to retry on a fresh socket (only for calls safe to repeat).
+          if (current.reusedSocket && code === 'ECONNRESET' && request.repeatable && retriesLeft > 0) return attempt(retriesLeft - 1);
+          if (isTlsCode(code) && this.isSecure) {
+            // Only reached when the certificate was not available with the error: fetch it for the message.
+            void probeCertificate(current.host, Number(this.parsed.port || 443)).then((fingerprint) => finish(networkError(error, { ...context, timeoutMs }, fingerprint)));
+            return;
+          }
+          finish(networkError(error, { ...context, timeoutMs }));
+        });
+
+        current.on('response', (res) => {
+          response = res;
+          const status = res.statusCode ?? 0;
+          const contentType = String(res.headers['content-type'] ?? '');
+          if (status !== 200) {
+            void readSnippet(res).then((text) => finish(httpStatusError(status, res.statusMessage, path, text, context, headerString(res.headers.location))));
+            return;
+          }
+          if (contentType && !request.acceptContentType.test(contentType)) {
+            void readSnippet(res).then((text) => finish(protocolError('not-rpc', context, text, contentType)));
+            return;
+          }
+          res.on('aborted', () => finish(protocolError('truncated', context, 'The connection closed before the whole answer arrived.')));
+          read(res).then(
+            (value) => finish(undefined, value),
+            (error: unknown) => {
+              if (error instanceof OcmError) return finish(error);
+              const message = error instanceof Error ? error.message : String(error);
+              const truncated = !res.complete || /unclosed|unexpected end|invalid xml-rpc message|end of json/i.test(message);
+              finish(protocolError(truncated ? 'truncated' : 'unparsable', context, message));
+            },
+          );
+        });
+
+        current.end(body);
+      };
+      attempt(1);
     });
   }
 
@@ -142,6 +150,8 @@ export interface PostRequest {
   context: CallContext;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The call may be sent again when a kept-alive socket turns out to be closed (reads, unlink, version). */
+  repeatable?: boolean;
 }
 
 /** Validates and parses a base URL given by the user. */

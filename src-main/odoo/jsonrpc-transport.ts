@@ -4,7 +4,7 @@
  * same OcmErrors as the equivalent XML-RPC faults.
  */
 import type http from 'node:http';
-import { callContext, jsonRpcErrorToError, protocolError, type CallContext, type JsonRpcError } from './faults';
+import { callContext, isRepeatable, jsonRpcErrorToError, protocolError, type CallContext, type JsonRpcError } from './faults';
 import { HttpEndpoint } from './http-exchange';
 import type { CallOptions, OdooValue, RpcTransport, TransportOptions } from './types';
 import { assertOdooValues } from './values';
@@ -43,6 +43,7 @@ export class JsonRpcTransport implements RpcTransport {
         context,
         timeoutMs,
         signal: options.signal,
+        repeatable: isRepeatable(context),
       },
       async (response) => decodeAnswer(await readText(response), context),
     );

@@ -8,7 +8,7 @@
  * 200 `text/xml` answer is streamed into the package's `Deserializer`; requests are built with its
  * `serializeMethodCall` (both wrapped in xmlrpc-codec.ts).
  */
-import { callContext, faultToError } from './faults';
+import { callContext, isRepeatable, faultToError } from './faults';
 import { HttpEndpoint } from './http-exchange';
 import type { CallOptions, OdooValue, RpcTransport, TransportOptions } from './types';
 import { assertOdooValues } from './values';
@@ -46,6 +46,7 @@ export class XmlRpcTransport implements RpcTransport {
         context,
         timeoutMs,
         signal: options.signal,
+        repeatable: isRepeatable(context),
       },
       async (response) => {
         const answer = await decodeMethodResponse(response);

@@ -34,21 +34,21 @@ export function csvLine(values: readonly CsvValue[]): string {
   return `${line}\r\n`;
 }
 
-/** Column names of a change export, in order. */
+/** Column names of a change export, in order (the same as `ocm changes --csv`). */
 export const CHANGE_COLUMNS = [
   'instance',
   'instance_id',
-  'server_id',
+  'timestamp',
   'model',
   'record_id',
   'event',
-  'timestamp',
-  'first_seen_at',
-  'removed_at',
-  'removed_by',
+  'server_id',
   'user',
   'changed_fields',
   'change_count',
+  'first_seen_at',
+  'removed_at',
+  'removed_by',
 ] as const;
 
 /** The cells of one change row, in {@link CHANGE_COLUMNS} order. */
@@ -56,16 +56,16 @@ export function changeCells(row: ChangeRow, instanceName: string | undefined): C
   return [
     instanceName ?? row.instanceId,
     row.instanceId,
-    row.serverId,
+    row.timestamp,
     row.model,
     row.recordId,
     row.event,
-    row.timestamp,
-    row.firstSeenAt,
-    row.removedAt,
-    row.removedBy,
+    row.serverId,
     row.userName,
     row.changedFields?.join(' '),
     row.changeCount,
+    row.firstSeenAt,
+    row.removedAt,
+    row.removedBy,
   ];
 }

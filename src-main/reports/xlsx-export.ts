@@ -68,19 +68,20 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
     (row) => {
       data
         .addRow([
+          // In CHANGE_COLUMNS order.
           names?.get(row.instanceId) ?? row.instanceId,
           row.instanceId,
-          row.serverId,
+          new Date(row.timestamp),
           row.model,
           row.recordId,
           row.event,
-          new Date(row.timestamp),
-          new Date(row.firstSeenAt),
-          row.removedAt ? new Date(row.removedAt) : null,
-          row.removedBy ?? null,
+          row.serverId,
           row.userName ?? null,
           row.changedFields?.join(' ') ?? null,
           row.changeCount ?? null,
+          new Date(row.firstSeenAt),
+          row.removedAt ? new Date(row.removedAt) : null,
+          row.removedBy ?? null,
         ])
         .commit();
       if (++sinceYield >= YIELD_EVERY) {

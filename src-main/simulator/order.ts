@@ -59,9 +59,8 @@ export function rowComparator(terms: readonly OrderTerm[], sortKey: (row: Row, f
       let result: number;
       if (leftNull || rightNull) {
         if (leftNull && rightNull) continue;
-        // NULLS LAST ascending, NULLS FIRST descending (PostgreSQL default)
+        // NULLS LAST ascending, NULLS FIRST descending (PostgreSQL default); the flip below does both.
         result = leftNull ? 1 : -1;
-        if (term.descending) result = -result;
       } else if (typeof left === 'number' && typeof right === 'number') {
         result = left - right;
       } else if (typeof left === 'boolean' || typeof right === 'boolean') {

@@ -411,7 +411,6 @@ function sortGroups(db: Database, list: Group[], groups: readonly GroupBy[], agg
       let result: number;
       if (leftNull || rightNull) result = leftNull ? 1 : -1;
       else result = (left as number | string) < (right as number | string) ? -1 : 1;
-      if (leftNull || rightNull) return term.descending ? -result : result;
       return term.descending ? -result : result;
     }
     return 0;

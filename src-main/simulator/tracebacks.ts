@@ -138,11 +138,11 @@ export function malformedXml(message: string): OdooException {
   );
 }
 
-/** `TypeError: cannot marshal None unless allow_none is enabled` (a method returned None over XML-RPC). */
+/** `TypeError: cannot marshal None unless allow_none is enabled` (a method returned None over XML-RPC), or `OverflowError` for huge ints. */
 export function cannotMarshal(message: string): OdooException {
   return new OdooException(
     'Python',
-    'TypeError',
+    message.startsWith('int exceeds') ? 'OverflowError' : 'TypeError',
     message,
     [
       frame('addons/base/controllers/rpc.py', 114, 'dumps', 'response = OdooMarshaller(allow_none=False).dumps(params)'),

@@ -6,6 +6,8 @@ import type { ChangesNotice, InstanceConfig, InstanceId, InstanceStatus, Progres
 export interface SyncTarget {
   config: InstanceConfig;
   password: string;
+  /** Per-call timeout in ms (default: the client's, 30 s). */
+  timeoutMs?: number;
 }
 
 /** Runs the sync engine for a set of instances and reports what happens. */

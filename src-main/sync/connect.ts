@@ -18,7 +18,7 @@ export type ConnectFunction = (target: SyncTarget, signal: AbortSignal) => Promi
 export const connectTarget: ConnectFunction = async (target, signal) => {
   const { config, password } = target;
   const client = await connectOdoo(
-    { url: config.url, db: config.db, login: config.login, password, transport: config.transport, trustedCertificateSha256: config.trustedCertificateSha256 },
+    { url: config.url, db: config.db, login: config.login, password, transport: config.transport, trustedCertificateSha256: config.trustedCertificateSha256, timeoutMs: target.timeoutMs },
     { signal },
   );
   try {

@@ -276,7 +276,7 @@ class InstanceRunner {
     const extra: Partial<InstanceStatus> = { lastError: error.toJSON() };
     if (retryInMs !== undefined) extra.nextAttemptAt = new Date(Date.now() + retryInMs).toISOString();
     this.emit(state, extra);
-    const retry = retryInMs === undefined ? '' : ` Retrying in ${Math.round(retryInMs / 1000)} s.`;
+    const retry = retryInMs === undefined ? '' : ` Retrying in ${retryInMs < 10_000 ? `${(retryInMs / 1000).toFixed(1)} s` : `${Math.round(retryInMs / 1000)} s`}.`;
     this.deps.log({ instanceId: this.target.config.id, level: 'error', kind: state === 'offline' ? 'offline' : 'error', message: `${error.message}${retry}` });
   }
 

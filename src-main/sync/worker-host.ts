@@ -1,7 +1,8 @@
 /**
  * The main-thread side of the sync worker: a {@link SyncBackend} that forwards commands to the worker
  * thread and re-fires its events. The worker runs `worker-entry` (the built `.js` beside this file when
- * bundled, else the `.ts` source through the tsx loader, as under vitest and `node --import tsx`).
+ * bundled, else `worker-bootstrap.mjs`, which registers the tsx loader and runs the `.ts` source, as under vitest and
+ * `node --import tsx`).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,16 +19,16 @@ export interface SyncWorkerOptions extends SyncWorkerData {
   entry?: URL | string;
 }
 
-/** Where the worker script is: the built `.js` when present, else the `.ts` source run through tsx. */
+/** Where the worker script is: the built `.js` when present, else the tsx bootstrap of the `.ts` source. */
 function resolveEntry(): { entry: URL; execArgv: string[] } {
   const built = new URL('./worker-entry.js', import.meta.url);
   if (built.protocol === 'file:' && existsSync(fileURLToPath(built))) return { entry: built, execArgv: [] };
-  return { entry: new URL('./worker-entry.ts', import.meta.url), execArgv: ['--import', 'tsx'] };
+  return { entry: new URL('./worker-bootstrap.mjs', import.meta.url), execArgv: [] };
 }
 
 /** Starts the worker and resolves once it has opened its store connection. Rejects with its error. */
 export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncBackend> {
-  const resolved = options.entry ? { entry: options.entry, execArgv: String(options.entry).endsWith('.ts') ? ['--import', 'tsx'] : [] } : resolveEntry();
+  const resolved = options.entry ? { entry: options.entry, execArgv: [] } : resolveEntry();
   const data: SyncWorkerData = { databasePath: options.databasePath, busyTimeoutMs: options.busyTimeoutMs, timing: options.timing, pass: options.pass };
   const worker = new Worker(resolved.entry, { workerData: data, execArgv: resolved.execArgv });
   const host = new SyncWorkerHost(worker);

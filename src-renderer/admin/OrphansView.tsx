@@ -3,7 +3,7 @@
  * then delete in batches with progress and cancel, and report the result.
  */
 import { useEffect, useState } from 'react';
-import { TRACKED_MODELS, type AdminResult, type OrphanPreview, type Progress } from '../../src-main/common/model';
+import { type AdminResult, type OrphanPreview, type Progress } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
 import { Banner, EmptyState, ErrorBanner, Icon, ProgressBar } from '../ui/primitives';
@@ -145,7 +145,7 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
                   <tbody>
                     {preview.orphans.slice(0, PREVIEW_LIMIT).map((orphan) => (
                       <tr key={orphan.key}>
-                        <td>{TRACKED_MODELS[orphan.model] ?? orphan.model} <span className="technical">{orphan.model}</span></td>
+                        <td>{translator.model(orphan.model)} <span className="technical">{orphan.model}</span></td>
                         <td className="numeric">{translator.number(orphan.recordId)}</td>
                         <td className={`event-${orphan.event}`}>{t(`event.${orphan.event}` as MessageKey)}</td>
                         <td className="numeric">{translator.number(orphan.serverId)}</td>

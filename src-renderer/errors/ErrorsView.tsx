@@ -4,7 +4,7 @@
  * to fix it.
  */
 import { useEffect, useState } from 'react';
-import { TRACKED_MODELS, type ErrorGroup, type ErrorRow } from '../../src-main/common/model';
+import { type ErrorGroup, type ErrorRow } from '../../src-main/common/model';
 import { useTranslator } from '../i18n';
 import { useServices } from '../services/services';
 import { Banner, EmptyState, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
@@ -97,7 +97,7 @@ export function ErrorsView({ instanceId }: { instanceId?: string }) {
                   <tr key={row.key}>
                     <td title={`${row.timestamp} UTC`}>{translator.dateTime(row.timestamp)}</td>
                     <td>{name(row.instanceId)}</td>
-                    <td>{TRACKED_MODELS[row.model] ?? row.model} <span className="technical">{row.model}</span></td>
+                    <td>{translator.model(row.model)} <span className="technical">{row.model}</span></td>
                     <td>{translator.number(row.recordId)}</td>
                     <td className="message"><bdi>{row.message}</bdi></td>
                   </tr>
@@ -139,7 +139,7 @@ export function ErrorsView({ instanceId }: { instanceId?: string }) {
                     <td className="numeric">{translator.number(group.count)}</td>
                     <td title={`${group.firstSeen} UTC`}>{translator.relative(group.firstSeen)}</td>
                     <td title={`${group.lastSeen} UTC`}>{translator.relative(group.lastSeen)}</td>
-                    <td>{group.models.map((model) => TRACKED_MODELS[model] ?? model).join(', ')}</td>
+                    <td>{group.models.map((model) => translator.model(model)).join(', ')}</td>
                   </tr>
                 ))}
               </tbody>

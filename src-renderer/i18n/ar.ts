@@ -329,6 +329,17 @@ export const ar: Record<MessageKey, string> = {
   'command.category.admin': 'إدارة',
   'command.category.preferences': 'التفضيلات',
 
+  'model.sale.order': 'أمر بيع',
+  'model.product.template': 'منتج',
+  'model.product.category': 'فئة منتج',
+  'model.res.partner': 'جهة اتصال',
+  'model.account.move': 'قيد يومية',
+  'model.account.journal': 'دفتر يومية',
+  'model.hr.expense': 'مصروف',
+  'model.stock.picking': 'تحويل مخزني',
+  'model.purchase.order': 'أمر شراء',
+  'model.hr.employee': 'موظف',
+
   'common.close': 'إغلاق',
   'common.cancel': 'إلغاء',
   'common.retry': 'أعد المحاولة',

@@ -327,6 +327,17 @@ export const en = {
   'command.category.admin': 'Admin',
   'command.category.preferences': 'Preferences',
 
+  'model.sale.order': 'Sales Order',
+  'model.product.template': 'Product',
+  'model.product.category': 'Product Category',
+  'model.res.partner': 'Contact',
+  'model.account.move': 'Journal Entry',
+  'model.account.journal': 'Journal',
+  'model.hr.expense': 'Expense',
+  'model.stock.picking': 'Transfer',
+  'model.purchase.order': 'Purchase Order',
+  'model.hr.employee': 'Employee',
+
   'common.close': 'Close',
   'common.cancel': 'Cancel',
   'common.retry': 'Retry',

@@ -31,6 +31,8 @@ export interface Translator {
   relative(iso: string, now?: number): string;
   /** "12.4 MB". */
   bytes(value: number): string;
+  /** Human name of a model in this language (the technical name when unknown). */
+  model(technical: string): string;
 }
 
 /** Builds a translator for `language`. */
@@ -76,6 +78,10 @@ export function createTranslator(language: Language): Translator {
       if (abs < 3600) return relativeFormat.format(Math.round(seconds / 60), 'minute');
       if (abs < 86400) return relativeFormat.format(Math.round(seconds / 3600), 'hour');
       return relativeFormat.format(Math.round(seconds / 86400), 'day');
+    },
+    model: (technical) => {
+      const key = `model.${technical}` as MessageKey;
+      return key in catalogue ? catalogue[key] : technical;
     },
     bytes: (value) => {
       if (value < 1024) return t('common.bytes', { value });

@@ -1,6 +1,6 @@
 /** The details drawer: every field of a change, the record's other events, Open in Odoo, copy as JSON. */
 import { useEffect, useState } from 'react';
-import { TRACKED_MODELS, type ChangeRow, type InstanceConfig, type InstanceStatus } from '../../src-main/common/model';
+import { type ChangeRow, type InstanceConfig, type InstanceStatus } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
 import { EVENT_ICON } from '../ui/event-style';
@@ -57,7 +57,7 @@ export function DetailsDrawer({
   const url = instance ? odooRecordUrl(instance.url, row.model, row.recordId, status?.serverVersion) : undefined;
   const fields: [string, React.ReactNode][] = [
     [t('timeline.instance'), instance?.name ?? row.instanceId],
-    [t('timeline.model'), `${TRACKED_MODELS[row.model] ?? row.model} (${row.model})`],
+    [t('timeline.model'), `${translator.model(row.model)} (${row.model})`],
     [t('timeline.record'), translator.number(row.recordId)],
     [t('timeline.event'), t(`event.${row.event}` as MessageKey)],
     [t('details.timestamp'), <span title={`${row.timestamp} ${t('details.utc')}`}>{translator.dateTime(row.timestamp)}</span>],
@@ -79,7 +79,7 @@ export function DetailsDrawer({
       <header className="drawer-header">
         <Icon name={EVENT_ICON[row.event]} className={`event-icon event-${row.event}`} />
         <h2>
-          {TRACKED_MODELS[row.model] ?? row.model} <bdi>#{translator.number(row.recordId)}</bdi>
+          {translator.model(row.model)} <bdi>#{translator.number(row.recordId)}</bdi>
         </h2>
         <button type="button" className="icon-button" onClick={onClose} aria-label={t('details.close')}>
           <Icon name="close" />

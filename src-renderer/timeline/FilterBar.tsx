@@ -1,6 +1,6 @@
 /** The timeline's filter bar: facets with counts, record id, free text and time presets. */
 import { useEffect, useState } from 'react';
-import { TRACKED_MODELS, type ChangeEvent, type ChangeFilter, type Facets, type InstanceConfig } from '../../src-main/common/model';
+import { type ChangeEvent, type ChangeFilter, type Facets, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { Icon } from '../ui/primitives';
 import type { TimePreset } from '../workbench/store';
@@ -9,11 +9,6 @@ import { fromLocalInput, presetFrom, toLocalInput } from './time-presets';
 
 const PRESETS: TimePreset[] = ['all', '15m', '1h', '24h', '7d', 'custom'];
 
-/** Human name of a model, with the technical one. */
-export function modelLabel(model: string): string {
-  const human = TRACKED_MODELS[model];
-  return human ? `${human} (${model})` : model;
-}
 
 /** Edits a tab's filter. */
 export function FilterBar({
@@ -31,7 +26,12 @@ export function FilterBar({
   lockedInstance: boolean;
   onChange(filter: ChangeFilter, preset: TimePreset): void;
 }) {
-  const { t } = useTranslator();
+  const translator = useTranslator();
+  const { t } = translator;
+  const modelLabel = (model: string) => {
+    const human = translator.model(model);
+    return human === model ? model : `${human} (${model})`;
+  };
   const [text, setText] = useState(filter.text ?? '');
   const [recordId, setRecordId] = useState(filter.recordId === undefined ? '' : String(filter.recordId));
   useEffect(() => setText(filter.text ?? ''), [filter.text]);

@@ -48,7 +48,9 @@ export function Histogram({
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const tickFormat = new Intl.DateTimeFormat(translator.locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    const timeFormat = new Intl.DateTimeFormat(translator.locale, { hour: '2-digit', minute: '2-digit' });
+    const dayFormat = new Intl.DateTimeFormat(translator.locale, { month: 'short', day: 'numeric' });
+    const dayTimeFormat = new Intl.DateTimeFormat(translator.locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
     const axisColor = cssVariable(element, '--muted');
     const gridColor = cssVariable(element, '--border');
     const options: uPlot.Options = {
@@ -66,7 +68,13 @@ export function Histogram({
           ticks: { show: false },
           size: 22,
           font: '10px system-ui, sans-serif',
-          values: (_u, splits) => splits.map((value) => tickFormat.format(new Date(value * 1000))),
+          space: 110,
+          // Short labels sized to the span: times within a day, dates beyond a week.
+          values: (_u, splits) => {
+            const span = (splits[splits.length - 1] ?? 0) - (splits[0] ?? 0);
+            const format = span > 7 * 86400 ? dayFormat : span > 86400 ? dayTimeFormat : timeFormat;
+            return splits.map((value) => format.format(new Date(value * 1000)));
+          },
         },
         { show: false },
       ],

@@ -5,7 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { TRACKED_MODELS, type ChangeRow, type InstanceConfig } from '../../src-main/common/model';
+import { type ChangeRow, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { EVENT_ICON } from '../ui/event-style';
 import { Icon } from '../ui/primitives';
@@ -164,7 +164,7 @@ export function TimelineList({
                 {t(`event.${row.event}` as MessageKey)}
               </span>
               <span role="gridcell" className="cell-model" title={row.model}>
-                {TRACKED_MODELS[row.model] ?? row.model}
+                {translator.model(row.model)}{' '}
                 <span className="technical">{row.model}</span>
               </span>
               <span role="gridcell" className="cell-record">

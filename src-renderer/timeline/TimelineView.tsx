@@ -38,7 +38,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [details, setDetails] = useState<ChangeRow>();
   const atTop = useRef(true);
-  const sourceRef = useRef<RowSource>();
+  const sourceRef = useRef<RowSource | undefined>(undefined);
   sourceRef.current = source;
 
   // (Re)load rows for the filter; the previous rows stay on screen until the new ones arrive.
@@ -55,6 +55,8 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
         setSource(next);
         previous?.dispose();
         setLoading(false);
+        // The user is looking at the newest rows: nothing is "new" any more.
+        if (store.getState().activeTabId === tab.id) store.update({ newEvents: 0 });
         setNewCount(0);
       },
       (failure) => {

@@ -93,7 +93,7 @@ export function registerCommands(registry: CommandRegistry, store: WorkbenchStor
     { id: 'view.errors', title: 'command.errors', category: 'command.category.view', keybinding: 'alt+2', run: () => { store.update({ view: 'errors' }); store.openTab({ kind: 'errors' }); } },
     { id: 'view.reports', title: 'command.reports', category: 'command.category.view', keybinding: 'alt+4', run: () => { store.update({ view: 'reports' }); store.openTab({ kind: 'reports' }); } },
     { id: 'view.settings', title: 'command.settings', category: 'command.category.preferences', keybinding: 'mod+,', run: () => { store.update({ view: 'settings' }); store.openTab({ kind: 'settings' }); } },
-    { id: 'view.journal', title: 'command.journal', category: 'command.category.admin', run: () => store.openTab({ kind: 'journal' }) },
+    { id: 'view.journal', title: 'command.journal', category: 'command.category.admin', run: () => { store.openTab({ kind: 'journal' }); } },
     { id: 'view.togglePanel', title: 'command.togglePanel', category: 'command.category.view', keybinding: 'mod+j', run: () => store.update((state) => ({ panelVisible: !state.panelVisible })) },
     { id: 'view.toggleSidebar', title: 'command.toggleSidebar', category: 'command.category.view', keybinding: 'mod+b', run: () => store.update((state) => ({ sidebarVisible: !state.sidebarVisible })) },
     { id: 'tab.close', title: 'command.closeTab', category: 'command.category.view', keybinding: 'alt+w', when: () => !!store.getState().activeTabId, run: () => { const id = store.getState().activeTabId; if (id) store.closeTab(id); } },

@@ -27,6 +27,9 @@ export type Tab =
   | { id: string; kind: 'settings' }
   | { id: string; kind: 'reports' };
 
+/** A tab before it has an id (Omit distributed over the union). */
+export type NewTab = Tab extends infer T ? (T extends Tab ? Omit<T, 'id'> & { id?: string } : never) : never;
+
 /** Time filter presets of the filter bar. */
 export type TimePreset = 'all' | '15m' | '1h' | '24h' | '7d' | 'custom';
 
@@ -93,7 +96,7 @@ export class WorkbenchStore {
   }
 
   /** Opens a tab, or focuses an equal one already open (same kind and instance). */
-  openTab(tab: Omit<Tab, 'id'> & { id?: string }, options: { unique?: boolean } = { unique: true }): string {
+  openTab(tab: NewTab, options: { unique?: boolean } = { unique: true }): string {
     const existing = options.unique
       ? this.state.tabs.find(
           (open) => open.kind === tab.kind && (open as { instanceId?: string }).instanceId === (tab as { instanceId?: string }).instanceId,

@@ -94,6 +94,24 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('%s transport', (kind) => {
     expect(server.connections - before).toBe(1);
   });
 
+  it('retries a read once on a fresh connection when a kept-alive socket was closed, but never a create', async () => {
+    const served = new WeakMap<object, number>();
+    behaviour = (_request, response, socket) => {
+      const count = (served.get(socket) ?? 0) + 1;
+      served.set(socket, count);
+      if (count === 2) return void socket.destroy(); // the server dropped the idle connection as the request came
+      answerWith(scenarios.version[kind](), response);
+    };
+    const transport = open();
+    const before = server.connections;
+    await transport.call('common', 'version', []);
+    expect(await transport.call('common', 'version', [])).toMatchObject({ server_serie: '18.0' });
+    expect(server.connections - before).toBe(2);
+    const error = await failure(transport.call('object', 'execute_kw', ['seed', 2, 'admin', 'res.partner', 'create', [{ name: 'x' }], {}]));
+    transport.close();
+    expect(error.code).toBe('network-reset');
+  });
+
   it('maps Fault 3 to access-denied naming database and URL', async () => {
     answer('access-denied');
     const transport = open();

@@ -58,7 +58,7 @@ describe('writeChangesCsv', () => {
     const lines = out.text().split('\r\n');
     expect(count).toBe(3);
     expect(lines[0]).toBe(CHANGE_COLUMNS.join(','));
-    expect(lines[1]).toBe('Main ERP,i1,1,res.partner,100,create,2026-11-01T00:00:00Z,2026-11-01T00:00:00Z,,,,,');
+    expect(lines[1]).toBe('Main ERP,i1,2026-11-01T00:00:00Z,res.partner,100,create,1,,,,2026-11-01T00:00:00Z,,');
     expect(lines).toHaveLength(5); // header, 3 rows, and the empty string after the last CRLF
   });
 
@@ -78,7 +78,7 @@ describe('writeChangesCsv', () => {
     const [row] = makeRows(1);
     await writeChangesCsv([{ ...row, userName: '=cmd|" /C calc"!A0', changedFields: ['name', 'email'] }], sink);
     await sink.end();
-    expect(out.text()).toContain(`"'=cmd|"" /C calc""!A0",name email,`);
+    expect(out.text()).toContain(`,"'=cmd|"" /C calc""!A0",name email,`);
   });
 
   it('reports progress and stops with "cancelled" when aborted', async () => {

@@ -47,6 +47,8 @@ export function createInstanceTestCommand(options: InstanceTestCommandOptions = 
       } else {
         io.out(`Testing ${input.login} on database ${input.db} at ${input.url} (${input.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'})`);
         io.out(formatChecks(checks));
+        const fingerprint = checks.find((check) => check.code === 'tls')?.message.match(/[0-9A-F]{2}(?::[0-9A-F]{2}){31}/)?.[0];
+        if (fingerprint) io.out(`\nIf this is the server's own certificate, trust it with: --trust-certificate ${fingerprint}`);
       }
       return failed ? 2 : 0;
     },

@@ -1,0 +1,72 @@
+/** Launches Debian's Chromium through playwright-core with a fresh profile, and saves screenshots. */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT } from './app';
+
+/** Chromium flags for a quiet, headless, sandbox-less run in CI containers. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Where screenshots go. */
+export const ARTIFACTS = join(ROOT, 'test-results/artifacts/e2e');
+
+/** A browser context over a temporary profile. */
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Opens Chromium at 1440×900 with a new user-data dir. */
+export async function launchBrowser(options: { colorScheme?: 'dark' | 'light' } = {}): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'ocm-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    colorScheme: options.colorScheme ?? 'dark',
+    locale: 'en-US',
+    timezoneId: 'Asia/Riyadh',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a full-window screenshot under test-results/artifacts/e2e. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/**
+ * Starts listening for the next `ocm:<name>` event whose detail contains `match` (partial, by equality);
+ * returns a function that resolves with its detail. Arm before the action that triggers the event.
+ */
+export async function armAppEvent(page: Page, name: string, match: Record<string, unknown> = {}): Promise<() => Promise<unknown>> {
+  const handle = await page.evaluateHandle(
+    ([eventName, expected]) =>
+      new Promise((resolve) => {
+        const listener = (event: Event) => {
+          const detail = (event as CustomEvent).detail as Record<string, unknown>;
+          if (Object.entries(expected).every(([key, value]) => JSON.stringify(detail?.[key]) === JSON.stringify(value))) {
+            window.removeEventListener(`ocm:${eventName}`, listener);
+            resolve(detail);
+          }
+        };
+        window.addEventListener(`ocm:${eventName}`, listener);
+      }),
+    [name, match] as const,
+  );
+  return () => handle.jsonValue();
+}

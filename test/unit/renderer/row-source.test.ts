@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { RowSource } from '../../../src-renderer/timeline/row-source';
+import { nextEvent } from '../../../src-main/common/event';
+import { FakeChangeService, generateRows } from './fake-changes';
+
+/** Ensures a range and waits until every row in it is loaded. */
+async function load(source: RowSource, start: number, end: number): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    let missing = false;
+    for (let index = start; index <= end; index++) if (!source.row(index)) missing = true;
+    if (!missing) return;
+    const changed = nextEvent(source.onDidChange);
+    source.ensure(start, end);
+    await changed;
+  }
+  throw new Error(`rows ${start}..${end} never loaded`);
+}
+
+describe('RowSource', () => {
+  it('loads the count and the first page, and pages on by keyset cursor', async () => {
+    const service = new FakeChangeService(generateRows(5000));
+    const source = new RowSource(service, {}, { pageSize: 100 });
+    await source.load();
+    expect(source.total).toBe(5000);
+    expect(source.row(0)?.serverId).toBe(5000);
+    await load(source, 150, 180);
+    expect(source.row(150)?.serverId).toBe(5000 - 150);
+    expect(source.row(180)?.serverId).toBe(5000 - 180);
+  });
+
+  it('jumps far into a large list through the histogram, fetching only a few pages', async () => {
+    const service = new FakeChangeService(generateRows(200_000, { stepSeconds: 3 }));
+    const source = new RowSource(service, {}, { pageSize: 200 });
+    await source.load();
+    await load(source, 123_456, 123_480);
+    for (let index = 123_456; index <= 123_480; index++) expect(source.row(index)?.serverId).toBe(200_000 - index);
+    expect(source.loadedRows).toBeLessThan(2000);
+    expect(service.maxLimit).toBeLessThanOrEqual(1000);
+  });
+
+  it('keeps indexes stable when newer rows arrive after the first load', async () => {
+    const rows = generateRows(3000, { stepSeconds: 5 });
+    const service = new FakeChangeService(rows);
+    const source = new RowSource(service, {}, { pageSize: 100 });
+    await source.load();
+    service.rows.unshift(...generateRows(50, { newest: Date.parse(rows[0].timestamp) + 600_000, stepSeconds: 5, instances: ['new'] }));
+    await load(source, 2500, 2510);
+    expect(source.row(2500)?.serverId).toBe(3000 - 2500);
+  });
+
+  it('respects the filter in every request', async () => {
+    const service = new FakeChangeService(generateRows(4000));
+    const source = new RowSource(service, { models: ['sale.order'] }, { pageSize: 50 });
+    await source.load();
+    expect(source.total).toBe(800);
+    await load(source, 700, 720);
+    for (let index = 700; index <= 720; index++) expect(source.row(index)?.model).toBe('sale.order');
+  });
+});

@@ -1,0 +1,16 @@
+import { Database } from '../../../src-main/simulator/database';
+import type { ModuleFlavour } from '../../../src-main/simulator/types';
+
+/** A clock the test moves by hand. */
+export class ManualClock {
+  constructor(private time = Date.UTC(2026, 10, 30, 9, 51, 0)) {}
+  now = (): Date => new Date(this.time);
+  advance(seconds: number): void {
+    this.time += seconds * 1000;
+  }
+}
+
+/** A `seed`-like database with the module in the given flavour. */
+export function makeDatabase(flavour: ModuleFlavour = 'original', clock = new ManualClock(), module = true): Database {
+  return new Database({ name: 'seed', flavour, seed: 1, now: clock.now, module });
+}
