@@ -16,6 +16,8 @@ export interface OpenStoreOptions {
   readonly?: boolean;
   /** How long a statement waits for another connection's lock before 'store-locked' (default 5,000 ms). */
   busyTimeoutMs?: number;
+  /** Page cache of this connection in MiB (default 32): the indexes of a large mirror stay in memory while writing. */
+  cacheSizeMiB?: number;
 }
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
@@ -51,6 +53,7 @@ export function openDatabase(path: string, options: OpenStoreOptions = {}): SqlD
       db.pragma('synchronous = NORMAL');
       migrate(db, version);
     }
+    db.pragma(`cache_size = -${Math.max(2, Math.floor(options.cacheSizeMiB ?? 32)) * 1024}`);
     db.pragma('foreign_keys = ON');
     return db;
   } catch (error) {

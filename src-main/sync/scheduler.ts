@@ -48,8 +48,12 @@ export class SyncScheduler implements SyncBackend {
     for (const [id, runner] of this.runners) {
       const target = wanted.get(id);
       if (!target || runner.differsFrom(target)) {
-        void runner.stop();
         this.runners.delete(id);
+        void runner.stop().then(() => {
+          // Removed without history while a page was being committed: drop what that page left behind.
+          const { store } = this.options;
+          if (!target && !store.guard(() => store.instances.get(id))) store.guard(() => store.instances.deleteWithHistory(id));
+        }).catch((error: unknown) => console.error('sync cleanup failed', error));
       } else {
         runner.target = target; // name or poll interval only
       }
@@ -159,6 +163,7 @@ class InstanceRunner {
   private wakeRequested = false;
   private paused = false;
   private failures = 0;
+  private errorLogReported = false;
   private idleDelayMs: number;
   private loop?: Promise<void>;
 
@@ -250,6 +255,19 @@ class InstanceRunner {
     if (!this.connection) {
       this.connection = await this.deps.connect(this.target, signal);
       this.status = { ...this.status, ...this.capabilityFields(this.connection.capabilities) };
+      const errorLog = this.connection.capabilities.errorLog;
+      if (errorLog !== 'readable' && !this.errorLogReported) {
+        this.errorLogReported = true;
+        this.deps.log({
+          instanceId,
+          level: 'warning',
+          kind: 'error-log',
+          message:
+            errorLog === 'missing'
+              ? 'The error log (webhook.errors) does not exist on this server: only the change log is mirrored.'
+              : 'The error log (webhook.errors) is not readable by this user (the original module grants no access to it): only the change log is mirrored. Grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.',
+        });
+      }
     }
     const { client, capabilities } = this.connection;
     return await runSyncPass({

@@ -16,20 +16,33 @@ let page: Page;
 
 const timelineTotal = () => page.locator('[data-active-tab="true"] [data-testid="timeline-view"]').getAttribute('data-total').then(Number);
 
-/** Waits until the active timeline is ready and satisfies `test`. */
-async function waitForActiveTimeline(test: (state: { total: number; filter: Record<string, unknown>; rows: number }) => boolean): Promise<void> {
+/** What the active timeline must show; every given part must hold. */
+interface TimelineCondition {
+  minTotal?: number;
+  minRows?: number;
+  /** Filter keys that must be set, or must be absent. */
+  has?: string[];
+  lacks?: string[];
+  /** Filter members that must equal these values (compared as JSON). */
+  equals?: Record<string, unknown>;
+}
+
+/** Waits until the active timeline is ready and meets `condition` (read from its data-* attributes). */
+async function waitForActiveTimeline(condition: TimelineCondition): Promise<void> {
   await page.waitForFunction(
-    (source) => {
+    (wanted: TimelineCondition) => {
       const view = document.querySelector<HTMLElement>('[data-active-tab="true"] [data-testid="timeline-view"]');
       if (!view || view.dataset.state !== 'ready') return false;
-      const state = {
-        total: Number(view.dataset.total),
-        filter: JSON.parse(view.dataset.filter || '{}') as Record<string, unknown>,
-        rows: view.querySelectorAll('.timeline-row:not(.loading)').length,
-      };
-      return (0, eval)(source)(state) as boolean;
+      const total = Number(view.dataset.total);
+      const filter = JSON.parse(view.dataset.filter || '{}') as Record<string, unknown>;
+      const rows = view.querySelectorAll('.timeline-row:not(.loading)').length;
+      if (wanted.minTotal !== undefined && total < wanted.minTotal) return false;
+      if (wanted.minRows !== undefined && rows < wanted.minRows) return false;
+      if (wanted.has?.some((key) => filter[key] === undefined)) return false;
+      if (wanted.lacks?.some((key) => filter[key] !== undefined)) return false;
+      return Object.entries(wanted.equals ?? {}).every(([key, value]) => JSON.stringify(filter[key]) === JSON.stringify(value));
     },
-    test.toString(),
+    condition,
     { timeout: 30_000 },
   );
 }
@@ -83,11 +96,11 @@ describe('workbench in browser mode', () => {
 
   it('shows live events arriving from the server', async () => {
     await page.locator('[data-testid="instance-tree"] .tree-row').first().click(); // All instances
-    await waitForActiveTimeline((state) => state.total > 0 && state.rows > 0);
+    await waitForActiveTimeline({ minTotal: 1, minRows: 1 });
     const before = await timelineTotal();
     simulator.traffic.start(8);
     try {
-      await waitForActiveTimeline(new Function('state', `return state.total >= ${before + 5}`) as never);
+      await waitForActiveTimeline({ minTotal: before + 5 });
     } finally {
       simulator.traffic.stop();
     }
@@ -100,25 +113,27 @@ describe('workbench in browser mode', () => {
     const option = page.locator('[data-active-tab="true"] .facet-option').filter({ hasText: 'res.partner' });
     await option.locator('input').check();
     await page.keyboard.press('Escape');
-    await waitForActiveTimeline((state) => JSON.stringify(state.filter.models) === '["res.partner"]' && state.rows > 0);
+    await waitForActiveTimeline({ equals: { models: ['res.partner'] }, minRows: 1 });
     const models = await page.locator('[data-active-tab="true"] .timeline-row:not(.loading) .cell-model .technical').allTextContents();
     expect(models.length).toBeGreaterThan(0);
     expect(new Set(models)).toEqual(new Set(['res.partner']));
     await page.locator('[data-active-tab="true"]').getByRole('button', { name: 'Clear filters' }).click();
-    await waitForActiveTimeline((state) => !state.filter.models);
+    await waitForActiveTimeline({ lacks: ['models'] });
   });
 
   it('filters by a time range dragged on the histogram', async () => {
     simulator.database('seed').seedWebhookRows(400, { spanHours: 6 });
-    await page.locator('[data-testid="instance-tree"] [data-instance="Riyadh ERP"] .icon-button').first().click(); // sync now
-    await waitForActiveTimeline(new Function('state', 'return state.total > 400') as never);
+    const instance = page.locator('[data-testid="instance-tree"] [data-instance="Riyadh ERP"]');
+    await instance.hover();
+    await instance.getByRole('button', { name: 'Sync now: Riyadh ERP' }).click();
+    await waitForActiveTimeline({ minTotal: 401 });
     const plot = page.locator('[data-active-tab="true"] [data-testid="histogram"] .u-over');
     const box = (await plot.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2, { steps: 8 });
     await page.mouse.up();
-    await waitForActiveTimeline((state) => typeof state.filter.from === 'string' && typeof state.filter.to === 'string');
+    await waitForActiveTimeline({ has: ['from', 'to'] });
     const view = page.locator('[data-active-tab="true"] [data-testid="timeline-view"]');
     const filter = JSON.parse((await view.getAttribute('data-filter'))!) as { from: string; to: string };
     const total = Number(await view.getAttribute('data-total'));
@@ -132,7 +147,7 @@ describe('workbench in browser mode', () => {
       }
     }
     await page.locator('[data-active-tab="true"]').getByTestId('preset-all').click();
-    await waitForActiveTimeline((state) => !state.filter.from);
+    await waitForActiveTimeline({ lacks: ['from'] });
   });
 
   it('opens the details of a change, with Open in Odoo and the record history', async () => {
@@ -157,7 +172,7 @@ describe('workbench in browser mode', () => {
     await page.keyboard.press('Control+Shift+P');
     await palette.locator('input').fill('timeline of all');
     await page.keyboard.press('Enter');
-    await waitForActiveTimeline((state) => state.rows > 0);
+    await waitForActiveTimeline({ minRows: 1 });
   });
 
   it('deletes a row on the server after a confirmation naming the instance and the count', async () => {
@@ -205,7 +220,7 @@ describe('workbench in browser mode', () => {
     expect(await page.getByTestId('activity-changes').getAttribute('aria-label')).toBe('التغييرات');
     await page.getByTestId('activity-changes').click();
     await page.locator('[data-testid="instance-tree"] .tree-row').first().click();
-    await waitForActiveTimeline((state) => state.rows > 0);
+    await waitForActiveTimeline({ minRows: 1 });
     const count = await page.locator('[data-active-tab="true"] [data-testid="timeline-count"]').textContent();
     expect(count).toMatch(/[٠-٩]/);
     await screenshot(page, 'workbench-ar');

@@ -80,9 +80,9 @@ async function composeServices(dataDir: string, downloads: DownloadRegistry): Pr
   };
 }
 
-/** Starts services and the web server on a fresh data directory. */
-export async function startApp(): Promise<RunningApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ocm-e2e-'));
+/** Starts services and the web server on `dataDir` (default: a fresh temporary one, removed on close). */
+export async function startApp(options: { dataDir?: string } = {}): Promise<RunningApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ocm-e2e-'));
   const downloads = new DownloadRegistry();
   const app = await composeServices(dataDir, downloads);
   const server = await startWebServer({ services: app.services, host: '127.0.0.1', port: 0, staticDir: STATIC_DIR, downloads });
@@ -93,7 +93,7 @@ export async function startApp(): Promise<RunningApp> {
     async close() {
       await server.close();
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

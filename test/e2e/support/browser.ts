@@ -30,6 +30,8 @@ export async function launchBrowser(options: { colorScheme?: 'dark' | 'light' } 
     locale: 'en-US',
     timezoneId: 'Asia/Riyadh',
   });
+  // tsx/esbuild keep function names through a `__name` helper, which code sent to page.evaluate needs too.
+  await context.addInitScript('globalThis.__name = globalThis.__name || ((target) => target);');
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
@@ -55,8 +57,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  */
 export async function armAppEvent(page: Page, name: string, match: Record<string, unknown> = {}): Promise<() => Promise<unknown>> {
   const handle = await page.evaluateHandle(
-    ([eventName, expected]) =>
-      new Promise((resolve) => {
+    // Wrapped in an object: evaluateHandle would otherwise wait for the promise itself.
+    ([eventName, expected]) => ({
+      promise: new Promise((resolve) => {
         const listener = (event: Event) => {
           const detail = (event as CustomEvent).detail as Record<string, unknown>;
           if (Object.entries(expected).every(([key, value]) => JSON.stringify(detail?.[key]) === JSON.stringify(value))) {
@@ -66,7 +69,8 @@ export async function armAppEvent(page: Page, name: string, match: Record<string
         };
         window.addEventListener(`ocm:${eventName}`, listener);
       }),
+    }),
     [name, match] as const,
   );
-  return () => handle.jsonValue();
+  return () => handle.evaluate((armed) => armed.promise);
 }

@@ -8,7 +8,6 @@ export interface FakeRow extends OdooRecord {
   record_id: number;
   event: string;
   timestamp: string;
-  change_count?: number;
 }
 
 export class FakeOdoo {

@@ -137,17 +137,12 @@ describe('runSyncPass', () => {
 
   it('resumes an interrupted snapshot without losing or doubling rows', async () => {
     server.add(1000);
-    let pages = 0;
+    let ranges = 0;
     const client = server.client();
     const failing = {
       ...client,
-      pages: (model: string, options: Parameters<typeof client.pages>[1]) =>
-        (async function* () {
-          for await (const page of client.pages(model, options)) {
-            if (++pages === 4) throw new Error('connection dropped');
-            yield page;
-          }
-        })(),
+      // The fourth range request of the pipelined snapshot fails, as a dropped connection would.
+      searchRead: (...args: Parameters<typeof client.searchRead>) => (++ranges === 4 ? Promise.reject(new Error('connection dropped')) : client.searchRead(...args)),
     };
     await expect(runSyncPass({ store, client: failing, capabilities: fakeCapabilities(), instanceId: ID, options: { pageSize: 100 } })).rejects.toThrow('connection dropped');
     expect(store.syncState.get(ID)).toMatchObject({ changeCursor: 300, snapshotDone: false });

@@ -1,0 +1,61 @@
+/**
+ * The `ocm` entry point: builds the command list and runs one command with the real process around it.
+ * Every command lives in its own module; this file only wires them (and browser mode's services).
+ */
+import { dataDirectory } from '../../store/data-directory';
+import { createAppServices } from '../app-services';
+import { createUiCommand } from '../web/ui-command';
+import type { CliCommand, CliIo } from './command';
+import { changesCommand } from './commands/changes';
+import { deleteCommand } from './commands/delete';
+import { errorsCommand } from './commands/errors';
+import { exportCommand } from './commands/export';
+import { createInstanceCommands, savedInstanceResolver } from './commands/instance';
+import { createInstanceTestCommand } from './commands/instance-test';
+import { journalCommand } from './commands/journal';
+import { orphansCommand } from './commands/orphans';
+import { simulateCommand } from './commands/simulate';
+import { statusCommand } from './commands/status';
+import { syncCommand } from './commands/sync';
+import { runCli } from './run-cli';
+
+function commands(env: CliIo['env']): CliCommand[] {
+  return [
+    ...createInstanceCommands(),
+    createInstanceTestCommand({ resolveSaved: savedInstanceResolver(env) }),
+    syncCommand,
+    statusCommand,
+    changesCommand,
+    errorsCommand,
+    deleteCommand,
+    orphansCommand,
+    journalCommand,
+    exportCommand,
+    createUiCommand(({ downloadUrlFor }) => createAppServices({ dataDir: dataDirectory(env), downloadUrlFor })),
+    simulateCommand,
+  ];
+}
+
+function processIo(): CliIo {
+  const interrupt = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    // The first Ctrl+C stops cleanly; a second one means "now".
+    if (++interrupts > 1) process.exit(130);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    env: process.env,
+    interrupted: interrupt.signal,
+    isTty: Boolean(process.stdout.isTTY),
+  };
+}
+
+const io = processIo();
+const code = await runCli(commands(io.env), process.argv.slice(2), io);
+// Let stdout drain before exiting (piped output of big `ocm changes` runs).
+process.stdout.write('', () => process.exit(code));

@@ -1,0 +1,72 @@
+/**
+ * The built-in demo instance: with nothing configured, the app starts an Odoo 18 simulator in-process
+ * (our addon's flavour, so every field and the error log are there to see) with live traffic, and adds
+ * it as an instance labelled "Demo". Removing it is remembered, so it does not come back.
+ */
+import { randomUUID } from 'node:crypto';
+import { startSimulator, type RunningSimulator } from '../simulator';
+import type { MirrorServices } from '../sync';
+
+/** The name the demo instance is added under. */
+export const DEMO_INSTANCE_NAME = 'Demo (simulated Odoo 18)';
+
+const DISMISSED_KEY = 'demo.dismissed';
+/** Changes per second on the demo server: lively, not a flood. */
+const DEMO_TRAFFIC_RATE = 1.5;
+/** About one logging failure per this many operations, so the Errors view has something real to show. */
+const OPERATIONS_PER_ERROR = 40;
+
+const ERROR_TEMPLATES = [
+  (model: string, id: number) => `Timeout after 10 s calling https://hooks.example.com/odoo/${model.replace('.', '-')} for record ${id}`,
+  (model: string, id: number) => `HTTP 502 Bad Gateway from https://sync.example.net/api/v2/${id}`,
+  (model: string, id: number) => `could not serialize access due to concurrent update (record ${model}(${id},))`,
+];
+
+/** Starts the demo server when due; resolves undefined when the user has instances or removed the demo. */
+export async function startDemoInstance(mirror: MirrorServices): Promise<{ simulator: RunningSimulator; close(): Promise<void> } | undefined> {
+  const { store } = mirror;
+  const visible = store.instances.list();
+  const existing = visible.find((record) => record.config.demo);
+  const dismissed = store.db.prepare('SELECT value FROM settings WHERE key = ?').get(DISMISSED_KEY) !== undefined;
+  if (!existing && (visible.length > 0 || dismissed)) return undefined;
+
+  const simulator = await startSimulator({ flavour: 'fixed', trafficRate: DEMO_TRAFFIC_RATE });
+  const seed = simulator.database('seed');
+  const stopErrors = simulator.traffic.onOperation((operation) => {
+    if (operation.sequence % OPERATIONS_PER_ERROR !== 0 || operation.recordIds.length === 0) return;
+    const template = ERROR_TEMPLATES[(operation.sequence / OPERATIONS_PER_ERROR) % ERROR_TEMPLATES.length];
+    seed.addError(operation.model, operation.recordIds[0], template(operation.model, operation.recordIds[0]));
+  });
+
+  // The simulator listens on a new port at every start: point the instance at it.
+  const fields = {
+    name: existing?.config.name ?? DEMO_INSTANCE_NAME,
+    url: simulator.url,
+    db: 'seed',
+    login: 'admin',
+    secret: existing?.secret ?? mirror.vault.encrypt('admin'),
+    transport: 'jsonrpc' as const,
+    production: false,
+    demo: true,
+    pollIntervalSeconds: existing?.config.pollIntervalSeconds ?? 5,
+  };
+  if (existing) store.instances.update(existing.config.id, fields);
+  else store.instances.insert(randomUUID(), fields, Math.floor(Date.now() / 1000));
+
+  // Removing the demo instance (with or without its history) is remembered.
+  const watch = mirror.instances.onDidChangeInstances((instances) => {
+    if (instances.some((instance) => instance.demo)) return;
+    store.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(DISMISSED_KEY, 'true');
+    void stop();
+  });
+
+  let stopped = false;
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    watch.dispose();
+    stopErrors();
+    await simulator.close();
+  }
+  return { simulator, close: stop };
+}
