@@ -1,8 +1,9 @@
-import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
+import rendererConfig from './vite.renderer.config';
 
-// The desktop build: Electron main (ESM), the sandboxed preload (CommonJS, as sandboxed preloads must
+// The desktop build: Electron main (ESM) with the sync worker beside it (worker-host.ts looks for
+// worker-entry.js next to itself), the sandboxed preload (CommonJS, as sandboxed preloads must
 // be) and the renderer (the same React workbench browser mode serves).
 export default defineConfig({
   main: {
@@ -11,7 +12,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src-main/hosts/electron/main.ts'),
-          'sync-worker': resolve(__dirname, 'src-main/sync/worker-entry.ts'),
+          'worker-entry': resolve(__dirname, 'src-main/sync/worker-entry.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
@@ -27,11 +28,7 @@ export default defineConfig({
     },
   },
   renderer: {
-    root: resolve(__dirname, 'src-renderer'),
-    plugins: [react()],
-    build: {
-      outDir: resolve(__dirname, 'out/renderer'),
-      rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
-    },
+    ...rendererConfig,
+    build: { ...rendererConfig.build, rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') } },
   },
 });

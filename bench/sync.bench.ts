@@ -210,8 +210,8 @@ export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable
       rows: deletionRows,
       targets: Object.entries(deletionShares).map(([label, value]) => ({ name: `${label} bytes < 1% of a full id re-read`, met: value < 1, value: `${value}%` })),
       notes: [
-        'Id ranges are counted with search_count and split at the local median where the counts differ (only the left half is counted; the right is inferred), down to ranges small enough to fetch ids.',
-        'Each range count is one HTTP request (~0.5–1 KB with headers): Odoo has no call returning counts for many id ranges at once, so isolating 100 scattered deletions costs on the order of a thousand counts.',
+        'The pass compares one read_group (count, sum of ids, sum of record ids; JSON-RPC, or XML-RPC while sums fit 32 bits, else search_count) of the mirrored id range with the local copy; where they differ the range is split at the local median, only the left half asked for (the right is inferred), and a range missing one or two rows is named by its sums without fetching ids. Small unresolved ranges have their ids fetched.',
+        'Each aggregate is one HTTP request of ~0.8 KB (JSON-RPC) to ~1.7 KB (XML-RPC) with headers, and Odoo has no call answering many id ranges at once: separating 100 scattered deletions takes on the order of 150–250 requests, i.e. a few percent of a full id re-read, not under 1%. Deletions that cluster (consumers delete processed rows, mostly old ones) cost far fewer; one deletion costs one request.',
       ],
     },
     {

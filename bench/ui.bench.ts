@@ -72,11 +72,13 @@ export const run: BenchSuite = async (context) => {
         if (button.getAttribute('aria-expanded') !== 'true') button.click();
       };
       const waitRendered = (previous: string) =>
-        new Promise<void>((resolve) => {
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no rows rendered after leaving filter ${previous}`)), 30_000);
           const listener = (event: Event) => {
             const detail = (event as CustomEvent<{ filterKey: string; rows: number }>).detail;
             if (detail.filterKey !== previous && detail.rows > 0) {
               window.removeEventListener('ocm:rows-rendered', listener);
+              clearTimeout(timer);
               resolve();
             }
           };
@@ -95,8 +97,10 @@ export const run: BenchSuite = async (context) => {
         option.click();
         await rendered;
         results.push(performance.now() - started);
+        const filtered = view().dataset.filter ?? '';
+        const restored = waitRendered(filtered);
         option.click(); // back to the unfiltered view
-        await waitRendered(view().dataset.filter ?? '');
+        await restored;
         document.body.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
         await nextFrame();
       }

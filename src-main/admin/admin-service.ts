@@ -25,7 +25,7 @@ import type { IAdminService } from '../common/services';
 import type { OdooClient } from '../odoo/types';
 import { DEFAULT_DELETE_CONFIRM_THRESHOLD, assertConfirmed, requiresTypedName, rowsWord } from './confirmation';
 import { describeFilter } from './describe-filter';
-import { AdminJobs } from './jobs';
+import { JobRegistry } from '../common/jobs';
 import type { JournalStore } from './journal-store';
 import { CHANGE_LOG_MODEL, judgeRows, parseOrphanKey, readLogRows, scanOrphans, type UncheckedModel } from './orphan-scan';
 import type { AdminRowSource, AdminSettings, ClientProvider, InstanceDirectory, RowMarker } from './ports';
@@ -68,7 +68,7 @@ export function defaultActor(instance: InstanceConfig): string {
 /** IAdminService over injected ports. */
 export class AdminService implements IAdminService {
   private readonly progress = new Emitter<Progress>();
-  private readonly jobs = new AdminJobs();
+  private readonly jobs = new JobRegistry('admin');
   private readonly options: AdminServiceOptions;
 
   /** Fires during scans ('read-rows', 'check-records') and deletes ('verify', 'delete'). */

@@ -25,7 +25,7 @@ import type { IReportService } from '../common/services';
 import { writeChangesCsv } from './csv-export';
 import { ReportDefinitionStore } from './definitions';
 import { renderHtmlReport } from './html-report';
-import { ExportJobs } from './jobs';
+import { JobRegistry } from '../common/jobs';
 import { writeChangesJson, writeChangesNdjson } from './json-export';
 import { ChromiumPdfRenderer, type PdfRenderer } from './pdf';
 import { collectReportData, type SummaryRow } from './report-data';
@@ -65,7 +65,7 @@ const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { csv: 'csv', json: '
 /** IReportService over a row source, a definitions table and a PDF renderer. */
 export class ReportService implements IReportService {
   private readonly progress = new Emitter<Progress>();
-  private readonly jobs = new ExportJobs();
+  private readonly jobs = new JobRegistry('export');
   private readonly definitionStore: ReportDefinitionStore;
   private readonly options: ReportServiceOptions;
 

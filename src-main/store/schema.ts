@@ -154,9 +154,9 @@ CREATE TABLE report_definitions (
   },
   {
     version: 2,
-    description: 'covering index of present server rows, for deletion detection by id range',
+    description: 'covering index of present server rows (with record ids), for deletion detection by id range',
     sql: `
-CREATE INDEX changes_present ON changes(instance_id, epoch, server_id) WHERE removed_at IS NULL;
+CREATE INDEX changes_present ON changes(instance_id, epoch, server_id, record_id) WHERE removed_at IS NULL;
 `,
   },
 ];

@@ -111,7 +111,7 @@ function withoutRandom(timing: Partial<PollTiming> | undefined): Partial<Omit<Po
 
 export { SyncScheduler, type SyncSchedulerOptions } from './scheduler';
 export { runSyncPass, DEFAULT_PASS_OPTIONS, type SyncPassOptions, type SyncPassResult, type SyncPassContext } from './pass';
-export { findDeletions, type DeletionScanResult } from './deletions';
+export { findDeletions, type DeletionScanResult, type DeletionScanOptions, type LocalRows } from './deletions';
 export { startSyncWorker, type SyncWorkerOptions } from './worker-host';
 export { connectTarget, type ConnectFunction, type Connection } from './connect';
 export { InstanceService, SyncService, SettingsService, syncTargets, restingStatus, type ConnectionChecker } from './services';

@@ -1,5 +1,5 @@
 /** The timeline's filter bar: facets with counts, record id, free text and time presets. */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { type ChangeEvent, type ChangeFilter, type Facets, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { Icon } from '../ui/primitives';
@@ -11,7 +11,7 @@ const PRESETS: TimePreset[] = ['all', '15m', '1h', '24h', '7d', 'custom'];
 
 
 /** Edits a tab's filter. */
-export function FilterBar({
+export const FilterBar = memo(function FilterBar({
   filter,
   preset,
   facets,
@@ -170,4 +170,4 @@ export function FilterBar({
       </div>
     </div>
   );
-}
+});

@@ -2,7 +2,7 @@
  * The change histogram above the timeline (uPlot): bars stacked per event; dragging across it selects
  * a time range, which becomes the tab's filter.
  */
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Histogram as HistogramData } from '../../src-main/common/model';
@@ -28,7 +28,7 @@ function series(label: string, color: string): uPlot.Series {
 }
 
 /** Stacked histogram; `onRange` receives the dragged range as ISO strings. */
-export function Histogram({
+export const Histogram = memo(function Histogram({
   data,
   tabId,
   theme,
@@ -131,4 +131,4 @@ export function Histogram({
       {data && data.buckets.every((bucket) => bucket.count === 0) && <div className="histogram-empty">{translator.t('timeline.histogramEmpty')}</div>}
     </div>
   );
-}
+});

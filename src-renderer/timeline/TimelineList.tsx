@@ -4,7 +4,7 @@
  * the details, Space selects.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { type ChangeRow, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { EVENT_ICON } from '../ui/event-style';
@@ -49,17 +49,20 @@ export function TimelineList({
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 6,
     // The sticky header sits above the rows inside the same scroller.
     scrollMargin: ROW_HEIGHT,
     scrollPaddingStart: ROW_HEIGHT,
+    // Let React batch scroll updates instead of flushing synchronously on every scroll event.
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
 
   useEffect(() => {
-    if (last >= 0) source.ensure(first, last);
+    // Fetch a little ahead in the scroll direction so rows are there before they scroll in.
+    if (last >= 0) source.ensure(Math.max(0, first - 50), last + 150);
   }, [source, first, last, version]);
 
   // Tell tests and benchmarks when rows with data are on screen.
@@ -134,57 +137,98 @@ export function TimelineList({
               </div>
             );
           }
-          const classes = ['timeline-row', `event-${row.event}`];
-          if (item.index === focused) classes.push('focused');
-          if (selected.has(row.key)) classes.push('selected');
-          if (row.key === activeKey) classes.push('active');
-          if (row.removedAt) classes.push('removed');
           return (
-            <div
+            <TimelineRow
               key={item.key}
-              id={`${tabId}-row-${item.index}`}
-              className={classes.join(' ')}
-              role="row"
-              aria-rowindex={item.index + 2}
-              aria-selected={selected.has(row.key)}
-              data-key={row.key}
-              style={style}
+              row={row}
+              index={item.index}
+              start={item.start}
+              tabId={tabId}
+              instanceName={instanceName(row.instanceId)}
+              focused={item.index === focused}
+              selected={selected.has(row.key)}
+              active={row.key === activeKey}
               onClick={(event) => {
                 setFocused(item.index);
                 if (event.ctrlKey || event.metaKey || event.shiftKey) onToggleSelect(row, event.shiftKey);
                 else onOpen(row);
               }}
-            >
-              <span role="gridcell" className="cell-instance">{instanceName(row.instanceId)}</span>
-              <span role="gridcell" className="cell-time" title={`${row.timestamp.replace('T', ' ').replace('Z', '')} UTC`}>
-                {translator.shortTime(row.timestamp)}
-              </span>
-              <span role="gridcell" className="cell-event">
-                <Icon name={EVENT_ICON[row.event]} />
-                {t(`event.${row.event}` as MessageKey)}
-              </span>
-              <span role="gridcell" className="cell-model" title={row.model}>
-                {translator.model(row.model)}{' '}
-                <span className="technical">{row.model}</span>
-              </span>
-              <span role="gridcell" className="cell-record">
-                {translator.number(row.recordId)}
-                {row.removedAt && (
-                  <Icon
-                    name={row.removedBy === 'user' ? 'trash' : 'circle-slash'}
-                    className="removed-marker"
-                    label={t(row.removedBy === 'user' ? 'timeline.removedByUser' : 'timeline.removed')}
-                  />
-                )}
-              </span>
-              <span role="gridcell" className="cell-extra">
-                {row.userName && <span className="user"><Icon name="account" />{row.userName}</span>}
-                {row.changedFields && row.changedFields.length > 0 && <span className="fields">{row.changedFields.join(', ')}</span>}
-              </span>
-            </div>
+            />
           );
         })}
       </div>
     </div>
   );
 }
+
+/** One row; memoized so scrolling re-renders only rows whose content or position changed. */
+const TimelineRow = memo(function TimelineRow({
+  row,
+  index,
+  start,
+  tabId,
+  instanceName,
+  focused,
+  selected,
+  active,
+  onClick,
+}: {
+  row: ChangeRow;
+  index: number;
+  start: number;
+  tabId: string;
+  instanceName: string;
+  focused: boolean;
+  selected: boolean;
+  active: boolean;
+  onClick(event: React.MouseEvent): void;
+}) {
+  const translator = useTranslator();
+  const { t } = translator;
+  const classes = ['timeline-row', `event-${row.event}`];
+  if (focused) classes.push('focused');
+  if (selected) classes.push('selected');
+  if (active) classes.push('active');
+  if (row.removedAt) classes.push('removed');
+  return (
+    <div
+      id={`${tabId}-row-${index}`}
+      className={classes.join(' ')}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-key={row.key}
+      style={{ transform: `translateY(${start - ROW_HEIGHT}px)`, blockSize: ROW_HEIGHT }}
+      onClick={onClick}
+    >
+      <span role="gridcell" className="cell-instance">{instanceName}</span>
+      <span role="gridcell" className="cell-time" title={`${row.timestamp.replace('T', ' ').replace('Z', '')} UTC`}>
+        {translator.shortTime(row.timestamp)}
+      </span>
+      <span role="gridcell" className="cell-event">
+        <Icon name={EVENT_ICON[row.event]} />
+        {t(`event.${row.event}` as MessageKey)}
+      </span>
+      <span role="gridcell" className="cell-model" title={row.model}>
+        {translator.model(row.model)}{' '}
+        <span className="technical">{row.model}</span>
+      </span>
+      <span role="gridcell" className="cell-record">
+        {translator.number(row.recordId)}
+        {row.removedAt && (
+          <Icon
+            name={row.removedBy === 'user' ? 'trash' : 'circle-slash'}
+            className="removed-marker"
+            label={t(row.removedBy === 'user' ? 'timeline.removedByUser' : 'timeline.removed')}
+          />
+        )}
+      </span>
+      <span role="gridcell" className="cell-extra">
+        {row.userName && <span className="user"><Icon name="account" />{row.userName}</span>}
+        {row.changedFields && row.changedFields.length > 0 && <span className="fields">{row.changedFields.join(', ')}</span>}
+      </span>
+    </div>
+  );
+}, (previous, next) =>
+  previous.row === next.row && previous.start === next.start && previous.focused === next.focused && previous.selected === next.selected && previous.active === next.active && previous.instanceName === next.instanceName,
+);

@@ -115,6 +115,8 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
     [store, tab.id],
   );
 
+  const onRange = useCallback((from: string, to: string) => setFilter({ ...tab.filter, from, to }, 'custom'), [setFilter, tab.filter]);
+
   const toggleSelect = useCallback((row: ChangeRow) => {
     setSelected((current) => {
       const next = new Set(current);
@@ -136,12 +138,13 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
   }, [selected, source, version]);
 
   const total = source?.total;
-  const state = error !== undefined && !source ? 'error' : loading && !source ? 'loading' : total === 0 ? 'empty' : 'ready';
+  // 'ready' only once the rows on screen answer the tab's current filter.
+  const state = error !== undefined && !source ? 'error' : loading || source?.key !== filterKey ? 'loading' : total === 0 ? 'empty' : 'ready';
   const singleInstance = tab.filter.instanceIds?.length === 1 ? tab.filter.instanceIds[0] : undefined;
   const hasAnyData = instances.length > 0 && Object.values(statuses).some((status) => status.changeCount > 0);
 
   return (
-    <div className="timeline-view" data-state={state} data-total={total ?? ''} data-filter={filterKey} data-testid="timeline-view">
+    <div className="timeline-view" data-state={state} data-total={total ?? ''} data-filter={source?.key ?? ''} data-testid="timeline-view">
       <FilterBar
         filter={tab.filter}
         preset={tab.preset}
@@ -154,7 +157,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
         data={histogram}
         tabId={tab.id}
         theme={theme}
-        onRange={(from, to) => setFilter({ ...tab.filter, from, to }, 'custom')}
+        onRange={onRange}
       />
       <div className="timeline-toolbar" role="toolbar" aria-label={t('timeline.label')}>
         <span className="timeline-count" data-testid="timeline-count" aria-live="polite">
@@ -214,7 +217,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
               <Icon name="arrow-up" /> {t('timeline.newPill', { count: newCount })}
             </button>
           )}
-          {state === 'loading' && <Skeleton lines={12} />}
+          {state === 'loading' && !source && <Skeleton lines={12} />}
           {state === 'empty' &&
             (hasAnyData || Object.keys(tab.filter).some((key) => key !== 'instanceIds') ? (
               <EmptyState icon="filter" title={t('timeline.empty')} hint={t('timeline.emptyHint')} />
@@ -226,7 +229,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
               source={source}
               version={version}
               tabId={tab.id}
-              filterKey={filterKey}
+              filterKey={source.key}
               instances={instances}
               selected={selected}
               activeKey={details?.key}

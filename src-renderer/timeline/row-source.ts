@@ -46,6 +46,8 @@ export class RowSource {
   private readonly changed = new Emitter<void>();
   private readonly failed = new Emitter<unknown>();
   private rootHistogram?: Promise<Histogram>;
+  /** The filter as given, as JSON: what the rows on screen answer (tests and benchmarks compare it). */
+  readonly key: string;
   /** Requests made (tests and benchmarks read it). */
   requests = 0;
 
@@ -60,7 +62,8 @@ export class RowSource {
     private filter: ChangeFilter,
     options: RowSourceOptions = {},
   ) {
-    this.pageSize = options.pageSize ?? 200;
+    this.key = JSON.stringify(filter);
+    this.pageSize = options.pageSize ?? 300;
     this.maxPage = options.maxPage ?? 1000;
   }
 

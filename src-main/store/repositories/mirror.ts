@@ -200,6 +200,32 @@ export class MirrorRepository {
       .all(instanceId, epoch, fromId, toId) as number[];
   }
 
+  /** Present server rows in `[fromId, toId]`: ascending distinct server ids and their record ids. */
+  presentRows(instanceId: InstanceId, epoch: number, fromId: number, toId: number): { ids: number[]; recordIds: number[] } {
+    const ids: number[] = [];
+    const recordIds: number[] = [];
+    const rows = this.db
+      .prepare('SELECT server_id, MIN(record_id) FROM changes WHERE instance_id = ? AND epoch = ? AND removed_at IS NULL AND server_id BETWEEN ? AND ? GROUP BY server_id ORDER BY server_id')
+      .raw()
+      .iterate(instanceId, epoch, fromId, toId) as IterableIterator<[number, number]>;
+    for (const [id, recordId] of rows) {
+      ids.push(id);
+      recordIds.push(recordId);
+    }
+    return { ids, recordIds };
+  }
+
+  /** Count of distinct present server rows in `[fromId, toId]`, with the sums of their ids and record ids. */
+  presentAggregate(instanceId: InstanceId, epoch: number, fromId: number, toId: number): { count: number; ids: number; records: number } {
+    return this.db
+      .prepare(
+        `SELECT COUNT(*) AS count, COALESCE(SUM(server_id), 0) AS ids, COALESCE(SUM(record_id), 0) AS records FROM (
+           SELECT server_id, MIN(record_id) AS record_id FROM changes
+           WHERE instance_id = ? AND epoch = ? AND removed_at IS NULL AND server_id BETWEEN ? AND ? GROUP BY server_id)`,
+      )
+      .get(instanceId, epoch, fromId, toId) as { count: number; ids: number; records: number };
+  }
+
   /** How many distinct server rows are present locally in `[fromId, toId]`. */
   presentCount(instanceId: InstanceId, epoch: number, fromId: number, toId: number): number {
     return Number(

@@ -26,13 +26,22 @@ afterAll(async () => {
 });
 
 async function ocm(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return ocmUntil(undefined, ...argv);
+}
+
+/** Runs a command; `stopWhen` interrupts it (Ctrl+C) once an output line matches. */
+async function ocmUntil(stopWhen: RegExp | undefined, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
+  const interrupt = new AbortController();
   const io: CliIo = {
-    out: (text) => out.push(text),
+    out: (text) => {
+      out.push(text);
+      if (stopWhen?.test(text)) interrupt.abort();
+    },
     err: (text) => err.push(text),
     env: { OCM_HOME: home, SEED_PASSWORD: SECRET, WRONG_PASSWORD: 'nope' },
-    interrupted: new AbortController().signal,
+    interrupted: interrupt.signal,
     isTty: false,
   };
   const code = await runCli(commands, argv, io);
@@ -82,6 +91,14 @@ describe('ocm instance / sync / status', () => {
     const removed = await ocm('instance', 'remove', '--name', 'Demo', '--keep-history');
     expect(removed.out).toContain('history stays');
     expect((await ocm('instance', 'list')).out).toContain('No instances');
+  });
+
+  it('keeps watching until interrupted', async () => {
+    await ocm('instance', 'add', '--name', 'Watched', '--url', sim.url, '--db', 'seed', '--login', 'admin', '--password-env', 'SEED_PASSWORD');
+    const watched = await ocmUntil(/Watched: up to date/, 'sync', '--watch', '--instance', 'Watched');
+    expect(watched.code).toBe(0);
+    expect(watched.out).toContain('Stopping.');
+    await ocm('instance', 'remove', '--name', 'Watched');
   });
 
   it('reports an unreachable server without failing the others', async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import type { CliIo } from '../../../src-main/hosts/cli/command';
 import { runCli } from '../../../src-main/hosts/cli/run-cli';
-import { createChangesCommand, csvCell, csvLine } from '../../../src-main/hosts/cli/commands/changes';
+import { createChangesCommand } from '../../../src-main/hosts/cli/commands/changes';
+import { csvCell, csvLine } from '../../../src-main/reports/csv';
 import { createErrorsCommand } from '../../../src-main/hosts/cli/commands/errors';
 import { readStoreFor } from '../../../src-main/store/queries/read-store';
 import { insertErrors } from './fixtures';
@@ -79,7 +80,7 @@ describe('csv cells', () => {
   });
 
   it('writes numbers as they are and blanks for missing values', () => {
-    expect(csvLine([42, undefined, -1, 'x'])).toBe('42,,-1,x');
+    expect(csvLine([42, undefined, -1, 'x'])).toBe('42,,-1,x\r\n');
   });
 });
 
@@ -95,7 +96,7 @@ describe('ocm changes', () => {
     expect(new Set(records.map((record) => record[0]))).toEqual(new Set(['Production, EU', "'=Staging"]));
     const hostile = records.find((record) => record[7].includes('calc'))!;
     expect(hostile[7]).toBe("'=cmd|calc");
-    expect(records.find((record) => record[8] === 'name,display_name')).toBeDefined();
+    expect(records.find((record) => record[8] === 'name display_name')).toBeDefined();
   });
 
   it('prints a table in local time with instance names and the removed marker', async () => {

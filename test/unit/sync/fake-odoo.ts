@@ -17,6 +17,10 @@ export class FakeOdoo {
   requests = 0;
   /** Throws this on the next call (then clears it). */
   failNext?: OcmError;
+  /** read_group answers a server error (servers without it). */
+  refuseReadGroup = false;
+  /** The transport the client reports (xmlrpc limits sums to 32-bit). */
+  transport: 'xmlrpc' | 'jsonrpc' = 'jsonrpc';
   /** Throws this on every call while set. */
   failAll?: OcmError;
 
@@ -77,7 +81,7 @@ export class FakeOdoo {
       url: 'http://fake',
       db: 'fake',
       uid: 2,
-      transport: 'jsonrpc',
+      transport: fake.transport,
       async executeKw() {
         throw new Error('not supported');
       },
@@ -106,8 +110,18 @@ export class FakeOdoo {
         fake.gate();
         return {};
       },
-      async readGroup() {
-        throw new Error('not supported');
+      async readGroup(model, domain, fields, groupby) {
+        fake.gate();
+        if (fake.refuseReadGroup) throw new OcmError('server-error', 'read_group refused');
+        if (groupby.length > 0) throw new Error('grouping is not supported by the fake');
+        const rows = fake.match(model, domain);
+        const out: Record<string, OdooValue> & { __count: number } = { __count: rows.length };
+        for (const spec of fields) {
+          const [, alias, field] = /^(\w+):sum\((\w+)\)$/.exec(spec) ?? [];
+          if (!alias) throw new Error(`aggregate ${spec} is not supported by the fake`);
+          out[alias] = rows.reduce((sum, row) => sum + (row[field] as number), 0);
+        }
+        return [out];
       },
       async checkAccessRights() {
         fake.gate();

@@ -7,6 +7,7 @@ import { OcmError } from '../../../common/errors';
 import type { ChangeEvent, ChangeFilter, ChangeRow } from '../../../common/model';
 import { iterateChanges } from '../../../store/queries/change-queries';
 import { openDefaultReadStore, type OpenReadStore, type ReadStore } from '../../../store/queries/read-store';
+import { CHANGE_COLUMNS, changeCells, csvCell, type CsvValue } from '../../../reports/csv';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 
@@ -155,27 +156,10 @@ export function localTime(iso: string): string {
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
-/** Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One CSV cell per RFC 4180 (quoted when it holds a quote, comma or line break; quotes doubled), with
- * text that a spreadsheet would run as a formula prefixed by `'`. Numbers are written as they are.
- */
-export function csvCell(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  if (typeof value === 'number') return String(value);
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** A CSV record (without the line break). */
-export function csvLine(cells: readonly (string | number | undefined)[]): string {
+/** One CSV record without its line break (lines are joined by the output buffer). */
+function csvRecord(cells: readonly CsvValue[]): string {
   return cells.map(csvCell).join(',');
 }
-
-const CSV_HEADER = ['instance', 'instance_id', 'timestamp', 'model', 'record_id', 'event', 'server_id', 'user', 'changed_fields',
-  'change_count', 'first_seen_at', 'removed_at', 'removed_by'];
 
 interface RowWriter {
   write(row: ChangeRow): void;
@@ -204,13 +188,12 @@ class RecordWriter implements RowWriter {
   constructor(io: CliIo, private readonly store: ReadStore, private readonly format: 'json' | 'csv' | 'ndjson', bom: boolean) {
     this.buffer = new LineBuffer(io);
     if (format === 'json') this.buffer.push('[');
-    if (format === 'csv') this.buffer.push((bom ? '\uFEFF' : '') + csvLine(CSV_HEADER));
+    if (format === 'csv') this.buffer.push((bom ? '\uFEFF' : '') + csvRecord(CHANGE_COLUMNS));
   }
   write(row: ChangeRow): void {
     const instanceName = this.store.instanceNameById(row.instanceId) ?? row.instanceId;
     if (this.format === 'csv') {
-      this.buffer.push(csvLine([instanceName, row.instanceId, row.timestamp, row.model, row.recordId, row.event, row.serverId, row.userName,
-        row.changedFields?.join(','), row.changeCount, row.firstSeenAt, row.removedAt, row.removedBy]));
+      this.buffer.push(csvRecord(changeCells(row, instanceName)));
       return;
     }
     const text = JSON.stringify({ ...row, instanceName });
