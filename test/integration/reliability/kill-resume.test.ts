@@ -34,15 +34,21 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-/** Starts the child; resolves its exit once it ends (or is killed). */
+/** Starts the child; `reached(id)` resolves once it has read the change log up to `id` (or exited). */
 function startChild() {
   const process_ = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, OCM_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  process_.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let lastRead = 0;
+  const waiters: { id: number; resolve(): void }[] = [];
+  process_.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const match of chunk.toString().matchAll(/^read (\d+)$/gm)) lastRead = Math.max(lastRead, Number(match[1]));
+    for (const waiter of waiters.filter((w) => w.id <= lastRead)) waiter.resolve();
+  });
   process_.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(process_, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const firstOutput = Promise.race([once(process_.stdout, 'data'), exited]);
-  return { process: process_, exited, firstOutput, output: () => output };
+  const reached = (id: number) => Promise.race([new Promise<void>((resolve) => waiters.push({ id, resolve })), exited.then(() => undefined)]);
+  return { process: process_, exited, reached, output: () => output };
 }
 
 /** The committed state, read through a separate connection. */
@@ -65,25 +71,28 @@ function committed() {
 it(
   'resumes after 20 SIGKILLs without losing or doubling rows',
   async () => {
+    // 20 kill points spread at random over the snapshot: each run is killed a random 0–40 ms after it has
+    // read past its point, so kills land between reads, mid-commit and mid-request alike.
+    const points = Array.from({ length: KILLS }, () => Math.floor(Math.random() * ROWS)).sort((a, b) => a - b);
     const delays: number[] = [];
     const cursors: number[] = [];
     for (let kill = 0; kill < KILLS; kill++) {
       const run = startChild();
-      await run.firstOutput;
-      const delay = Math.floor(Math.random() * 450);
+      await run.reached(points[kill]);
+      const delay = Math.floor(Math.random() * 40);
       delays.push(delay);
-      await new Promise((resolve) => setTimeout(resolve, delay)); // the random kill point is the test's input
+      await new Promise((resolve) => setTimeout(resolve, delay)); // the random offset is the test's input
       run.process.kill('SIGKILL');
       await run.exited;
       const { state, stats, hours } = committed();
       // Rows and cursor were committed together: nothing above the cursor, nothing doubled.
-      expect(stats.maxId, `kill ${kill} after ${delay} ms`).toBe(state.changeCursor);
+      expect(stats.maxId, `kill ${kill} at row ${points[kill]} + ${delay} ms`).toBe(state.changeCursor);
       expect(stats.rows).toBe(stats.ids);
       expect(hours).toBe(stats.rows);
       cursors.push(state.snapshotDone ? ROWS : state.changeCursor);
     }
     // The kills must have hit the snapshot, not only the passes after it.
-    expect(cursors.filter((cursor) => cursor > 0 && cursor < ROWS).length).toBeGreaterThanOrEqual(3);
+    expect(cursors.filter((cursor) => cursor > 0 && cursor < ROWS).length).toBeGreaterThanOrEqual(10);
     const last = startChild();
     const [code] = await last.exited;
     expect(code, last.output()).toBe(0);
@@ -91,7 +100,7 @@ it(
     expect(state.snapshotDone).toBe(true);
     expect(stats.rows).toBe(ROWS);
     expect(ids).toEqual(sim.database('big').webhookRows().map((row) => row.id));
-    console.log(`kill delays (ms after first output): ${delays.join(', ')}; cursors after each kill: ${cursors.join(', ')}`);
+    console.log(`kill points (row + ms): ${points.map((point, i) => `${point}+${delays[i]}`).join(', ')}; cursors after each kill: ${cursors.join(', ')}`);
   },
   300_000,
 );
