@@ -24,6 +24,7 @@ export function DetailsDrawer({
   onClose,
   onSelect,
   onDelete,
+  onFilter,
 }: {
   row: ChangeRow;
   instance: InstanceConfig | undefined;
@@ -32,6 +33,8 @@ export function DetailsDrawer({
   onClose(): void;
   onSelect(row: ChangeRow): void;
   onDelete(row: ChangeRow): void;
+  /** Narrows the timeline to this user's changes or to writes of one field (our addon's richer fields). */
+  onFilter(patch: { users: string[] } | { changedField: string }): void;
 }) {
   const services = useServices();
   const translator = useTranslator();
@@ -65,8 +68,27 @@ export function DetailsDrawer({
     [t('details.firstSeen'), translator.dateTime(row.firstSeenAt)],
     [t('details.serverId'), translator.number(row.serverId)],
   ];
-  if (row.userName) fields.push([t('timeline.user'), row.userName]);
-  if (row.changedFields?.length) fields.push([t('timeline.fields'), <bdi>{row.changedFields.join(', ')}</bdi>]);
+  if (row.userName) {
+    const user = row.userName;
+    fields.push([
+      t('timeline.user'),
+      <button type="button" className="link-button" data-testid="filter-by-user" title={t('filter.byUser')} onClick={() => onFilter({ users: [user] })}>
+        <Icon name="filter" /> <bdi>{user}</bdi>
+      </button>,
+    ]);
+  }
+  if (row.changedFields?.length) {
+    fields.push([
+      t('timeline.fields'),
+      <span className="field-links">
+        {row.changedFields.map((field) => (
+          <button key={field} type="button" className="link-button" data-testid="filter-by-field" title={t('filter.byField', { field })} onClick={() => onFilter({ changedField: field })}>
+            <bdi>{field}</bdi>
+          </button>
+        ))}
+      </span>,
+    ]);
+  }
   if (row.changeCount !== undefined) fields.push([t('details.changeCount'), translator.number(row.changeCount)]);
   if (row.removedAt) {
     fields.push([t('details.removedAt'), translator.dateTime(row.removedAt)]);

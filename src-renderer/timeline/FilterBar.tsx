@@ -52,12 +52,18 @@ export const FilterBar = memo(function FilterBar({
   };
   const instanceName = (id: string) => instances.find((instance) => instance.id === id)?.name ?? id;
   const set = (patch: Partial<ChangeFilter>) => onChange({ ...filter, ...patch }, preset);
+  const removeUser = (user: string) => {
+    const users = (filter.users ?? []).filter((other) => other !== user);
+    set({ users: users.length ? users : undefined });
+  };
   const hasFilters = !!(
     (!lockedInstance && filter.instanceIds?.length) ||
     filter.models?.length ||
     filter.events?.length ||
     filter.recordId ||
     filter.text ||
+    filter.users?.length ||
+    filter.changedField ||
     filter.from ||
     filter.to ||
     (filter.presence && filter.presence !== 'all')
@@ -126,6 +132,22 @@ export const FilterBar = memo(function FilterBar({
           <option value="present">{t('filter.presence.present')}</option>
           <option value="removed">{t('filter.presence.removed')}</option>
         </select>
+        {filter.users?.map((user) => (
+          <span key={user} className="filter-chip" data-testid="chip-user">
+            <bdi>{t('filter.userChip', { user })}</bdi>
+            <button type="button" className="icon-button" aria-label={t('filter.removeChip')} onClick={() => removeUser(user)}>
+              <Icon name="close" />
+            </button>
+          </span>
+        ))}
+        {filter.changedField && (
+          <span className="filter-chip" data-testid="chip-field">
+            <bdi>{t('filter.fieldChip', { field: filter.changedField })}</bdi>
+            <button type="button" className="icon-button" aria-label={t('filter.removeChip')} onClick={() => set({ changedField: undefined })}>
+              <Icon name="close" />
+            </button>
+          </span>
+        )}
         {hasFilters && (
           <button
             type="button"

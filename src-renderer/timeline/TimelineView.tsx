@@ -250,6 +250,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
             onClose={() => setDetails(undefined)}
             onSelect={setDetails}
             onDelete={(row) => store.update({ dialog: { kind: 'delete', instanceId: row.instanceId, selection: { keys: [row.key] } } })}
+            onFilter={(patch) => setFilter({ ...tab.filter, ...patch }, tab.preset)}
           />
         )}
       </div>

@@ -162,6 +162,30 @@ describe('workbench in browser mode', () => {
     await drawer.getByRole('button', { name: 'Close details' }).click();
   });
 
+  it('filters on the richer fields of our addon: the user and a changed field', async () => {
+    // The fixed flavour logs who changed what; pick a logged write that names its changed fields.
+    const [write] = (await app.services.changes.timeline({ filter: { events: ['write'] }, limit: 500 })).rows.filter((row) => row.userName && row.changedFields?.length);
+    expect(write, 'the simulator logged a write with user and changed fields').toBeDefined();
+    await page.locator('[data-active-tab="true"]').getByTestId('filter-record').fill(String(write.recordId));
+    await page.keyboard.press('Enter');
+    await waitForActiveTimeline({ equals: { recordId: write.recordId }, minRows: 1 });
+    await page.locator(`[data-active-tab="true"] .timeline-row[data-key="${write.key}"]`).click();
+    const drawer = page.getByTestId('details-drawer');
+    await drawer.getByTestId('filter-by-user').click();
+    await waitForActiveTimeline({ equals: { users: [write.userName] }, minRows: 1 });
+    await page.locator('[data-active-tab="true"]').getByTestId('chip-user').waitFor();
+    await drawer.getByTestId('filter-by-field').first().click();
+    await waitForActiveTimeline({ equals: { changedField: write.changedFields![0] }, minRows: 1 });
+    const view = page.locator('[data-active-tab="true"] [data-testid="timeline-view"]');
+    const expected = await app.services.changes.count({ recordId: write.recordId, users: [write.userName!], changedField: write.changedFields![0] });
+    expect(Number(await view.getAttribute('data-total'))).toBe(expected);
+    const users = await view.locator('.timeline-row:not(.loading) .cell-extra .user').allTextContents();
+    expect(new Set(users)).toEqual(new Set([write.userName]));
+    await drawer.getByRole('button', { name: 'Close details' }).click();
+    await page.locator('[data-active-tab="true"]').getByRole('button', { name: 'Clear filters' }).click();
+    await waitForActiveTimeline({ lacks: ['users', 'changedField', 'recordId'] });
+  });
+
   it('runs commands from the command palette', async () => {
     await page.keyboard.press('Control+Shift+P');
     const palette = page.getByTestId('command-palette');
