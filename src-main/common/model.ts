@@ -228,12 +228,20 @@ export interface SyncLogEntry {
   level: 'info' | 'warning' | 'error';
   /** e.g. 'snapshot', 'poll', 'deletions', 'reset', 'retry'. */
   kind: string;
+  /** The English sentence (CLI, logs, and the fallback when the UI does not know `messageKey`). */
   message: string;
+  /** Catalogue key of the same sentence for the UI, e.g. 'sync.poll'; absent on old rows. */
+  messageKey?: string;
+  /** Values for `messageKey`'s placeholders (numbers are localized by the UI). */
+  params?: MessageValues;
   /** Rows added / removed by this step. */
   added?: number;
   removed?: number;
   durationMs?: number;
 }
+
+/** Placeholder values of a translatable message sent by a service. */
+export type MessageValues = Record<string, string | number>;
 
 /** New or removed rows, announced to the UI (live tail, "N new events" pill). */
 export interface ChangesNotice {

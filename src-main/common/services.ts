@@ -22,6 +22,7 @@ import type {
   InstanceInput,
   InstanceStatus,
   JournalEntry,
+  MessageValues,
   OrphanPreview,
   Progress,
   ReportDefinition,
@@ -36,9 +37,16 @@ import type {
 export interface ConnectionCheck {
   id: 'reach' | 'version' | 'database' | 'login' | 'change-log' | 'error-log' | 'rights';
   status: 'ok' | 'warning' | 'failed' | 'skipped';
+  /** The English sentence (CLI, and the fallback when the UI does not know `messageKey`). */
   message: string;
   hint?: string;
   code?: string;
+  /** Catalogue key of `message` for the UI, e.g. 'check.reach.ok'. */
+  messageKey?: string;
+  /** Catalogue key of `hint` for the UI. */
+  hintKey?: string;
+  /** Values for the keys' placeholders. */
+  params?: MessageValues;
 }
 
 /** Configured Odoo instances. */

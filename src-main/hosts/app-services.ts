@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Emitter } from '../common/event';
 import type { ChangesNotice } from '../common/model';
-import type { HostInfo, IHostService, Services } from '../common/services';
+import type { HostInfo, IHostService, IReportService, Services } from '../common/services';
 import { AdminService } from '../admin/admin-service';
 import { JournalStore } from '../admin/journal-store';
 import { storeAdminSettings, storeClientProvider, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
@@ -106,7 +106,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       changes: new ChangeService(mirror.store.db, dataNotices.event),
       sync: mirror.sync,
       admin,
-      reports,
+      reports: withoutChosenPaths(reports),
       settings: mirror.settings,
       host,
     };
@@ -120,6 +120,21 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     for (const close of closers) await close();
     throw error;
   }
+}
+
+/**
+ * The report service as the workbench may use it: the renderer is not trusted to name files on disk,
+ * so its exports always land in the downloads folder (offered as a download in browser mode).
+ */
+function withoutChosenPaths(reports: IReportService): IReportService {
+  return {
+    export: (request) => reports.export({ ...request, outPath: undefined }),
+    cancel: (jobId) => reports.cancel(jobId),
+    listDefinitions: () => reports.listDefinitions(),
+    saveDefinition: (definition) => reports.saveDefinition(definition),
+    deleteDefinition: (id) => reports.deleteDefinition(id),
+    onDidProgress: reports.onDidProgress,
+  };
 }
 
 function osUser(): string {

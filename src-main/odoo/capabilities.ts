@@ -3,6 +3,7 @@
  * shown by `ocm instance test` and the instance editor.
  */
 import { OcmError, toOcmError } from '../common/errors';
+import type { ConnectionCheck } from '../common/services';
 import { connectOdoo, parseVersion } from './client';
 import { createTransport } from './transport';
 import type { Capabilities, CapabilityCheck, ConnectionInput, OdooClient, OdooConnection, ServerVersion } from './types';
@@ -66,6 +67,23 @@ export function describeVersion(version: ServerVersion): string {
   return `Odoo ${version.serverSerie} (${version.serverVersion})`;
 }
 
+/** A check with the catalogue keys the UI translates it by (the English message stays for the CLI). */
+export type LocalizedCheck = CapabilityCheck & Pick<ConnectionCheck, 'messageKey' | 'hintKey' | 'params'>;
+
+/** Why the remaining steps were skipped: English for the CLI, and its catalogue key. */
+const skipReasons = {
+  urlUnusable: 'the URL is not usable',
+  certificate: 'the certificate was refused',
+  notOdoo: 'the URL does not answer like Odoo',
+  unreachable: 'the server could not be reached',
+  loginFailed: 'the login failed',
+  databaseMissing: 'the database does not exist',
+  databaseUnopened: 'the database could not be opened',
+  changeLogUninspected: 'the change log could not be inspected',
+  changeLogMissing: 'the change log is missing',
+  changeLogUnusable: 'the change log is not usable',
+} as const;
+
 /** Options of {@link runConnectionChecks}. */
 export interface ConnectionCheckOptions {
   signal?: AbortSignal;
@@ -77,14 +95,15 @@ export interface ConnectionCheckOptions {
  * the steps that depend on it are 'skipped'. Warnings (unusual version, unreadable error log, no delete
  * right) do not stop the test.
  */
-export async function runConnectionChecks(input: ConnectionInput, options: ConnectionCheckOptions = {}): Promise<CapabilityCheck[]> {
-  const checks: CapabilityCheck[] = [];
+export async function runConnectionChecks(input: ConnectionInput, options: ConnectionCheckOptions = {}): Promise<LocalizedCheck[]> {
+  const checks: LocalizedCheck[] = [];
   const order: CapabilityCheck['id'][] = ['reach', 'version', 'database', 'login', 'change-log', 'error-log', 'rights'];
-  const finish = (reason: string) => {
-    for (const id of order.slice(checks.length)) checks.push({ id, status: 'skipped', message: `Skipped: ${reason}.` });
+  const finish = (reason: keyof typeof skipReasons) => {
+    for (const id of order.slice(checks.length)) checks.push({ id, status: 'skipped', message: `Skipped: ${skipReasons[reason]}.`, messageKey: `check.skipped.${reason}` });
     return checks;
   };
-  const failed = (id: CapabilityCheck['id'], error: unknown): CapabilityCheck => {
+  // A failure is worded by its error code in the UI (no key): the server's own text is the detail.
+  const failed = (id: CapabilityCheck['id'], error: unknown): LocalizedCheck => {
     const ocm = toOcmError(error);
     return { id, status: 'failed', message: ocm.message, hint: ocm.hint, code: ocm.code };
   };
@@ -96,7 +115,7 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
     transport = createTransport(input.transport, { url: input.url, timeoutMs: input.timeoutMs, trustedCertificateSha256: input.trustedCertificateSha256 });
   } catch (error) {
     checks.push(failed('reach', error));
-    return finish('the URL is not usable');
+    return finish('urlUnusable');
   }
   let client: OdooClient | undefined;
   try {
@@ -106,9 +125,10 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
     } catch (error) {
       checks.push(failed('reach', error));
       const code = toOcmError(error).code;
-      return finish(code === 'tls' ? 'the certificate was refused' : code === 'http-status' || code === 'protocol' ? 'the URL does not answer like Odoo' : 'the server could not be reached');
+      return finish(code === 'tls' ? 'certificate' : code === 'http-status' || code === 'protocol' ? 'notOdoo' : 'unreachable');
     }
-    checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${transport.url} over ${input.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'}.` });
+    const protocol = input.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC';
+    checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${transport.url} over ${protocol}.`, messageKey: 'check.reach.ok', params: { url: transport.url, transport: protocol } });
     checks.push(versionCheck(version));
 
     // 3. database + 4. login: authenticate tells both apart (a fault for the database, False for the login).
@@ -117,15 +137,15 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
     } catch (error) {
       const ocm = toOcmError(error);
       if (ocm.code === 'auth-failed' || ocm.code === 'access-denied') {
-        checks.push({ id: 'database', status: 'ok', message: `Database ${input.db} exists.` });
+        checks.push(databaseFound(input.db));
         checks.push(failed('login', ocm));
-        return finish('the login failed');
+        return finish('loginFailed');
       }
       checks.push(failed('database', ocm));
-      return finish(ocm.code === 'database-missing' ? 'the database does not exist' : 'the database could not be opened');
+      return finish(ocm.code === 'database-missing' ? 'databaseMissing' : 'databaseUnopened');
     }
-    checks.push({ id: 'database', status: 'ok', message: `Database ${input.db} exists.` });
-    checks.push({ id: 'login', status: 'ok', message: `Logged in as ${input.login} (user id ${client.uid}).` });
+    checks.push(databaseFound(input.db));
+    checks.push({ id: 'login', status: 'ok', message: `Logged in as ${input.login} (user id ${client.uid}).`, messageKey: 'check.login.ok', params: { login: input.login, uid: client.uid } });
 
     // 5. change-log
     let fields: string[] | undefined;
@@ -133,7 +153,7 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
       fields = await changeLogFieldsOf(client, options.signal);
     } catch (error) {
       checks.push(failed('change-log', error));
-      return finish('the change log could not be inspected');
+      return finish('changeLogUninspected');
     }
     if (!fields) {
       checks.push({
@@ -142,8 +162,11 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
         code: 'model-missing',
         message: `The auto_webhook module is not installed on database ${input.db} at ${transport.url} (model ${changeLogModel} is missing).`,
         hint: 'Install the auto_webhook module (or the Odoo Change Monitor addon) on this database from Odoo\'s Apps menu.',
+        messageKey: 'check.changeLog.missing',
+        hintKey: 'check.changeLog.missingHint',
+        params: { db: input.db, url: transport.url, model: changeLogModel },
       });
-      return finish('the change log is missing');
+      return finish('changeLogMissing');
     }
     const lacking = requiredChangeLogFields.filter((name) => !fields.includes(name));
     if (lacking.length) {
@@ -153,24 +176,31 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
         code: 'model-missing',
         message: `${changeLogModel} exists but lacks the field${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')}: it is not the auto_webhook change log.`,
         hint: 'Another module defines a model with the same name; install auto_webhook or the Odoo Change Monitor addon.',
+        messageKey: 'check.changeLog.foreign',
+        hintKey: 'check.changeLog.foreignHint',
+        params: { model: changeLogModel, fields: lacking.join(', '), count: lacking.length },
       });
-      return finish('the change log is not usable');
+      return finish('changeLogUnusable');
     }
     const rich = richChangeLogFields.filter((name) => fields.includes(name));
-    checks.push({
-      id: 'change-log',
-      status: 'ok',
-      message: rich.length
-        ? `Change log ${changeLogModel} found, with the richer fields ${rich.join(', ')}.`
-        : `Change log ${changeLogModel} found (original module: ${requiredChangeLogFields.join(', ')}).`,
-    });
+    checks.push(
+      rich.length
+        ? { id: 'change-log', status: 'ok', message: `Change log ${changeLogModel} found, with the richer fields ${rich.join(', ')}.`, messageKey: 'check.changeLog.rich', params: { model: changeLogModel, fields: rich.join(', ') } }
+        : {
+            id: 'change-log',
+            status: 'ok',
+            message: `Change log ${changeLogModel} found (original module: ${requiredChangeLogFields.join(', ')}).`,
+            messageKey: 'check.changeLog.original',
+            params: { model: changeLogModel, fields: requiredChangeLogFields.join(', ') },
+          },
+    );
 
     // 6. error-log (never blocking)
     try {
       const state = await errorLogState(client, options.signal);
       checks.push(
         state === 'readable'
-          ? { id: 'error-log', status: 'ok', message: `Error log ${errorLogModel} is readable.` }
+          ? { id: 'error-log', status: 'ok', message: `Error log ${errorLogModel} is readable.`, messageKey: 'check.errorLog.ok', params: { model: errorLogModel } }
           : state === 'unreadable'
             ? {
                 id: 'error-log',
@@ -178,6 +208,9 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
                 code: 'access-error',
                 message: `Error log ${errorLogModel} exists but ${input.login} may not read it (the original auto_webhook module grants nobody access); errors will not be mirrored.`,
                 hint: `Ask an Odoo administrator to ${unreadableErrorLogHint}.`,
+                messageKey: 'check.errorLog.unreadable',
+                hintKey: 'check.errorLog.unreadableHint',
+                params: { model: errorLogModel, login: input.login },
               }
             : {
                 id: 'error-log',
@@ -185,6 +218,9 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
                 code: 'model-missing',
                 message: `There is no error log (${errorLogModel}) on database ${input.db}; errors will not be mirrored.`,
                 hint: 'Install the Odoo Change Monitor auto_webhook addon to get an error log.',
+                messageKey: 'check.errorLog.missing',
+                hintKey: 'check.errorLog.missingHint',
+                params: { model: errorLogModel, db: input.db },
               },
       );
     } catch (error) {
@@ -201,6 +237,9 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
           code: 'access-error',
           message: `${input.login} may not read ${changeLogModel}, so nothing can be mirrored.`,
           hint: 'Use a login of an internal user (group "Internal User"), or ask an administrator for read access to the change log.',
+          messageKey: 'check.rights.noRead',
+          hintKey: 'check.rights.noReadHint',
+          params: { login: input.login, model: changeLogModel },
         });
       } else if (!canDelete) {
         checks.push({
@@ -209,9 +248,12 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
           code: 'access-error',
           message: `${input.login} may read ${changeLogModel} but not delete its rows: deleting and cleaning rows on the server will not be possible.`,
           hint: 'Use a login of an internal user (group "Internal User") for cleanup actions.',
+          messageKey: 'check.rights.noDelete',
+          hintKey: 'check.rights.noDeleteHint',
+          params: { login: input.login, model: changeLogModel },
         });
       } else {
-        checks.push({ id: 'rights', status: 'ok', message: `${input.login} may read and delete rows of ${changeLogModel}.` });
+        checks.push({ id: 'rights', status: 'ok', message: `${input.login} may read and delete rows of ${changeLogModel}.`, messageKey: 'check.rights.ok', params: { login: input.login, model: changeLogModel } });
       }
     } catch (error) {
       checks.push(failed('rights', error));
@@ -223,8 +265,13 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
   }
 }
 
-function versionCheck(version: ServerVersion): CapabilityCheck {
+function databaseFound(db: string): LocalizedCheck {
+  return { id: 'database', status: 'ok', message: `Database ${db} exists.`, messageKey: 'check.database.ok', params: { db } };
+}
+
+function versionCheck(version: ServerVersion): LocalizedCheck {
   const label = describeVersion(version);
+  const params = { serie: version.serverSerie, build: version.serverVersion };
   if (version.major >= 19) {
     return {
       id: 'version',
@@ -232,6 +279,9 @@ function versionCheck(version: ServerVersion): CapabilityCheck {
       code: 'version',
       message: `${label}: newer than the versions this app is tested with (16–18).`,
       hint: 'Odoo 19 deprecates XML-RPC and JSON-RPC in favour of the JSON-2 API (removal planned for Odoo 22); they still work for now.',
+      messageKey: 'check.version.newer',
+      hintKey: 'check.version.newerHint',
+      params,
     };
   }
   if (version.major < 16) {
@@ -241,7 +291,10 @@ function versionCheck(version: ServerVersion): CapabilityCheck {
       code: 'version',
       message: `${label}: older than the versions this app is tested with (16–18).`,
       hint: 'Most things should work, but upgrade Odoo if something fails.',
+      messageKey: 'check.version.older',
+      hintKey: 'check.version.olderHint',
+      params,
     };
   }
-  return { id: 'version', status: 'ok', message: label };
+  return { id: 'version', status: 'ok', message: label, messageKey: 'check.version.ok', params };
 }

@@ -159,4 +159,12 @@ CREATE TABLE report_definitions (
 CREATE INDEX changes_present ON changes(instance_id, epoch, server_id, record_id) WHERE removed_at IS NULL;
 `,
   },
+  {
+    version: 3,
+    description: 'sync log lines keep their catalogue key and parameters, so the UI can show them in its language',
+    sql: `
+ALTER TABLE sync_log ADD COLUMN message_key TEXT;
+ALTER TABLE sync_log ADD COLUMN params TEXT;    -- JSON object of the key's placeholder values
+`,
+  },
 ];

@@ -73,7 +73,7 @@ export async function createMirrorServices(options: MirrorServicesOptions): Prom
     const refresh = () => {
       if (!started || engine === 'none') return;
       backend.setTargets(
-        syncTargets(store, vault, (config, error) => store.syncLog.append({ instanceId: config.id, level: 'error', kind: 'error', message: `${error.message} ${error.hint ?? ''}`.trim() })),
+        syncTargets(store, vault, (config, error) => store.syncLog.append({ instanceId: config.id, level: 'error', kind: 'error', message: `${error.message} ${error.hint ?? ''}`.trim(), messageKey: 'sync.failed', params: { code: error.code } })),
       );
     };
     const subscription = instances.onDidChangeInstances(refresh);

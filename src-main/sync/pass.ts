@@ -99,7 +99,7 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
     }
     if (reset) {
       const { epoch, removed } = store.mirror.startNewEpoch(instanceId, state.epoch, now());
-      log({ instanceId, level: 'warning', kind: 'reset', message: `The server's change log was reset (row ${state.changeCursor} changed or vanished with older ids reused): ${removed} rows kept as history, taking a new snapshot (epoch ${epoch}).`, removed });
+      log({ instanceId, level: 'warning', kind: 'reset', message: `The server's change log was reset (row ${state.changeCursor} changed or vanished with older ids reused): ${removed} rows kept as history, taking a new snapshot (epoch ${epoch}).`, messageKey: 'sync.reset', params: { row: state.changeCursor, removed, epoch }, removed });
       result.reset = true;
       result.removed += removed;
       context.data?.({ added: 0, removed });
@@ -137,7 +137,11 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
         client.searchCount(CHANGE_MODEL, [['id', '>', afterId]], undefined, call),
       ]);
       total = count;
-      log({ instanceId, level: 'info', kind: 'snapshot', message: afterId > 0 ? `Resuming the snapshot after row ${afterId}: ${count} rows to go.` : `Taking a snapshot: ${count} rows.` });
+      log(
+        afterId > 0
+          ? { instanceId, level: 'info', kind: 'snapshot', message: `Resuming the snapshot after row ${afterId}: ${count} rows to go.`, messageKey: 'sync.snapshot.resume', params: { row: afterId, rows: count } }
+          : { instanceId, level: 'info', kind: 'snapshot', message: `Taking a snapshot: ${count} rows.`, messageKey: 'sync.snapshot.start', params: { rows: count } },
+      );
       pages = snapshotPages(client, CHANGE_MODEL, { afterId, upToId: newest[0] ?? afterId, count, pageSize: options.pageSize, depth: options.pipelineDepth, fields, signal });
     } else {
       pages = client.pages(CHANGE_MODEL, { afterId, pageSize: options.pageSize, fields, signal });
@@ -151,7 +155,7 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
     }
     if (snapshot) {
       store.syncState.update(instanceId, { snapshotDone: true });
-      log({ instanceId, level: 'info', kind: 'snapshot', message: `Snapshot complete: ${done} rows.`, added: result.added, durationMs: Date.now() - started });
+      log({ instanceId, level: 'info', kind: 'snapshot', message: `Snapshot complete: ${done} rows.`, messageKey: 'sync.snapshot.done', params: { rows: done }, added: result.added, durationMs: Date.now() - started });
     }
     state = store.syncState.get(instanceId);
   }
@@ -217,7 +221,8 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
     const parts = [`${result.added} new`, `${result.removed} removed on the server`];
     if (result.revised > 0) parts.push(`${result.revised} refreshed`);
     if (result.errorsAdded > 0) parts.push(`${result.errorsAdded} new errors`);
-    log({ instanceId, level: 'info', kind: 'poll', message: parts.join(', ') + '.', added: result.added, removed: result.removed, durationMs: Date.now() - started });
+    const params = { added: result.added, removed: result.removed, refreshed: result.revised, errors: result.errorsAdded };
+    log({ instanceId, level: 'info', kind: 'poll', message: parts.join(', ') + '.', messageKey: 'sync.poll', params, added: result.added, removed: result.removed, durationMs: Date.now() - started });
   }
   return result;
 }

@@ -262,10 +262,13 @@ class InstanceRunner {
           instanceId,
           level: 'warning',
           kind: 'error-log',
-          message:
-            errorLog === 'missing'
-              ? 'The error log (webhook.errors) does not exist on this server: only the change log is mirrored.'
-              : 'The error log (webhook.errors) is not readable by this user (the original module grants no access to it): only the change log is mirrored. Grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.',
+          ...(errorLog === 'missing'
+            ? { message: 'The error log (webhook.errors) does not exist on this server: only the change log is mirrored.', messageKey: 'sync.errorLogMissing' }
+            : {
+                message:
+                  'The error log (webhook.errors) is not readable by this user (the original module grants no access to it): only the change log is mirrored. Grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.',
+                messageKey: 'sync.errorLogUnreadable',
+              }),
         });
       }
     }
@@ -294,8 +297,12 @@ class InstanceRunner {
     const extra: Partial<InstanceStatus> = { lastError: error.toJSON() };
     if (retryInMs !== undefined) extra.nextAttemptAt = new Date(Date.now() + retryInMs).toISOString();
     this.emit(state, extra);
-    const retry = retryInMs === undefined ? '' : ` Retrying in ${retryInMs < 10_000 ? `${(retryInMs / 1000).toFixed(1)} s` : `${Math.round(retryInMs / 1000)} s`}.`;
-    this.deps.log({ instanceId: this.target.config.id, level: 'error', kind: state === 'offline' ? 'offline' : 'error', message: `${error.message}${retry}` });
+    const short = retryInMs !== undefined && retryInMs < 10_000;
+    const seconds = retryInMs === undefined ? undefined : short ? Math.round(retryInMs / 100) / 10 : Math.round(retryInMs / 1000);
+    const retry = seconds === undefined ? '' : ` Retrying in ${short ? seconds.toFixed(1) : seconds} s.`;
+    // The UI words the failure by its code (the server's own text stays as the detail).
+    const localized = seconds === undefined ? { messageKey: 'sync.failed', params: { code: error.code } } : { messageKey: 'sync.failedRetry', params: { code: error.code, seconds } };
+    this.deps.log({ instanceId: this.target.config.id, level: 'error', kind: state === 'offline' ? 'offline' : 'error', message: `${error.message}${retry}`, ...localized });
   }
 
   private emit(state: InstanceStatus['state'], extra: Partial<InstanceStatus> = {}, quiet = false): void {

@@ -31,6 +31,8 @@ export interface Translator {
   relative(iso: string, now?: number): string;
   /** "12.4 MB". */
   bytes(value: number): string;
+  /** A duration: "340 ms", "2.5 sec", "3.2 min" (Intl unit formatting). */
+  duration(milliseconds: number): string;
   /** Human name of a model in this language (the technical name when unknown). */
   model(technical: string): string;
 }
@@ -58,6 +60,10 @@ export function createTranslator(language: Language): Translator {
     second: '2-digit',
   });
   const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  // Arabic's short units are single letters ("ث"): spell them out there.
+  const unitDisplay = language === 'ar' ? 'long' : 'short';
+  const unit = (name: 'millisecond' | 'second' | 'minute') => new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay, maximumFractionDigits: 1 });
+  const durations = { millisecond: unit('millisecond'), second: unit('second'), minute: unit('minute') };
   const t = (key: MessageKey, params?: MessageParams) => formatMessage(catalogue[key] ?? en[key] ?? key, params, locale);
   return {
     language,
@@ -82,6 +88,11 @@ export function createTranslator(language: Language): Translator {
     model: (technical) => {
       const key = `model.${technical}` as MessageKey;
       return key in catalogue ? catalogue[key] : technical;
+    },
+    duration: (milliseconds) => {
+      if (milliseconds < 1000) return durations.millisecond.format(Math.round(milliseconds));
+      if (milliseconds < 60_000) return durations.second.format(milliseconds / 1000);
+      return durations.minute.format(milliseconds / 60_000);
     },
     bytes: (value) => {
       if (value < 1024) return t('common.bytes', { value });

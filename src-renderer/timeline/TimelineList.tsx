@@ -4,7 +4,7 @@
  * the details, Space selects.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type ChangeRow, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { EVENT_ICON } from '../ui/event-style';
@@ -73,7 +73,7 @@ export function TimelineList({
     appEvents.emit('rows-rendered', { tabId, rows: loaded, total, filterKey });
   }, [loaded, total, filterKey, tabId, first]);
 
-  const instanceName = (id: string) => instances.find((instance) => instance.id === id)?.name ?? id;
+  const instanceNames = useMemo(() => new Map(instances.map((instance) => [instance.id, instance.name])), [instances]);
 
   const move = (index: number) => {
     const next = Math.max(0, Math.min(total - 1, index));
@@ -81,6 +81,35 @@ export function TimelineList({
     virtualizer.scrollToIndex(next, { align: 'auto' });
   };
   const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1);
+
+  // Rows call back through a ref, so the callback they hold never changes and memo() can skip them.
+  const latest = useRef({ source, onOpen, onToggleSelect });
+  latest.current = { source, onOpen, onToggleSelect };
+  const onRowClick = useCallback((index: number, event: React.MouseEvent) => {
+    const { source: current, onOpen: open, onToggleSelect: toggle } = latest.current;
+    const row = current.row(index);
+    if (!row) return;
+    setFocused(index);
+    if (event.ctrlKey || event.metaKey || event.shiftKey) toggle(row, event.shiftKey);
+    else open(row);
+  }, []);
+
+  // Row elements are recycled: each visible index keeps the slot `index % slots`, and slots are
+  // rendered in slot order, so scrolling rewrites the text of existing rows instead of creating,
+  // removing or moving DOM nodes (which dominated the frame when scrolling fast).
+  const slotCount = useRef(0);
+  slotCount.current = Math.max(slotCount.current, Math.ceil(items.length / SLOT_STEP) * SLOT_STEP);
+  const slots = slotCount.current;
+  const bySlot = items.slice().sort((a, b) => (a.index % slots) - (b.index % slots));
+  const labels = useMemo(
+    () => ({
+      loading: t('timeline.loadingRow'),
+      removed: t('timeline.removed'),
+      removedByUser: t('timeline.removedByUser'),
+      events: Object.fromEntries(Object.keys(EVENT_ICON).map((event) => [event, t(`event.${event}` as MessageKey)])) as Record<string, string>,
+    }),
+    [t],
+  );
 
   return (
     <div
@@ -127,32 +156,21 @@ export function TimelineList({
         <span role="columnheader" className="cell-extra">{t('timeline.user')} · {t('timeline.fields')}</span>
       </div>
       <div className="timeline-body" style={{ blockSize: virtualizer.getTotalSize() }}>
-        {items.map((item) => {
+        {bySlot.map((item) => {
           const row = source.row(item.index);
-          const style = { transform: `translateY(${item.start - ROW_HEIGHT}px)`, blockSize: ROW_HEIGHT };
-          if (!row) {
-            return (
-              <div key={item.key} className="timeline-row loading" role="row" aria-rowindex={item.index + 2} id={`${tabId}-row-${item.index}`} style={style}>
-                <span className="skeleton-line" role="gridcell" aria-label={t('timeline.loadingRow')} />
-              </div>
-            );
-          }
           return (
             <TimelineRow
-              key={item.key}
+              key={item.index % slots}
               row={row}
               index={item.index}
-              start={item.start}
+              top={item.start - ROW_HEIGHT}
               tabId={tabId}
-              instanceName={instanceName(row.instanceId)}
+              instanceName={row ? (instanceNames.get(row.instanceId) ?? row.instanceId) : ''}
               focused={item.index === focused}
-              selected={selected.has(row.key)}
-              active={row.key === activeKey}
-              onClick={(event) => {
-                setFocused(item.index);
-                if (event.ctrlKey || event.metaKey || event.shiftKey) onToggleSelect(row, event.shiftKey);
-                else onOpen(row);
-              }}
+              selected={row ? selected.has(row.key) : false}
+              active={row ? row.key === activeKey : false}
+              labels={labels}
+              onClick={onRowClick}
             />
           );
         })}
@@ -161,45 +179,69 @@ export function TimelineList({
   );
 }
 
-/** One row; memoized so scrolling re-renders only rows whose content or position changed. */
+/** Row slots grow in steps of this many, so a slightly taller viewport does not re-key every row. */
+const SLOT_STEP = 8;
+
+/** Translated strings every row shows, resolved once per language instead of once per row. */
+interface RowLabels {
+  loading: string;
+  removed: string;
+  removedByUser: string;
+  events: Record<string, string>;
+}
+
+/**
+ * One row, or its skeleton while its page loads. Memoized on plain values so scrolling re-renders only
+ * the slots whose row changed; the element itself is reused from row to row.
+ */
 const TimelineRow = memo(function TimelineRow({
   row,
   index,
-  start,
+  top,
   tabId,
   instanceName,
   focused,
   selected,
   active,
+  labels,
   onClick,
 }: {
-  row: ChangeRow;
+  row: ChangeRow | undefined;
   index: number;
-  start: number;
+  /** Offset from the top of the body (the sticky header sits above it in the same scroller). */
+  top: number;
   tabId: string;
   instanceName: string;
   focused: boolean;
   selected: boolean;
   active: boolean;
-  onClick(event: React.MouseEvent): void;
+  labels: RowLabels;
+  onClick(index: number, event: React.MouseEvent): void;
 }) {
   const translator = useTranslator();
-  const { t } = translator;
-  const classes = ['timeline-row', `event-${row.event}`];
-  if (focused) classes.push('focused');
-  if (selected) classes.push('selected');
-  if (active) classes.push('active');
-  if (row.removedAt) classes.push('removed');
+  const style = { transform: `translateY(${top}px)` };
+  if (!row) {
+    return (
+      <div className="timeline-row loading" role="row" aria-rowindex={index + 2} id={`${tabId}-row-${index}`} style={style}>
+        <span className="skeleton-line" role="gridcell" aria-label={labels.loading} />
+      </div>
+    );
+  }
+  let className = `timeline-row event-${row.event}`;
+  if (focused) className += ' focused';
+  if (selected) className += ' selected';
+  if (active) className += ' active';
+  if (row.removedAt) className += ' removed';
   return (
     <div
       id={`${tabId}-row-${index}`}
-      className={classes.join(' ')}
+      className={className}
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
       data-key={row.key}
-      style={{ transform: `translateY(${start - ROW_HEIGHT}px)`, blockSize: ROW_HEIGHT }}
-      onClick={onClick}
+      style={style}
+      onClick={(event) => onClick(index, event)}
     >
       <span role="gridcell" className="cell-instance">{instanceName}</span>
       <span role="gridcell" className="cell-time" title={`${row.timestamp.replace('T', ' ').replace('Z', '')} UTC`}>
@@ -207,7 +249,7 @@ const TimelineRow = memo(function TimelineRow({
       </span>
       <span role="gridcell" className="cell-event">
         <Icon name={EVENT_ICON[row.event]} />
-        {t(`event.${row.event}` as MessageKey)}
+        {labels.events[row.event]}
       </span>
       <span role="gridcell" className="cell-model" title={row.model}>
         {translator.model(row.model)}{' '}
@@ -219,7 +261,7 @@ const TimelineRow = memo(function TimelineRow({
           <Icon
             name={row.removedBy === 'user' ? 'trash' : 'circle-slash'}
             className="removed-marker"
-            label={t(row.removedBy === 'user' ? 'timeline.removedByUser' : 'timeline.removed')}
+            label={row.removedBy === 'user' ? labels.removedByUser : labels.removed}
           />
         )}
       </span>
@@ -229,6 +271,4 @@ const TimelineRow = memo(function TimelineRow({
       </span>
     </div>
   );
-}, (previous, next) =>
-  previous.row === next.row && previous.start === next.start && previous.focused === next.focused && previous.selected === next.selected && previous.active === next.active && previous.instanceName === next.instanceName,
-);
+});

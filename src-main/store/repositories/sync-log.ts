@@ -1,5 +1,5 @@
 /** The sync activity log (`sync_log`), newest first when read. */
-import type { InstanceId, SyncLogEntry } from '../../common/model';
+import type { InstanceId, MessageValues, SyncLogEntry } from '../../common/model';
 import type { SqlDatabase } from '../database';
 import { unixToIso } from '../time';
 
@@ -10,6 +10,9 @@ interface LogRow {
   level: SyncLogEntry['level'];
   kind: string;
   message: string;
+  /** Null on rows written before migration 3, and on lines without a catalogue key. */
+  message_key: string | null;
+  params: string | null;
   added: number | null;
   removed: number | null;
   duration_ms: number | null;
@@ -17,10 +20,27 @@ interface LogRow {
 
 function toEntry(row: LogRow): SyncLogEntry {
   const entry: SyncLogEntry = { id: row.id, instanceId: row.instance_id, at: unixToIso(row.at), level: row.level, kind: row.kind, message: row.message };
+  if (row.message_key !== null) entry.messageKey = row.message_key;
+  const params = parseParams(row.params);
+  if (params) entry.params = params;
   if (row.added !== null) entry.added = row.added;
   if (row.removed !== null) entry.removed = row.removed;
   if (row.duration_ms !== null) entry.durationMs = row.duration_ms;
   return entry;
+}
+
+/** The stored parameters, or undefined when absent or unreadable (the English message still shows). */
+function parseParams(text: string | null): MessageValues | undefined {
+  if (text === null) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const params: MessageValues = {};
+    for (const [name, item] of Object.entries(value)) if (typeof item === 'string' || typeof item === 'number') params[name] = item;
+    return params;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One line to append (the id and time are assigned here). */
@@ -37,13 +57,25 @@ export class SyncLogRepository {
 
   append(entry: NewLogEntry): SyncLogEntry {
     const at = entry.at ?? Math.floor(Date.now() / 1000);
+    const row: Omit<LogRow, 'id'> = {
+      instance_id: entry.instanceId,
+      at,
+      level: entry.level,
+      kind: entry.kind,
+      message: entry.message,
+      message_key: entry.messageKey ?? null,
+      params: entry.params ? JSON.stringify(entry.params) : null,
+      added: entry.added ?? null,
+      removed: entry.removed ?? null,
+      duration_ms: entry.durationMs ?? null,
+    };
     const result = this.db
-      .prepare('INSERT INTO sync_log (instance_id, at, level, kind, message, added, removed, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(entry.instanceId, at, entry.level, entry.kind, entry.message, entry.added ?? null, entry.removed ?? null, entry.durationMs ?? null);
+      .prepare('INSERT INTO sync_log (instance_id, at, level, kind, message, message_key, params, added, removed, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(row.instance_id, row.at, row.level, row.kind, row.message, row.message_key, row.params, row.added, row.removed, row.duration_ms);
     if (++this.appended % 500 === 0) {
       this.db.prepare('DELETE FROM sync_log WHERE instance_id = ? AND id <= (SELECT id FROM sync_log WHERE instance_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)').run(entry.instanceId, entry.instanceId, KEEP_PER_INSTANCE);
     }
-    return toEntry({ id: Number(result.lastInsertRowid), instance_id: entry.instanceId, at, level: entry.level, kind: entry.kind, message: entry.message, added: entry.added ?? null, removed: entry.removed ?? null, duration_ms: entry.durationMs ?? null });
+    return toEntry({ id: Number(result.lastInsertRowid), ...row });
   }
 
   /** The latest lines, newest first. */
