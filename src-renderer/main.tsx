@@ -66,8 +66,7 @@ async function start(): Promise<void> {
   try {
     await startController(store, services);
   } catch (error) {
-    const ocm = toOcmError(error);
-    store.update({ banner: { message: ocm.message, hint: ocm.hint } });
+    store.update({ banner: toOcmError(error).toJSON() });
   }
   openDefaultTabs(store);
   store.update({ ready: true });

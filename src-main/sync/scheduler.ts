@@ -301,7 +301,8 @@ class InstanceRunner {
     const seconds = retryInMs === undefined ? undefined : short ? Math.round(retryInMs / 100) / 10 : Math.round(retryInMs / 1000);
     const retry = seconds === undefined ? '' : ` Retrying in ${short ? seconds.toFixed(1) : seconds} s.`;
     // The UI words the failure by its code (the server's own text stays as the detail).
-    const localized = seconds === undefined ? { messageKey: 'sync.failed', params: { code: error.code } } : { messageKey: 'sync.failedRetry', params: { code: error.code, seconds } };
+    const localized: Pick<NewLogEntry, 'messageKey' | 'params'> =
+      seconds === undefined ? { messageKey: 'sync.failed', params: { code: error.code } } : { messageKey: 'sync.failedRetry', params: { code: error.code, seconds } };
     this.deps.log({ instanceId: this.target.config.id, level: 'error', kind: state === 'offline' ? 'offline' : 'error', message: `${error.message}${retry}`, ...localized });
   }
 

@@ -10,15 +10,15 @@ import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { InstanceConfig, InstanceId, InstanceInput, InstanceStatus, Settings, SyncLogEntry } from '../common/model';
 import type { ConnectionCheck, IInstanceService, ISettingsService, ISyncService } from '../common/services';
-import type { CapabilityCheck, ConnectionInput } from '../odoo/types';
+import type { ConnectionInput } from '../odoo/types';
 import type { SecretVault } from '../store/secret-vault';
 import type { Store } from '../store/store';
 import type { InstanceFields } from '../store/repositories/instances';
 import { unixToIso } from '../store/time';
 import type { SyncBackend, SyncTarget } from './backend';
 
-/** Runs the connection checks (the real one is odoo/capabilities.runConnectionChecks). */
-export type ConnectionChecker = (input: ConnectionInput) => Promise<CapabilityCheck[]>;
+/** Runs the connection checks (the real one is odoo/capabilities.runConnectionChecks, which adds catalogue keys). */
+export type ConnectionChecker = (input: ConnectionInput) => Promise<ConnectionCheck[]>;
 
 const DEFAULT_POLL_SECONDS = 30;
 

@@ -83,7 +83,9 @@ export function DeleteDialog({ instanceId, selection }: { instanceId: string; se
               <p>{t('delete.none')}</p>
             )
           ) : (
-            <Banner kind="warning" title={t('delete.cannot')} hint={preview.reason} />
+            <Banner kind="warning" title={t('delete.cannot')}>
+              {preview.reason && <span className="banner-hint" dir="auto"><bdi>{preview.reason}</bdi></span>}
+            </Banner>
           )}
           {preview.canDelete && preview.count > 0 && preview.requiresTypedName && (
             <label className="form-field">

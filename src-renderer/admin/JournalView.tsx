@@ -51,7 +51,7 @@ export function JournalView() {
       <header className="view-header">
         <h2>{t('journal.title')}</h2>
         <span className="spacer" />
-        <button type="button" className="icon-button" onClick={() => setReload((value) => value + 1)} aria-label={t('common.retry')}>
+        <button type="button" className="icon-button" onClick={() => setReload((value) => value + 1)} aria-label={t('common.refresh')} title={t('common.refresh')}>
           <Icon name="refresh" />
         </button>
         <button type="button" className="button secondary" onClick={exportCsv} disabled={!entries?.length}>
@@ -77,11 +77,11 @@ export function JournalView() {
           <tbody>
             {entries.map((entry) => (
               <tr key={entry.id}>
-                <td title={`${entry.at} UTC`}>{translator.dateTime(entry.at)}</td>
+                <td title={t('common.utcTime', { time: entry.at })}>{translator.dateTime(entry.at)}</td>
                 <td>{entry.actor}</td>
                 <td>{entry.instanceName}</td>
                 <td>{t(`journal.action.${entry.action}` as MessageKey)}</td>
-                <td><bdi>{entry.description}</bdi>{entry.error && <div className="danger-text small">{entry.error}</div>}</td>
+                <td><bdi>{entry.description}</bdi>{entry.error && <div className="danger-text small" dir="auto"><bdi>{entry.error}</bdi></div>}</td>
                 <td className="numeric">{t('journal.countValue', { succeeded: entry.succeeded, requested: entry.requested })}</td>
                 <td><span className={`result-pill result-${entry.result}`}>{t(`journal.result.${entry.result}` as MessageKey)}</span></td>
               </tr>

@@ -149,7 +149,8 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
                         <td className="numeric">{translator.number(orphan.recordId)}</td>
                         <td className={`event-${orphan.event}`}>{t(`event.${orphan.event}` as MessageKey)}</td>
                         <td className="numeric">{translator.number(orphan.serverId)}</td>
-                        <td>{orphan.reason}</td>
+                        {/* The scan's rule: deletion rows are included on request, any other row's record is gone. */}
+                        <td title={orphan.reason}>{t(orphan.event === 'unlink' ? 'orphans.reason.deletion' : 'orphans.reason.missing')}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -95,7 +95,7 @@ export function ErrorsView({ instanceId }: { instanceId?: string }) {
               <tbody>
                 {occurrences.map((row) => (
                   <tr key={row.key}>
-                    <td title={`${row.timestamp} UTC`}>{translator.dateTime(row.timestamp)}</td>
+                    <td title={t('common.utcTime', { time: row.timestamp })}>{translator.dateTime(row.timestamp)}</td>
                     <td>{name(row.instanceId)}</td>
                     <td>{translator.model(row.model)} <span className="technical">{row.model}</span></td>
                     <td>{translator.number(row.recordId)}</td>
@@ -137,8 +137,8 @@ export function ErrorsView({ instanceId }: { instanceId?: string }) {
                       <div className="muted small">{group.instanceIds.map(name).join(', ')}</div>
                     </td>
                     <td className="numeric">{translator.number(group.count)}</td>
-                    <td title={`${group.firstSeen} UTC`}>{translator.relative(group.firstSeen)}</td>
-                    <td title={`${group.lastSeen} UTC`}>{translator.relative(group.lastSeen)}</td>
+                    <td title={t('common.utcTime', { time: group.firstSeen })}>{translator.relative(group.firstSeen)}</td>
+                    <td title={t('common.utcTime', { time: group.lastSeen })}>{translator.relative(group.lastSeen)}</td>
                     <td>{group.models.map((model) => translator.model(model)).join(', ')}</td>
                   </tr>
                 ))}

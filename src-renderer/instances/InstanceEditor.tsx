@@ -6,6 +6,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ConnectionCheck } from '../../src-main/common/services';
 import type { InstanceInput, TransportKind } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
+import { localizeCheck } from '../i18n/service-text';
 import { useServices } from '../services/services';
 import { Banner, ErrorBanner, Icon } from '../ui/primitives';
 import { appEvents } from '../workbench/app-events';
@@ -29,7 +30,8 @@ interface FormState {
 export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceId?: string }) {
   const services = useServices();
   const store = useStore();
-  const { t } = useTranslator();
+  const translator = useTranslator();
+  const { t } = translator;
   const instance = useWorkbench((state) => state.instances.find((candidate) => candidate.id === instanceId));
   const status = useWorkbench((state) => (instanceId ? state.statuses[instanceId] : undefined));
   const [form, setForm] = useState<FormState>({
@@ -162,8 +164,8 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
           <label className="form-field">
             <span>{t('instances.transport')}</span>
             <select value={form.transport} onChange={(event) => set('transport', event.target.value as TransportKind)}>
-              <option value="xmlrpc">XML-RPC</option>
-              <option value="jsonrpc">JSON-RPC</option>
+              <option value="xmlrpc" dir="ltr">XML-RPC</option>
+              <option value="jsonrpc" dir="ltr">JSON-RPC</option>
             </select>
           </label>
           <label className="form-field">
@@ -202,16 +204,20 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
             {t('instances.checksTitle')}: {failed === 0 ? t('instances.checksAllOk') : t('instances.checksFailed', { count: failed })}
           </h3>
           <ul>
-            {checks.map((check) => (
-              <li key={check.id} className={`check check-${check.status}`} data-check={check.id} data-status={check.status}>
-                <Icon name={CHECK_ICON[check.status]} label={t(`check.status.${check.status}` as MessageKey)} />
-                <div>
-                  <strong>{t(`check.${check.id}` as MessageKey)}</strong>
-                  <span className="check-message">{check.message}</span>
-                  {check.hint && <span className="check-hint">{check.hint}</span>}
-                </div>
-              </li>
-            ))}
+            {checks.map((check) => {
+              const words = localizeCheck(translator, check);
+              return (
+                <li key={check.id} className={`check check-${check.status}`} data-check={check.id} data-status={check.status} data-code={check.code}>
+                  <Icon name={CHECK_ICON[check.status]} label={t(`check.status.${check.status}` as MessageKey)} />
+                  <div>
+                    <strong>{t(`check.${check.id}` as MessageKey)}</strong>
+                    <span className="check-message"><bdi>{words.message}</bdi></span>
+                    {words.detail && <span className="check-hint" dir="auto"><bdi>{words.detail}</bdi></span>}
+                    {words.hint && <span className="check-hint">{words.hint}</span>}
+                  </div>
+                </li>
+              );
+            })}
           </ul>
         </section>
       )}

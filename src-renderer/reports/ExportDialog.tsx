@@ -1,15 +1,17 @@
 /** Exports the current view (or a saved definition) through the report service, with progress and cancel. */
 import { useEffect, useState } from 'react';
 import type { ChangeFilter, ExportFormat, ExportResult, Progress } from '../../src-main/common/model';
-import { useTranslator } from '../i18n';
+import { useTranslator, type MessageKey } from '../i18n';
+import { isMessageKey } from '../i18n/service-text';
 import { useServices } from '../services/services';
 import { Dialog, ErrorBanner, Icon, ProgressBar } from '../ui/primitives';
 import { appEvents } from '../workbench/app-events';
 import { useStore, useWorkbench } from '../workbench/store';
 
-const FORMATS: { value: ExportFormat; label: string }[] = [
+/** Format names are the same in every language, except Excel's. */
+const FORMATS: { value: ExportFormat; label: string | MessageKey }[] = [
   { value: 'csv', label: 'CSV' },
-  { value: 'xlsx', label: 'Excel (XLSX)' },
+  { value: 'xlsx', label: 'export.format.xlsx' },
   { value: 'json', label: 'JSON' },
   { value: 'ndjson', label: 'NDJSON' },
   { value: 'html', label: 'HTML' },
@@ -82,15 +84,15 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
           <span>{t('export.format')}</span>
           <select value={format} onChange={(event) => setFormat(event.target.value as ExportFormat)} data-testid="export-format">
             {FORMATS.map((option) => (
-              <option key={option.value} value={option.value}>{option.label}</option>
+              <option key={option.value} value={option.value}>{isMessageKey(option.label) ? t(option.label) : option.label}</option>
             ))}
           </select>
         </label>
         <label className="form-field">
           <span>{t('export.language')}</span>
           <select value={reportLanguage} onChange={(event) => setReportLanguage(event.target.value as 'en' | 'ar')}>
-            <option value="en">English</option>
-            <option value="ar">العربية</option>
+            <option value="en" lang="en">English</option>
+            <option value="ar" lang="ar">العربية</option>
           </select>
         </label>
       </div>

@@ -56,7 +56,7 @@ export function SettingsView() {
           {settings.savedFilters.map((saved) => (
             <li key={saved.id}>
               <Icon name="filter" /> {saved.name}
-              <button type="button" className="icon-button" aria-label={t('settings.deleteFilter')} onClick={() => void update({ savedFilters: settings.savedFilters.filter((other) => other.id !== saved.id) })}>
+              <button type="button" className="icon-button" aria-label={t('settings.deleteFilterNamed', { name: saved.name })} title={t('settings.deleteFilter')} onClick={() => void update({ savedFilters: settings.savedFilters.filter((other) => other.id !== saved.id) })}>
                 <Icon name="trash" />
               </button>
             </li>

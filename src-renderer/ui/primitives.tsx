@@ -1,7 +1,7 @@
 /** Small shared building blocks: icons, empty states, error banners, skeletons, dialogs. */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
-import { toOcmError } from '../../src-main/common/errors';
 import { useTranslator } from '../i18n';
+import { localizeError } from '../i18n/service-text';
 
 /** A codicon (from the locally bundled @vscode/codicons font). */
 export function Icon({ name, label, className = '' }: { name: string; label?: string; className?: string }) {
@@ -24,20 +24,35 @@ export function EmptyState({ icon, title, hint, children }: { icon: string; titl
   );
 }
 
-/** An error explained: what happened and, when known, what to do (OcmError.hint). */
+/**
+ * An error explained: a title in the UI's language (from the error's code), the service's own message
+ * (English, often quoting Odoo) as the specifics, and what to do.
+ */
 export function ErrorBanner({ error, onDismiss, onRetry }: { error: unknown; onDismiss?: () => void; onRetry?: () => void }) {
-  const { t } = useTranslator();
-  const ocm = toOcmError(error);
+  const translator = useTranslator();
+  const { t } = translator;
+  const localized = localizeError(translator, error);
+  const showMessage = localized.message && localized.message !== localized.title;
   return (
-    <div className="banner banner-error" role="alert">
+    <div className="banner banner-error" role="alert" data-error-code={localized.code}>
       <Icon name="error" />
       <div className="banner-text">
-        <strong>{ocm.message}</strong>
-        {ocm.hint && <span className="banner-hint">{ocm.hint}</span>}
-        {ocm.detail && (
+        <strong>{localized.title}</strong>
+        {showMessage && (
+          <span className="banner-message" dir="auto">
+            <bdi>{localized.message}</bdi>
+          </span>
+        )}
+        {localized.hint && <span className="banner-hint">{localized.hint}</span>}
+        {(localized.detail || localized.originalHint) && (
           <details>
             <summary>{t('common.details')}</summary>
-            <pre>{ocm.detail}</pre>
+            {localized.originalHint && (
+              <p dir="auto">
+                {t('error.originalHint')}: <bdi>{localized.originalHint}</bdi>
+              </p>
+            )}
+            {localized.detail && <pre dir="ltr">{localized.detail}</pre>}
           </details>
         )}
       </div>

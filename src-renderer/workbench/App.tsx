@@ -2,7 +2,6 @@
 import { Allotment } from 'allotment';
 import 'allotment/dist/style.css';
 import { useEffect, useMemo } from 'react';
-import { OcmError } from '../../src-main/common/errors';
 import type { CommandRegistry } from '../commands/registry';
 import { createTranslator, TranslatorContext } from '../i18n';
 import { CommandPalette, QuickOpen } from '../palette/CommandPalette';
@@ -74,7 +73,7 @@ export function App({ registry }: { registry: CommandRegistry }) {
   return (
     <TranslatorContext.Provider value={translator}>
       <div className="workbench" data-ready={ready} data-language={language} data-testid="workbench">
-        {banner && <ErrorBanner error={new OcmError('internal', banner.message, { hint: banner.hint })} onDismiss={() => store.update({ banner: undefined })} />}
+        {banner && <ErrorBanner error={banner} onDismiss={() => store.update({ banner: undefined })} />}
         <div className="workbench-body">
           <ActivityBar />
           {/* Allotment lays panes out left to right only: in RTL the panes are given in reverse order

@@ -1,6 +1,7 @@
 /** The side bar: the instance tree with status and counts, saved filters, and per-view shortcuts. */
 import type { InstanceConfig, InstanceStatus } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
+import { describeError } from '../i18n/service-text';
 import { useServices } from '../services/services';
 import { STATE_ICON } from '../ui/event-style';
 import { Icon } from '../ui/primitives';
@@ -16,7 +17,7 @@ function InstanceItem({ instance, status, onOpen }: { instance: InstanceConfig; 
   const stateLabel = t(`state.${state}` as MessageKey);
   return (
     <li className="tree-item" role="treeitem" aria-selected={false} data-instance={instance.name} data-state={state}>
-      <button type="button" className="tree-row" onClick={onOpen} title={status?.lastError ? `${status.lastError.message}${status.lastError.hint ? `\n${status.lastError.hint}` : ''}` : stateLabel}>
+      <button type="button" className="tree-row" onClick={onOpen} title={status?.lastError ? describeError(translator, status.lastError) : stateLabel}>
         <Icon name={STATE_ICON[state]} className={`state-icon state-${state} ${state === 'syncing' ? 'codicon-modifier-spin' : ''}`} label={stateLabel} />
         <span className="tree-label">
           <span className="tree-name">
@@ -31,10 +32,10 @@ function InstanceItem({ instance, status, onOpen }: { instance: InstanceConfig; 
         </span>
       </button>
       <span className="tree-actions">
-        <button type="button" className="icon-button" title={t('instances.syncNow')} aria-label={`${t('instances.syncNow')}: ${instance.name}`} onClick={() => services.sync.syncNow(instance.id).catch((error) => reportError(store, error))}>
+        <button type="button" className="icon-button" title={t('instances.syncNow')} aria-label={t('instances.syncNowFor', { name: instance.name })} onClick={() => services.sync.syncNow(instance.id).catch((error) => reportError(store, error))}>
           <Icon name="sync" />
         </button>
-        <button type="button" className="icon-button" title={t('instances.edit')} aria-label={`${t('instances.edit')}: ${instance.name}`} onClick={() => store.openTab({ kind: 'instance', instanceId: instance.id })}>
+        <button type="button" className="icon-button" title={t('instances.edit')} aria-label={t('instances.editFor', { name: instance.name })} onClick={() => store.openTab({ kind: 'instance', instanceId: instance.id })}>
           <Icon name="gear" />
         </button>
       </span>

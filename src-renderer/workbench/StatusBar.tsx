@@ -44,7 +44,7 @@ export function StatusBar() {
           <Icon name="warning" /> {t('status.errorCount', { count: failing })}
         </span>
       )}
-      <span className="status-item" title={lastSync ? `${lastSync} UTC` : undefined}>
+      <span className="status-item" title={lastSync ? t('common.utcTime', { time: lastSync }) : undefined}>
         {lastSync ? t('status.lastSync', { time: translator.relative(lastSync) }) : t('status.never')}
       </span>
       {notice && <span className="status-item">{notice}</span>}

@@ -73,8 +73,7 @@ export function openTimeline(store: WorkbenchStore, instanceId?: string, filter?
 
 /** Shows a failure in the banner, with its hint. */
 export function reportError(store: WorkbenchStore, error: unknown): void {
-  const ocm = toOcmError(error);
-  store.update({ banner: { message: ocm.message, hint: ocm.hint } });
+  store.update({ banner: toOcmError(error).toJSON() });
 }
 
 /** Registers every workbench command. */

@@ -3,6 +3,7 @@
  * statuses, settings), kept in one small observable store read through `useWorkbench(selector)`.
  */
 import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { SerializedError } from '../../src-main/common/errors';
 import type { HostInfo } from '../../src-main/common/services';
 import type {
   ChangeFilter,
@@ -58,7 +59,7 @@ export interface WorkbenchState {
   /** Rows added since the user last looked at a timeline (status bar). */
   newEvents: number;
   /** A banner-level failure (lost connection, failed action). */
-  banner?: { message: string; hint?: string };
+  banner?: SerializedError;
   /** Shown briefly in the status bar after an action. */
   notice?: string;
 }
