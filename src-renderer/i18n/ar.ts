@@ -55,6 +55,7 @@ export const ar: Record<MessageKey, string> = {
   'tab.orphans': 'السجلات اليتيمة: {name}',
   'tab.settings': 'الإعدادات',
   'tab.reports': 'التقارير',
+  'tab.closeNamed': 'إغلاق {title}',
   'tab.close': 'إغلاق التبويب',
   'editor.empty': 'افتح خطًا زمنيًا من الشريط الجانبي، أو اضغط {keys} لعرض كل الأوامر.',
 
@@ -283,7 +284,7 @@ export const ar: Record<MessageKey, string> = {
   'settings.hostKind.electron': 'تطبيق سطح المكتب',
   'settings.hostKind.browser': 'وضع المتصفح',
   'settings.secrets.os-keychain': 'كلمات المرور مشفّرة بسلسلة مفاتيح نظام التشغيل.',
-  'settings.secrets.local-key-file': 'كلمات المرور مشفّرة بملف مفتاح في مجلد البيانات؛ احمِ هذا المجلد.',
+  'settings.secrets.local-key-file': 'كلمات المرور مشفّرة بملف مفتاح في مجلد البيانات. هذه الحماية أضعف من سلسلة مفاتيح نظام التشغيل: كل من يستطيع قراءة هذا المجلد يستطيع فك تشفيرها.',
   'settings.dataDirectory': 'مجلد البيانات',
   'settings.version': 'الإصدار',
 

@@ -53,6 +53,7 @@ export const en = {
   'tab.orphans': 'Orphans: {name}',
   'tab.settings': 'Settings',
   'tab.reports': 'Reports',
+  'tab.closeNamed': 'Close {title}',
   'tab.close': 'Close tab',
   'editor.empty': 'Open a timeline from the side bar, or press {keys} for every command.',
 
@@ -281,7 +282,7 @@ export const en = {
   'settings.hostKind.electron': 'Desktop app',
   'settings.hostKind.browser': 'Browser mode',
   'settings.secrets.os-keychain': 'Passwords are encrypted with the operating system’s keychain.',
-  'settings.secrets.local-key-file': 'Passwords are encrypted with a key file in the data directory; protect that directory.',
+  'settings.secrets.local-key-file': 'Passwords are encrypted with a key file in the data directory. This is weaker than the operating system’s keychain: anyone who can read that directory can decrypt them.',
   'settings.dataDirectory': 'Data directory',
   'settings.version': 'Version',
 

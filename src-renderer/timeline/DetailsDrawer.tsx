@@ -151,7 +151,7 @@ export function DetailsDrawer({
             <button type="button" className={`history-item event-${other.event}`} onClick={() => onSelect(other)}>
               <Icon name={EVENT_ICON[other.event]} />
               <span>{t(`event.${other.event}` as MessageKey)}</span>
-              <span className="muted" title={`${other.timestamp} UTC`}>{translator.dateTime(other.timestamp)}</span>
+              <span className="muted" title={t('common.utcTime', { time: other.timestamp })}>{translator.dateTime(other.timestamp)}</span>
               {other.removedAt && <Icon name="circle-slash" label={t('timeline.removed')} />}
             </button>
           </li>

@@ -15,6 +15,15 @@ import type { RowSource } from './row-source';
 /** Row height in pixels (dense, like VS Code's lists). */
 export const ROW_HEIGHT = 24;
 
+/** Rows fetched ahead of the visible ones when scrolling slowly. */
+const MIN_LOOKAHEAD = 150;
+/** Rows fetched behind the visible ones (against the scroll direction). */
+const LOOKBEHIND = 50;
+/** At most this many rows are fetched ahead. */
+const MAX_LOOKAHEAD = 1500;
+/** When scrolling fast, fetch ahead as many rows as this many frames of scrolling move. */
+const LOOKAHEAD_FRAMES = 8;
+
 /** The grid of rows of one source. */
 export function TimelineList({
   source,
@@ -49,24 +58,39 @@ export function TimelineList({
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 6,
+    // Every extra row is laid out and painted each frame of a fast scroll: keep only a couple.
+    overscan: 2,
     // The sticky header sits above the rows inside the same scroller.
     scrollMargin: ROW_HEIGHT,
     scrollPaddingStart: ROW_HEIGHT,
-    // Let React batch scroll updates instead of flushing synchronously on every scroll event.
-    useFlushSync: false,
+    // Render the new rows inside the scroll event, so the frame that paints the new scroll position
+    // paints its rows too (deferred, the frame showed the previous rows and React ran after it).
+    useFlushSync: true,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
 
+  // The rows on screen first; once they are in, the rows ahead in the scroll direction, further the
+  // faster it scrolls, so rows are there before they scroll in (a skeleton frame followed by a filled
+  // one costs twice the layout work of a filled one). Margins wait for the rows on screen because a
+  // margin outside every loaded segment starts a far-jump lookup of its own, which would compete with
+  // the one for the screen. A far jump is no direction: it only gets the usual margins.
+  const loaded = items.filter((item) => source.row(item.index)).length;
+  const previousFirst = useRef(first);
   useEffect(() => {
-    // Fetch a little ahead in the scroll direction so rows are there before they scroll in.
-    if (last >= 0) source.ensure(Math.max(0, first - 50), last + 150);
-  }, [source, first, last, version]);
+    if (last < 0) return;
+    const moved = first - previousFirst.current;
+    previousFirst.current = first;
+    source.ensure(first, last);
+    if (loaded < last - first + 1) return;
+    const speed = Math.abs(moved) > MAX_LOOKAHEAD ? 0 : Math.abs(moved);
+    const ahead = Math.min(MAX_LOOKAHEAD, Math.max(MIN_LOOKAHEAD, speed * LOOKAHEAD_FRAMES));
+    if (moved < 0 && speed > 0) source.ensure(Math.max(0, first - ahead), last + LOOKBEHIND);
+    else source.ensure(Math.max(0, first - LOOKBEHIND), last + ahead);
+  }, [source, first, last, version, loaded]);
 
   // Tell tests and benchmarks when rows with data are on screen.
-  const loaded = items.filter((item) => source.row(item.index)).length;
   useLayoutEffect(() => {
     if (loaded === 0) return;
     markOnce('ocm:first-rows');
@@ -244,7 +268,7 @@ const TimelineRow = memo(function TimelineRow({
       onClick={(event) => onClick(index, event)}
     >
       <span role="gridcell" className="cell-instance">{instanceName}</span>
-      <span role="gridcell" className="cell-time" title={`${row.timestamp.replace('T', ' ').replace('Z', '')} UTC`}>
+      <span role="gridcell" className="cell-time" title={translator.t('common.utcTime', { time: row.timestamp.replace('T', ' ').replace('Z', '') })}>
         {translator.shortTime(row.timestamp)}
       </span>
       <span role="gridcell" className="cell-event">

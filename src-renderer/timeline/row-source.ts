@@ -19,6 +19,14 @@ interface Segment {
   /** Where the next older page starts; absent when the segment reaches the oldest row. */
   older?: TimelineCursor;
   exhausted: boolean;
+  /** The last index wanted from this segment: it keeps paging until it gets there. */
+  wanted: number;
+  /** For a segment anchored by a far jump, the index on screen: its first page stops a little past it, to show it sooner. */
+  needed?: number;
+  /** Where the segment will end once the page in flight arrives (= its end when idle). */
+  reach: number;
+  /** Whether a page of this segment is in flight (one at a time: each continues from the previous cursor). */
+  loading: boolean;
 }
 
 /** Options of a row source. */
@@ -39,7 +47,8 @@ export class RowSource {
   /** Rows matching the filter (the list's length); undefined until {@link load} resolves. */
   total: number | undefined;
   private segments: Segment[] = [];
-  private readonly inflight = new Set<string>();
+  /** Indexes of far jumps being located, so one position is anchored once. */
+  private readonly anchoring = new Set<number>();
   private disposed = false;
   private readonly pageSize: number;
   private readonly maxPage: number;
@@ -81,7 +90,7 @@ export class RowSource {
       // Rows synced from now on are newer than this bound and do not shift the indexes below.
       this.filter = { ...this.filter, to: boundary(Date.parse(newest) + 1000, newest) };
     }
-    this.segments = [{ start: 0, rows: page.rows, older: page.older, exhausted: !page.older }];
+    this.segments = [{ start: 0, rows: page.rows, older: page.older, exhausted: !page.older, wanted: 0, reach: page.rows.length, loading: false }];
     this.changed.fire();
   }
 
@@ -106,7 +115,7 @@ export class RowSource {
         index = segment.start + segment.rows.length - 1;
         continue;
       }
-      void this.fetch(index, last);
+      this.request(index, last);
       return;
     }
   }
@@ -125,38 +134,94 @@ export class RowSource {
     return undefined;
   }
 
-  private async fetch(index: number, last: number): Promise<void> {
-    const key = `${Math.floor(index / this.pageSize)}`;
-    if (this.inflight.has(key)) return;
-    this.inflight.add(key);
-    try {
-      // Extend the nearest segment that ends shortly before `index`, or anchor a new one.
-      let segment = this.segments
-        .filter((candidate) => !candidate.exhausted && candidate.start + candidate.rows.length <= index)
-        .sort((a, b) => b.start + b.rows.length - (a.start + a.rows.length))[0];
-      if (!segment || index - (segment.start + segment.rows.length) > this.pageSize * 2) {
-        segment = await this.anchor(index);
+  /** The segment that will reach `index` soonest by paging on: it ends (or will end) before it, by at most two pages. */
+  private continuing(index: number): Segment | undefined {
+    let best: Segment | undefined;
+    for (const segment of this.segments) {
+      if (segment.exhausted || segment.start > index || index - segment.reach > this.pageSize * 2) continue;
+      if (!best || segment.reach > best.reach) best = segment;
+    }
+    return best;
+  }
+
+  /** Loads from `index` (the first missing row) to `last`: by paging on a nearby segment, or from a new anchor. */
+  private request(index: number, last: number): void {
+    const segment = this.continuing(index);
+    if (segment) {
+      this.extend(segment, last);
+      return;
+    }
+    // A jump being located nearby will cover this index or start close enough to page on to it.
+    for (const pending of this.anchoring) if (Math.abs(index - pending) <= this.pageSize * 2) return;
+    this.anchoring.add(index);
+    void this.anchor(index)
+      .then((anchored) => {
         if (this.disposed) return;
+        // Another segment may have paged close enough meanwhile: continue it rather than start a new one.
+        const nearby = this.continuing(index);
+        if (nearby && nearby !== anchored) {
+          this.extend(nearby, last);
+          return;
+        }
         // Counts that moved under us (rows synced meanwhile) must not leave `index` unreachable.
-        if (segment.start > index) segment.start = index;
-        this.segments.push(segment);
+        if (anchored.start > index) anchored.start = index;
+        if (!this.segments.includes(anchored)) this.segments.push(anchored);
+        this.extend(anchored, last);
+      })
+      .catch((error: unknown) => {
+        if (!this.disposed) this.failed.fire(error);
+      })
+      .finally(() => this.anchoring.delete(index));
+  }
+
+  /** Asks `segment` to page on until `last`; starts paging unless a page is already in flight. */
+  private extend(segment: Segment, last: number): void {
+    segment.wanted = Math.max(segment.wanted, last);
+    if (!segment.loading) void this.pageOn(segment);
+  }
+
+  /** Fetches the pages of `segment`, one after the other, until it reaches what was wanted of it. */
+  private async pageOn(segment: Segment): Promise<void> {
+    segment.loading = true;
+    let absorbed = false;
+    try {
+      while (!this.disposed && !segment.exhausted) {
+        const end = segment.start + segment.rows.length;
+        if (end > segment.wanted) break;
+        // One request covers what is wanted (plus half a page), within the largest single request; after a
+        // far jump the first one covers only what is on screen, since a smaller page arrives sooner.
+        const target = segment.needed !== undefined && segment.rows.length === 0 ? Math.min(segment.wanted, segment.needed) : segment.wanted;
+        const limit = Math.min(this.maxPage, Math.max(this.pageSize, target - end + 1 + Math.floor(this.pageSize / 2)));
+        const cursor = segment.older;
+        segment.reach = end + limit;
+        this.requests++;
+        const page = await this.queries.timeline({ filter: this.filter, limit, cursor, direction: 'older' });
+        if (this.disposed) return;
+        // Merged into an earlier segment meanwhile: that one pages on in its place, this answer is stale.
+        absorbed = !this.segments.includes(segment);
+        if (absorbed) break;
+        // Grown by a merge meanwhile: page on from its new end.
+        if (segment.older !== cursor) continue;
+        segment.rows = segment.rows.concat(page.rows);
+        segment.older = page.older;
+        segment.exhausted = !page.older;
+        segment.reach = segment.start + segment.rows.length;
+        // The oldest row was reached: the list cannot be longer than this, whatever the count said.
+        if (segment.exhausted && this.total !== undefined) this.total = Math.min(this.total, segment.start + segment.rows.length);
+        absorbed = this.merge(segment);
+        this.changed.fire();
+        if (absorbed) break;
       }
-      const end = segment.start + segment.rows.length;
-      const limit = Math.min(this.maxPage, Math.max(this.pageSize, last - end + 1 + Math.floor(this.pageSize / 2)));
-      this.requests++;
-      const page = await this.queries.timeline({ filter: this.filter, limit, cursor: segment.older, direction: 'older' });
-      if (this.disposed) return;
-      segment.rows = segment.rows.concat(page.rows);
-      segment.older = page.older;
-      segment.exhausted = !page.older;
-      // The oldest row was reached: the list cannot be longer than this, whatever the count said.
-      if (segment.exhausted && this.total !== undefined) this.total = Math.min(this.total, segment.start + segment.rows.length);
-      this.merge();
-      this.changed.fire();
     } catch (error) {
+      // The next ensure() (the next scroll or render) asks again.
       if (!this.disposed) this.failed.fire(error);
     } finally {
-      this.inflight.delete(key);
+      segment.loading = false;
+      segment.reach = segment.start + segment.rows.length;
+    }
+    // The segment that absorbed this one pages on in its place.
+    if (absorbed && !this.disposed) {
+      for (const other of this.segments) if (!other.loading && !other.exhausted && other.start + other.rows.length <= other.wanted) void this.pageOn(other);
     }
   }
 
@@ -182,7 +247,7 @@ export class RowSource {
       const endMs = startMs + histogram.bucketSeconds * 1000;
       const cursor: TimelineCursor = { timestamp: boundary(endMs, chosen.start), key: '' };
       if (index - before <= this.pageSize * 2 || histogram.bucketSeconds <= 1 || chosen.count <= this.pageSize) {
-        return { start: before, rows: [], older: cursor, exhausted: false };
+        return { start: before, rows: [], older: cursor, exhausted: false, wanted: index, needed: index, reach: before, loading: false };
       }
       // Too far inside a big bucket: look at that bucket through a finer histogram.
       this.requests++;
@@ -202,20 +267,19 @@ export class RowSource {
     const nearest = this.segments
       .filter((segment) => segment.start + segment.rows.length <= index)
       .sort((a, b) => b.start + b.rows.length - (a.start + a.rows.length))[0];
-    if (nearest) {
-      this.segments = this.segments.filter((segment) => segment !== nearest);
-      return nearest;
-    }
-    return { start: 0, rows: [], exhausted: false };
+    if (nearest) return nearest;
+    return { start: 0, rows: [], exhausted: false, wanted: index, needed: index, reach: 0, loading: false };
   }
 
-  /** Joins segments that now touch or overlap, keeping indexes of the earlier one. */
-  private merge(): void {
+  /** Joins segments that now touch or overlap, keeping indexes of the earlier one; tells whether `grown` was absorbed. */
+  private merge(grown: Segment): boolean {
     this.segments.sort((a, b) => a.start - b.start);
     const merged: Segment[] = [];
     for (const segment of this.segments) {
       const previous = merged[merged.length - 1];
       if (previous && previous.start + previous.rows.length >= segment.start) {
+        // The earlier segment pages on for both (a page in flight for the later one is dropped when it lands).
+        previous.wanted = Math.max(previous.wanted, segment.wanted);
         if (previous.start + previous.rows.length >= segment.start + segment.rows.length && !previous.exhausted) continue;
         previous.rows = previous.rows.slice(0, segment.start - previous.start).concat(segment.rows);
         previous.older = segment.older;
@@ -225,5 +289,6 @@ export class RowSource {
       }
     }
     this.segments = merged;
+    return !merged.includes(grown);
   }
 }

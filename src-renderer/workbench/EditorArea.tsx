@@ -98,7 +98,7 @@ export function EditorArea({ theme }: { theme: string }) {
                 <Icon name={TAB_ICON[tab.kind]} />
                 {title(tab)}
               </button>
-              <button type="button" className="icon-button tab-close" aria-label={`${t('tab.close')}: ${title(tab)}`} onClick={() => store.closeTab(tab.id)}>
+              <button type="button" className="icon-button tab-close" aria-label={t('tab.closeNamed', { title: title(tab) })} onClick={() => store.closeTab(tab.id)}>
                 <Icon name="close" />
               </button>
             </div>

@@ -56,4 +56,47 @@ describe('RowSource', () => {
     await load(source, 700, 720);
     for (let index = 700; index <= 720; index++) expect(source.row(index)?.model).toBe('sale.order');
   });
+
+  it('never duplicates rows when requests for nearby ranges overlap (fast scrolling)', async () => {
+    const service = new FakeChangeService(generateRows(5000));
+    const source = new RowSource(service, {}, { pageSize: 100 });
+    await source.load();
+    // Three ensures before any answer: all continue the same segment from the same cursor.
+    source.ensure(100, 150);
+    source.ensure(250, 300);
+    source.ensure(380, 420);
+    await load(source, 0, 600);
+    for (let index = 0; index <= 600; index++) expect(source.row(index)?.serverId).toBe(5000 - index);
+  });
+
+  it('fetches far enough ahead in one request when asked for a long range', async () => {
+    const service = new FakeChangeService(generateRows(5000));
+    const source = new RowSource(service, {}, { pageSize: 100, maxPage: 500 });
+    await source.load();
+    const before = service.calls.timeline;
+    await load(source, 100, 450);
+    expect(service.calls.timeline - before).toBe(1);
+    expect(service.maxLimit).toBeLessThanOrEqual(500);
+  });
+
+  it('reports a page that failed and asks again only when asked again', async () => {
+    const service = new FakeChangeService(generateRows(5000));
+    const source = new RowSource(service, {}, { pageSize: 100 });
+    await source.load();
+    const timeline = service.timeline.bind(service);
+    service.timeline = async () => {
+      service.calls.timeline++;
+      throw new Error('connection lost');
+    };
+    const before = service.calls.timeline;
+    const failed = nextEvent(source.onDidFail);
+    source.ensure(100, 150);
+    await failed;
+    // Let any follow-up the failure might (wrongly) schedule run before counting.
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(service.calls.timeline - before).toBe(1);
+    service.timeline = timeline;
+    await load(source, 100, 150);
+    expect(source.row(150)?.serverId).toBe(5000 - 150);
+  });
 });
