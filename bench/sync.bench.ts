@@ -15,18 +15,17 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable, type Writable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { nextEvent } from '../src-main/common/event';
 import type { OdooRecord, OdooValue, TransportKind } from '../src-main/odoo/types';
-import { decodeMethodResponse, encodeMethodCall } from '../src-main/odoo/xmlrpc-codec';
 import { databasePath } from '../src-main/store/data-directory';
 import { createKeyFileVault } from '../src-main/store/secret-vault';
 import { openStore } from '../src-main/store/store';
 import { createMirrorServices } from '../src-main/sync';
 import { connectTarget } from '../src-main/sync/connect';
 import { runSyncPass } from '../src-main/sync/pass';
+import { rawPages, type RawPaging } from './raw-client';
 import type { BenchContext, BenchSuite, BenchTable } from './types';
 
 const PAGE = 5000;
@@ -224,9 +223,9 @@ export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable
 
 /** Mirrors database `db` once with the raw client and once with the app (worker engine). */
 async function mirrorOnce(sim: SimulatorProcess, context: BenchContext, transport: TransportKind, db: string, dataDir: string) {
-  await rawPages(transport, sim.url, db, 1); // warm-up
+  await rawPages({ ...rawPaging(transport, sim.url, db), maxPages: 1 }); // warm-up
   const rawStart = performance.now();
-  const rawResult = await rawPages(transport, sim.url, db);
+  const rawResult = await rawPages(rawPaging(transport, sim.url, db));
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
   const services = await createMirrorServices({ dataDir, vault: createKeyFileVault(dataDir) });
@@ -249,39 +248,9 @@ async function mirrorOnce(sim: SimulatorProcess, context: BenchContext, transpor
   };
 }
 
-/** Pages every row with the minimal raw client; `maxPages` limits a warm-up. */
-async function rawPages(transport: TransportKind, url: string, db: string, maxPages = Infinity): Promise<{ rows: number; pages: number }> {
-  const uid = 2;
-  let cursor = 0;
-  let rows = 0;
-  let pages = 0;
-  while (pages < maxPages) {
-    const args: OdooValue[] = [db, uid, 'admin', 'update.webhook', 'search_read', [[['id', '>', cursor]]], { fields: FIELDS, limit: PAGE, order: 'id asc' }];
-    const page = transport === 'xmlrpc' ? await rawXmlRpc(url, args) : await rawJsonRpc(url, args);
-    pages++;
-    rows += page.length;
-    if (page.length) cursor = page[page.length - 1].id;
-    if (page.length < PAGE) break;
-  }
-  return { rows, pages };
-}
-
-async function rawXmlRpc(url: string, args: OdooValue[]): Promise<OdooRecord[]> {
-  const response = await fetch(`${url}/xmlrpc/2/object`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: encodeMethodCall('execute_kw', args) });
-  const answer = await decodeMethodResponse(Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>));
-  if ('fault' in answer) throw new Error(answer.fault.faultString);
-  return answer.value as OdooRecord[];
-}
-
-async function rawJsonRpc(url: string, args: OdooValue[]): Promise<OdooRecord[]> {
-  const response = await fetch(`${url}/jsonrpc`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: 1, params: { service: 'object', method: 'execute_kw', args } }),
-  });
-  const answer = JSON.parse(await response.text()) as { result?: OdooRecord[]; error?: unknown };
-  if (!answer.result) throw new Error(JSON.stringify(answer.error));
-  return answer.result;
+/** The raw client's paging of the simulator's database as admin (uid 2). */
+function rawPaging(transport: TransportKind, url: string, db: string): RawPaging {
+  return { transport, url, db, uid: 2, password: 'admin', fields: FIELDS, pageSize: PAGE };
 }
 
 /** Samples RSS and heap every 50 ms until stopped. */

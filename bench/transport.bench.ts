@@ -7,12 +7,10 @@
  * The simulator runs in the same process and shares the two cores with the client, so absolute figures
  * are lower than against a real server on its own machine; the ratios are what to compare.
  */
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { connectOdoo } from '../src-main/odoo/client';
 import type { OdooRecord, OdooValue, TransportKind } from '../src-main/odoo/types';
-import { decodeMethodResponse, encodeMethodCall } from '../src-main/odoo/xmlrpc-codec';
 import { startSimulator } from '../src-main/simulator/index';
+import { rawPages, type RawPaging } from './raw-client';
 import type { BenchContext, BenchSuite, BenchTable } from './types';
 
 const pageSize = 5000;
@@ -31,9 +29,10 @@ export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable
       const client = await connectOdoo({ ...credentials, transport });
       // Warm-up: one page through each path, so sockets and JIT are ready.
       await firstPage(client.pages('update.webhook', { pageSize, fields }));
-      await rawPages(transport, simulator.url, client.uid, 1);
+      const paging: RawPaging = { transport, url: simulator.url, db: 'big', uid: client.uid, password: 'admin', fields, pageSize };
+      await rawPages({ ...paging, maxPages: 1 });
 
-      const raw = await measure(() => rawPages(transport, simulator.url, client.uid));
+      const raw = await measure(() => rawPages(paging));
       const sequential = await measure(() => countPages(client.pages('update.webhook', { pageSize, fields, pipelineDepth: 1 })));
       const pipelined = await measure(() => countPages(client.pages('update.webhook', { pageSize, fields, pipelineDepth: 3 })));
       client.close();
@@ -90,39 +89,6 @@ async function firstPage(pages: AsyncIterable<OdooRecord[]>): Promise<void> {
   for await (const page of pages) {
     if (page.length) break;
   }
-}
-
-/** The same keyset requests with a minimal client: fetch plus the bare codec, no checks. */
-async function rawPages(transport: TransportKind, url: string, uid: number, maxPages = Infinity): Promise<{ rows: number; pages: number }> {
-  let cursor = 0;
-  let rows = 0;
-  let pages = 0;
-  while (pages < maxPages) {
-    const args: OdooValue[] = ['big', uid, 'admin', 'update.webhook', 'search_read', [[['id', '>', cursor]]], { fields, limit: pageSize, order: 'id asc' }];
-    const page = transport === 'xmlrpc' ? await rawXmlRpc(url, args) : await rawJsonRpc(url, args);
-    pages++;
-    rows += page.length;
-    if (page.length) cursor = page[page.length - 1].id;
-    if (page.length < pageSize) break;
-  }
-  return { rows, pages };
-}
-
-async function rawXmlRpc(url: string, args: OdooValue[]): Promise<OdooRecord[]> {
-  const response = await fetch(`${url}/xmlrpc/2/object`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: encodeMethodCall('execute_kw', args) });
-  const answer = await decodeMethodResponse(Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>));
-  if ('fault' in answer) throw new Error(answer.fault.faultString);
-  return answer.value as OdooRecord[];
-}
-
-async function rawJsonRpc(url: string, args: OdooValue[]): Promise<OdooRecord[]> {
-  const response = await fetch(`${url}/jsonrpc`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: 1, params: { service: 'object', method: 'execute_kw', args } }),
-  });
-  const answer = JSON.parse(await response.text()) as { result: OdooRecord[] };
-  return answer.result;
 }
 
 function round(value: number, digits: number): number {

@@ -2,6 +2,7 @@
  * The report's own string catalogue (HTML and PDF reports), in English and Arabic. Reports are rendered
  * on the Node side, so they cannot use the renderer's i18n catalogue; the keys are few and stable.
  */
+import { TRACKED_MODELS } from '../common/model';
 
 /** Languages a report can be rendered in. */
 export type ReportLanguage = 'en' | 'ar';
@@ -84,18 +85,8 @@ const english: ReportStrings = {
   noChanges: 'No changes match this report.',
   removedFromServer: 'Removed from the server since',
   eventNames: { create: 'Create', write: 'Write', unlink: 'Delete' },
-  modelNames: {
-    'sale.order': 'Sales Order',
-    'product.template': 'Product',
-    'product.category': 'Product Category',
-    'res.partner': 'Contact',
-    'account.move': 'Journal Entry',
-    'account.journal': 'Journal',
-    'hr.expense': 'Expense',
-    'stock.picking': 'Transfer',
-    'purchase.order': 'Purchase Order',
-    'hr.employee': 'Employee',
-  },
+  modelNames: { ...TRACKED_MODELS },
+
 };
 
 const arabic: ReportStrings = {
