@@ -1,16 +1,10 @@
 /** The journal of admin actions: who, when, instance, what, how many, result; exportable as CSV. */
 import { useEffect, useState } from 'react';
+import { csvCell, UTF8_BOM } from '../../src-main/common/csv';
 import type { JournalEntry } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
 import { EmptyState, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
-
-/** Quotes a CSV cell and neutralizes formula injection (=, +, -, @ at the start). */
-export function csvCell(value: string | number): string {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) || text !== String(value) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** The journal tab. */
 export function JournalView() {
@@ -38,7 +32,7 @@ export function JournalView() {
     const lines = entries.map((entry) =>
       [entry.at, entry.actor, entry.instanceName, entry.action, entry.description, entry.requested, entry.succeeded, entry.result, entry.error ?? ''].map(csvCell).join(','),
     );
-    const blob = new Blob(['\ufeff' + [header.join(','), ...lines].join('\r\n')], { type: 'text/csv;charset=utf-8' });
+    const blob = new Blob([UTF8_BOM + [header.join(','), ...lines].join('\r\n')], { type: 'text/csv;charset=utf-8' });
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
     link.download = 'ocm-admin-journal.csv';
