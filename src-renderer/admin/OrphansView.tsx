@@ -146,9 +146,9 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
                     {preview.orphans.slice(0, PREVIEW_LIMIT).map((orphan) => (
                       <tr key={orphan.key}>
                         <td>{translator.model(orphan.model)} <span className="technical">{orphan.model}</span></td>
-                        <td className="numeric">{translator.number(orphan.recordId)}</td>
+                        <td className="numeric">{translator.id(orphan.recordId)}</td>
                         <td className={`event-${orphan.event}`}>{t(`event.${orphan.event}` as MessageKey)}</td>
-                        <td className="numeric">{translator.number(orphan.serverId)}</td>
+                        <td className="numeric">{translator.id(orphan.serverId)}</td>
                         {/* The scan's rule: deletion rows are included on request, any other row's record is gone. */}
                         <td title={orphan.reason}>{t(orphan.event === 'unlink' ? 'orphans.reason.deletion' : 'orphans.reason.missing')}</td>
                       </tr>

@@ -98,7 +98,7 @@ export function ErrorsView({ instanceId }: { instanceId?: string }) {
                     <td title={t('common.utcTime', { time: row.timestamp })}>{translator.dateTime(row.timestamp)}</td>
                     <td>{name(row.instanceId)}</td>
                     <td>{translator.model(row.model)} <span className="technical">{row.model}</span></td>
-                    <td>{translator.number(row.recordId)}</td>
+                    <td>{translator.id(row.recordId)}</td>
                     <td className="message"><bdi>{row.message}</bdi></td>
                   </tr>
                 ))}

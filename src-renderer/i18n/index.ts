@@ -23,6 +23,8 @@ export interface Translator {
   direction: 'ltr' | 'rtl';
   t(key: MessageKey, params?: MessageParams): string;
   number(value: number): string;
+  /** A record or row id: localized digits, no thousands separators (ids are names, not quantities). */
+  id(value: number): string;
   /** Local date and time, e.g. "30 Nov 2026, 09:51:44". */
   dateTime(iso: string): string;
   /** Local time only for today's rows; date and time otherwise. */
@@ -42,6 +44,7 @@ export function createTranslator(language: Language): Translator {
   const catalogue = catalogues[language];
   const locale = locales[language];
   const numbers = new Intl.NumberFormat(locale);
+  const ids = new Intl.NumberFormat(locale, { useGrouping: false });
   const decimals = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   const dateTimeFormat = new Intl.DateTimeFormat(locale, {
     year: 'numeric',
@@ -71,6 +74,7 @@ export function createTranslator(language: Language): Translator {
     direction: language === 'ar' ? 'rtl' : 'ltr',
     t,
     number: (value) => numbers.format(value),
+    id: (value) => ids.format(value),
     dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
     shortTime: (iso) => {
       const date = new Date(iso);

@@ -61,12 +61,12 @@ export function DetailsDrawer({
   const fields: [string, React.ReactNode][] = [
     [t('timeline.instance'), instance?.name ?? row.instanceId],
     [t('timeline.model'), `${translator.model(row.model)} (${row.model})`],
-    [t('timeline.record'), translator.number(row.recordId)],
+    [t('timeline.record'), translator.id(row.recordId)],
     [t('timeline.event'), t(`event.${row.event}` as MessageKey)],
     [t('details.timestamp'), <span title={`${row.timestamp} ${t('details.utc')}`}>{translator.dateTime(row.timestamp)}</span>],
     [t('details.utc'), <bdi>{row.timestamp}</bdi>],
     [t('details.firstSeen'), translator.dateTime(row.firstSeenAt)],
-    [t('details.serverId'), translator.number(row.serverId)],
+    [t('details.serverId'), translator.id(row.serverId)],
   ];
   if (row.userName) {
     const user = row.userName;
@@ -101,7 +101,7 @@ export function DetailsDrawer({
       <header className="drawer-header">
         <Icon name={EVENT_ICON[row.event]} className={`event-icon event-${row.event}`} />
         <h2>
-          {translator.model(row.model)} <bdi>#{translator.number(row.recordId)}</bdi>
+          {translator.model(row.model)} <bdi>#{translator.id(row.recordId)}</bdi>
         </h2>
         <button type="button" className="icon-button" onClick={onClose} aria-label={t('details.close')}>
           <Icon name="close" />

@@ -280,7 +280,7 @@ const TimelineRow = memo(function TimelineRow({
         <span className="technical">{row.model}</span>
       </span>
       <span role="gridcell" className="cell-record">
-        {translator.number(row.recordId)}
+        {translator.id(row.recordId)}
         {row.removedAt && (
           <Icon
             name={row.removedBy === 'user' ? 'trash' : 'circle-slash'}
