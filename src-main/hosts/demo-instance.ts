@@ -32,6 +32,10 @@ export async function startDemoInstance(mirror: MirrorServices): Promise<{ simul
 
   const simulator = await startSimulator({ flavour: 'fixed', trafficRate: DEMO_TRAFFIC_RATE });
   const seed = simulator.database('seed');
+  // A few logging failures from the start, so the Errors view shows real groups at once.
+  for (const [index, [model, recordId]] of ([['res.partner', 7], ['sale.order', 3], ['res.partner', 12], ['stock.picking', 2], ['sale.order', 9]] as const).entries()) {
+    seed.addError(model, recordId, ERROR_TEMPLATES[index % ERROR_TEMPLATES.length](model, recordId));
+  }
   const stopErrors = simulator.traffic.onOperation((operation) => {
     if (operation.sequence % OPERATIONS_PER_ERROR !== 0 || operation.recordIds.length === 0) return;
     const template = ERROR_TEMPLATES[(operation.sequence / OPERATIONS_PER_ERROR) % ERROR_TEMPLATES.length];

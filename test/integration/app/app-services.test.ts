@@ -18,6 +18,7 @@ describe('createAppServices', () => {
     const app = await createAppServices({ dataDir, timing: { fastMs: 300 } });
     try {
       const arrived = nextEvent(app.services.changes.onDidChangeData, (notice) => notice.added > 0);
+      const errorsMirrored = nextEvent(app.services.sync.onDidChangeStatus, (status) => status.errorCount > 0);
       const [demo, ...others] = await app.services.instances.list();
       expect(others).toEqual([]);
       expect(demo).toMatchObject({ name: DEMO_INSTANCE_NAME, demo: true, db: 'seed' });
@@ -25,6 +26,9 @@ describe('createAppServices', () => {
       expect(notice.instanceId).toBe(demo.id);
       expect(await app.services.changes.count({ instanceIds: [demo.id] })).toBeGreaterThanOrEqual(notice.added);
       expect((await app.services.host.info()).secretStorage).toBe('local-key-file');
+      // The demo runs our addon's flavour: its error log is readable and already holds a few failures.
+      expect(await errorsMirrored).toMatchObject({ instanceId: demo.id, errorLog: 'readable' });
+      expect((await app.services.changes.errorGroups({ instanceIds: [demo.id] })).length).toBeGreaterThanOrEqual(2);
 
       await app.services.instances.remove(demo.id, { keepHistory: false });
     } finally {
