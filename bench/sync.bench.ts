@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { nextEvent } from '../src-main/common/event';
-import type { OdooRecord, OdooValue, TransportKind } from '../src-main/odoo/types';
+import type { TransportKind } from '../src-main/odoo/types';
 import { databasePath } from '../src-main/store/data-directory';
 import { createKeyFileVault } from '../src-main/store/secret-vault';
 import { openStore } from '../src-main/store/store';

@@ -8,7 +8,7 @@
  * are lower than against a real server on its own machine; the ratios are what to compare.
  */
 import { connectOdoo } from '../src-main/odoo/client';
-import type { OdooRecord, OdooValue, TransportKind } from '../src-main/odoo/types';
+import type { OdooRecord } from '../src-main/odoo/types';
 import { startSimulator } from '../src-main/simulator/index';
 import { rawPages, type RawPaging } from './raw-client';
 import type { BenchContext, BenchSuite, BenchTable } from './types';

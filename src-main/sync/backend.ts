@@ -1,5 +1,5 @@
 /** The contract between the sync services and whatever runs the engine (this thread or a worker). */
-import type { Event } from '../common/event';
+import { Emitter, type Event } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId, InstanceStatus, Progress, SyncLogEntry } from '../common/model';
 
 /** An instance to keep mirrored, with its decrypted password (held in memory only). */
@@ -53,4 +53,24 @@ export const OFFLINE_CODES: ReadonlySet<string> = new Set(['network-refused', 'n
 export function backoffDelay(failures: number, timing: PollTiming): number {
   const step = Math.min(timing.backoffMaxMs, timing.backoffBaseMs * 2 ** Math.max(0, failures - 1));
   return Math.round(step * (0.5 + 0.5 * timing.random()));
+}
+
+/** The four event streams every backend re-fires, owned in one place. */
+export abstract class SyncBackendEvents {
+  protected readonly statusEmitter = new Emitter<InstanceStatus>();
+  protected readonly logEmitter = new Emitter<SyncLogEntry>();
+  protected readonly progressEmitter = new Emitter<Progress & { instanceId: InstanceId }>();
+  protected readonly dataEmitter = new Emitter<ChangesNotice>();
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  readonly onDidLog = this.logEmitter.event;
+  readonly onDidProgress = this.progressEmitter.event;
+  readonly onDidChangeData = this.dataEmitter.event;
+
+  /** Drops every listener (the backend is closed). */
+  protected disposeEvents(): void {
+    this.statusEmitter.dispose();
+    this.logEmitter.dispose();
+    this.progressEmitter.dispose();
+    this.dataEmitter.dispose();
+  }
 }

@@ -4,14 +4,13 @@
  * interval when idle), exponential backoff with jitter on failure, and clean cancellation.
  * The worker (worker-entry.ts) runs one of these; unit tests and `ocm sync` use it directly.
  */
-import { Emitter } from '../common/event';
 import { isAbortError, OcmError, toOcmError } from '../common/errors';
-import type { ChangesNotice, InstanceId, InstanceStatus, Progress, SyncLogEntry } from '../common/model';
+import type { ChangesNotice, InstanceId, InstanceStatus, Progress } from '../common/model';
 import type { Capabilities, OdooClient } from '../odoo/types';
 import type { NewLogEntry } from '../store/repositories/sync-log';
 import type { Store } from '../store/store';
 import { unixToIso } from '../store/time';
-import { backoffDelay, DEFAULT_TIMING, OFFLINE_CODES, type PollTiming, type SyncBackend, type SyncTarget } from './backend';
+import { backoffDelay, DEFAULT_TIMING, OFFLINE_CODES, SyncBackendEvents, type PollTiming, type SyncBackend, type SyncTarget } from './backend';
 import { connectTarget, type ConnectFunction } from './connect';
 import { runSyncPass, type SyncPassOptions, type SyncPassResult } from './pass';
 
@@ -24,21 +23,14 @@ export interface SyncSchedulerOptions {
 }
 
 /** The in-thread sync backend. */
-export class SyncScheduler implements SyncBackend {
-  private readonly statusEmitter = new Emitter<InstanceStatus>();
-  private readonly logEmitter = new Emitter<SyncLogEntry>();
-  private readonly progressEmitter = new Emitter<Progress & { instanceId: InstanceId }>();
-  private readonly dataEmitter = new Emitter<ChangesNotice>();
-  readonly onDidChangeStatus = this.statusEmitter.event;
-  readonly onDidLog = this.logEmitter.event;
-  readonly onDidProgress = this.progressEmitter.event;
-  readonly onDidChangeData = this.dataEmitter.event;
+export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
 
   private readonly runners = new Map<InstanceId, InstanceRunner>();
   private readonly timing: PollTiming;
   private readonly connect: ConnectFunction;
 
   constructor(private readonly options: SyncSchedulerOptions) {
+    super();
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.connect = options.connect ?? connectTarget;
   }
@@ -110,10 +102,7 @@ export class SyncScheduler implements SyncBackend {
     const runners = [...this.runners.values()];
     this.runners.clear();
     await Promise.all(runners.map((runner) => runner.stop()));
-    this.statusEmitter.dispose();
-    this.logEmitter.dispose();
-    this.progressEmitter.dispose();
-    this.dataEmitter.dispose();
+    this.disposeEvents();
   }
 
   private select(id?: InstanceId): InstanceRunner[] {

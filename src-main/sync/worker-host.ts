@@ -8,9 +8,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errorFromJSON, OcmError } from '../common/errors';
-import { Emitter } from '../common/event';
-import type { ChangesNotice, InstanceId, InstanceStatus, Progress, SyncLogEntry } from '../common/model';
-import type { SyncBackend, SyncTarget } from './backend';
+import type { InstanceId, InstanceStatus } from '../common/model';
+import { SyncBackendEvents, type SyncBackend, type SyncTarget } from './backend';
 import type { FromWorker, SyncWorkerData, ToWorker } from './worker-protocol';
 
 /** Options of {@link startSyncWorker}. */
@@ -36,15 +35,7 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncB
   return host;
 }
 
-class SyncWorkerHost implements SyncBackend {
-  private readonly statusEmitter = new Emitter<InstanceStatus>();
-  private readonly logEmitter = new Emitter<SyncLogEntry>();
-  private readonly progressEmitter = new Emitter<Progress & { instanceId: InstanceId }>();
-  private readonly dataEmitter = new Emitter<ChangesNotice>();
-  readonly onDidChangeStatus = this.statusEmitter.event;
-  readonly onDidLog = this.logEmitter.event;
-  readonly onDidProgress = this.progressEmitter.event;
-  readonly onDidChangeData = this.dataEmitter.event;
+class SyncWorkerHost extends SyncBackendEvents implements SyncBackend {
 
   readonly ready: Promise<void>;
   private readonly latest = new Map<InstanceId, InstanceStatus>();
@@ -53,6 +44,7 @@ class SyncWorkerHost implements SyncBackend {
   private exited = false;
 
   constructor(private readonly worker: Worker) {
+    super();
     let settle: { resolve(): void; reject(error: unknown): void } | undefined;
     this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
     worker.on('message', (message: FromWorker) => {
@@ -127,10 +119,7 @@ class SyncWorkerHost implements SyncBackend {
       });
       this.send({ type: 'close' });
     }).finally(() => {
-      this.statusEmitter.dispose();
-      this.logEmitter.dispose();
-      this.progressEmitter.dispose();
-      this.dataEmitter.dispose();
+      this.disposeEvents();
     });
     return this.closed;
   }

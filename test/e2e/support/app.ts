@@ -2,7 +2,7 @@
  * Starts the real app for end-to-end tests: services over a fresh data directory, the browser-mode
  * server, and (optionally) the Odoo simulator, all through the same composition root the hosts use.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Services } from '../../../src-main/common/services';
