@@ -16,7 +16,12 @@ import type { FromWorker, SyncWorkerData, ToWorker } from './worker-protocol';
 export interface SyncWorkerOptions extends SyncWorkerData {
   /** The worker script, overriding the default resolution (bundlers that emit it elsewhere). */
   entry?: URL | string;
+  /** Called with every worker started, restarts included (tests use it to crash one). */
+  onWorker?(worker: Worker): void;
 }
+
+/** Longest wait before restarting a worker that keeps crashing. */
+const MAX_RESTART_DELAY_MS = 60_000;
 
 /** Where the worker script is: the built `.js` when present, else the tsx bootstrap of the `.ts` source. */
 function resolveEntry(): { entry: URL; execArgv: string[] } {
@@ -25,71 +30,120 @@ function resolveEntry(): { entry: URL; execArgv: string[] } {
   return { entry: new URL('./worker-bootstrap.mjs', import.meta.url), execArgv: [] };
 }
 
-/** Starts the worker and resolves once it has opened its store connection. Rejects with its error. */
+/**
+ * Starts the worker and resolves once it has opened its store connection; rejects with its error. A
+ * worker that dies later is restarted (with backoff) and given its targets again: the instances show an
+ * error status meanwhile, and rows already committed are safe (each page commits with its cursor).
+ */
 export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncBackend> {
   const resolved = options.entry ? { entry: options.entry, execArgv: [] } : resolveEntry();
   const data: SyncWorkerData = { databasePath: options.databasePath, busyTimeoutMs: options.busyTimeoutMs, timing: options.timing, pass: options.pass };
-  const worker = new Worker(resolved.entry, { workerData: data, execArgv: resolved.execArgv });
-  const host = new SyncWorkerHost(worker);
+  const host = new SyncWorkerHost(() => {
+    const worker = new Worker(resolved.entry, { workerData: data, execArgv: resolved.execArgv });
+    options.onWorker?.(worker);
+    return worker;
+  });
   await host.ready;
   return host;
 }
 
 class SyncWorkerHost extends SyncBackendEvents implements SyncBackend {
-
   readonly ready: Promise<void>;
+  private worker!: Worker;
+  private running = false;
   private readonly latest = new Map<InstanceId, InstanceStatus>();
-  private targetIds = new Set<InstanceId>();
+  private targets: readonly SyncTarget[] = [];
+  private readonly paused = new Set<InstanceId>();
+  private crashes = 0;
+  private restartTimer?: ReturnType<typeof setTimeout>;
   private closed?: Promise<void>;
-  private exited = false;
 
-  constructor(private readonly worker: Worker) {
+  constructor(private readonly spawn: () => Worker) {
     super();
-    let settle: { resolve(): void; reject(error: unknown): void } | undefined;
-    this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
-    worker.on('message', (message: FromWorker) => {
-      switch (message.type) {
-        case 'ready':
-          settle?.resolve();
-          return;
-        case 'failed':
-          settle?.reject(errorFromJSON(message.error));
-          void worker.terminate();
-          return;
-        case 'status':
-          if (this.targetIds.has(message.status.instanceId)) this.latest.set(message.status.instanceId, message.status);
-          this.statusEmitter.fire(message.status);
-          return;
-        case 'log':
-          this.logEmitter.fire(message.entry);
-          return;
-        case 'progress':
-          this.progressEmitter.fire(message.progress);
-          return;
-        case 'data':
-          this.dataEmitter.fire(message.notice);
-          return;
-        case 'closed':
-          return;
-      }
+    this.ready = this.start();
+  }
+
+  /** Starts a worker; resolves once it is ready, rejects if it fails to open the store. */
+  private start(): Promise<void> {
+    const worker = this.spawn();
+    this.worker = worker;
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'ready':
+            ready = true;
+            this.running = true;
+            resolve();
+            return;
+          case 'failed':
+            reject(errorFromJSON(message.error));
+            void worker.terminate();
+            return;
+          case 'status':
+            if (this.targets.some((target) => target.config.id === message.status.instanceId)) this.latest.set(message.status.instanceId, message.status);
+            // A worker that syncs again has recovered: the next crash starts from the shortest delay.
+            if (message.status.state === 'up-to-date') this.crashes = 0;
+            this.statusEmitter.fire(message.status);
+            return;
+          case 'log':
+            this.logEmitter.fire(message.entry);
+            return;
+          case 'progress':
+            this.progressEmitter.fire(message.progress);
+            return;
+          case 'data':
+            this.dataEmitter.fire(message.notice);
+            return;
+          case 'closed':
+            return;
+        }
+      });
+      worker.on('error', (error) => {
+        if (!ready) reject(error);
+        console.error('sync worker failed', error);
+      });
+      worker.on('exit', (code) => {
+        this.running = false;
+        if (!ready) reject(new OcmError('internal', `The sync worker stopped (exit code ${code}).`));
+        // The first start's failure goes to the caller; a crash, or a failed restart, is retried.
+        if ((ready || this.crashes > 0) && !this.closed) this.restartAfterCrash(code);
+      });
     });
-    worker.on('error', (error) => {
-      settle?.reject(error);
-      console.error('sync worker failed', error);
-    });
-    worker.on('exit', (code) => {
-      this.exited = true;
-      settle?.reject(new OcmError('internal', `The sync worker stopped (exit code ${code}).`));
-    });
+  }
+
+  /** Reports the crash on every instance, then restarts the worker after a growing delay. */
+  private restartAfterCrash(code: number): void {
+    const delayMs = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** this.crashes++);
+    const error = new OcmError('internal', `The sync engine stopped unexpectedly (exit code ${code}); it restarts in ${Math.round(delayMs / 1000)} s.`, {
+      hint: 'Rows already mirrored are kept. If this repeats, look at the application log.',
+    }).toJSON();
+    const nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
+    for (const status of this.latest.values()) {
+      const failed: InstanceStatus = { ...status, state: 'error', lastError: error, nextAttemptAt };
+      this.latest.set(status.instanceId, failed);
+      this.statusEmitter.fire(failed);
+    }
+    this.restartTimer = setTimeout(() => {
+      this.start().then(
+        () => {
+          this.send({ type: 'targets', targets: [...this.targets] });
+          for (const id of this.paused) this.send({ type: 'pause', id });
+        },
+        () => undefined, // a failed restart exits, and its exit handler schedules the next attempt
+      );
+    }, delayMs);
   }
 
   private send(message: ToWorker): void {
-    if (!this.exited) this.worker.postMessage(message);
+    if (this.running) this.worker.postMessage(message);
   }
 
   setTargets(targets: readonly SyncTarget[]): void {
-    this.targetIds = new Set(targets.map((target) => target.config.id));
-    for (const id of [...this.latest.keys()]) if (!this.targetIds.has(id)) this.latest.delete(id);
+    this.targets = [...targets];
+    const ids = new Set(targets.map((target) => target.config.id));
+    for (const id of [...this.latest.keys()]) if (!ids.has(id)) this.latest.delete(id);
+    for (const id of [...this.paused]) if (!ids.has(id)) this.paused.delete(id);
     this.send({ type: 'targets', targets: [...targets] });
   }
 
@@ -98,10 +152,12 @@ class SyncWorkerHost extends SyncBackendEvents implements SyncBackend {
   }
 
   pause(id: InstanceId): void {
+    this.paused.add(id);
     this.send({ type: 'pause', id });
   }
 
   resume(id: InstanceId): void {
+    this.paused.delete(id);
     this.send({ type: 'resume', id });
   }
 
@@ -111,7 +167,11 @@ class SyncWorkerHost extends SyncBackendEvents implements SyncBackend {
 
   close(): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
-      if (this.exited) return resolve();
+      clearTimeout(this.restartTimer);
+      if (!this.running) {
+        void this.worker.terminate(); // a restart may be starting up
+        return resolve();
+      }
       const timer = setTimeout(() => void this.worker.terminate(), 10_000);
       this.worker.once('exit', () => {
         clearTimeout(timer);
