@@ -167,4 +167,11 @@ ALTER TABLE sync_log ADD COLUMN message_key TEXT;
 ALTER TABLE sync_log ADD COLUMN params TEXT;    -- JSON object of the key's placeholder values
 `,
   },
+  {
+    version: 4,
+    description: 'a paused instance stays paused when the app restarts',
+    sql: `
+ALTER TABLE sync_state ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

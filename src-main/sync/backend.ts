@@ -8,6 +8,8 @@ export interface SyncTarget {
   password: string;
   /** Per-call timeout in ms (default: the client's, 30 s). */
   timeoutMs?: number;
+  /** Start paused (the user paused it before the app last stopped). */
+  paused?: boolean;
 }
 
 /** Runs the sync engine for a set of instances and reports what happens. */

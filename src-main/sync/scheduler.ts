@@ -54,6 +54,7 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
       if (this.runners.has(id)) continue;
       const runner = this.createRunner(target);
       this.runners.set(id, runner);
+      if (target.paused) runner.setPaused(true);
       runner.start();
     }
   }

@@ -169,7 +169,8 @@ export function syncTargets(store: Store, vault: SecretVault, onUndecryptable?: 
   const targets: SyncTarget[] = [];
   for (const record of store.guard(() => store.instances.list())) {
     try {
-      targets.push({ config: record.config, password: vault.decrypt(record.secret) });
+      const paused = store.guard(() => store.syncState.get(record.config.id).paused);
+      targets.push({ config: record.config, password: vault.decrypt(record.secret), ...(paused ? { paused } : {}) });
     } catch (error) {
       onUndecryptable?.(record.config, error instanceof OcmError ? error : new OcmError('invalid-input', 'A stored password could not be decrypted.'));
     }
@@ -214,11 +215,13 @@ export class SyncService implements ISyncService {
 
   async pause(id: InstanceId): Promise<void> {
     this.assertKnown(id);
+    this.store.guard(() => this.store.syncState.update(id, { paused: true }));
     this.backend.pause(id);
   }
 
   async resume(id: InstanceId): Promise<void> {
     this.assertKnown(id);
+    this.store.guard(() => this.store.syncState.update(id, { paused: false }));
     this.backend.resume(id);
   }
 

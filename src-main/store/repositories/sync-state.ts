@@ -15,6 +15,8 @@ export interface SyncState {
   /** Newest refreshed timestamp seen, Odoo format (our addon's revisions). */
   revisionCursor?: string;
   snapshotDone: boolean;
+  /** The user paused syncing of this instance (kept across restarts). */
+  paused: boolean;
   /** Unix seconds. */
   lastSyncAt?: number;
   lastDeletionCheckAt?: number;
@@ -29,6 +31,7 @@ interface StateRow {
   error_cursor: number;
   revision_cursor: string | null;
   snapshot_done: number;
+  paused: number;
   last_sync_at: number | null;
   last_deletion_check_at: number | null;
   server_version: string | null;
@@ -42,13 +45,14 @@ export class SyncStateRepository {
   /** The state, or a fresh one (epoch 0, cursors 0) when the instance never synced. */
   get(instanceId: InstanceId): SyncState {
     const row = this.db.prepare('SELECT * FROM sync_state WHERE instance_id = ?').get(instanceId) as StateRow | undefined;
-    if (!row) return { instanceId, epoch: 0, changeCursor: 0, errorCursor: 0, snapshotDone: false };
+    if (!row) return { instanceId, epoch: 0, changeCursor: 0, errorCursor: 0, snapshotDone: false, paused: false };
     const state: SyncState = {
       instanceId,
       epoch: row.epoch,
       changeCursor: row.change_cursor,
       errorCursor: row.error_cursor,
       snapshotDone: row.snapshot_done === 1,
+      paused: row.paused === 1,
     };
     if (row.revision_cursor) state.revisionCursor = row.revision_cursor;
     if (row.last_sync_at !== null) state.lastSyncAt = row.last_sync_at;
@@ -67,6 +71,7 @@ export class SyncStateRepository {
     if (patch.errorCursor !== undefined) columns.error_cursor = patch.errorCursor;
     if ('revisionCursor' in patch) columns.revision_cursor = patch.revisionCursor ?? null;
     if (patch.snapshotDone !== undefined) columns.snapshot_done = patch.snapshotDone ? 1 : 0;
+    if (patch.paused !== undefined) columns.paused = patch.paused ? 1 : 0;
     if (patch.lastSyncAt !== undefined) columns.last_sync_at = patch.lastSyncAt;
     if (patch.lastDeletionCheckAt !== undefined) columns.last_deletion_check_at = patch.lastDeletionCheckAt;
     if (patch.serverVersion !== undefined) columns.server_version = patch.serverVersion;
