@@ -3,7 +3,6 @@
  * shown by `ocm instance test` and the instance editor.
  */
 import { OcmError, toOcmError } from '../common/errors';
-import type { ConnectionCheck } from '../common/services';
 import { connectOdoo, parseVersion } from './client';
 import { createTransport } from './transport';
 import type { Capabilities, CapabilityCheck, ConnectionInput, OdooClient, OdooConnection, ServerVersion } from './types';
@@ -67,8 +66,6 @@ export function describeVersion(version: ServerVersion): string {
   return `Odoo ${version.serverSerie} (${version.serverVersion})`;
 }
 
-/** A check with the catalogue keys the UI translates it by (the English message stays for the CLI). */
-export type LocalizedCheck = CapabilityCheck & Pick<ConnectionCheck, 'messageKey' | 'hintKey' | 'params'>;
 
 /** Why the remaining steps were skipped: English for the CLI, and its catalogue key. */
 const skipReasons = {
@@ -95,15 +92,15 @@ export interface ConnectionCheckOptions {
  * the steps that depend on it are 'skipped'. Warnings (unusual version, unreadable error log, no delete
  * right) do not stop the test.
  */
-export async function runConnectionChecks(input: ConnectionInput, options: ConnectionCheckOptions = {}): Promise<LocalizedCheck[]> {
-  const checks: LocalizedCheck[] = [];
+export async function runConnectionChecks(input: ConnectionInput, options: ConnectionCheckOptions = {}): Promise<CapabilityCheck[]> {
+  const checks: CapabilityCheck[] = [];
   const order: CapabilityCheck['id'][] = ['reach', 'version', 'database', 'login', 'change-log', 'error-log', 'rights'];
   const finish = (reason: keyof typeof skipReasons) => {
     for (const id of order.slice(checks.length)) checks.push({ id, status: 'skipped', message: `Skipped: ${skipReasons[reason]}.`, messageKey: `check.skipped.${reason}` });
     return checks;
   };
   // A failure is worded by its error code in the UI (no key): the server's own text is the detail.
-  const failed = (id: CapabilityCheck['id'], error: unknown): LocalizedCheck => {
+  const failed = (id: CapabilityCheck['id'], error: unknown): CapabilityCheck => {
     const ocm = toOcmError(error);
     return { id, status: 'failed', message: ocm.message, hint: ocm.hint, code: ocm.code };
   };
@@ -265,11 +262,11 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
   }
 }
 
-function databaseFound(db: string): LocalizedCheck {
+function databaseFound(db: string): CapabilityCheck {
   return { id: 'database', status: 'ok', message: `Database ${db} exists.`, messageKey: 'check.database.ok', params: { db } };
 }
 
-function versionCheck(version: ServerVersion): LocalizedCheck {
+function versionCheck(version: ServerVersion): CapabilityCheck {
   const label = describeVersion(version);
   const params = { serie: version.serverSerie, build: version.serverVersion };
   if (version.major >= 19) {

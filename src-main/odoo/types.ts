@@ -166,14 +166,5 @@ export interface Capabilities {
   canDeleteChanges: boolean;
 }
 
-/** One step of a connection test, in order, for the CLI and the instance editor. */
-export interface CapabilityCheck {
-  id: 'reach' | 'version' | 'database' | 'login' | 'change-log' | 'error-log' | 'rights';
-  status: 'ok' | 'warning' | 'failed' | 'skipped';
-  /** What was found, e.g. "Odoo 18.0 (18.0-20250421)". */
-  message: string;
-  /** What to do, when status is not ok. */
-  hint?: string;
-  /** The error code behind a failure. */
-  code?: string;
-}
+/** One step of a connection test, in order, for the CLI and the instance editor (the service contract's type). */
+export type { ConnectionCheck as CapabilityCheck } from '../common/services';
