@@ -4,53 +4,25 @@
  * same OcmErrors as the equivalent XML-RPC faults.
  */
 import type http from 'node:http';
-import { callContext, isRepeatable, jsonRpcErrorToError, protocolError, type CallContext, type JsonRpcError } from './faults';
-import { HttpEndpoint } from './http-exchange';
-import type { CallOptions, OdooValue, RpcTransport, TransportOptions } from './types';
-import { assertOdooValues } from './values';
+import { jsonRpcErrorToError, protocolError, type CallContext, type JsonRpcError } from './faults';
+import { HttpRpcTransport } from './http-rpc-transport';
+import type { OdooValue, TransportOptions } from './types';
 
 /** JSON-RPC 2.0 over `/jsonrpc`. */
-export class JsonRpcTransport implements RpcTransport {
-  readonly kind = 'jsonrpc' as const;
-  readonly url: string;
-  private readonly endpoint: HttpEndpoint;
-  private readonly timeoutMs: number | undefined;
-  private nextId = 1;
-
+export class JsonRpcTransport extends HttpRpcTransport {
   constructor(options: TransportOptions) {
-    this.endpoint = new HttpEndpoint(options.url, { trustedCertificateSha256: options.trustedCertificateSha256 });
-    this.url = this.endpoint.url;
-    this.timeoutMs = options.timeoutMs;
-  }
-
-  call(service: 'common' | 'object' | 'db', method: string, args: OdooValue[], options: CallOptions = {}): Promise<OdooValue> {
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const context = callContext(this.url, service, method, args, timeoutMs);
-    try {
-      assertOdooValues(args, `${service}.${method}`);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const id = this.nextId++;
-    const body = JSON.stringify({ jsonrpc: '2.0', method: 'call', id, params: { service, method, args } });
-    return this.endpoint.post(
-      {
+    let nextId = 1;
+    super(options, {
+      kind: 'jsonrpc',
+      encode: (service, method, args) => ({
         path: '/jsonrpc',
-        body,
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: nextId++, params: { service, method, args } }),
         contentType: 'application/json',
         accept: 'application/json',
         acceptContentType: /json/i,
-        context,
-        timeoutMs,
-        signal: options.signal,
-        repeatable: isRepeatable(context),
-      },
-      async (response) => decodeAnswer(await readText(response), context),
-    );
-  }
-
-  close(): void {
-    this.endpoint.close();
+      }),
+      decode: async (response, context) => decodeAnswer(await readText(response), context),
+    });
   }
 }
 

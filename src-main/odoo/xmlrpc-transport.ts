@@ -8,55 +8,28 @@
  * 200 `text/xml` answer is streamed into the package's `Deserializer`; requests are built with its
  * `serializeMethodCall` (both wrapped in xmlrpc-codec.ts).
  */
-import { callContext, isRepeatable, faultToError } from './faults';
-import { HttpEndpoint } from './http-exchange';
-import type { CallOptions, OdooValue, RpcTransport, TransportOptions } from './types';
-import { assertOdooValues } from './values';
+import { faultToError } from './faults';
+import { HttpRpcTransport } from './http-rpc-transport';
+import type { TransportOptions } from './types';
 import { decodeMethodResponse, encodeMethodCall } from './xmlrpc-codec';
 
 /** XML-RPC over `/xmlrpc/2/common|object|db`. */
-export class XmlRpcTransport implements RpcTransport {
-  readonly kind = 'xmlrpc' as const;
-  readonly url: string;
-  private readonly endpoint: HttpEndpoint;
-  private readonly timeoutMs: number | undefined;
-
+export class XmlRpcTransport extends HttpRpcTransport {
   constructor(options: TransportOptions) {
-    this.endpoint = new HttpEndpoint(options.url, { trustedCertificateSha256: options.trustedCertificateSha256 });
-    this.url = this.endpoint.url;
-    this.timeoutMs = options.timeoutMs;
-  }
-
-  call(service: 'common' | 'object' | 'db', method: string, args: OdooValue[], options: CallOptions = {}): Promise<OdooValue> {
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const context = callContext(this.url, service, method, args, timeoutMs);
-    try {
-      assertOdooValues(args, `${service}.${method}`);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const body = encodeMethodCall(method, args);
-    return this.endpoint.post(
-      {
+    super(options, {
+      kind: 'xmlrpc',
+      encode: (service, method, args) => ({
         path: `/xmlrpc/2/${service}`,
-        body,
+        body: encodeMethodCall(method, args),
         contentType: 'text/xml',
         accept: 'text/xml',
         acceptContentType: /xml/i,
-        context,
-        timeoutMs,
-        signal: options.signal,
-        repeatable: isRepeatable(context),
-      },
-      async (response) => {
+      }),
+      decode: async (response, context) => {
         const answer = await decodeMethodResponse(response);
         if ('fault' in answer) throw faultToError(answer.fault.faultCode, answer.fault.faultString, context);
         return answer.value;
       },
-    );
-  }
-
-  close(): void {
-    this.endpoint.close();
+    });
   }
 }
