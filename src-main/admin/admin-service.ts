@@ -92,12 +92,16 @@ export class AdminService implements IAdminService {
     try {
       const client = await this.options.clients.clientFor(instanceId);
       if (!(await this.#mayDelete(client))) {
+        const refused = noDeleteRightError(instance.login, instance.name);
         preview.canDelete = false;
-        preview.reason = noDeleteRightError(instance.login, instance.name).message;
+        preview.reason = refused.message;
+        preview.error = refused.toJSON();
       }
     } catch (error) {
+      const failure = toOcmError(error);
       preview.canDelete = false;
-      preview.reason = toOcmError(error).message;
+      preview.reason = failure.message;
+      preview.error = failure.toJSON();
     }
     return preview;
   }

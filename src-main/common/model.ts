@@ -298,6 +298,8 @@ export interface DeletePreview {
   canDelete: boolean;
   /** Why deletion is not possible (no unlink right), when canDelete is false. */
   reason?: string;
+  /** The same failure with its code, so the UI can word it in the user's language. */
+  error?: SerializedError;
 }
 
 /** One candidate orphan: a log row whose record no longer exists. */

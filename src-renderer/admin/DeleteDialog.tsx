@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { AdminResult, DeletePreview, RowSelection } from '../../src-main/common/model';
 import { useTranslator } from '../i18n';
+import { localizeError } from '../i18n/service-text';
 import { useServices } from '../services/services';
 import { Banner, Dialog, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
 import { appEvents } from '../workbench/app-events';
@@ -14,7 +15,8 @@ import { useStore } from '../workbench/store';
 export function DeleteDialog({ instanceId, selection }: { instanceId: string; selection: RowSelection }) {
   const services = useServices();
   const store = useStore();
-  const { t } = useTranslator();
+  const translator = useTranslator();
+  const { t } = translator;
   const [preview, setPreview] = useState<DeletePreview>();
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
@@ -84,7 +86,14 @@ export function DeleteDialog({ instanceId, selection }: { instanceId: string; se
             )
           ) : (
             <Banner kind="warning" title={t('delete.cannot')}>
-              {preview.reason && <span className="banner-hint" dir="auto"><bdi>{preview.reason}</bdi></span>}
+              {preview.error ? (
+                <>
+                  <span className="banner-hint">{localizeError(translator, preview.error).title}</span>
+                  <span className="banner-hint muted" dir="auto"><bdi>{preview.error.message}</bdi></span>
+                </>
+              ) : (
+                preview.reason && <span className="banner-hint" dir="auto"><bdi>{preview.reason}</bdi></span>
+              )}
             </Banner>
           )}
           {preview.canDelete && preview.count > 0 && preview.requiresTypedName && (
