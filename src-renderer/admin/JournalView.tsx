@@ -26,6 +26,15 @@ export function JournalView() {
     };
   }, [services, reload]);
 
+  // Actions taken in this window while the journal is open show up at once.
+  useEffect(() => {
+    const refresh = () => setReload((value) => value + 1);
+    for (const name of ['ocm:rows-deleted', 'ocm:orphans-cleaned']) window.addEventListener(name, refresh);
+    return () => {
+      for (const name of ['ocm:rows-deleted', 'ocm:orphans-cleaned']) window.removeEventListener(name, refresh);
+    };
+  }, []);
+
   const exportCsv = () => {
     if (!entries) return;
     const header = ['at', 'actor', 'instance', 'action', 'description', 'requested', 'succeeded', 'result', 'error'];

@@ -27,6 +27,7 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
   const [progress, setProgress] = useState<Progress>();
   const [jobId, setJobId] = useState<string>();
   const [typed, setTyped] = useState('');
+  const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<AdminResult>();
   const [error, setError] = useState<unknown>();
 
@@ -40,6 +41,7 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
 
   const scan = async () => {
     setPhase('scanning');
+    setConfirming(false);
     setError(undefined);
     setResult(undefined);
     setPreview(undefined);
@@ -58,6 +60,7 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
   const needsName = !!instance?.production || (preview?.orphans.length ?? 0) > (store.getState().settings.deleteConfirmThreshold ?? 100);
   const apply = async () => {
     if (!preview) return;
+    setConfirming(false);
     setPhase('applying');
     setError(undefined);
     setProgress(undefined);
@@ -65,6 +68,7 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
       const outcome = await services.admin.cleanOrphans(instanceId, preview.orphans.map((orphan) => orphan.key), { typedName: needsName ? typed : undefined });
       setResult(outcome);
       setPreview(undefined);
+      appEvents.emit('orphans-cleaned', { requested: outcome.requested, deleted: outcome.deleted, result: outcome.result });
     } catch (failure) {
       setError(failure);
     } finally {
@@ -144,7 +148,7 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
                   </thead>
                   <tbody>
                     {preview.orphans.slice(0, PREVIEW_LIMIT).map((orphan) => (
-                      <tr key={orphan.key}>
+                      <tr key={orphan.key} data-server-id={orphan.serverId}>
                         <td>{translator.model(orphan.model)} <span className="technical">{orphan.model}</span></td>
                         <td className="numeric">{translator.id(orphan.recordId)}</td>
                         <td className={`event-${orphan.event}`}>{t(`event.${orphan.event}` as MessageKey)}</td>
@@ -156,23 +160,36 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
                   </tbody>
                 </table>
               </div>
-              {needsName && (
-                <label className="form-field">
-                  <span>{t('delete.typeName', { name: instance?.name ?? '' })}</span>
-                  <input value={typed} onChange={(event) => setTyped(event.target.value)} data-testid="orphans-typed-name" autoComplete="off" />
-                </label>
+              {!confirming ? (
+                <div className="form-actions">
+                  <button type="button" className="button danger" data-testid="orphans-apply" disabled={phase !== 'idle'} onClick={() => setConfirming(true)}>
+                    <Icon name="trash" /> {t('orphans.apply', { count: preview.orphans.length })}
+                  </button>
+                </div>
+              ) : (
+                // The same confirmation as deleting rows: it names the instance and the count.
+                <div className="confirm-panel" role="alertdialog" aria-labelledby="orphans-confirm-text" data-testid="orphans-confirm">
+                  <p id="orphans-confirm-text">{t('orphans.confirm', { count: preview.orphans.length, name: instance?.name ?? '' })}</p>
+                  {needsName && (
+                    <label className="form-field">
+                      <span>{t('delete.typeName', { name: instance?.name ?? '' })}</span>
+                      <input value={typed} onChange={(event) => setTyped(event.target.value)} data-testid="orphans-typed-name" autoComplete="off" spellCheck={false} />
+                    </label>
+                  )}
+                  <div className="form-actions">
+                    <button
+                      type="button"
+                      className="button danger"
+                      data-testid="orphans-confirm-apply"
+                      disabled={phase !== 'idle' || (needsName && typed !== instance?.name)}
+                      onClick={() => void apply()}
+                    >
+                      <Icon name="trash" /> {t('orphans.apply', { count: preview.orphans.length })}
+                    </button>
+                    <button type="button" className="button secondary" onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
+                  </div>
+                </div>
               )}
-              <div className="form-actions">
-                <button
-                  type="button"
-                  className="button danger"
-                  data-testid="orphans-apply"
-                  disabled={phase !== 'idle' || (needsName && typed !== instance?.name)}
-                  onClick={() => void apply()}
-                >
-                  <Icon name="trash" /> {t('orphans.apply', { count: preview.orphans.length })}
-                </button>
-              </div>
             </>
           )}
         </section>

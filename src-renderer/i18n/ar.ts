@@ -223,6 +223,7 @@ export const ar: Record<MessageKey, string> = {
   'orphans.scanning': 'جارٍ الفحص…',
   'orphans.cancel': 'إلغاء',
   'orphans.apply': 'احذف {count, plural, one {صفًا يتيمًا واحدًا} two {صفّين يتيمين} few {# صفوف يتيمة} many {# صفًا يتيمًا} other {# صف يتيم}}',
+  'orphans.confirm': 'هل تريد حذف {count, plural, one {صف سجل يتيم واحد} two {صفّي سجل يتيمين} few {# صفوف سجل يتيمة} many {# صفًا يتيمًا} other {# صف سجل يتيم}} على {name}؟ لا يمكن استعادتها على الخادم؛ ويحتفظ السجل المحلي بها موسومةً بأنك حذفتها.',
   'orphans.applying': 'جارٍ حذف الصفوف اليتيمة…',
   'orphans.summary': '{orphans, plural, zero {لا صفوف يتيمة} one {صف يتيم واحد} two {صفّان يتيمان} few {# صفوف يتيمة} many {# صفًا يتيمًا} other {# صف يتيم}} من بين {checked} صفًا مفحوصًا، في {requests} طلبًا.',
   'orphans.none': 'لم يُعثر على صف يتيم.',

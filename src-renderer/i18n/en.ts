@@ -221,6 +221,7 @@ export const en = {
   'orphans.scanning': 'Scanning…',
   'orphans.cancel': 'Cancel',
   'orphans.apply': 'Delete {count, plural, one {# orphan} other {# orphans}}',
+  'orphans.confirm': 'Delete {count, plural, one {# orphaned log row} other {# orphaned log rows}} on {name}? They cannot be restored on the server; the local history keeps them, marked as deleted by you.',
   'orphans.applying': 'Deleting orphans…',
   'orphans.summary': '{orphans, plural, one {# orphan} other {# orphans}} among {checked, plural, one {# row} other {# rows}} checked, in {requests, plural, one {# request} other {# requests}}.',
   'orphans.none': 'No orphan found.',

@@ -53,7 +53,7 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
     try {
       const value = await services.reports.export(request());
       setResult(value);
-      appEvents.emit('export-finished', { rows: value.rows });
+      appEvents.emit('export-finished', { rows: value.rows, format });
     } catch (failure) {
       setError(failure);
     } finally {

@@ -36,6 +36,7 @@ export function TimelineList({
   onOpen,
   onToggleSelect,
   onScrollTop,
+  scrollToTop = 0,
 }: {
   source: RowSource;
   /** Bumped when the source reports new rows, to re-render. */
@@ -48,6 +49,8 @@ export function TimelineList({
   onOpen(row: ChangeRow): void;
   onToggleSelect(row: ChangeRow, range: boolean): void;
   onScrollTop(atTop: boolean): void;
+  /** Bumped to bring the newest rows into view (the "N new events" pill). */
+  scrollToTop?: number;
 }) {
   const translator = useTranslator();
   const { t } = translator;
@@ -67,6 +70,11 @@ export function TimelineList({
     // paints its rows too (deferred, the frame showed the previous rows and React ran after it).
     useFlushSync: true,
   });
+  useEffect(() => {
+    if (scrollToTop === 0) return;
+    virtualizer.scrollToOffset(0);
+    setFocused(0);
+  }, [scrollToTop]); // eslint-disable-line react-hooks/exhaustive-deps
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;

@@ -38,6 +38,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [details, setDetails] = useState<ChangeRow>();
   const atTop = useRef(true);
+  const [scrollToTop, setScrollToTop] = useState(0);
   const sourceRef = useRef<RowSource | undefined>(undefined);
   sourceRef.current = source;
 
@@ -211,6 +212,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
               data-testid="new-events-pill"
               onClick={() => {
                 setRefresh((value) => value + 1);
+                setScrollToTop((value) => value + 1);
                 atTop.current = true;
               }}
             >
@@ -238,6 +240,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
               onScrollTop={(value) => {
                 atTop.current = value;
               }}
+              scrollToTop={scrollToTop}
             />
           )}
         </div>

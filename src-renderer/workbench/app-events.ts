@@ -16,8 +16,9 @@ export interface AppEventMap {
   'instance-saved': { id: string };
   'rows-deleted': { deleted: number };
   'orphans-scanned': { orphans: number };
+  'orphans-cleaned': { requested: number; deleted: number; result: string };
   'language-changed': { language: string };
-  'export-finished': { rows: number };
+  'export-finished': { rows: number; format: string };
 }
 
 /** Emits `ocm:<name>` on window. */
