@@ -37,6 +37,9 @@ export function openDatabase(path: string, options: OpenStoreOptions = {}): SqlD
       readonly: options.readonly ?? false,
       fileMustExist: options.readonly ?? false,
       timeout: options.busyTimeoutMs ?? 5000,
+      // The desktop shell runs on Electron's ABI: it points this at a binding built for Electron
+      // (scripts/build-electron-sqlite.mjs), leaving node_modules' Node build to the CLI and the tests.
+      ...(process.env.OCM_SQLITE_BINDING ? { nativeBinding: process.env.OCM_SQLITE_BINDING } : {}),
     });
     db = native as unknown as SqlDatabase;
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);

@@ -4,6 +4,7 @@
  * `createAppServices`; this file only owns windows, the menu, the app protocol and OS integration.
  */
 import { app, BrowserWindow, dialog, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveChannel } from '../../common/channel';
 import { createAppServices, type AppServices } from '../app-services';
@@ -38,6 +39,9 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   try {
+    // better-sqlite3 built for Electron's ABI (`npm run desktop` puts it there); workers inherit the variable.
+    const electronSqlite = join(__dirname, '..', 'native', 'better_sqlite3.node');
+    if (existsSync(electronSqlite)) process.env.OCM_SQLITE_BINDING = electronSqlite;
     serveRenderer(join(__dirname, '..', 'renderer'));
     installMenu(() => mainWindow);
     appServices = await createAppServices({
