@@ -1,12 +1,9 @@
-/**
- * A read-only handle on the mirror for the CLI's query commands: the connection plus instance-name
- * lookups. The lead may replace {@link openDefaultReadStore} with one built on the shared store.
- */
+/** A read-only handle on the mirror for the CLI's query commands: the connection plus instance-name lookups. */
 import { existsSync } from 'node:fs';
-import BetterSqlite3 from 'better-sqlite3';
 import { OcmError } from '../../common/errors';
 import type { InstanceId } from '../../common/model';
 import { databasePath, dataDirectory } from '../data-directory';
+import { openDatabase } from '../open';
 import type { QueryDatabase } from './database';
 
 /** What the `changes` and `errors` commands need from the store. */
@@ -48,18 +45,7 @@ export const openDefaultReadStore: OpenReadStore = (env) => {
       hint: 'Add an instance with `ocm instance add` and run `ocm sync`, or set OCM_HOME to the data folder.',
     });
   }
-  let native: BetterSqlite3.Database;
-  try {
-    native = new BetterSqlite3(path, { readonly: true, fileMustExist: true, timeout: 5000 });
-    return readStoreFor(native, () => native.close());
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/locked|busy/i.test(message)) {
-      throw new OcmError('store-locked', `The local mirror at ${path} is locked.`, { hint: 'Try again when the other process is done.', cause: error });
-    }
-    throw new OcmError('store-corrupt', `The local mirror at ${path} could not be read: ${message}`, {
-      hint: 'Check the file, or point OCM_HOME at another folder.',
-      cause: error,
-    });
-  }
+  // The shared opener: read-only, the same locked / corrupt / newer-schema errors as the app's store.
+  const db = openDatabase(path, { readonly: true });
+  return readStoreFor(db, () => db.close());
 };
