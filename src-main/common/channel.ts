@@ -173,32 +173,20 @@ export class ChannelClient implements Disposable {
  * rule and the same ordering as the real transports.
  */
 export function createInMemoryPorts(): [MessagePort, MessagePort] {
-  const make = (): { port: MessagePort; deliver(message: ChannelMessage): void } => {
-    const listeners = new Set<(message: ChannelMessage) => void>();
-    let peer: { deliver(message: ChannelMessage): void } | undefined;
-    const port: MessagePort & { connect(other: typeof peer): void } = {
-      send: (message) => {
-        const copy = JSON.parse(JSON.stringify(message)) as ChannelMessage;
-        queueMicrotask(() => peer?.deliver(copy));
-      },
-      onMessage: (listener) => {
-        listeners.add(listener);
-        return { dispose: () => listeners.delete(listener) };
-      },
-      connect: (other) => {
-        peer = other;
-      },
-    };
-    return {
-      port,
-      deliver: (message) => {
-        for (const listener of [...listeners]) listener(message);
-      },
-    };
-  };
-  const a = make();
-  const b = make();
-  (a.port as MessagePort & { connect(o: unknown): void }).connect(b);
-  (b.port as MessagePort & { connect(o: unknown): void }).connect(a);
-  return [a.port, b.port];
+  type Listener = (message: ChannelMessage) => void;
+  const port = (own: Set<Listener>, peer: Set<Listener>): MessagePort => ({
+    send(message) {
+      const copy = JSON.parse(JSON.stringify(message)) as ChannelMessage;
+      queueMicrotask(() => {
+        for (const listener of [...peer]) listener(copy);
+      });
+    },
+    onMessage(listener) {
+      own.add(listener);
+      return { dispose: () => own.delete(listener) };
+    },
+  });
+  const first = new Set<Listener>();
+  const second = new Set<Listener>();
+  return [port(first, second), port(second, first)];
 }
