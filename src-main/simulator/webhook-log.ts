@@ -16,11 +16,16 @@ import type { ModuleFlavour } from './types';
 
 /** The unique key of the `(model, record_id, event)` SQL constraint. */
 export function webhookKey(row: Row): string {
-  return `${row.model as string}\u0000${row.record_id as number}\u0000${row.event as string}`;
+  return key(row.model as string, row.record_id as number, row.event as string);
 }
 
 function key(model: string, recordId: number, event: string): string {
   return `${model}\u0000${recordId}\u0000${event}`;
+}
+
+/** The columns every new update.webhook row gets, in both flavours. */
+function newLogRow(model: string, recordId: number, event: 'create' | 'write' | 'unlink', uid: number, now: string): Record<string, unknown> {
+  return { model, record_id: recordId, event, timestamp: now, create_uid: uid, create_date: now, write_uid: uid, write_date: now };
 }
 
 /** Logs changes of tracked models into `update.webhook`. */
@@ -44,17 +49,7 @@ export class WebhookLog {
       const create = this.table.byKey(key(model, recordId, 'create'));
       if (event === 'create' && write) this.table.delete([write.id]);
       if (event === 'write' && create) continue; // writes after a create are ignored
-      const now = this.now();
-      this.table.insert({
-        model,
-        record_id: recordId,
-        event,
-        timestamp: now,
-        create_uid: uid,
-        create_date: now,
-        write_uid: uid,
-        write_date: now,
-      });
+      this.table.insert(newLogRow(model, recordId, event, uid, this.now()));
       return; // the real module returns inside its loop: the rest of the batch is never logged
     }
   }
@@ -83,14 +78,7 @@ export class WebhookLog {
         continue;
       }
       this.table.insert({
-        model,
-        record_id: recordId,
-        event,
-        timestamp: now,
-        create_uid: uid,
-        create_date: now,
-        write_uid: uid,
-        write_date: now,
+        ...newLogRow(model, recordId, event, uid, now),
         change_count: 1,
         user_id: uid,
         changed_fields: event === 'write' && changedFields.length ? changedFields.join(',') : false,
