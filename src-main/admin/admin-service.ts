@@ -26,7 +26,7 @@ import type { OdooClient } from '../odoo/types';
 import { DEFAULT_DELETE_CONFIRM_THRESHOLD, assertConfirmed, requiresTypedName, rowsWord } from './confirmation';
 import { describeFilter } from './describe-filter';
 import { JobRegistry } from '../common/jobs';
-import type { JournalStore } from './journal-store';
+import type { JournalStart, JournalStore } from './journal-store';
 import { CHANGE_LOG_MODEL, judgeRows, parseOrphanKey, readLogRows, scanOrphans, type UncheckedModel } from './orphan-scan';
 import type { AdminRowSource, AdminSettings, ClientProvider, InstanceDirectory, RowMarker } from './ports';
 import { noDeleteRightError, resultOf, unlinkLogRows, type UnlinkOutcome } from './server-delete';
@@ -113,16 +113,7 @@ export class AdminService implements IAdminService {
     if (count === 0) throw new OcmError('invalid-input', `None of the chosen rows is still on ${instance.name}; nothing to delete.`);
     assertConfirmed(instance, count, await this.#threshold(), confirmation.typedName);
 
-    const journalId = this.options.journal.begin({
-      at: this.#now(),
-      actor: (this.options.actor ?? defaultActor)(instance),
-      instanceId,
-      instanceName: instance.name,
-      action: 'delete-rows',
-      description: target.description,
-      requested: count,
-      detail: target.detail,
-    });
+    const journalId = this.#beginJournal(instance, { action: 'delete-rows', description: target.description, requested: count, detail: target.detail });
     const { jobId, signal } = this.jobs.start('delete');
     try {
       const client = await this.#clientWithDeleteRight(instance, journalId);
@@ -161,16 +152,7 @@ export class AdminService implements IAdminService {
     if (count === 0) throw new OcmError('invalid-input', 'No orphaned rows were chosen; nothing to delete.');
     assertConfirmed(instance, count, await this.#threshold(), confirmation.typedName);
 
-    const journalId = this.options.journal.begin({
-      at: this.#now(),
-      actor: (this.options.actor ?? defaultActor)(instance),
-      instanceId,
-      instanceName: instance.name,
-      action: 'clean-orphans',
-      description: `${count} orphaned ${rowsWord(count)}`,
-      requested: count,
-      detail: { serverIds },
-    });
+    const journalId = this.#beginJournal(instance, { action: 'clean-orphans', description: `${count} orphaned ${rowsWord(count)}`, requested: count, detail: { serverIds } });
     const { jobId, signal } = this.jobs.start('clean');
     try {
       const client = await this.#clientWithDeleteRight(instance, journalId);
@@ -213,6 +195,17 @@ export class AdminService implements IAdminService {
     const settings = await this.options.settings?.get();
     const value = settings?.deleteConfirmThreshold;
     return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : DEFAULT_DELETE_CONFIRM_THRESHOLD;
+  }
+
+  /** Writes the journal row before the action starts (result 'failed' until finished), so a crash leaves a trace. */
+  #beginJournal(instance: InstanceConfig, what: Pick<JournalStart, 'action' | 'description' | 'requested' | 'detail'>): number {
+    return this.options.journal.begin({
+      ...what,
+      at: this.#now(),
+      actor: (this.options.actor ?? defaultActor)(instance),
+      instanceId: instance.id,
+      instanceName: instance.name,
+    });
   }
 
   #now(): Date {
