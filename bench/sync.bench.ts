@@ -26,6 +26,7 @@ import { createMirrorServices } from '../src-main/sync';
 import { connectTarget } from '../src-main/sync/connect';
 import { runSyncPass } from '../src-main/sync/pass';
 import { rawPages, type RawPaging } from './raw-client';
+import { round } from './stats';
 import type { BenchContext, BenchSuite, BenchTable } from './types';
 
 const PAGE = 5000;
@@ -271,7 +272,3 @@ function sampleMemory(): { stop(): { baseRss: number; rss: number; heapUsed: num
   };
 }
 
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}

@@ -11,6 +11,7 @@ import { connectOdoo } from '../src-main/odoo/client';
 import type { OdooRecord } from '../src-main/odoo/types';
 import { startSimulator } from '../src-main/simulator/index';
 import { rawPages, type RawPaging } from './raw-client';
+import { round } from './stats';
 import type { BenchContext, BenchSuite, BenchTable } from './types';
 
 const pageSize = 5000;
@@ -91,7 +92,3 @@ async function firstPage(pages: AsyncIterable<OdooRecord[]>): Promise<void> {
   }
 }
 
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}

@@ -13,6 +13,7 @@ import { startApp } from '../test/e2e/support/app';
 import { launchBrowser } from '../test/e2e/support/browser';
 import { ensureRendererBuilt } from '../test/e2e/support/build';
 import { createMirrorDatabase, seedRealistic } from '../test/unit/queries/fixtures';
+import { round } from './stats';
 import type { BenchSuite, BenchTable } from './types';
 
 const END = Date.UTC(2026, 10, 30) / 1000;
@@ -27,7 +28,6 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
 }
 
-const round = (value: number) => Math.round(value * 10) / 10;
 
 export const run: BenchSuite = async (context) => {
   const rows = context.quick ? 100_000 : 1_000_000;
@@ -57,8 +57,8 @@ export const run: BenchSuite = async (context) => {
     tables.push({
       title: `(a) Time to first timeline rows, browser mode (${rows.toLocaleString('en-US')} rows mirrored)`,
       columns: ['loads', 'median ms', 'worst ms'],
-      rows: [[paints.length, round(median(paints)), round(Math.max(...paints))]],
-      targets: [{ name: 'first paint < 1000 ms', met: median(paints) < 1000, value: round(median(paints)) }],
+      rows: [[paints.length, round(median(paints), 1), round(Math.max(...paints), 1)]],
+      targets: [{ name: 'first paint < 1000 ms', met: median(paints) < 1000, value: round(median(paints), 1) }],
       notes: ['Navigation start → the `ocm:first-rows` mark the timeline sets when rows with data are on screen (WebSocket connect, settings, count, first page, render).'],
     });
 
@@ -109,8 +109,8 @@ export const run: BenchSuite = async (context) => {
     tables.push({
       title: `(b) Filter-to-render latency, ${rows.toLocaleString('en-US')} rows mirrored`,
       columns: ['filters', 'median ms', 'p95 ms', 'worst ms'],
-      rows: [[latencies.length, round(median(latencies)), round(percentile(latencies, 0.95)), round(Math.max(...latencies))]],
-      targets: [{ name: 'filter-to-render < 100 ms (median)', met: median(latencies) < 100, value: round(median(latencies)) }],
+      rows: [[latencies.length, round(median(latencies), 1), round(percentile(latencies, 0.95), 1), round(Math.max(...latencies), 1)]],
+      targets: [{ name: 'filter-to-render < 100 ms (median)', met: median(latencies) < 100, value: round(median(latencies), 1) }],
       notes: ['A click on a model or event facet → the `ocm:rows-rendered` event for the new filter (count + first keyset page over the WebSocket, then React render). Facets and histogram load after the rows.'],
     });
 
@@ -155,10 +155,10 @@ export const run: BenchSuite = async (context) => {
       title: '(c) Dropped frames while scrolling the timeline fast',
       columns: ['scroll', 'frames', 'dropped (> 25 ms)', 'dropped %', 'median frame ms', 'worst frame ms', 'frames with skeleton rows'],
       rows: [
-        ['continuous, ~80 rows/frame', frames.fast.length, dropped(frames.fast), round(fastShare), round(median(frames.fast)), round(Math.max(...frames.fast)), frames.fastSkeletons],
-        ['far jumps every 10th frame', frames.jumps.length, dropped(frames.jumps), round(jumpShare), round(median(frames.jumps)), round(Math.max(...frames.jumps)), frames.jumpSkeletons],
+        ['continuous, ~80 rows/frame', frames.fast.length, dropped(frames.fast), round(fastShare, 1), round(median(frames.fast), 1), round(Math.max(...frames.fast), 1), frames.fastSkeletons],
+        ['far jumps every 10th frame', frames.jumps.length, dropped(frames.jumps), round(jumpShare, 1), round(median(frames.jumps), 1), round(Math.max(...frames.jumps), 1), frames.jumpSkeletons],
       ],
-      targets: [{ name: 'dropped frames < 5% (continuous fast scroll)', met: fastShare < 5, value: `${round(fastShare)}%` }],
+      targets: [{ name: 'dropped frames < 5% (continuous fast scroll)', met: fastShare < 5, value: `${round(fastShare, 1)}%` }],
       notes: ['requestAnimationFrame deltas in headless Chromium (--disable-gpu); a frame counts as dropped above 1.5 × 16.7 ms. Rows not yet loaded show a skeleton line, never block the frame; the last column counts the frames that showed one (data outrun by the scroll).'],
     });
   } finally {
