@@ -3,20 +3,14 @@
  * browser mode and the end-to-end tests call this; each host adds only what is its own (the secret
  * vault, the PDF engine, how a link is opened, how a file is downloaded).
  */
-import { join } from 'node:path';
-import { userInfo } from 'node:os';
 import { Emitter } from '../common/event';
 import type { ChangesNotice } from '../common/model';
 import type { HostInfo, IHostService, IReportService, Services } from '../common/services';
-import { AdminService } from '../admin/admin-service';
-import { JournalStore } from '../admin/journal-store';
-import { storeAdminSettings, storeClientProvider, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
 import type { PdfRenderer } from '../reports/pdf';
-import { ReportService } from '../reports/report-service';
-import { storeReportData } from '../reports/store-data-source';
 import { ChangeService } from '../store/queries/change-service';
 import type { SecretVault } from '../store/secret-vault';
 import { createMirrorServices, type MirrorServicesOptions } from '../sync';
+import { composeAdmin, composeReports } from './compose';
 import { startDemoInstance } from './demo-instance';
 
 /** Options of {@link createAppServices}. */
@@ -61,30 +55,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     const forward = mirror.backend?.onDidChangeData((notice) => dataNotices.fire(notice));
     closers.unshift(() => forward?.dispose());
 
-    const directory = storeInstanceDirectory(mirror.store);
-    const clients = storeClientProvider(directory, (id) => {
-      const record = mirror.store.instances.get(id);
-      if (!record) throw new Error(`No instance with id ${id}.`);
-      return mirror.vault.decrypt(record.secret);
-    });
-    closers.unshift(() => clients.close());
-
-    const admin = new AdminService({
-      instances: directory,
-      clients,
-      rows: storeRowSource(mirror.store.db),
-      marker: storeRowMarker(mirror.store),
-      journal: new JournalStore(mirror.store.db),
-      settings: storeAdminSettings(mirror.store),
-      actor: (instance) => `${osUser()} as ${instance.login}`,
-    });
-    const reports = new ReportService({
-      data: storeReportData(mirror.store.db),
-      definitions: mirror.store.db,
-      downloadsDirectory: join(options.dataDir, 'downloads'),
-      pdf: options.pdfRenderer,
-      downloadUrlFor: options.downloadUrlFor,
-    });
+    const { admin, close: closeClients } = composeAdmin(mirror);
+    closers.unshift(closeClients);
+    const reports = composeReports(mirror, { dataDir: options.dataDir, pdf: options.pdfRenderer, downloadUrlFor: options.downloadUrlFor });
     const host: IHostService = {
       info: async () => ({
         kind: options.host?.kind ?? 'browser',
@@ -135,12 +108,4 @@ function withoutChosenPaths(reports: IReportService): IReportService {
     deleteDefinition: (id) => reports.deleteDefinition(id),
     onDidProgress: reports.onDidProgress,
   };
-}
-
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown user';
-  }
 }

@@ -4,22 +4,14 @@
  * as removed by the user. Also the shared plumbing of the admin commands (`orphans`, `journal`).
  */
 import { createInterface } from 'node:readline';
-import { AdminService } from '../../../admin/admin-service';
-import { JournalStore } from '../../../admin/journal-store';
 import type { OrphanScan } from '../../../admin/admin-service';
-import {
-  keysForServerIds,
-  storeAdminSettings,
-  storeClientProvider,
-  storeInstanceDirectory,
-  storeRowMarker,
-  storeRowSource,
-} from '../../../admin/store-adapters';
+import { keysForServerIds } from '../../../admin/store-adapters';
 import { OcmError } from '../../../common/errors';
 import type { AdminResult, InstanceConfig, InstanceId, JournalEntry, Progress, RowSelection } from '../../../common/model';
 import type { IAdminService } from '../../../common/services';
 import type { QueryDatabase } from '../../../store/queries/database';
 import { readStoreFor, type ReadStore } from '../../../store/queries/read-store';
+import { composeAdmin } from '../../compose';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 import { changeFilter } from './changes';
@@ -60,22 +52,8 @@ export interface AdminCommandOptions {
  */
 export const openAdminCliContext: OpenAdminCliContext = async (io) => {
   const mirror = await openCliMirror(io);
-  const { store, vault } = mirror;
-  const instances = storeInstanceDirectory(store);
-  const clients = storeClientProvider(instances, (id) => {
-    const record = store.instances.get(id);
-    if (!record) throw new OcmError('not-found', `No instance with id ${id}.`);
-    return vault.decrypt(record.secret);
-  });
-  const journal = new JournalStore(store.db);
-  const admin = new AdminService({
-    instances,
-    clients,
-    rows: storeRowSource(store.db),
-    marker: storeRowMarker(store),
-    journal,
-    settings: storeAdminSettings(store),
-  });
+  const { store } = mirror;
+  const { admin, journal, close: closeClients } = composeAdmin(mirror);
   return {
     admin,
     db: store.db,
@@ -85,7 +63,7 @@ export const openAdminCliContext: OpenAdminCliContext = async (io) => {
     },
     journal: (options) => journal.list(options),
     close: async () => {
-      clients.close();
+      closeClients();
       await mirror.close();
     },
   };

@@ -3,14 +3,13 @@
  * the mirrored changes matching the filters (streamed: millions of rows in bounded memory), or renders
  * the HTML/PDF report. Saved report definitions can be listed, saved and re-run.
  */
-import path from 'node:path';
 import { OcmError } from '../../../common/errors';
 import type { ExportFormat, ExportRequest, ExportResult, Progress } from '../../../common/model';
 import type { IReportService } from '../../../common/services';
-import { ReportService } from '../../../reports/report-service';
-import { storeReportData } from '../../../reports/store-data-source';
+import type { ReportService } from '../../../reports/report-service';
 import { dataDirectory } from '../../../store/data-directory';
 import { readStoreFor, type ReadStore } from '../../../store/queries/read-store';
+import { composeReports } from '../../compose';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 import { changeFilter } from './changes';
@@ -33,11 +32,7 @@ export type OpenExportCliContext = (io: CliIo) => Promise<ExportCliContext>;
 /** The default context: the store in $OCM_HOME; files without --out go to $OCM_HOME/downloads. */
 export const openExportCliContext: OpenExportCliContext = async (io) => {
   const mirror = await openCliMirror(io);
-  const reports = new ReportService({
-    data: storeReportData(mirror.store.db),
-    definitions: mirror.store.db,
-    downloadsDirectory: path.join(dataDirectory(io.env), 'downloads'),
-  });
+  const reports = composeReports(mirror, { dataDir: dataDirectory(io.env) });
   return { reports, store: readStoreFor(mirror.store.db), close: () => mirror.close() };
 };
 
