@@ -2,16 +2,11 @@
  * The confirmation rules of destructive actions: the dialog always names the instance and the count;
  * a production instance, or more rows than the threshold, also needs the instance name typed.
  */
+import { requiresTypedName } from '../common/confirmation';
 import { OcmError } from '../common/errors';
 import type { InstanceConfig } from '../common/model';
 
-/** Rows above which the instance name must be typed, unless the user changed the setting. */
-export const DEFAULT_DELETE_CONFIRM_THRESHOLD = 100;
-
-/** True when deleting `count` rows on `instance` needs the instance name typed. */
-export function requiresTypedName(instance: Pick<InstanceConfig, 'production'>, count: number, threshold: number): boolean {
-  return instance.production || count > threshold;
-}
+export { DEFAULT_DELETE_CONFIRM_THRESHOLD, requiresTypedName } from '../common/confirmation';
 
 /** Throws 'invalid-input' when the typed name is required and missing or different. */
 export function assertConfirmed(instance: Pick<InstanceConfig, 'name' | 'production'>, count: number, threshold: number, typedName: string | undefined): void {

@@ -3,6 +3,7 @@
  * then delete in batches with progress and cancel, and report the result.
  */
 import { useEffect, useState } from 'react';
+import { requiresTypedName } from '../../src-main/common/confirmation';
 import { type AdminResult, type OrphanPreview, type Progress } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
@@ -57,7 +58,8 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
     }
   };
 
-  const needsName = !!instance?.production || (preview?.orphans.length ?? 0) > (store.getState().settings.deleteConfirmThreshold ?? 100);
+  // The service enforces the same rule (it rejects a missing or wrong name); the view only asks for it.
+  const needsName = !!instance && requiresTypedName(instance, preview?.orphans.length ?? 0, store.getState().settings.deleteConfirmThreshold);
   const apply = async () => {
     if (!preview) return;
     setConfirming(false);

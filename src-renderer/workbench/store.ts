@@ -3,6 +3,7 @@
  * statuses, settings), kept in one small observable store read through `useWorkbench(selector)`.
  */
 import { createContext, useContext, useSyncExternalStore } from 'react';
+import { DEFAULT_DELETE_CONFIRM_THRESHOLD } from '../../src-main/common/confirmation';
 import type { SerializedError } from '../../src-main/common/errors';
 import type { HostInfo } from '../../src-main/common/services';
 import type {
@@ -64,7 +65,7 @@ export interface WorkbenchState {
   notice?: string;
 }
 
-const defaultSettings: Settings = { language: 'en', theme: 'system', savedFilters: [], deleteConfirmThreshold: 100 };
+const defaultSettings: Settings = { language: 'en', theme: 'system', savedFilters: [], deleteConfirmThreshold: DEFAULT_DELETE_CONFIRM_THRESHOLD };
 
 /** A minimal observable store: immutable state, shallow updates, React subscription. */
 export class WorkbenchStore {

@@ -1,4 +1,5 @@
 /** User preferences, one JSON value per key (`settings`). */
+import { DEFAULT_DELETE_CONFIRM_THRESHOLD } from '../../common/confirmation';
 import type { Settings } from '../../common/model';
 import type { SqlDatabase } from '../database';
 
@@ -7,7 +8,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   language: 'en',
   theme: 'system',
   savedFilters: [],
-  deleteConfirmThreshold: 100,
+  deleteConfirmThreshold: DEFAULT_DELETE_CONFIRM_THRESHOLD,
 });
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
