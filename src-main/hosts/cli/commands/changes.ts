@@ -10,6 +10,7 @@ import { openDefaultReadStore, type OpenReadStore, type ReadStore } from '../../
 import { CHANGE_COLUMNS, changeCells, csvCell, type CsvValue } from '../../../reports/csv';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
+import { alignRow, columnWidths } from '../text-table';
 
 const usage = `Usage: ocm changes [--instance NAME[,NAME…]] [--model MODEL[,MODEL…]] [--event create,write,unlink]
                    [--record-id ID] [--since 1h|2d|ISO] [--until 30m|ISO] [--text WORDS] [--user NAME]
@@ -246,16 +247,12 @@ class TableWriter implements RowWriter {
   private startStreaming(): void {
     const rows = this.sample ?? [];
     this.sample = undefined;
-    this.widths = TABLE_HEADER.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column].length)));
+    this.widths = columnWidths(TABLE_HEADER, rows);
     this.buffer.push(this.format(TABLE_HEADER));
     for (const cells of rows) this.buffer.push(this.format(cells));
   }
   private format(cells: readonly string[]): string {
-    // Record ids read best right-aligned; the last column is not padded (no trailing spaces).
-    return cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : column === 3 ? cell.padStart(this.widths[column]) : cell.padEnd(this.widths[column])))
-      .join('  ')
-      .trimEnd();
+    return alignRow(cells, this.widths, [3]); // record ids read best right-aligned
   }
   flush(): void {
     if (this.sample) this.startStreaming();

@@ -4,6 +4,7 @@ import { errorGroups, errorRows } from '../../../store/queries/error-queries';
 import { openDefaultReadStore, type OpenReadStore } from '../../../store/queries/read-store';
 import { flag, option, type CliCommand } from '../command';
 import { usageError } from '../run-cli';
+import { textTable } from '../text-table';
 import { instanceOption, listOption, localTime, positiveInteger, timeOption } from './changes';
 
 const usage = `Usage: ocm errors [--groups] [--text WORDS] [--instance NAME[,NAME…]] [--model MODEL[,MODEL…]]
@@ -45,7 +46,7 @@ export function createErrorsCommand(openReadStore: OpenReadStore = openDefaultRe
           } else if (groups.length === 0) {
             io.out('No errors match.');
           } else {
-            io.out(table(['COUNT', 'LAST SEEN', 'FIRST SEEN', 'INSTANCES', 'MODELS', 'ERROR'], groups.map((group) => [
+            io.out(textTable(['COUNT', 'LAST SEEN', 'FIRST SEEN', 'INSTANCES', 'MODELS', 'ERROR'], groups.map((group) => [
               String(group.count), localTime(group.lastSeen), localTime(group.firstSeen), group.instanceIds.map(name).join(', '),
               group.models.join(', '), shorten(group.title),
             ]), [0]));
@@ -58,7 +59,7 @@ export function createErrorsCommand(openReadStore: OpenReadStore = openDefaultRe
         } else if (rows.length === 0) {
           io.out('No errors match.');
         } else {
-          io.out(table(['INSTANCE', 'TIME', 'MODEL', 'RECORD', 'MESSAGE'], rows.map((row) => [
+          io.out(textTable(['INSTANCE', 'TIME', 'MODEL', 'RECORD', 'MESSAGE'], rows.map((row) => [
             name(row.instanceId), localTime(row.timestamp), row.model, String(row.recordId),
             shorten(row.message) + (row.removedAt ? ' [removed on server]' : ''),
           ]), [3]));
@@ -77,14 +78,4 @@ export const errorsCommand: CliCommand = createErrorsCommand();
 function shorten(message: string): string {
   const line = message.split('\n')[0].trim();
   return line.length > MESSAGE_WIDTH ? `${line.slice(0, MESSAGE_WIDTH - 1)}…` : line;
-}
-
-/** An aligned text table; `rightAligned` lists numeric columns. The last column is not padded. */
-function table(header: string[], rows: string[][], rightAligned: number[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column].length)));
-  const line = (cells: string[]) => cells
-    .map((cell, column) => (column === cells.length - 1 ? cell : rightAligned.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
-    .join('  ')
-    .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
 }

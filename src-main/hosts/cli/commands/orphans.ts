@@ -6,6 +6,7 @@
 import type { OrphanScan } from '../../../admin/admin-service';
 import type { OrphanCandidate } from '../../../common/model';
 import { flag, type CliCommand, type CliIo } from '../command';
+import { textTable } from '../text-table';
 import {
   openAdminCliContext,
   readLineFromStdin,
@@ -57,9 +58,7 @@ export function formatOrphanPreview(scan: OrphanScan, instanceName: string): str
   if (records.length) {
     const header = ['MODEL', 'RECORD', 'EVENTS', 'WHY'];
     const cells = records.map((line) => [line.model, String(line.recordId), line.events.join(', '), line.reasons.join('; ')]);
-    const widths = header.map((title, index) => Math.max(title.length, ...cells.map((row) => row[index].length)));
-    const format = (row: string[]) => row.map((cell, index) => (index === row.length - 1 ? cell : index === 1 ? cell.padStart(widths[index]) : cell.padEnd(widths[index]))).join('  ');
-    out.push('', format(header), ...cells.map(format), '');
+    out.push('', textTable(header, cells, [1]), '');
   }
   out.push(`${scan.orphans.length.toLocaleString('en-US')} orphaned ${scan.orphans.length === 1 ? 'row' : 'rows'} (${records.length.toLocaleString('en-US')} ${records.length === 1 ? 'record' : 'records'}).`);
   if (scan.missingModels.length) out.push(`Not installed on the server, rows not judged: ${scan.missingModels.join(', ')}.`);
