@@ -154,6 +154,23 @@ export interface PostRequest {
   repeatable?: boolean;
 }
 
+/**
+ * Collects a whole answer body as it arrives. One chunk is returned as it is; several are joined once
+ * (the only copy), so decoders work on the bytes received.
+ */
+export function readBody(response: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    response.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    response.on('error', reject);
+  });
+}
+
 /** Validates and parses a base URL given by the user. */
 export function parseBaseUrl(url: string): URL {
   let parsed: URL;
