@@ -33,6 +33,7 @@ export function recordedAnswer(file: string): RecordedAnswer {
 
 /** A received request. */
 export interface ReceivedRequest {
+  method: string;
   path: string;
   body: string;
   headers: http.IncomingHttpHeaders;
@@ -58,7 +59,7 @@ export async function startServer(handler: Handler, tls?: { key: string; cert: s
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request = { path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8'), headers: req.headers };
+      const request = { method: req.method ?? 'GET', path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8'), headers: req.headers };
       state.requests.push(request);
       handler(request, res, req.socket);
     });
