@@ -11,10 +11,9 @@ import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OcmError } from '../../../src-main/common/errors';
 import { connectJson2, fetchServerVersion, type Json2Connection } from '../../../src-main/odoo/json2-client';
 import { json2Error } from '../../../src-main/odoo/json2-errors';
-import { startServer, type ReceivedRequest, type TestServer } from './servers';
+import { failure, startServer, type ReceivedRequest, type TestServer } from './servers';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const recordingsFile = [resolve(repoRoot, 'test/fixtures/odoo19-recordings/exchanges.json'), resolve(repoRoot, '../shared/odoo19-recordings/exchanges.json')].find((file) => existsSync(file))!;
@@ -88,15 +87,6 @@ afterAll(() => server.close());
 /** Connects with the admin key (context_get answers uid 2). */
 async function connect(key = adminKey): Promise<Json2Connection> {
   return connectJson2({ url: server.url, db: database, password: key });
-}
-
-async function failure(promise: Promise<unknown>): Promise<OcmError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(OcmError);
-  return error as OcmError;
 }
 
 describe('connectJson2', () => {

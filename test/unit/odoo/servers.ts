@@ -9,6 +9,8 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { OcmError } from '../../../src-main/common/errors';
 
 /** Where the recorded exchanges live. */
 export const recordingsDir = process.env.OCM_RECORDINGS_DIR ?? '/work/shared/odoo-recordings';
@@ -138,4 +140,14 @@ export function selfSignedCertificate(): { key: string; cert: string; fingerprin
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The rejection of a promise as an OcmError (fails the test when it resolves or rejects with something else). */
+export async function failure(promise: Promise<unknown>): Promise<OcmError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(OcmError);
+  return error as OcmError;
 }
