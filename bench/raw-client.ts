@@ -2,10 +2,9 @@
  * The minimal raw client the benchmarks compare the app against: keyset pages of update.webhook with
  * fetch and the bare codec (the same one the app's XML-RPC transport uses), no checks, nothing stored.
  */
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { OdooRecord, OdooValue, TransportKind } from '../src-main/odoo/types';
-import { decodeMethodResponse, encodeMethodCall } from '../src-main/odoo/xmlrpc-codec';
+import { encodeMethodCall } from '../src-main/odoo/xmlrpc-codec';
+import { decodeXmlRpcResponse } from '../src-main/odoo/xmlrpc-decoder';
 
 /** Where and what to page. */
 export interface RawPaging {
@@ -39,7 +38,7 @@ export async function rawPages(paging: RawPaging): Promise<{ rows: number; pages
 
 async function rawXmlRpc(url: string, args: OdooValue[]): Promise<OdooRecord[]> {
   const response = await fetch(`${url}/xmlrpc/2/object`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: encodeMethodCall('execute_kw', args) });
-  const answer = await decodeMethodResponse(Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>));
+  const answer = decodeXmlRpcResponse(Buffer.from(await response.arrayBuffer()));
   if ('fault' in answer) throw new Error(answer.fault.faultString);
   return answer.value as OdooRecord[];
 }

@@ -10,6 +10,7 @@ import type { BenchSuite, BenchTable } from './types';
 
 const SUITES: Record<string, () => Promise<{ run: BenchSuite }>> = {
   transport: () => import('./transport.bench'),
+  decode: () => import('./decode.bench'),
   sync: () => import('./sync.bench'),
   query: () => import('./query.bench'),
   export: () => import('./export.bench'),

@@ -118,7 +118,8 @@ function accessErrorHint(faultString: string, context: CallContext): string {
   return `Ask an Odoo administrator for access${context.model ? ` to ${context.model}` : ''}.`;
 }
 
-function describeCall(context: CallContext): string {
+/** `model.method` of an execute_kw or JSON-2 call, else `service.method`, for messages. */
+export function describeCall(context: CallContext): string {
   if (context.model) return `${context.model}.${context.modelMethod ?? '?'}`;
   return `${context.service}.${context.method}`;
 }

@@ -1,5 +1,5 @@
 /**
- * One HTTP POST of an RPC body, shared by both transports: keep-alive agent, a real per-call timeout
+ * One HTTP POST of an RPC body (or a GET, for JSON-2's version), shared by every transport: keep-alive agent, a real per-call timeout
  * covering connect + answer + parse, cancellation by AbortSignal, and the checks that turn anything but
  * a proper RPC answer (HTTP error status, HTML page, truncated body) into a clear OcmError before the
  * body ever reaches a parser.
@@ -74,14 +74,14 @@ export class HttpEndpoint {
           hostname: this.parsed.hostname.replace(/^\[|\]$/g, ''),
           port: this.parsed.port || (this.isSecure ? 443 : 80),
           path,
-          method: 'POST',
+          method: request.method ?? 'POST',
           agent: this.agent,
           headers: {
-            'Content-Type': request.contentType,
+            ...(request.method === 'GET' ? {} : { 'Content-Type': request.contentType, 'Content-Length': body.length }),
             Accept: request.accept,
-            'Content-Length': body.length,
             'User-Agent': 'OdooChangeMonitor',
             ...(this.parsed.username ? { Authorization: basicAuth(this.parsed) } : {}),
+            ...request.headers,
           },
         });
         req = current;
@@ -106,6 +106,15 @@ export class HttpEndpoint {
           response = res;
           const status = res.statusCode ?? 0;
           const contentType = String(res.headers['content-type'] ?? '');
+          // JSON-2 answers its errors with 4xx/5xx and a JSON body: such a caller reads every answer itself.
+          if (request.readAnyStatus) {
+            res.on('aborted', () => finish(protocolError('truncated', context, 'The connection closed before the whole answer arrived.')));
+            read(res).then(
+              (value) => finish(undefined, value),
+              (error: unknown) => finish(error instanceof OcmError ? error : protocolError('unparsable', context, error instanceof Error ? error.message : String(error))),
+            );
+            return;
+          }
           if (status !== 200) {
             void readSnippet(res).then((text) => finish(httpStatusError(status, res.statusMessage, path, text, context, headerString(res.headers.location))));
             return;
@@ -126,7 +135,7 @@ export class HttpEndpoint {
           );
         });
 
-        current.end(body);
+        current.end(request.method === 'GET' ? undefined : body);
       };
       attempt(1);
     });
@@ -152,6 +161,33 @@ export interface PostRequest {
   signal?: AbortSignal;
   /** The call may be sent again when a kept-alive socket turns out to be closed (reads, unlink, version). */
   repeatable?: boolean;
+  /** 'GET' sends no body (default 'POST'). */
+  method?: 'GET' | 'POST';
+  /** Extra request headers (JSON-2's `Authorization: bearer …` and `X-Odoo-Database`); they win over the defaults. */
+  headers?: Record<string, string>;
+  /**
+   * Hand every answer to `read`, whatever its status and content type (JSON-2 reports errors as 4xx/5xx
+   * with a JSON body); `read` must then check `statusCode` itself. Default: only 200 answers of
+   * {@link acceptContentType} reach `read`, everything else becomes an OcmError here.
+   */
+  readAnyStatus?: boolean;
+}
+
+/**
+ * Collects a whole answer body as it arrives. One chunk is returned as it is; several are joined once
+ * (the only copy), so decoders work on the bytes received.
+ */
+export function readBody(response: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    response.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    response.on('error', reject);
+  });
 }
 
 /** Validates and parses a base URL given by the user. */
@@ -179,7 +215,7 @@ function headerString(value: string | string[] | undefined): string | undefined 
 }
 
 /** Reads up to {@link snippetLimit} bytes of an unexpected body, then drops the rest of the connection. */
-function readSnippet(response: http.IncomingMessage): Promise<string> {
+export function readSnippet(response: http.IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -3,8 +3,8 @@
  * as XML-RPC with a faster codec. Odoo's errors (`error.data.name` = exception class) are mapped to the
  * same OcmErrors as the equivalent XML-RPC faults.
  */
-import type http from 'node:http';
 import { jsonRpcErrorToError, protocolError, type CallContext, type JsonRpcError } from './faults';
+import { readBody } from './http-exchange';
 import { HttpRpcTransport } from './http-rpc-transport';
 import type { OdooValue, TransportOptions } from './types';
 
@@ -21,7 +21,7 @@ export class JsonRpcTransport extends HttpRpcTransport {
         accept: 'application/json',
         acceptContentType: /json/i,
       }),
-      decode: async (response, context) => decodeAnswer(await readText(response), context),
+      decode: async (response, context) => decodeAnswer((await readBody(response)).toString('utf8'), context),
     });
   }
 }
@@ -42,13 +42,4 @@ function decodeAnswer(text: string, context: CallContext): OdooValue {
   if (!('result' in envelope)) throw protocolError('unparsable', context, text.slice(0, 2048));
   // Odoo never sends null inside results except for a method returning None, which JSON carries as null.
   return (envelope.result ?? false) as OdooValue;
-}
-
-function readText(response: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    response.on('error', reject);
-  });
 }

@@ -1,6 +1,7 @@
 /**
- * The XML-RPC codec: the `xmlrpc` package's serializer and streaming deserializer behind two typed
- * functions (the rest of the app never imports the package's internals).
+ * The `xmlrpc` package behind two typed functions (the rest of the app never imports its internals):
+ * its serializer encodes every XML-RPC request; its streaming SAX deserializer is the reference the
+ * app's own decoder (xmlrpc-decoder.ts) is tested and benchmarked against.
  */
 import type { Readable } from 'node:stream';
 import { serializeMethodCall } from 'xmlrpc/lib/serializer.js';
@@ -19,7 +20,8 @@ export function encodeMethodCall(method: string, params: readonly OdooValue[]): 
 }
 
 /**
- * Parses a `<methodResponse>` from a stream. Resolves with the value, or with `{ fault }` for a
+ * Parses a `<methodResponse>` from a stream with the package's deserializer (the reference; the transport
+ * uses `decodeXmlRpcResponse` from xmlrpc-decoder.ts). Resolves with the value, or with `{ fault }` for a
  * `<fault>` answer; rejects with the parser's error for anything that is not a complete XML-RPC answer.
  */
 export function decodeMethodResponse(stream: Readable): Promise<{ value: OdooValue } | { fault: XmlRpcFault }> {

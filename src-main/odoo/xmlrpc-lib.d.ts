@@ -23,3 +23,13 @@ declare module 'xmlrpc/lib/deserializer.js' {
     deserializeMethodCall(stream: Readable, callback: (error: Error | null | undefined, method?: string, params?: unknown[]) => void): void;
   }
 }
+
+declare module 'xmlrpc/lib/date_formatter.js' {
+  /** The package's ISO 8601 reader and writer (one shared instance). */
+  const dateFormatter: {
+    /** Parses an XML-RPC `dateTime.iso8601` text as the package's deserializer does (throws when malformed). */
+    decodeIso8601(time: string): Date;
+    encodeIso8601(date: Date): string;
+  };
+  export default dateFormatter;
+}

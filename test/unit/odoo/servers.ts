@@ -9,6 +9,8 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { OcmError } from '../../../src-main/common/errors';
 
 /** Where the recorded exchanges live. */
 export const recordingsDir = process.env.OCM_RECORDINGS_DIR ?? '/work/shared/odoo-recordings';
@@ -33,6 +35,7 @@ export function recordedAnswer(file: string): RecordedAnswer {
 
 /** A received request. */
 export interface ReceivedRequest {
+  method: string;
   path: string;
   body: string;
   headers: http.IncomingHttpHeaders;
@@ -58,7 +61,7 @@ export async function startServer(handler: Handler, tls?: { key: string; cert: s
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request = { path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8'), headers: req.headers };
+      const request = { method: req.method ?? 'GET', path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8'), headers: req.headers };
       state.requests.push(request);
       handler(request, res, req.socket);
     });
@@ -137,4 +140,14 @@ export function selfSignedCertificate(): { key: string; cert: string; fingerprin
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The rejection of a promise as an OcmError (fails the test when it resolves or rejects with something else). */
+export async function failure(promise: Promise<unknown>): Promise<OcmError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(OcmError);
+  return error as OcmError;
 }
