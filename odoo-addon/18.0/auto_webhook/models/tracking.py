@@ -12,6 +12,8 @@ import logging
 
 from odoo import api
 
+from . import pending, values
+
 _logger = logging.getLogger(__name__)
 
 #: Parameter holding the comma-separated names of the tracked models.
@@ -46,6 +48,12 @@ PATCH_MARK = "_auto_webhook_model"
 #: Attribute set on our wrappers: whether the class had its own entry before patching.
 OWN_ENTRY_MARK = "_auto_webhook_own_entry"
 
+#: Attribute of our write wrapper: whether it records old and new values.
+VALUES_MARK = "_auto_webhook_values"
+
+#: Parameter holding the comma-separated names of the models whose values are not recorded.
+NO_VALUES_MODELS_PARAM = "auto_webhook.models_without_values"
+
 METHOD_NAMES = ("create", "write", "unlink")
 
 
@@ -62,6 +70,11 @@ def parse_model_names(value):
         if name and name != NO_MODELS and name not in names:
             names.append(name)
     return names
+
+
+def parse_optional_model_names(value):
+    """Like parse_model_names, but a missing parameter means no model."""
+    return parse_model_names(value) if value else []
 
 
 def format_model_names(names):
@@ -97,16 +110,27 @@ def find_patch(model_class, method_name):
     return None
 
 
-def patch_model(model_class, model_name):
-    """Install the logging wrappers on ``model_class``; return True if anything changed."""
+def patch_model(model_class, model_name, with_values=True):
+    """Install the logging wrappers on ``model_class``; return True if anything changed.
+
+    ``with_values`` says whether writes record old and new values; it is
+    updated in place on an existing wrapper.
+    """
     changed = False
     for method_name, make in (("create", _make_create), ("write", _make_write), ("unlink", _make_unlink)):
-        if find_patch(model_class, method_name) is not None:
-            continue  # already patched: never wrap twice
+        existing = find_patch(model_class, method_name)
+        if existing is not None:
+            # already patched: never wrap twice, only update the values switch
+            if method_name == "write" and getattr(existing, VALUES_MARK, None) != with_values:
+                setattr(existing, VALUES_MARK, with_values)
+                changed = True
+            continue
         wrapper = make(model_name)
         wrapper.origin = getattr(model_class, method_name)
         setattr(wrapper, PATCH_MARK, model_name)
         setattr(wrapper, OWN_ENTRY_MARK, method_name in model_class.__dict__)
+        if method_name == "write":
+            setattr(wrapper, VALUES_MARK, with_values)
         setattr(model_class, method_name, wrapper)
         changed = True
     return changed
@@ -133,18 +157,20 @@ def unpatch_model(model_class):
     return changed
 
 
-def apply_tracking(registry, names):
+def apply_tracking(registry, names, names_without_values=()):
     """Make exactly the trackable models among ``names`` patched in ``registry``.
 
+    Writes of the models in ``names_without_values`` log field names only.
     Returns the sorted names of the models that are now tracked.
     """
     wanted = {name for name in names if is_trackable(registry, name)}
+    without_values = set(names_without_values)
     for name in set(names) - wanted:
         _logger.debug("auto_webhook: model %s is not installed or cannot be tracked", name)
     for name in list(registry):
         model_class = registry[name]
         if name in wanted:
-            if patch_model(model_class, name):
+            if patch_model(model_class, name, with_values=name not in without_values):
                 _logger.debug("auto_webhook: tracking %s", name)
         elif unpatch_model(model_class):
             _logger.debug("auto_webhook: no longer tracking %s", name)
@@ -168,28 +194,60 @@ def _record_ids(ids):
     return [record_id for record_id in ids if isinstance(record_id, int)]
 
 
+def _pending(env):
+    """The transaction's pending log rows (see pending.py)."""
+    return pending.pending_log(env, lambda rows: env["update.webhook"].sudo()._flush_pending(rows))
+
+
 # The wrappers are built inside functions so each closure refers to its own
-# function object (see the note in base_automation's _register_hook).
+# function object (see the note in base_automation's _register_hook). They
+# only gather rows: nothing is written until the transaction flushes.
 
 def _make_create(model_name):
     @api.model_create_multi
     def create(self, vals_list):
         records = create.origin(self, vals_list)
         if _should_log(self, model_name):
-            self.env["update.webhook"]._log_changes(model_name, _record_ids(records._ids), "create")
+            record_ids = _record_ids(records._ids)
+            if record_ids:
+                _pending(self.env).add(model_name, record_ids, "create", self.env.uid)
         return records
 
     return create
 
 
+def _capture_values(records, record_ids, field_names, model_name):
+    """Start capturing old values; a failure is reported and the write goes on."""
+    try:
+        return values.start_capture(records.browse(record_ids), field_names)
+    except Exception as error:  # noqa: BLE001 - logging never breaks the business write
+        _logger.exception("auto_webhook: could not read the old values of %s %s", model_name, record_ids[:20])
+        _pending(records.env).failures.append((model_name, record_ids, "write", error))
+        return None
+
+
+def _finish_values(records, capture, record_ids, model_name):
+    try:
+        return values.finish_capture(capture)
+    except Exception as error:  # noqa: BLE001 - logging never breaks the business write
+        _logger.exception("auto_webhook: could not read the new values of %s %s", model_name, record_ids[:20])
+        _pending(records.env).failures.append((model_name, record_ids, "write", error))
+        return None
+
+
 def _make_write(model_name):
     def write(self, vals, *args, **kwargs):
+        if not self._ids or not _should_log(self, model_name):
+            return write.origin(self, vals, *args, **kwargs)
+        record_ids = _record_ids(self._ids)
+        field_names = sorted(name for name in vals if name in self._fields)
+        capture = None
+        if record_ids and field_names and getattr(write, VALUES_MARK, False):
+            capture = _capture_values(self, record_ids, field_names, model_name)
         result = write.origin(self, vals, *args, **kwargs)
-        if self._ids and _should_log(self, model_name):
-            changed_fields = sorted(name for name in vals if name in self._fields)
-            self.env["update.webhook"]._log_changes(
-                model_name, _record_ids(self._ids), "write", changed_fields
-            )
+        if record_ids:
+            pairs = _finish_values(self, capture, record_ids, model_name) if capture is not None else None
+            _pending(self.env).add(model_name, record_ids, "write", self.env.uid, field_names, pairs)
         return result
 
     return write
@@ -200,7 +258,7 @@ def _make_unlink(model_name):
         record_ids = _record_ids(self._ids)
         result = unlink.origin(self, *args, **kwargs)
         if record_ids and _should_log(self, model_name):
-            self.env["update.webhook"]._log_changes(model_name, record_ids, "unlink")
+            _pending(self.env).add(model_name, record_ids, "unlink", self.env.uid)
         return result
 
     return unlink

@@ -7,6 +7,8 @@ _logger = logging.getLogger(__name__)
 RETENTION_DAYS_PARAM = "auto_webhook.retention_days"
 BATCH_SIZE_PARAM = "auto_webhook.cleanup_batch_size"
 DEFAULT_BATCH_SIZE = 1000
+TOMBSTONE_DAYS_PARAM = "auto_webhook.tombstone_days"
+DEFAULT_TOMBSTONE_DAYS = 30
 
 # Next batch of distinct record ids of one model, keyset-paged; unlink rows are
 # kept (their record is gone by definition), so they are never candidates.
@@ -32,17 +34,28 @@ DELETE FROM {table} WHERE id IN (
 """
 
 
+# Tombstones older than N days go; the newest one always stays, so that
+# sync_state's tombstone_id/tombstone_floor still tell a caller it missed some.
+DELETE_TOMBSTONES_SQL = """
+DELETE FROM update_webhook_tombstone
+ WHERE deleted_at < (now() AT TIME ZONE 'UTC') - make_interval(days => %s)
+   AND id < (SELECT max(id) FROM update_webhook_tombstone)
+"""
+
+
 class WebhookCleanupCron(models.AbstractModel):
     _name = "webhook.cleanup.cron"
     _description = "Webhook change-log cleanup"
 
     @api.model
     def clean_webhook_records(self):
-        """Remove orphaned change-log rows, then rows past the retention period.
+        """Remove orphaned change-log rows, then rows past the retention period, then old tombstones.
 
         A row is orphaned when its record no longer exists (archived records
-        still exist). ``unlink`` rows are kept. Runs from the scheduled action
-        and over RPC for any user allowed to delete change-log rows.
+        still exist). ``unlink`` rows are kept. Tombstones (ids of deleted
+        rows, see docs/addon-protocol.md) older than the tombstone setting are
+        dropped. Runs from the scheduled action and over RPC for any user
+        allowed to delete change-log rows.
 
         :return: the number of rows removed (an int, so XML-RPC can return it)
         """
@@ -54,6 +67,9 @@ class WebhookCleanupCron(models.AbstractModel):
             removed += self._remove_expired("update_webhook", retention_days, batch_size)
             self._remove_expired("webhook_errors", retention_days, batch_size)
             self.env["webhook.errors"].invalidate_model()
+        tombstone_days = self._get_int_param(TOMBSTONE_DAYS_PARAM, DEFAULT_TOMBSTONE_DAYS)
+        if tombstone_days > 0:
+            self.env.cr.execute(DELETE_TOMBSTONES_SQL, [tombstone_days])
         self.env["update.webhook"].invalidate_model()
         _logger.info("auto_webhook: cleanup removed %d change-log row(s)", removed)
         return removed

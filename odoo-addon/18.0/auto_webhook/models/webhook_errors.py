@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models
 
-from .update_webhook import EVENTS
+from .update_webhook import EVENTS, row_names
 
 _logger = logging.getLogger(__name__)
 
@@ -15,11 +15,19 @@ class WebhookErrors(models.Model):
     _description = "Log errors occurring in webhook tracking"
     _order = "timestamp desc, id desc"
 
+    _rec_name = "model"
+
     model = fields.Char(string="Model")
-    record_id = fields.Integer(string="Record ID")
+    record_id = fields.Integer(string="Record ID", aggregator=False)
     event = fields.Selection(EVENTS, string="Event")
     error_message = fields.Text(string="Error Message")
     timestamp = fields.Datetime(string="Timestamp", default=fields.Datetime.now)
+
+    @api.depends("model", "record_id", "event")
+    def _compute_display_name(self):
+        names = row_names(self.env, self)
+        for row in self:
+            row.display_name = names[row.id]
 
     @api.model
     def _record_failure(self, model_name, record_ids, event, error):

@@ -104,3 +104,25 @@ class TestCleanup(AutoWebhookCase):
         portal = new_test_user(self.env, login="auto_webhook_portal", groups="base.group_portal")
         with self.assertRaises(AccessError):
             self.Cleanup.with_user(portal).clean_webhook_records()
+
+    def test_old_tombstones_go_but_the_newest_stays(self):
+        self.Cleanup.clean_webhook_records()  # earlier orphans out of the way: no new tombstones below
+        partners = self.Partner.create([{"name": "Tomb %d" % index} for index in range(3)])
+        rows = self.rows("res.partner", partners.ids, "create").sorted("id")
+        start = self.Log.sync_state()["tombstone_id"]
+        rows.unlink()
+        self.env.cr.execute(
+            "UPDATE update_webhook_tombstone SET deleted_at = deleted_at - interval '40 days' WHERE id > %s", [start]
+        )
+
+        self.set_param("auto_webhook.tombstone_days", "0")
+        self.Cleanup.clean_webhook_records()
+        self.assertEqual(len(self.Log.sync_state(tombstone_cursor=start)["tombstones"]), 3, "0 keeps them")
+        newest = self.Log.sync_state()["tombstone_id"]
+
+        self.set_param("auto_webhook.tombstone_days", "30")
+        self.Cleanup.clean_webhook_records()
+        state = self.Log.sync_state(tombstone_cursor=start)
+        self.assertEqual(state["tombstone_id"], newest, "the newest stays, so callers can tell they missed some")
+        self.assertEqual(state["tombstone_floor"], newest)
+        self.assertEqual(state["tombstones"], [rows[-1].id])
