@@ -84,3 +84,8 @@ def pending_log(env, flush):
 
         env.cr.precommit.add(run_flush)
     return pending
+
+
+def take_pending_log(env):
+    """Remove and return the transaction's pending rows (None when there are none)."""
+    return env.cr.precommit.data.pop(PENDING_KEY, None)

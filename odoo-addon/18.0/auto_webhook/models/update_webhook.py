@@ -291,6 +291,13 @@ class UpdateWebhook(models.Model):
         self._flush_pending(rows)
 
     @api.model
+    def _flush_transaction_rows(self):
+        """Write the rows this transaction logged so far (before reading the log in it)."""
+        rows = pending.take_pending_log(self.env)
+        if rows is not None and (rows.rows or rows.failures):
+            self.sudo()._flush_pending(rows)
+
+    @api.model
     def _flush_pending(self, rows):
         """Write a transaction's pending rows; never let a logging failure escape.
 
@@ -415,6 +422,7 @@ class UpdateWebhook(models.Model):
         tombstone_cursor = whole_number("tombstone_cursor", tombstone_cursor)
         since = self._parse_since(refreshed_since)
         field_names = self._sync_field_names(fields)
+        self._flush_transaction_rows()
         self.flush_model()
         self.env.cr.execute(STATE_SQL, {
             "cursor": cursor, "tombstone_cursor": tombstone_cursor, "tombstone_limit": TOMBSTONE_LIMIT + 1,
@@ -463,6 +471,7 @@ class UpdateWebhook(models.Model):
             highs.append(whole_number("to_id", bounds[1]))
         if not ranges:
             return []
+        self._flush_transaction_rows()
         self.flush_model()
         self.env.cr.execute(DIGEST_SQL, {"lows": lows, "highs": highs})
         return [[count, rpc_number(id_sum), rpc_number(record_sum)]

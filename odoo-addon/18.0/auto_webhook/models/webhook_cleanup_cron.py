@@ -60,6 +60,7 @@ class WebhookCleanupCron(models.AbstractModel):
         :return: the number of rows removed (an int, so XML-RPC can return it)
         """
         self.env["update.webhook"].browse().check_access("unlink")
+        self.env["update.webhook"]._flush_transaction_rows()
         batch_size = self._get_int_param(BATCH_SIZE_PARAM, DEFAULT_BATCH_SIZE) or DEFAULT_BATCH_SIZE
         removed = self._remove_orphans(batch_size)
         retention_days = self._get_int_param(RETENTION_DAYS_PARAM, 0)
