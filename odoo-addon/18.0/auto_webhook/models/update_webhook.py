@@ -367,9 +367,9 @@ class UpdateWebhook(models.Model):
         for model_name, pairs_by_key in by_model.items():
             try:
                 model = self.env[model_name]
-                pairs = {key[1]: pairs for key, pairs in pairs_by_key.items()}
-                renderer.resolve(renderer.collect(model, pairs))
-                for record_id, entries in renderer.render(model, pairs).items():
+                by_record = {key[1]: record_pairs for key, record_pairs in pairs_by_key.items()}
+                renderer.resolve(renderer.collect(model, by_record))
+                for record_id, entries in renderer.render(model, by_record).items():
                     if entries:
                         rendered[(model_name, record_id, "write")] = json.dumps(
                             entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str,

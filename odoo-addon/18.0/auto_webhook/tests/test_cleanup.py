@@ -111,9 +111,7 @@ class TestCleanup(AutoWebhookCase):
         rows = self.rows("res.partner", partners.ids, "create").sorted("id")
         start = self.Log.sync_state()["tombstone_id"]
         rows.unlink()
-        self.env.cr.execute(
-            "UPDATE update_webhook_tombstone SET deleted_at = deleted_at - interval '40 days' WHERE id > %s", [start]
-        )
+        self.env.cr.execute("UPDATE update_webhook_tombstone SET deleted_at = deleted_at - interval '40 days'")
 
         self.set_param("auto_webhook.tombstone_days", "0")
         self.Cleanup.clean_webhook_records()

@@ -3,7 +3,7 @@ import psycopg2
 from odoo.tests.common import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..models import pending
+from ..models import pending, tracking
 from .common import AutoWebhookCase
 
 LOGGING_LOGGER = "odoo.addons.auto_webhook.models.update_webhook"
@@ -163,18 +163,22 @@ class TestChangeLogging(AutoWebhookCase):
             self.assertEqual(cr.sql_log_count - before, unlogged,
                              "a logged write (values off) runs no more SQL than an unlogged one (%d record(s))" % size)
             before = cr.sql_log_count
-            cr.precommit.run()
+            self.Log._flush_transaction_rows()  # what the precommit hook runs
             # SAVEPOINT; INSERT ... ON CONFLICT DO UPDATE; RELEASE SAVEPOINT in one round trip
             self.assertEqual(cr.sql_log_count - before, 1, "for %d record(s)" % size)
             self.assertEqual(len(self.rows("res.partner", logged.ids, "write")), size)
 
     def test_one_statement_for_several_models_and_events(self):
-        self.Log._set_models_without_values(["res.partner"])
-        self.addCleanup(setattr, self.registry, "registry_invalidated", False)
+        # res.country as a second tracked model (the common cleanup puts the configured tracking back)
+        tracking.apply_tracking(
+            self.registry, self.Log._get_tracked_model_names() + ["res.country"], ["res.partner", "res.country"]
+        )
         partner = self.Partner.create({"name": "Several"})
         partner.write({"name": "Written"})
-        self.Log._log_changes("res.country", [1], "write", ["name"])
+        country = self.env["res.country"].search([], limit=1)
+        country.write({"phone_code": country.phone_code})
         before = self.env.cr.sql_log_count
-        self.env.cr.precommit.run()
-        self.assertEqual(self.env.cr.sql_log_count - before, 1)
+        self.Log._flush_transaction_rows()
+        self.assertEqual(self.env.cr.sql_log_count - before, 1, "two models, three rows, one statement")
         self.assertEqual(set(self.rows("res.partner", partner.ids).mapped("event")), {"create", "write"})
+        self.assertTrue(self.rows("res.country", country.ids, "write"))
