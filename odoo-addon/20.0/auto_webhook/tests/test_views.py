@@ -14,7 +14,7 @@ class TestViews(AutoWebhookCase):
         partner = self.Partner.create({"name": "Named"})
         partner.write({"name": "Renamed"})
         row = self.rows("res.partner", partner.ids, "write")
-        label = self.env["ir.model"]._get("res.partner").name
+        label = self.env["ir.model"].search([("model", "=", "res.partner")]).name
         self.assertEqual(row.display_name, "%s #%d · write" % (label, partner.id))
         error = self.Errors.create({"model": "res.partner", "record_id": partner.id, "event": "create",
                                     "error_message": "boom"})
