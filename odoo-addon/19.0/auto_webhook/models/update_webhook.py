@@ -120,14 +120,6 @@ def json_ready(rows):
     return rows
 
 
-def whole_number(name, value):
-    """``value`` if it is an integer >= 0, else a UserError that says so."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise UserError(_("%(argument)s must be a whole number of 0 or more, not %(value)r.",
-                          argument=name, value=value))
-    return value
-
-
 def row_names(env, rows):
     """Display names of log rows: "Contact #62 · write" (model label, record id, event)."""
     model_names = {row.model for row in rows if row.model}
@@ -416,9 +408,9 @@ class UpdateWebhook(models.Model):
             tombstones, tombstone_more, error_max_id, rows, refreshed (see docs/addon-protocol.md)
         """
         self.check_access("read")
-        cursor = whole_number("cursor", cursor)
-        limit = whole_number("limit", limit)
-        tombstone_cursor = whole_number("tombstone_cursor", tombstone_cursor)
+        cursor = self._whole_number("cursor", cursor)
+        limit = self._whole_number("limit", limit)
+        tombstone_cursor = self._whole_number("tombstone_cursor", tombstone_cursor)
         since = self._parse_since(refreshed_since)
         field_names = self._sync_field_names(fields)
         self._flush_transaction_rows()
@@ -466,8 +458,8 @@ class UpdateWebhook(models.Model):
         for bounds in ranges:
             if not isinstance(bounds, (list, tuple)) or len(bounds) != 2:
                 raise UserError(_("Each range must be a [from_id, to_id] pair, not %(value)r.", value=bounds))
-            lows.append(whole_number("from_id", bounds[0]))
-            highs.append(whole_number("to_id", bounds[1]))
+            lows.append(self._whole_number("from_id", bounds[0]))
+            highs.append(self._whole_number("to_id", bounds[1]))
         if not ranges:
             return []
         self._flush_transaction_rows()
@@ -475,6 +467,14 @@ class UpdateWebhook(models.Model):
         self.env.cr.execute(DIGEST_SQL, {"lows": lows, "highs": highs})
         return [[count, rpc_number(id_sum), rpc_number(record_sum)]
                 for count, id_sum, record_sum in self.env.cr.fetchall()]
+
+    @api.model
+    def _whole_number(self, name, value):
+        """``value`` if it is an integer >= 0, else a UserError that says so (translated: called on a model)."""
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise UserError(_("%(argument)s must be a whole number of 0 or more, not %(value)r.",
+                              argument=name, value=value))
+        return value
 
     @api.model
     def _sync_field_names(self, names):
