@@ -10,15 +10,26 @@ in one statement (see update_webhook.UpdateWebhook._flush_pending).
 """
 
 import datetime
+import itertools
 
 #: Key of the pending rows in ``cr.precommit.data``.
 PENDING_KEY = "auto_webhook.pending"
 
 
+#: Order in which value captures start; a write nested in another (an override
+#: writing the same record) starts later but is added first.
+_capture_starts = itertools.count()
+
+
+def next_capture_start():
+    """A number that orders the start of value captures."""
+    return next(_capture_starts)
+
+
 class PendingRow:
     """One (model, record, event) row of the transaction, merged over its calls."""
 
-    __slots__ = ("count", "moment", "uid", "fields", "values")
+    __slots__ = ("count", "moment", "uid", "fields", "values", "starts")
 
     def __init__(self):
         self.count = 0
@@ -26,6 +37,7 @@ class PendingRow:
         self.uid = None
         self.fields = set()
         self.values = None  # {field name: [old, new] | None} of writes with values on
+        self.starts = None  # {field name: capture start of the pair's old value}
 
 
 class PendingLog:
@@ -37,15 +49,18 @@ class PendingLog:
         self.rows = {}  # (model, record_id, event) -> PendingRow
         self.failures = []  # (model, record ids, event, error)
 
-    def add(self, model_name, record_ids, event, uid, field_names=(), pairs=None):
+    def add(self, model_name, record_ids, event, uid, field_names=(), pairs=None, started=None):
         """Merge one call's records into the pending rows.
 
-        ``pairs`` maps record ids to ``{field: [old, new] | None}``. A field
-        written again keeps the old value of its first write in this
-        transaction (the value before the transaction touched it) and the new
-        value of its latest write.
+        ``pairs`` maps record ids to ``{field: [old, new] | None}``, captured
+        by a capture that began at ``started`` (next_capture_start). A field
+        written again keeps the old value of the capture that began first (the
+        value before the transaction touched it, also when one write runs
+        inside another) and the new value of the call added last (the latest).
         """
         moment = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        if started is None:
+            started = next_capture_start()
         for record_id in record_ids:
             row = self.rows.get((model_name, record_id, event))
             if row is None:
@@ -57,12 +72,14 @@ class PendingLog:
             record_pairs = pairs.get(record_id) if pairs else None
             if record_pairs:
                 if row.values is None:
-                    row.values = {}
+                    row.values, row.starts = {}, {}
                 for name, pair in record_pairs.items():
                     earlier = row.values.get(name)
-                    if pair is not None and earlier is not None:
-                        pair = [earlier[0], pair[1]]
+                    start = started
+                    if pair is not None and earlier is not None and row.starts[name] < started:
+                        pair, start = [earlier[0], pair[1]], row.starts[name]
                     row.values[name] = pair
+                    row.starts[name] = start
 
     def sorted_keys(self):
         """Row keys in one fixed order, so concurrent flushes lock rows in the same order."""

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from odoo.tests.common import tagged
 
-from ..models import values
+from ..models import pending, values
 from .common import AutoWebhookCase
 
 
@@ -110,6 +110,15 @@ class TestChangedValues(AutoWebhookCase):
         partner.write({"name": "C"})
         changed = self.changed_values("res.partner", partner.id)
         self.assertEqual((changed["name"]["old"], changed["name"]["new"]), ("A", "C"))
+
+    def test_a_write_inside_another_keeps_the_outer_old_value(self):
+        # an override that writes the same record again runs inside the outer write:
+        # its capture starts later but is added first
+        rows = pending.PendingLog()
+        outer, inner = pending.next_capture_start(), pending.next_capture_start()
+        rows.add("res.partner", [1], "write", 2, ["name"], {1: {"name": ["B", "C"]}}, inner)
+        rows.add("res.partner", [1], "write", 2, ["name"], {1: {"name": ["A", "C"]}}, outer)
+        self.assertEqual(rows.rows[("res.partner", 1, "write")].values["name"], ["A", "C"])
 
     def test_values_can_be_turned_off_per_model(self):
         self.addCleanup(setattr, self.registry, "registry_invalidated", False)

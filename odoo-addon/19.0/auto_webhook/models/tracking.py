@@ -242,12 +242,13 @@ def _make_write(model_name):
         record_ids = _record_ids(self._ids)
         field_names = sorted(name for name in vals if name in self._fields)
         capture = None
+        started = pending.next_capture_start()
         if record_ids and field_names and getattr(write, VALUES_MARK, False):
             capture = _capture_values(self, record_ids, field_names, model_name)
         result = write.origin(self, vals, *args, **kwargs)
         if record_ids:
             pairs = _finish_values(self, capture, record_ids, model_name) if capture is not None else None
-            _pending(self.env).add(model_name, record_ids, "write", self.env.uid, field_names, pairs)
+            _pending(self.env).add(model_name, record_ids, "write", self.env.uid, field_names, pairs, started)
         return result
 
     return write
