@@ -2,7 +2,8 @@
 """Check an Odoo addon without Odoo: what CI can verify with the standard library.
 
 Usage:
-    python3 scripts/check-addon.py <addon dir>     check one addon
+    python3 scripts/check-addon.py <addon dir>     check one addon (its series from its folder)
+    python3 scripts/check-addon.py <series root>   check every <series>/<addon> below, e.g. odoo-addon
     python3 scripts/check-addon.py --self-test     prove the checks catch broken addons
 
 Checks: every .py compiles; every .xml is well-formed; the manifest is a
@@ -12,6 +13,20 @@ ir.model.access.csv has the standard header, names models the addon defines
 (res.groups records in its XML) or base groups; local XML references
 (ref, parent, action, groups, inherit_id, ref('...') in eval) resolve; every
 models/*.py declaring a model and every tests/test_*.py is imported.
+
+Series rules (the series is the addon's parent folder, e.g. ``19.0``, else the
+manifest version): the manifest version starts with the series; 18.0 and later
+forbid ``<tree>`` and ``view_mode`` "tree" (renamed ``list`` in 18), ``attrs``
+and ``states`` view attributes (removed in 17), ``group_operator`` (renamed
+``aggregator`` in 18), ``check_access_rights``/``check_access_rule``
+(``check_access``/``has_access`` since 18); 18.0 has no ``res.groups.privilege``
+nor ``models.Constraint``; 19.0 and later forbid ``category_id`` on
+``res.groups`` (moved to ``res.groups.privilege``), ``groups_id`` in data
+(renamed ``group_ids``), ``_sql_constraints`` (``models.Constraint``), calls to
+``read_group`` (deprecated: ``formatted_read_group``/``_read_group``), and
+require ``models.Constraint``/``models.Index`` attributes to start with ``_``;
+an unreleased series (20.0 and later) must say in its README that it is
+experimental and untested.
 
 Prints one line per check and a final ``N passed, M failed``; exits 1 on failure.
 """
@@ -31,7 +46,12 @@ from pathlib import Path
 ACCESS_CSV = "security/ir.model.access.csv"
 ACCESS_HEADER = ["id", "name", "model_id:id", "group_id:id", "perm_read", "perm_write", "perm_create", "perm_unlink"]
 MANIFEST_KEYS = ("name", "version", "depends", "data", "license")
-VERSION_PATTERN = re.compile(r"^18\.0\.\d+\.\d+\.\d+$")
+SERIES_PATTERN = re.compile(r"^(\d+)\.0$")
+VERSION_PATTERN = re.compile(r"^(\d+)\.0\.\d+\.\d+\.\d+$")
+
+#: Series the checker knows rules for; the newest released one is 19.
+KNOWN_SERIES = (17, 18, 19, 20)
+NEWEST_RELEASED_SERIES = 19
 
 #: Base models an access line may name as ``base.model_*`` (or ``model_*`` via _inherit).
 KNOWN_BASE_MODELS = frozenset({
@@ -66,9 +86,10 @@ class Result:
 class AddonChecker:
     """Runs every check on one addon folder and collects the results."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, series: int | None = None):
         self.root = root
         self.module = root.name
+        self.series = series if series is not None else series_of_folder(root)
         self.results: list[Result] = []
         self.model_names: set[str] = set()
         self.defined_ids: set[str] = set()
@@ -97,6 +118,8 @@ class AddonChecker:
         self.check_access_csv()
         self.check_xml_references(xml_roots)
         self.check_imports(trees)
+        if self.series is not None:
+            SeriesRules(self, self.series).run(trees, xml_roots)
         return self.results
 
     # -- Python ---------------------------------------------------------
@@ -191,7 +214,15 @@ class AddonChecker:
         missing = [key for key in MANIFEST_KEYS if key not in manifest]
         self.record("manifest has name, version, depends, data, license", not missing, f"missing {missing}")
         version = str(manifest.get("version", ""))
-        self.record("manifest version is 18.0.x.y.z", bool(VERSION_PATTERN.match(version)), repr(version))
+        match = VERSION_PATTERN.match(version)
+        if self.series is None and match:
+            self.series = int(match.group(1))
+        expected = f"{self.series}.0" if self.series is not None else "<series>.0"
+        self.record(
+            f"manifest version is {expected}.x.y.z",
+            bool(match) and (self.series is None or int(match.group(1)) == self.series),
+            f"{version!r} does not belong to the {expected} folder" if match else repr(version),
+        )
         self.record(
             "manifest depends and data are lists",
             isinstance(manifest.get("depends", []), list) and isinstance(manifest.get("data", []), list),
@@ -307,6 +338,146 @@ class AddonChecker:
         return {path.stem for path in (self.root / "tests").glob("test_*.py")}
 
 
+class SeriesRules:
+    """What one Odoo series accepts, checked on the addon's Python and XML."""
+
+    def __init__(self, checker: AddonChecker, series: int):
+        self.checker = checker
+        self.series = series
+
+    def rule(self, name: str, problems: list[str]) -> None:
+        self.checker.record(f"{self.series}.0 rule: {name}", not problems, "; ".join(problems[:10]))
+
+    def run(self, trees: dict[Path, ast.Module], roots: dict[Path, ElementTree.Element]) -> None:
+        checker = self.checker
+        self.checker.record(
+            f"series {self.series}.0 is known", self.series in KNOWN_SERIES, f"known series: {KNOWN_SERIES}"
+        )
+        python = {checker.relative(path): tree for path, tree in trees.items()}
+        data = {checker.relative(path): root for path, root in roots.items() if root.tag == "odoo"}
+        if self.series >= 18:
+            self.rule("no <tree> view and no 'tree' view_mode (renamed list in 18.0)", [
+                f"{path}: {problem}" for path, root in data.items() for problem in tree_views(root)
+            ])
+            self.rule("no attrs/states view attributes (removed in 17.0)", [
+                f"{path}: <{element.tag} {attribute}=...>" for path, root in data.items()
+                for element in arch_elements(root) for attribute in ("attrs", "states") if element.get(attribute)
+            ])
+            self.rule("no group_operator (renamed aggregator in 18.0)", keyword_uses(python, "group_operator"))
+            self.rule("no check_access_rights/check_access_rule (check_access/has_access since 18.0)",
+                      call_uses(python, {"check_access_rights", "check_access_rule"}))
+        if self.series == 18:
+            self.rule("no res.groups.privilege nor privilege_id (they start in 19.0)", [
+                f"{path}: {problem}" for path, root in data.items() for problem in privilege_uses(root)
+            ])
+            self.rule("no models.Constraint/Index (they start in 19.0)", [
+                f"{path}:{node.lineno} models.{name}" for path, node, name, _ in table_objects(python)
+            ])
+        if self.series >= 19:
+            self.rule("res.groups has no category_id (moved to res.groups.privilege in 19.0)", [
+                f"{path}: {record}" for path, root in data.items() for record in group_categories(root)
+            ])
+            self.rule("no groups_id in data (renamed group_ids in 19.0)", [
+                f"{path}: <field name=\"groups_id\">" for path, root in data.items()
+                for element in root.iter("field") if element.get("name") == "groups_id"
+            ])
+            self.rule("no _sql_constraints (models.Constraint since 19.0)", [
+                f"{path}:{line}" for path, tree in python.items() for line in class_assignments(tree, "_sql_constraints")
+            ])
+            self.rule("models.Constraint/Index attributes start with _", [
+                f"{path}:{node.lineno} {target} = models.{name}(...)"
+                for path, node, name, target in table_objects(python) if not target.startswith("_")
+            ])
+            self.rule("no read_group calls (deprecated in 19.0: formatted_read_group)", call_uses(python, {"read_group"}))
+        if self.series > NEWEST_RELEASED_SERIES:
+            readme = checker.root / "README.md"
+            text = readme.read_text(encoding="utf-8").lower() if readme.is_file() else ""
+            self.rule("README says the unreleased series is experimental and untested", [] if (
+                "experimental" in text and "untested" in text
+            ) else ["README.md must say 'experimental' and 'untested'"])
+
+
+def series_of_folder(root: Path) -> int | None:
+    """The series an addon folder belongs to, from its parent folder name (``19.0``)."""
+    match = SERIES_PATTERN.match(root.parent.name)
+    return int(match.group(1)) if match else None
+
+
+def arch_elements(root: ElementTree.Element):
+    """Elements inside view archs (``<field name="arch">``) and templates."""
+    for field in root.iter("field"):
+        if field.get("name") == "arch":
+            for element in field.iter():
+                if element is not field:
+                    yield element
+
+
+def tree_views(root: ElementTree.Element):
+    for element in arch_elements(root):
+        if element.tag == "tree":
+            yield "<tree> (use <list>)"
+    for field in root.iter("field"):
+        if field.get("name") == "view_mode" and "tree" in (field.text or "").split(","):
+            yield f"view_mode {field.text!r} (use list)"
+
+
+def privilege_uses(root: ElementTree.Element):
+    for record in root.iter("record"):
+        if record.get("model") == "res.groups.privilege":
+            yield f"record {record.get('id')} of res.groups.privilege"
+        for field in record.iter("field"):
+            if field.get("name") == "privilege_id":
+                yield f"record {record.get('id')}: privilege_id"
+
+
+def group_categories(root: ElementTree.Element):
+    for record in root.iter("record"):
+        if record.get("model") == "res.groups":
+            for field in record.iter("field"):
+                if field.get("name") == "category_id":
+                    yield f"record {record.get('id')}: category_id"
+
+
+def keyword_uses(python: dict[str, ast.Module], keyword: str) -> list[str]:
+    return [
+        f"{path}:{node.lineno} {keyword}=" for path, tree in python.items() for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and any(item.arg == keyword for item in node.keywords)
+    ]
+
+
+def call_uses(python: dict[str, ast.Module], names: set[str]) -> list[str]:
+    return [
+        f"{path}:{node.lineno} .{node.func.attr}()" for path, tree in python.items() for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in names
+    ]
+
+
+def class_assignments(tree: ast.Module, name: str) -> list[int]:
+    return [
+        statement.lineno for node in ast.walk(tree) if isinstance(node, ast.ClassDef) for statement in node.body
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == name for target in statement.targets)
+    ]
+
+
+def table_objects(python: dict[str, ast.Module]):
+    """``(path, node, Constraint|Index|UniqueIndex, attribute name)`` of each models.X(...) in a class body."""
+    for path, tree in python.items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for statement in node.body:
+                if (
+                    isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+                    and isinstance(statement.value.func, ast.Attribute)
+                    and statement.value.func.attr in ("Constraint", "Index", "UniqueIndex")
+                    and base_name(statement.value.func.value) == "models"
+                ):
+                    for target in statement.targets:
+                        if isinstance(target, ast.Name):
+                            yield path, statement, statement.value.func.attr, target.id
+
+
 def class_attribute(node: ast.ClassDef, name: str):
     """The literal value assigned to ``name`` in the body of class ``node``, if any."""
     for statement in node.body:
@@ -358,9 +529,20 @@ def xml_references(root: ElementTree.Element):
         yield from EVAL_REFERENCE.findall(element.get("eval") or "")
 
 
-def check(root: Path) -> list[Result]:
-    """Run every check on the addon at ``root``."""
-    return AddonChecker(root).run()
+def check(root: Path, series: int | None = None) -> list[Result]:
+    """Run every check on the addon at ``root`` (series from its folder unless given)."""
+    return AddonChecker(root, series).run()
+
+
+def find_addons(root: Path) -> list[Path]:
+    """``root`` itself if it is an addon, else every ``<series>/<addon>`` folder below it."""
+    if (root / "__manifest__.py").is_file():
+        return [root]
+    addons = []
+    for series_folder in sorted(root.iterdir()) if root.is_dir() else []:
+        if series_folder.is_dir() and SERIES_PATTERN.match(series_folder.name):
+            addons.extend(sorted(path.parent for path in series_folder.glob("*/__manifest__.py")))
+    return addons
 
 
 def report(results: list[Result]) -> int:
@@ -378,7 +560,7 @@ def report(results: list[Result]) -> int:
 SAMPLE_FILES = {
     "__init__.py": "from . import models\n",
     "__manifest__.py": (
-        "{'name': 'Sample', 'version': '18.0.1.0.0', 'license': 'LGPL-3', 'depends': ['base'],\n"
+        "{'name': 'Sample', 'version': '{series}.0.1.0.0', 'license': 'LGPL-3', 'depends': ['base'],\n"
         " 'data': ['security/groups.xml', 'security/ir.model.access.csv', 'views/views.xml']}\n"
     ),
     "models/__init__.py": "from . import sample\n",
@@ -405,7 +587,13 @@ SAMPLE_FILES = {
     ),
     "tests/__init__.py": "from . import test_sample\n",
     "tests/test_sample.py": "from odoo.tests.common import TransactionCase\n",
+    "README.md": "# Sample\n\nExperimental: untested on a real server of this series.\n",
 }
+
+
+def sample_files(series: int) -> dict[str, str]:
+    """The correct sample addon, with a manifest version of ``series``."""
+    return {name: text.replace("{series}", str(series)) for name, text in SAMPLE_FILES.items()}
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:
@@ -467,50 +655,135 @@ REAL_COPY_BREAKAGES = [
 ]
 
 
+def append_to_model(root: Path, code: str) -> None:
+    """Add class-body lines to the sample model."""
+    append_line(root / "models" / "sample.py", code)
+
+
+def add_data_file(root: Path, name: str, body: str) -> None:
+    """Write an Odoo data file and list it in the manifest."""
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('<?xml version="1.0"?>\n<odoo>\n' + body + "\n</odoo>\n", encoding="utf-8")
+    add_to_manifest(root, name)
+
+
+def view_record(arch: str, extra: str = "") -> str:
+    return (
+        '<record id="sample_view" model="ir.ui.view"><field name="model">sample.thing</field>'
+        f'<field name="arch" type="xml">{arch}</field></record>{extra}'
+    )
+
+
+#: (series, what is broken, how to break the sample of that series, text that must appear in a FAIL line)
+SERIES_BREAKAGES = [
+    (19, "a manifest version of another series", lambda root: (root / "__manifest__.py").write_text(
+        (root / "__manifest__.py").read_text().replace("'19.0.", "'18.0.")),
+     "does not belong to the 19.0 folder"),
+    (18, "a <tree> view", lambda root: add_data_file(root, "views/tree.xml", view_record(
+        '<tree><field name="name"/></tree>')), "18.0 rule: no <tree> view"),
+    (19, "a 'tree' view_mode", lambda root: add_data_file(root, "views/mode.xml", (
+        '<record id="sample_action_tree" model="ir.actions.act_window"><field name="name">T</field>'
+        '<field name="res_model">sample.thing</field><field name="view_mode">tree,form</field></record>')),
+     "19.0 rule: no <tree> view and no 'tree' view_mode"),
+    (18, "an attrs view attribute", lambda root: add_data_file(root, "views/attrs.xml", view_record(
+        "<form><field name=\"name\" attrs=\"{'invisible': 1}\"/></form>")), "18.0 rule: no attrs/states"),
+    (18, "group_operator", lambda root: append_to_model(root, "    size = fields.Integer(group_operator=False)"),
+     "18.0 rule: no group_operator"),
+    (19, "check_access_rights", lambda root: append_to_model(
+        root, "\n    def probe(self):\n        return self.check_access_rights('read')"),
+     "19.0 rule: no check_access_rights"),
+    (18, "a res.groups.privilege record", lambda root: add_data_file(root, "security/privilege.xml", (
+        '<record id="privilege_sample" model="res.groups.privilege"><field name="name">S</field></record>')),
+     "18.0 rule: no res.groups.privilege"),
+    (18, "models.Constraint", lambda root: append_to_model(
+        root, "    _unique_name = models.Constraint('unique(name)', 'Names are unique.')"),
+     "18.0 rule: no models.Constraint/Index"),
+    (19, "category_id on res.groups", lambda root: add_data_file(root, "security/category.xml", (
+        '<record id="group_categorised" model="res.groups"><field name="name">C</field>'
+        '<field name="category_id" ref="base.module_category_hidden"/></record>')),
+     "19.0 rule: res.groups has no category_id"),
+    (20, "groups_id in data", lambda root: add_data_file(root, "views/menu_groups.xml", (
+        '<record id="sample_menu_record" model="ir.ui.menu"><field name="name">M</field>'
+        "<field name=\"groups_id\" eval=\"[(4, ref('group_reader'))]\"/></record>")),
+     "20.0 rule: no groups_id in data"),
+    (19, "_sql_constraints", lambda root: append_to_model(
+        root, "    _sql_constraints = [('name_unique', 'unique(name)', 'Names are unique.')]"),
+     "19.0 rule: no _sql_constraints"),
+    (19, "a models.Constraint without a leading underscore", lambda root: append_to_model(
+        root, "    unique_name = models.Constraint('unique(name)', 'Names are unique.')"),
+     "19.0 rule: models.Constraint/Index attributes start with _"),
+    (19, "a read_group call", lambda root: append_to_model(
+        root, "\n    def totals(self):\n        return self.read_group([], ['name'], ['name'])"),
+     "19.0 rule: no read_group calls"),
+    (20, "an unreleased series without an experimental README", lambda root: (root / "README.md").unlink(),
+     "20.0 rule: README says the unreleased series is experimental"),
+]
+
+
 def failures(results: list[Result]) -> list[str]:
     return [result.line() for result in results if not result.passed]
 
 
-def self_test(real_addon: Path) -> list[Result]:
+def reported(what: str, problems: list[str], expected: str) -> Result:
+    return Result(
+        f"self-test: {what} is reported",
+        any(expected in line for line in problems),
+        f"expected a failure containing {expected!r}, got {problems}",
+    )
+
+
+def self_test(real_addons: list[Path]) -> list[Result]:
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="check-addon-") as temporary:
-        base = Path(temporary) / "sample"
-        write_files(base, SAMPLE_FILES)
-        problems = failures(check(base))
-        outcomes.append(Result("self-test: a correct sample addon passes", not problems, "; ".join(problems)))
-        for number, (what, breakage, expected) in enumerate(BREAKAGES):
-            copy = Path(temporary) / f"case{number}" / "sample"
-            shutil.copytree(base, copy)
-            breakage(copy)
-            problems = failures(check(copy))
+        samples = {}
+        for series in (18, 19, 20):
+            samples[series] = Path(temporary) / "good" / f"{series}.0" / "sample"
+            write_files(samples[series], sample_files(series))
+            problems = failures(check(samples[series]))
             outcomes.append(Result(
-                f"self-test: {what} is reported",
-                any(expected in line for line in problems),
-                f"expected a failure containing {expected!r}, got {problems}",
+                f"self-test: a correct {series}.0 sample addon passes", not problems, "; ".join(problems),
             ))
-        if real_addon.is_dir():
-            copy = Path(temporary) / "real" / real_addon.name
+        for number, (what, breakage, expected) in enumerate(BREAKAGES):
+            copy = Path(temporary) / f"case{number}" / "18.0" / "sample"
+            shutil.copytree(samples[18], copy)
+            breakage(copy)
+            outcomes.append(reported(what, failures(check(copy)), expected))
+        for number, (series, what, breakage, expected) in enumerate(SERIES_BREAKAGES):
+            copy = Path(temporary) / f"series{number}" / f"{series}.0" / "sample"
+            shutil.copytree(samples[series], copy)
+            breakage(copy)
+            outcomes.append(reported(f"{series}.0: {what}", failures(check(copy)), expected))
+        for real_addon in real_addons:
+            label = f"{real_addon.parent.name}/{real_addon.name}"
+            copy = Path(temporary) / "real" / real_addon.parent.name / real_addon.name
             shutil.copytree(real_addon, copy, ignore=shutil.ignore_patterns("__pycache__"))
             for _, breakage, _ in REAL_COPY_BREAKAGES:
                 breakage(copy)
             problems = failures(check(copy))
             for what, _, expected in REAL_COPY_BREAKAGES:
-                outcomes.append(Result(
-                    f"self-test: {what} in a copy of {real_addon.name} is reported",
-                    any(expected in line for line in problems),
-                    f"expected a failure containing {expected!r}, got {problems}",
-                ))
+                outcomes.append(reported(f"{what} in a copy of {label}", problems, expected))
     return outcomes
 
 
 def main(arguments: list[str]) -> int:
+    repository_addons = Path(__file__).resolve().parent.parent / "odoo-addon"
     if arguments == ["--self-test"]:
-        default_addon = Path(__file__).resolve().parent.parent / "odoo-addon" / "auto_webhook"
-        return report(self_test(default_addon))
+        return report(self_test(find_addons(repository_addons)))
     if len(arguments) != 1 or arguments[0].startswith("-"):
         print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
         return 2
-    return report(check(Path(arguments[0]).resolve()))
+    root = Path(arguments[0]).resolve()
+    addons = find_addons(root)
+    if not addons:
+        print(f"{root} is neither an addon (no __manifest__.py) nor a folder of <series>/<addon> folders "
+              "(e.g. odoo-addon/19.0/auto_webhook)", file=sys.stderr)
+        return 2
+    results = []
+    for addon in addons:
+        label = f"{addon.parent.name}/{addon.name}"
+        results.extend(Result(f"[{label}] {result.name}", result.passed, result.detail) for result in check(addon))
+    return report(results)
 
 
 if __name__ == "__main__":
