@@ -32,8 +32,10 @@ export function builderConfig(env = process.env) {
     // The electron-vite build only; production node_modules are added by electron-builder. playwright-core
     // drives an external browser for browser mode and the CLI: the desktop app prints with its own Chromium.
     files: ['out/main/**', 'out/preload/**', 'out/renderer/**', 'package.json', '!**/node_modules/playwright-core/**'],
-    asar: true,
-    asarUnpack: ['**/*.node'],
+    // No asar archive: the sync worker is an ES module started with worker_threads and loads
+    // better-sqlite3's native module, and Electron's asar support inside worker threads is not something
+    // to find out on users' machines. The release workflow's smoke test exercises exactly that path.
+    asar: false,
     // better-sqlite3 rebuilt for Electron's ABI in the packaged app (@electron/rebuild, prebuilt binaries
     // first); the node_modules of the checkout keep their Node build.
     npmRebuild: true,
