@@ -14,7 +14,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/hosts/electron/main.ts'),
           'worker-entry': resolve(__dirname, 'src-main/sync/worker-entry.ts'),
         },
-        output: { format: 'es', entryFileNames: '[name].js' },
+        // Chunks beside the entries: worker-host finds worker-entry.js next to whichever file holds it.
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

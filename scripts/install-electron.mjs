@@ -21,7 +21,7 @@ if (!script || !existsSync(script) || process.env.ELECTRON_SKIP_BINARY_DOWNLOAD)
 
 const result = spawnSync(process.execPath, [script], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
 if (result.status === 0) {
-  console.log('odoo-change-monitor: Electron is installed; `npm run dev:desktop` opens the desktop app.');
+  console.log('odoo-change-monitor: Electron is installed; `npm run desktop` opens the desktop app.');
 } else {
   const reason = (result.stderr || '').split('\n').find((line) => line.trim()) ?? 'unknown error';
   console.warn(

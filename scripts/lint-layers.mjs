@@ -2,7 +2,8 @@
 // comments and strings cannot fool it):
 //   src-main/common  imports only other files of src-main/common (no Node, DOM-only or npm runtime);
 //   src-renderer     imports only src-renderer, src-main/common and browser-safe npm packages;
-//   src-main (rest)  never imports the renderer, and only hosts/electron may import 'electron'.
+//   src-main (rest)  never imports the renderer, and only hosts/electron may import 'electron' or
+//                    'electron-updater' (the desktop shell's own runtime dependencies).
 // Prints one line per violation and exits 1 if there are any.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -12,7 +13,8 @@ import ts from 'typescript';
 // The tree to check: the repository, or a folder given as the first argument (the lint's own tests).
 const root = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pathname), '..'));
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-const NODE_ONLY_PACKAGES = ['better-sqlite3', 'ws', 'xmlrpc', 'exceljs', 'playwright-core', 'tsx', 'electron', 'electron-vite', 'vite', 'vitest'];
+const NODE_ONLY_PACKAGES = ['better-sqlite3', 'ws', 'xmlrpc', 'exceljs', 'playwright-core', 'tsx', 'electron', 'electron-updater', 'electron-builder', 'electron-vite', 'vite', 'vitest'];
+const ELECTRON_ONLY_PACKAGES = ['electron', 'electron-updater'];
 
 function* sourceFiles(dir) {
   for (const entry of readdirSync(dir)) {
@@ -56,8 +58,8 @@ const rules = [
     check(file, specifier) {
       if (specifier.startsWith('.') && inside(resolve(dirname(file), specifier), join(root, 'src-renderer')))
         return `src-main must not import the renderer ('${specifier}')`;
-      if (packageName(specifier) === 'electron' && !inside(file, join(root, 'src-main', 'hosts', 'electron')))
-        return `only src-main/hosts/electron may import 'electron'`;
+      if (ELECTRON_ONLY_PACKAGES.includes(packageName(specifier)) && !inside(file, join(root, 'src-main', 'hosts', 'electron')))
+        return `only src-main/hosts/electron may import '${packageName(specifier)}'`;
     },
   },
 ];

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'conflict'
   | 'store-locked'
   | 'store-corrupt'
+  | 'browser-missing' // no Chromium-based browser to print a PDF with (HTML export works)
   | 'internal';
 
 /** Plain-JSON form of an {@link OcmError}, used by the channel envelope and `--json` output. */

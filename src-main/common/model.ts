@@ -372,3 +372,24 @@ export interface ExportResult {
   /** Browser mode: a one-time URL (token-protected) to download the file. */
   downloadUrl?: string;
 }
+
+/** A place the PDF engine looked for a browser: an exact file, or command names looked up on PATH. */
+export type BrowserLocation = { kind: 'file'; path: string } | { kind: 'path-command'; names: string[] };
+
+/** One browser the PDF engine looked for ("Google Chrome", or `OCM_CHROMIUM` when set), and where. */
+export interface BrowserSearch {
+  browser: string;
+  locations: BrowserLocation[];
+}
+
+/** What renders PDF reports on this host, and whether it can (asked before PDF is offered). */
+export interface PdfEngineStatus {
+  /** 'electron': the desktop app's own Chromium; 'browser': a Chromium-based browser installed on the machine. */
+  engine: 'electron' | 'browser';
+  /** False when no browser was found: PDF export fails, HTML export works. */
+  available: boolean;
+  /** The browser that will print the PDF (engine 'browser', when found). */
+  browser?: { name: string; path: string };
+  /** Where the engine looked, in order (`OCM_CHROMIUM` first when set); empty for 'electron'. */
+  searched: BrowserSearch[];
+}

@@ -24,6 +24,7 @@ import type {
   JournalEntry,
   MessageValues,
   OrphanPreview,
+  PdfEngineStatus,
   Progress,
   ReportDefinition,
   RowSelection,
@@ -128,6 +129,8 @@ export interface IReportService {
   listDefinitions(): Promise<ReportDefinition[]>;
   saveDefinition(definition: Omit<ReportDefinition, 'id'> & { id?: string }): Promise<ReportDefinition>;
   deleteDefinition(id: string): Promise<void>;
+  /** What would print a PDF here and whether it can: where it looked for a browser when none was found. */
+  pdfEngine(): Promise<PdfEngineStatus>;
   readonly onDidProgress: Event<Progress>;
 }
 

@@ -20,7 +20,7 @@ export interface AppServicesOptions {
   vault?: SecretVault;
   /** Add and run the built-in demo instance when nothing is configured (default true). */
   demo?: boolean;
-  /** PDF engine; default headless Chromium. */
+  /** PDF engine; default the workstation's Chromium-based browser. */
   pdfRenderer?: PdfRenderer;
   /** Browser mode: turns an exported file into a one-time download URL. */
   downloadUrlFor?(filePath: string): string | undefined;
@@ -106,6 +106,7 @@ function withoutChosenPaths(reports: IReportService): IReportService {
     listDefinitions: () => reports.listDefinitions(),
     saveDefinition: (definition) => reports.saveDefinition(definition),
     deleteDefinition: (id) => reports.deleteDefinition(id),
+    pdfEngine: () => reports.pdfEngine(),
     onDidProgress: reports.onDidProgress,
   };
 }

@@ -18,6 +18,7 @@ import type {
   ExportRequest,
   ExportResult,
   InstanceId,
+  PdfEngineStatus,
   Progress,
   ReportDefinition,
 } from '../common/model';
@@ -27,7 +28,7 @@ import { ReportDefinitionStore } from './definitions';
 import { renderHtmlReport } from './html-report';
 import { JobRegistry } from '../common/jobs';
 import { writeChangesJson, writeChangesNdjson } from './json-export';
-import { ChromiumPdfRenderer, type PdfRenderer } from './pdf';
+import { browserMissingError, ChromiumPdfRenderer, type PdfRenderer } from './pdf';
 import { collectReportData, type SummaryRow } from './report-data';
 import { TextSink, throwIfAborted, type RowIterable } from './row-stream';
 import { writeChangesXlsx } from './xlsx-export';
@@ -53,7 +54,7 @@ export interface ReportServiceOptions {
   definitions: SqlDatabase | ReportDefinitionStore;
   /** Exports without `outPath` (browser mode) are written here; the folder is created on demand. */
   downloadsDirectory: string;
-  /** PDF engine; default headless Chromium (the Electron host passes a printToPDF renderer). */
+  /** PDF engine; default the workstation's Chromium-based browser (the Electron host passes a printToPDF renderer). */
   pdf?: PdfRenderer;
   /** Browser mode: turns a written file into a one-time download URL for the result. */
   downloadUrlFor?(filePath: string): string | undefined | Promise<string | undefined>;
@@ -68,12 +69,14 @@ export class ReportService implements IReportService {
   private readonly jobs = new JobRegistry('export');
   private readonly definitionStore: ReportDefinitionStore;
   private readonly options: ReportServiceOptions;
+  private readonly pdf: PdfRenderer;
 
   /** Fires while an export runs: phase 'prepare' | 'rows' | 'render' | 'done', rows done of total. */
   readonly onDidProgress: Event<Progress> = this.progress.event;
 
   constructor(options: ReportServiceOptions) {
     this.options = options;
+    this.pdf = options.pdf ?? new ChromiumPdfRenderer();
     this.definitionStore = options.definitions instanceof ReportDefinitionStore ? options.definitions : new ReportDefinitionStore(options.definitions);
   }
 
@@ -123,6 +126,10 @@ export class ReportService implements IReportService {
     this.definitionStore.delete(id);
   }
 
+  async pdfEngine(): Promise<PdfEngineStatus> {
+    return this.pdf.status();
+  }
+
   /** Re-runs a saved definition (by id or name) to `outPath`, or to the downloads folder. */
   async runDefinition(idOrName: string, options: { outPath?: string } = {}): Promise<ExportResult> {
     const definition = this.definitionStore.find(idOrName);
@@ -166,10 +173,15 @@ export class ReportService implements IReportService {
       }
       case 'html':
       case 'pdf': {
+        if (request.format === 'pdf') {
+          // Before reading any row: a missing browser must not cost a long report's whole pass.
+          const engine = await this.pdf.status();
+          if (!engine.available) throw browserMissingError(engine);
+        }
         const { html, rows } = await this.#renderHtml(request, names ?? new Map(), stream);
         this.progress.fire({ jobId: context.jobId, phase: 'render', done: rows, total: rows });
         if (request.format === 'html') await writeFile(file, html);
-        else await writeFile(file, await (this.options.pdf ?? new ChromiumPdfRenderer()).render(html, { signal: context.signal }));
+        else await writeFile(file, await this.pdf.render(html, { signal: context.signal }));
         return rows;
       }
     }

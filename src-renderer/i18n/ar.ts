@@ -270,6 +270,12 @@ export const ar: Record<MessageKey, string> = {
   'export.run': 'شغّل',
   'export.delete': 'احذف',
   'export.definitionName': 'اسم التقرير',
+  'export.noBrowser.title': 'لا يوجد متصفح لطباعة ملف PDF',
+  'export.noBrowser.body': 'تُطبع تقارير PDF باستخدام Google Chrome أو Chromium أو Microsoft Edge أو Brave، ولم يُعثر على أيٍّ منها في هذه المواضع:',
+  'export.noBrowser.variable': 'يشير المتغير OCM_CHROMIUM إلى متصفح غير موجود:',
+  'export.noBrowser.onPath': '{names} في PATH',
+  'export.noBrowser.hint': 'ثبّت أحدها، أو اضبط المتغير OCM_CHROMIUM على ملف تشغيل المتصفح، ثم أعد تشغيل التطبيق. تقارير HTML لا تحتاج إلى متصفح لإنشائها، ويطبعها أي متصفح إلى PDF.',
+  'export.noBrowser.useHtml': 'التصدير بصيغة HTML بدلًا من ذلك',
 
   'settings.title': 'الإعدادات',
   'settings.language': 'اللغة',
@@ -388,6 +394,8 @@ export const ar: Record<MessageKey, string> = {
   'error.store-locked.hint': 'ربما تستخدمها نسخة أخرى من التطبيق؛ أغلق تلك النسخة وأعد المحاولة.',
   'error.store-corrupt': 'قاعدة البيانات المحلية تالفة',
   'error.store-corrupt.hint': 'انقل مجلد البيانات جانبًا وأعد التشغيل: سيعيد التطبيق نسخ بيانات الخوادم.',
+  'error.browser-missing': 'لا يوجد متصفح لطباعة ملف PDF',
+  'error.browser-missing.hint': 'ثبّت Google Chrome أو Chromium أو Microsoft Edge أو Brave، أو صدّر التقرير بصيغة HTML بدلًا من ذلك.',
   'error.internal': 'حدث خطأ ما',
   'error.originalHint': 'نصيحة الخادم',
 

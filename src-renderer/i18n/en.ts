@@ -268,6 +268,12 @@ export const en = {
   'export.run': 'Run',
   'export.delete': 'Delete',
   'export.definitionName': 'Report name',
+  'export.noBrowser.title': 'No browser to print the PDF with',
+  'export.noBrowser.body': 'PDF reports are printed with Google Chrome, Chromium, Microsoft Edge or Brave. None was found in these places:',
+  'export.noBrowser.variable': 'OCM_CHROMIUM names a browser that is not there:',
+  'export.noBrowser.onPath': '{names} on PATH',
+  'export.noBrowser.hint': 'Install one of them, or set OCM_CHROMIUM to a browser’s executable, then restart the app. HTML reports need no browser to make, and any browser prints them to PDF.',
+  'export.noBrowser.useHtml': 'Export as HTML instead',
 
   'settings.title': 'Settings',
   'settings.language': 'Language',
@@ -386,6 +392,8 @@ export const en = {
   'error.store-locked.hint': 'Another copy of the app may be using it; close that copy and try again.',
   'error.store-corrupt': 'The local database is damaged',
   'error.store-corrupt.hint': 'Move the data directory aside and restart: the app mirrors the servers again.',
+  'error.browser-missing': 'No browser to print the PDF with',
+  'error.browser-missing.hint': 'Install Google Chrome, Chromium, Microsoft Edge or Brave, or export HTML instead.',
   'error.internal': 'Something went wrong',
   'error.originalHint': 'Advice from the server',
 

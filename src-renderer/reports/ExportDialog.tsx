@@ -1,7 +1,8 @@
 /** Exports the current view (or a saved definition) through the report service, with progress and cancel. */
 import { useEffect, useState } from 'react';
-import type { ChangeFilter, ExportFormat, ExportResult, Progress } from '../../src-main/common/model';
-import { useTranslator, type MessageKey } from '../i18n';
+import { isAbortError, OcmError } from '../../src-main/common/errors';
+import type { BrowserLocation, ChangeFilter, ExportFormat, ExportResult, PdfEngineStatus, Progress } from '../../src-main/common/model';
+import { useTranslator, type MessageKey, type Translator } from '../i18n';
 import { isMessageKey } from '../i18n/service-text';
 import { useServices } from '../services/services';
 import { Dialog, ErrorBanner, Icon, ProgressBar } from '../ui/primitives';
@@ -36,7 +37,10 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
   const [error, setError] = useState<unknown>();
   const [definitionName, setDefinitionName] = useState('');
   const [savedDefinition, setSavedDefinition] = useState(false);
+  const [pdfEngine, setPdfEngine] = useState<PdfEngineStatus>();
   const close = () => store.update({ dialog: undefined });
+  const checkPdfEngine = () => void services.reports.pdfEngine().then(setPdfEngine, () => undefined);
+  const noBrowser = format === 'pdf' && pdfEngine?.available === false;
 
   useEffect(() => {
     void services.changes.count(filter).then(setCount, () => undefined);
@@ -44,18 +48,25 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
     return () => subscription.dispose();
   }, [services, filter]);
 
-  const request = () => ({ format, filter, bom: format === 'csv' ? bom : undefined, language: reportLanguage, title: title.trim() || undefined });
-  const run = async () => {
+  // Asked when PDF is chosen, so a missing browser is said before the export, not after it.
+  useEffect(() => {
+    if (format === 'pdf') checkPdfEngine();
+  }, [services, format]);
+
+  const request = (chosen: ExportFormat = format) => ({ format: chosen, filter, bom: chosen === 'csv' ? bom : undefined, language: reportLanguage, title: title.trim() || undefined });
+  const run = async (chosen: ExportFormat = format) => {
     setRunning(true);
     setError(undefined);
     setResult(undefined);
     setProgress(undefined);
     try {
-      const value = await services.reports.export(request());
+      const value = await services.reports.export(request(chosen));
       setResult(value);
-      appEvents.emit('export-finished', { rows: value.rows, format });
+      appEvents.emit('export-finished', { rows: value.rows, format: chosen });
     } catch (failure) {
-      setError(failure);
+      // The browser went away since the dialog asked: the panel below says where it looked.
+      if (!isAbortError(failure) && failure instanceof OcmError && failure.code === 'browser-missing') checkPdfEngine();
+      else setError(failure);
     } finally {
       setRunning(false);
     }
@@ -72,7 +83,7 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
             <button type="button" className="button secondary" onClick={() => void services.reports.cancel(progress.jobId)}>{t('export.cancel')}</button>
           )}
           <button type="button" className="button secondary" onClick={close}>{t('export.close')}</button>
-          <button type="button" className="button" disabled={running} onClick={() => void run()} data-testid="export-start">
+          <button type="button" className="button" disabled={running || noBrowser} onClick={() => void run()} data-testid="export-start">
             <Icon name="export" /> {t('export.start')}
           </button>
         </>
@@ -107,6 +118,16 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
           <span>{t('export.reportTitle')}</span>
           <input value={title} onChange={(event) => setTitle(event.target.value)} />
         </label>
+      )}
+      {noBrowser && pdfEngine && (
+        <NoBrowserPanel
+          status={pdfEngine}
+          disabled={running}
+          onUseHtml={() => {
+            setFormat('html');
+            void run('html');
+          }}
+        />
       )}
       {running && (
         <div className="progress-row">
@@ -151,4 +172,48 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
       </details>
     </Dialog>
   );
+}
+
+/** Says that no browser can print the PDF, which browsers were looked for and where, and offers HTML instead. */
+function NoBrowserPanel({ status, disabled, onUseHtml }: { status: PdfEngineStatus; disabled: boolean; onUseHtml: () => void }) {
+  const translator = useTranslator();
+  const { t } = translator;
+  const configured = status.searched.length === 1 && status.searched[0].browser === 'OCM_CHROMIUM';
+  return (
+    <div className="banner banner-error no-browser" role="alert" data-testid="export-no-browser">
+      <strong>
+        <Icon name="error" /> {t('export.noBrowser.title')}
+      </strong>
+      <span>{t(configured ? 'export.noBrowser.variable' : 'export.noBrowser.body')}</span>
+      <ul className="searched-browsers">
+        {status.searched.map((search) => (
+          <li key={search.browser} data-browser={search.browser}>
+            <bdi>{search.browser}</bdi>
+            <ul>
+              {search.locations.map((location, index) =>
+                location.kind === 'file' ? (
+                  <li key={index}>
+                    <code dir="ltr">{location.path}</code>
+                  </li>
+                ) : (
+                  <li key={index}>{locationText(translator, location)}</li>
+                ),
+              )}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      <span className="banner-hint">{t('export.noBrowser.hint')}</span>
+      <div>
+        <button type="button" className="button" disabled={disabled} onClick={onUseHtml} data-testid="export-use-html">
+          <Icon name="export" /> {t('export.noBrowser.useHtml')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** A searched command as text: its names, looked up on PATH. */
+function locationText(translator: Translator, location: Extract<BrowserLocation, { kind: 'path-command' }>): string {
+  return translator.t('export.noBrowser.onPath', { names: location.names.join(' / ') });
 }

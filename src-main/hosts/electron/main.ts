@@ -13,6 +13,8 @@ import { createIpcPort } from './ipc-port';
 import { installMenu } from './menu';
 import { createElectronPdfRenderer } from './pdf-renderer';
 import { createSafeStorageVault } from './safe-storage-vault';
+import { runSmokeTest, SMOKE_TEST_VARIABLE } from './smoke-test';
+import { createDesktopUpdates } from './updater';
 import { keepWindowState, loadWindowState } from './window-state';
 
 let mainWindow: BrowserWindow | undefined;
@@ -43,7 +45,11 @@ async function start(): Promise<void> {
     const electronSqlite = join(__dirname, '..', 'native', 'better_sqlite3.node');
     if (existsSync(electronSqlite)) process.env.OCM_SQLITE_BINDING = electronSqlite;
     serveRenderer(join(__dirname, '..', 'renderer'));
-    installMenu(() => mainWindow);
+    const updates = createDesktopUpdates({
+      window: () => mainWindow,
+      language: async () => (appServices ? (await appServices.services.settings.get()).language : 'en'),
+    });
+    installMenu(() => mainWindow, { checkForUpdates: () => updates.check('menu') });
     appServices = await createAppServices({
       dataDir: process.env.OCM_HOME ?? app.getPath('userData'),
       vault: createSafeStorageVault(),
@@ -51,6 +57,8 @@ async function start(): Promise<void> {
       host: { kind: 'electron', version: app.getVersion(), openExternal: (url) => shell.openExternal(url) },
     });
     mainWindow = openWindow(appServices);
+    if (process.env[SMOKE_TEST_VARIABLE] === '1') void runSmokeTest(mainWindow);
+    else if (app.isPackaged) updates.check('start');
   } catch (error) {
     fail(error);
   }

@@ -1,14 +1,19 @@
-import { Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { app, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 
 /**
  * The application menu. Workbench commands are run by the renderer's command registry, so menu items
- * only forward a command id (`ocm:command`); the renderer owns what each command does.
+ * only forward a command id (`ocm:command`); the renderer owns what each command does. The shell's own
+ * actions (update checks) are passed in.
  */
-export function installMenu(getWindow: () => BrowserWindow | undefined): void {
+export function installMenu(getWindow: () => BrowserWindow | undefined, actions: { checkForUpdates(): void }): void {
   const run = (command: string) => () => getWindow()?.webContents.send('ocm:command', command);
   const isMac = process.platform === 'darwin';
+  const checkForUpdates: MenuItemConstructorOptions = { label: 'Check for Updates…', click: () => actions.checkForUpdates() };
   const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    // macOS keeps "Check for Updates…" in the app menu; elsewhere it is under Help.
+    ...(isMac
+      ? [{ label: app.name, submenu: [{ role: 'about' as const }, checkForUpdates, { type: 'separator' as const }, { role: 'services' as const }, { type: 'separator' as const }, { role: 'hide' as const }, { role: 'hideOthers' as const }, { role: 'unhide' as const }, { type: 'separator' as const }, { role: 'quit' as const }] }]
+      : []),
     {
       label: 'File',
       submenu: [
@@ -36,6 +41,7 @@ export function installMenu(getWindow: () => BrowserWindow | undefined): void {
     },
     { label: 'Sync', submenu: [{ label: 'Sync All Now', accelerator: 'F5', click: run('sync.all') }] },
     { role: 'windowMenu' },
+    ...(isMac ? [] : [{ label: 'Help', submenu: [checkForUpdates] }]),
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

@@ -7,6 +7,9 @@ import type { PdfRenderer } from '../../reports/pdf';
  */
 export function createElectronPdfRenderer(): PdfRenderer {
   return {
+    async status() {
+      return { engine: 'electron', available: true, searched: [] };
+    },
     async render(html: string): Promise<Buffer> {
       const window = new BrowserWindow({
         show: false,

@@ -4,7 +4,8 @@
  * runs until interrupted.
  */
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Services } from '../../common/services';
 import { OcmError } from '../../common/errors';
 import { flag, option, type CliCommand } from '../cli/command';
@@ -28,9 +29,11 @@ Runs the workbench in your browser (browser mode), on 127.0.0.1 only.
   --no-open   print the address but do not open a browser
 The address includes a token that changes at every start; only the browser you give it to can connect.`;
 
-/** The default location of the built renderer, next to the installed app. */
+/** The default location of the built renderer: beside out/cli in a built CLI, else out/ of the checkout. */
 export function defaultStaticDir(): string {
-  return resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../out/renderer');
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const besideBuild = resolve(here, '../renderer');
+  return existsSync(join(besideBuild, 'index.html')) ? besideBuild : resolve(here, '../../../out/renderer');
 }
 
 /** Creates `ocm ui` bound to a service factory. */

@@ -1,8 +1,9 @@
-/** Launches Debian's Chromium through playwright-core with a fresh profile, and saves screenshots. */
+/** Launches the workstation's Chromium-based browser through playwright-core with a fresh profile, and saves screenshots. */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { describeSearch, findBrowser } from '../../../src-main/reports/browser-finder';
 import { ROOT } from './app';
 
 /** Chromium flags for a quiet, headless, sandbox-less run in CI containers. */
@@ -18,11 +19,20 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+/** The browser the tests drive: `$CHROMIUM_PATH`, else the one the app's PDF export would find (`$OCM_CHROMIUM` first). */
+export function browserExecutable(): string {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const search = findBrowser();
+  if (search.found) return search.found.path;
+  throw new Error(`No Chromium-based browser for the end-to-end tests. Looked for:\n  ${describeSearch(search.searched).join('\n  ')}\nRun \`npm test\`: it prints the install command for this platform.`);
+}
+
 /** Opens Chromium at 1440×900 with a new user-data dir. */
 export async function launchBrowser(options: { colorScheme?: 'dark' | 'light' } = {}): Promise<Browser> {
+  const executablePath = browserExecutable();
   const profile = mkdtempSync(join(tmpdir(), 'ocm-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: CHROMIUM_ARGS,
     headless: true,
     viewport: { width: 1440, height: 900 },

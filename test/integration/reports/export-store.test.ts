@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src-main/hosts/cli/command';
 import { createExportCommand } from '../../../src-main/hosts/cli/commands/export';
 import { runCli } from '../../../src-main/hosts/cli/run-cli';
+import { ChromiumPdfRenderer } from '../../../src-main/reports/pdf';
 import { ReportService } from '../../../src-main/reports/report-service';
 import { storeReportData } from '../../../src-main/reports/store-data-source';
 import { readStoreFor } from '../../../src-main/store/queries/read-store';
@@ -77,5 +78,21 @@ describe('exports from the mirror', () => {
     const bad = io();
     expect(await runCli([command], ['export', '--format', 'docx', '--out', outPath], bad)).toBe(64);
     expect(bad.stderr[0]).toContain('Unknown format "docx"');
+  });
+
+  it('ocm export --format pdf without a browser says which browsers it looked for and where, and offers HTML', async () => {
+    // A macOS workstation with nothing in /Applications or ~/Applications.
+    const search = { platform: 'darwin' as const, root: path.join(seeded.dir, 'mac'), homeDir: path.join(seeded.dir, 'mac', 'Users', 'admin'), env: {} };
+    const reports = new ReportService({ data: storeReportData(seeded.store.db), definitions: seeded.store.db, downloadsDirectory: seeded.dir, pdf: new ChromiumPdfRenderer({ search }) });
+    const command = createExportCommand(async () => ({ reports, store: readStoreFor(seeded.store.db), close: () => {} }));
+    const outPath = path.join(seeded.dir, 'report.pdf');
+    const out = io();
+    expect(await runCli([command], ['export', '--format', 'pdf', '--out', outPath], out)).toBe(1);
+    const text = out.stderr.join('\n');
+    expect(text).toContain('error: No Chromium-based browser was found to print the PDF. Looked for:');
+    expect(text).toContain(`  Google Chrome: ${path.join(search.root, 'Applications', 'Google Chrome.app', 'Contents', 'MacOS', 'Google Chrome')}, ${path.join(search.homeDir, 'Applications', 'Google Chrome.app', 'Contents', 'MacOS', 'Google Chrome')}`);
+    expect(text).toContain(`  Brave: ${path.join(search.root, 'Applications', 'Brave Browser.app', 'Contents', 'MacOS', 'Brave Browser')}`);
+    expect(text).toContain('run the same command with --format html');
+    expect(existsSync(outPath)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeFilter, Progress } from '../../../src-main/common/model';
-import type { PdfRenderer } from '../../../src-main/reports/pdf';
+import { ChromiumPdfRenderer, type PdfRenderer } from '../../../src-main/reports/pdf';
 import { ReportService, type ReportDataSource } from '../../../src-main/reports/report-service';
 import { generateRows, makeRows, migratedDatabase, scratchDirectory } from './fixtures';
 
@@ -78,6 +78,7 @@ describe('ReportService', () => {
   it('renders HTML and hands the same HTML to the PDF renderer', async () => {
     const rendered: string[] = [];
     const pdf: PdfRenderer = {
+      status: async () => ({ engine: 'browser', available: true, browser: { name: 'Fake', path: '/fake' }, searched: [] }),
       async render(html) {
         rendered.push(html);
         return new TextEncoder().encode('%PDF-1.7 fake');
@@ -93,6 +94,28 @@ describe('ReportService', () => {
     expect(result.rows).toBe(30);
     expect(readFileSync(pdfPath, 'utf8')).toBe('%PDF-1.7 fake');
     expect(rendered[0]).toContain('dir="rtl"');
+  });
+
+  it('refuses PDF before reading a row when no browser is found, says where it looked, and writes nothing', async () => {
+    // An empty Windows layout: every standard place is looked at, none holds a browser.
+    const empty = path.join(scratch.dir, 'no-browser');
+    const env = { LOCALAPPDATA: path.join(empty, 'Local'), PROGRAMFILES: path.join(empty, 'Program Files') };
+    const data = source();
+    const service = new ReportService({ data, definitions: db, downloadsDirectory: scratch.dir, pdf: new ChromiumPdfRenderer({ search: { platform: 'win32', env } }) });
+    const status = await service.pdfEngine();
+    expect(status).toMatchObject({ engine: 'browser', available: false });
+    expect(status.searched.map((search) => search.browser)).toEqual(['Google Chrome', 'Chromium', 'Microsoft Edge', 'Brave']);
+
+    const outPath = path.join(scratch.dir, 'no-browser.pdf');
+    const failure = await service.export({ format: 'pdf', filter: {}, outPath }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'browser-missing' });
+    const message = (failure as Error).message;
+    expect(message).toContain(`Google Chrome: ${path.join(env.LOCALAPPDATA, 'Google', 'Chrome', 'Application', 'chrome.exe')}`);
+    expect(message).toContain(`Microsoft Edge: ${path.join(env.LOCALAPPDATA, 'Microsoft', 'Edge', 'Application', 'msedge.exe')}, ${path.join(env.PROGRAMFILES, 'Microsoft', 'Edge', 'Application', 'msedge.exe')}`);
+    expect((failure as { hint?: string }).hint).toMatch(/HTML instead/);
+    expect(data.filters).toEqual([]);
+    expect(existsSync(outPath)).toBe(false);
+    expect(existsSync(`${outPath}.partial`)).toBe(false);
   });
 
   it('rejects an unknown format', async () => {

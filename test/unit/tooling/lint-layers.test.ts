@@ -38,6 +38,7 @@ describe('layer lint', () => {
     file('src-main/common/a.ts', "import { readFileSync } from 'node:fs';\nimport { x } from '../store/x';");
     file('src-renderer/app.tsx', "import Database from 'better-sqlite3';\nimport { s } from '../src-main/store/s';\nimport { ipcRenderer } from 'electron';");
     file('src-main/sync/engine.ts', "import { BrowserWindow } from 'electron';\nimport { App } from '../../src-renderer/app';");
+    file('src-main/hosts/updates/check.ts', "import updater from 'electron-updater';");
     const { status, output } = lint();
     expect(status).toBe(1);
     expect(output).toContain("src-main/common/a.ts: common must not import 'node:fs'");
@@ -47,6 +48,7 @@ describe('layer lint', () => {
     expect(output).toContain("src-renderer/app.tsx: renderer must not import 'electron'");
     expect(output).toContain("src-main/sync/engine.ts: only src-main/hosts/electron may import 'electron'");
     expect(output).toContain('src-main/sync/engine.ts: src-main must not import the renderer');
-    expect(output).toContain('layers: 7 violation(s)');
+    expect(output).toContain("src-main/hosts/updates/check.ts: only src-main/hosts/electron may import 'electron-updater'");
+    expect(output).toContain('layers: 8 violation(s)');
   });
 });

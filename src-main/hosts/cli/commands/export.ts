@@ -127,6 +127,9 @@ async function withExportProgress(reports: CliReportService, io: CliIo, work: ()
     return await work();
   } catch (error) {
     if (io.interrupted.aborted) throw new OcmError('cancelled', 'Interrupted; no file was written.');
+    if (error instanceof OcmError && error.code === 'browser-missing') {
+      throw new OcmError(error.code, error.message, { hint: `${error.hint} For HTML, run the same command with --format html --out FILE.html.` });
+    }
     throw error;
   } finally {
     subscription.dispose();
