@@ -14,10 +14,8 @@ import { buildSchema, GROUP_NAMES, TRACKED_MODELS, type FieldDef, type ModelDef 
 import { Table, type Row } from './table';
 import type { DatabaseSpec, ModuleFlavour, SeedOptions, SimulatedDatabase, WebhookRow } from './types';
 import { callModelMethod } from './methods';
+import type { AccessMode, Orm, SearchOptions } from './orm';
 import { WebhookLog, webhookKey } from './webhook-log';
-
-/** Access modes of ir.model.access. */
-export type AccessMode = 'read' | 'write' | 'create' | 'unlink';
 
 const MODE_LETTER: Record<AccessMode, string> = { read: 'r', write: 'w', create: 'c', unlink: 'u' };
 const ACCESS_HEADER: Record<AccessMode, string> = {
@@ -27,16 +25,10 @@ const ACCESS_HEADER: Record<AccessMode, string> = {
   unlink: 'You are not allowed to delete',
 };
 
+export type { AccessMode, SearchOptions } from './orm';
+
 /** Fields of a company partner that Odoo syncs to its contacts (commercial and address fields). */
 const PARTNER_SYNC_FIELDS = ['vat', 'street', 'city', 'zip', 'website'];
-
-/** Options of a search. */
-export interface SearchOptions {
-  offset?: number;
-  limit?: number;
-  order?: string;
-  activeTest?: boolean;
-}
 
 interface UserState {
   uid: number;
@@ -54,7 +46,7 @@ export interface DatabaseSettings extends DatabaseSpec {
 }
 
 /** A simulated database (implements the test-facing {@link SimulatedDatabase}). */
-export class Database implements SimulatedDatabase {
+export class Database implements SimulatedDatabase, Orm {
   readonly name: string;
   readonly flavour: ModuleFlavour;
   readonly hasModule: boolean;

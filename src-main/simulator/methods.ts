@@ -4,8 +4,8 @@
  */
 import { pythonStringRepr } from './codec/python';
 import type { WireValue } from './codec/values';
-import type { AccessMode, Database } from './database';
 import { accessError, pythonError } from './errors';
+import type { AccessMode, Orm } from './orm';
 import { readGroup } from './read-group';
 import type { ModelDef } from './schema';
 
@@ -23,7 +23,7 @@ interface MethodSpec {
   params: Array<[string, unknown]>;
   /** Which models have the method (default: all). */
   applies?: (def: ModelDef) => boolean;
-  run(db: Database, uid: number, model: string, ids: number[], args: Args, context: CallContext): WireValue | null;
+  run(db: Orm, uid: number, model: string, ids: number[], args: Args, context: CallContext): WireValue | null;
 }
 
 const isList = (value: unknown): value is unknown[] => Array.isArray(value);
@@ -271,7 +271,7 @@ function toIds(value: unknown): number[] {
  * Calls a public model method like `odoo.api.call_kw` behind `execute_kw`: model existence (UserError),
  * private names (AccessError), unknown methods (AttributeError), then argument binding.
  */
-export function callModelMethod(db: Database, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): WireValue | null {
+export function callModelMethod(db: Orm, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): WireValue | null {
   const def = db.model(model);
   if (method.startsWith('_')) throw accessError(`Private methods (such as '${model}.${method}') cannot be called remotely.`);
   const spec = Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;

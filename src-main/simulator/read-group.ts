@@ -7,9 +7,9 @@
 import { parseDatetime } from './clock';
 import { pythonRepr, pythonStringRepr } from './codec/python';
 import { PyFloat, type WireValue } from './codec/values';
-import type { Database } from './database';
 import { andDomains } from './domain';
 import { pythonError } from './errors';
+import type { Orm } from './orm';
 import type { FieldDef } from './schema';
 import type { Row } from './table';
 
@@ -144,7 +144,7 @@ function invalidSpec(spec: unknown): never {
   );
 }
 
-function parseGroupBy(db: Database, model: string, spec: unknown): GroupBy {
+function parseGroupBy(db: Orm, model: string, spec: unknown): GroupBy {
   if (typeof spec !== 'string') invalidSpec(spec);
   const match = /^(\w+)(?::(\w+))?$/.exec(spec.trim());
   if (!match) invalidSpec(spec);
@@ -160,7 +160,7 @@ function parseGroupBy(db: Database, model: string, spec: unknown): GroupBy {
   return { spec, field, granularity };
 }
 
-function parseAggregates(db: Database, model: string, fields: unknown, groupby: readonly GroupBy[]): Aggregate[] {
+function parseAggregates(db: Orm, model: string, fields: unknown, groupby: readonly GroupBy[]): Aggregate[] {
   const def = db.model(model);
   const list = Array.isArray(fields) ? fields : [];
   const aggregates: Aggregate[] = [];
@@ -263,7 +263,7 @@ function finalValue(group: Group, index: number, aggregate: Aggregate): WireValu
 }
 
 /** Runs `read_group` for a user (read access checked). */
-export function readGroup(db: Database, uid: number, model: string, params: ReadGroupParams): WireValue[] {
+export function readGroup(db: Orm, uid: number, model: string, params: ReadGroupParams): WireValue[] {
   db.checkAccess(uid, model, 'read');
   const rawGroupby = typeof params.groupby === 'string' ? [params.groupby] : Array.isArray(params.groupby) ? params.groupby : [];
   const lazy = params.lazy !== false;
@@ -368,7 +368,7 @@ export function readGroup(db: Database, uid: number, model: string, params: Read
   });
 }
 
-function sortGroups(db: Database, list: Group[], groups: readonly GroupBy[], aggregates: readonly Aggregate[], orderby: string | undefined): void {
+function sortGroups(db: Orm, list: Group[], groups: readonly GroupBy[], aggregates: readonly Aggregate[], orderby: string | undefined): void {
   const terms: Array<{ get: (group: Group) => unknown; descending: boolean }> = [];
   const specs = orderby ? orderby.split(',').map((part) => part.trim()).filter(Boolean) : groups.map((group) => group.spec);
   for (const text of specs) {
