@@ -15,6 +15,8 @@ import { Table, type Row } from './table';
 import type { DatabaseSpec, ModuleFlavour, SeedOptions, SimulatedDatabase, WebhookRow } from './types';
 import { callModelMethod } from './methods';
 import type { AccessMode, Orm, SearchOptions } from './orm';
+import { irModelRows, moduleRows } from './system-data';
+import { versionProfile, type VersionProfile } from './versions';
 import { WebhookLog, webhookKey } from './webhook-log';
 
 const MODE_LETTER: Record<AccessMode, string> = { read: 'r', write: 'w', create: 'c', unlink: 'u' };
@@ -26,6 +28,12 @@ const ACCESS_HEADER: Record<AccessMode, string> = {
 };
 
 export type { AccessMode, SearchOptions } from './orm';
+
+/** Groups implied by a group (`implied_ids`, transitively), for `has_group`. */
+const IMPLIED_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  'base.group_system': ['base.group_erp_manager', 'base.group_user'],
+  'base.group_erp_manager': ['base.group_user'],
+};
 
 /** Fields of a company partner that Odoo syncs to its contacts (commercial and address fields). */
 const PARTNER_SYNC_FIELDS = ['vat', 'street', 'city', 'zip', 'website'];
@@ -43,6 +51,8 @@ export interface DatabaseSettings extends DatabaseSpec {
   flavour: ModuleFlavour;
   seed: number;
   now: () => Date;
+  /** The Odoo version played; default 18. */
+  profile?: VersionProfile;
 }
 
 /** A simulated database (implements the test-facing {@link SimulatedDatabase}). */
@@ -50,6 +60,7 @@ export class Database implements SimulatedDatabase, Orm {
   readonly name: string;
   readonly flavour: ModuleFlavour;
   readonly hasModule: boolean;
+  readonly profile: VersionProfile;
   readonly schema: Map<string, ModelDef>;
   readonly env: DomainEnvironment;
   private readonly tables = new Map<string, Table>();
@@ -65,6 +76,7 @@ export class Database implements SimulatedDatabase, Orm {
     this.name = settings.name;
     this.flavour = settings.flavour;
     this.hasModule = settings.module !== false;
+    this.profile = settings.profile ?? versionProfile(18);
     this.clock = settings.now;
     this.random = new Random(hashString(`${settings.name}:${settings.seed}`));
     this.schema = buildSchema(settings.flavour, this.hasModule);
@@ -86,6 +98,7 @@ export class Database implements SimulatedDatabase, Orm {
         groups: new Set(user.groups),
       });
     }
+    this.loadSystem();
     this.loadDemo(settings.demo !== false);
     if (settings.syntheticRows && this.hasModule) this.seedWebhookRows(settings.syntheticRows);
   }
@@ -110,6 +123,12 @@ export class Database implements SimulatedDatabase, Orm {
     const table = this.tables.get(name);
     if (!table) throw userError(`Object ${name} doesn't exist`);
     return table;
+  }
+
+  /** The models and modules of the database (`ir.model`, `ir.module.module`). */
+  private loadSystem(): void {
+    for (const row of irModelRows(this.schema)) this.table('ir.model').insert(row, row.id);
+    for (const row of moduleRows(this.profile, { installed: this.hasModule, flavour: this.flavour })) this.table('ir.module.module').insert(row, row.id);
   }
 
   private loadDemo(withDemo: boolean): void {
@@ -187,6 +206,12 @@ export class Database implements SimulatedDatabase, Orm {
 
   uid(login: string): number {
     return this.userByLogin(login).uid;
+  }
+
+  /** `res.users.has_group` for one user: the user's groups and the groups they imply. */
+  hasGroup(uid: number, group: string): boolean {
+    const groups = this.users.get(uid)?.groups ?? new Set<string>();
+    return [...groups].some((own) => own === group || (IMPLIED_GROUPS[own] ?? []).includes(group));
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -304,6 +329,17 @@ export class Database implements SimulatedDatabase, Orm {
       throw missingError(
         `Record does not exist or has been deleted.\n(Record: ${model}(${missing.join(', ')}${missing.length === 1 ? ',' : ''}), User: ${uid})`,
       );
+    }
+    return rows;
+  }
+
+  /** The rows of `ids` that exist, in the order given: `read` skips missing records without a fault. */
+  browseSome(model: string, ids: readonly number[]): Row[] {
+    const table = this.table(model);
+    const rows: Row[] = [];
+    for (const id of ids) {
+      const row = table.get(id);
+      if (row) rows.push(row);
     }
     return rows;
   }

@@ -36,6 +36,10 @@ export interface Orm {
   readRows(model: string, rows: readonly Row[], fields: unknown, load?: boolean): WireValue[];
   /** Existing rows for ids, or Odoo's MissingError naming the missing ones. */
   browseExisting(uid: number, model: string, ids: readonly number[]): Row[];
+  /** The rows of `ids` that exist, in the order given (missing ids skipped, like `read`). */
+  browseSome(model: string, ids: readonly number[]): Row[];
+  /** Whether a user belongs to a group (by XML id), implied groups included. */
+  hasGroup(uid: number, group: string): boolean;
   /** Rows matching a domain, ordered and paged. */
   select(model: string, domain: unknown, options?: SearchOptions): Row[];
   /** Number of rows matching a domain. */

@@ -406,9 +406,57 @@ function webhookModels(flavour: ModuleFlavour): ModelDef[] {
   ];
 }
 
+/** Models of the `base` module that clients read to learn about a server: models and installed modules. */
+function systemModels(): ModelDef[] {
+  return [
+    model(
+      'ir.model',
+      'Models',
+      'model',
+      [
+        char('name', 'Model Description', { required: true }),
+        char('model', 'Model', { required: true }),
+        char('order', 'Order'),
+        { name: 'info', type: 'text', string: 'Information' },
+        sel('state', 'Type', [
+          ['manual', 'Custom Object'],
+          ['base', 'Base Object'],
+        ]),
+        bool('transient', 'Transient Model'),
+        char('modules', 'In Apps', { readonly: true, store: false }),
+      ],
+      { access: CONFIG_ACCESS },
+    ),
+    model(
+      'ir.module.module',
+      'Module',
+      'name',
+      [
+        char('name', 'Technical Name', { required: true, readonly: true }),
+        char('shortdesc', 'Module Name', { readonly: true }),
+        char('summary', 'Summary', { readonly: true }),
+        char('author', 'Author', { readonly: true }),
+        sel('state', 'Status', [
+          ['uninstallable', 'Uninstallable'],
+          ['uninstalled', 'Not Installed'],
+          ['installed', 'Installed'],
+          ['to upgrade', 'To be upgraded'],
+          ['to remove', 'To be removed'],
+          ['to install', 'To be installed'],
+        ], { readonly: true }),
+        // Odoo's own labels: the stored version is "Installed Version", the one on disk "Latest Version".
+        char('latest_version', 'Installed Version', { readonly: true }),
+        char('installed_version', 'Latest Version', { readonly: true, store: false }),
+        bool('application', 'Application'),
+      ],
+      { recName: 'shortdesc', access: CONFIG_ACCESS },
+    ),
+  ];
+}
+
 /** Every model of a database, by name. `withModule` false = auto_webhook not installed. */
 export function buildSchema(flavour: ModuleFlavour, withModule: boolean): Map<string, ModelDef> {
-  const models = [...businessModels(), ...(withModule ? webhookModels(flavour) : [])];
+  const models = [...businessModels(), ...systemModels(), ...(withModule ? webhookModels(flavour) : [])];
   const tracked = new Set<string>(TRACKED_MODELS);
   return new Map(models.map((def) => [def.name, withModule && tracked.has(def.name) ? { ...def, tracked: true } : { ...def, tracked: false }]));
 }

@@ -2,6 +2,8 @@
  * Replays every exchange recorded from a real Odoo 18 server (`../shared/odoo-recordings/`, or
  * OCM_RECORDINGS_DIR) against the simulator over real HTTP, and checks the answer has the same status,
  * content type, shape and value types, fault code and fault string (only the last line of tracebacks).
+ * The exchanges in test/fixtures/derived-exchanges/ are checked the same way; they were written from
+ * odoo-facts.md, not recorded (see that folder's README).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -29,10 +31,12 @@ interface Exchange {
   body: string;
 }
 
+const derivedDir = resolve(repoRoot, 'test/fixtures/derived-exchanges');
+
 /** Reads the README table (`| 01-version | POST /xmlrpc/2/common | 200 | ...`) and the exchange files. */
-function loadExchanges(): Exchange[] {
-  const readme = readFileSync(join(recordingsDir, 'README.md'), 'utf8');
-  const files = readdirSync(recordingsDir);
+function loadExchanges(folder: string): Exchange[] {
+  const readme = readFileSync(join(folder, 'README.md'), 'utf8');
+  const files = readdirSync(folder);
   const exchanges: Exchange[] = [];
   for (const line of readme.split('\n')) {
     const match = /^\|\s*(\d\d-[\w.-]+)\s*\|\s*(GET|POST)\s+(\S+)(?:\s+`([^`]*)`)?\s*\|/.exec(line);
@@ -41,14 +45,14 @@ function loadExchanges(): Exchange[] {
     const requestFile = files.find((file) => file.startsWith(`${name}.request.`));
     const responseFile = files.find((file) => file.startsWith(`${name}.response.`));
     if (!responseFile) throw new Error(`no response file for ${name}`);
-    const raw = readFileSync(join(recordingsDir, responseFile), 'utf8');
+    const raw = readFileSync(join(folder, responseFile), 'utf8');
     const [head, ...rest] = raw.split('\n\n');
     const [statusLine, typeLine] = head.split('\n');
     exchanges.push({
       name,
       method,
       path,
-      requestBody: requestFile ? readFileSync(join(recordingsDir, requestFile), 'utf8') : (inlineBody ?? ''),
+      requestBody: requestFile ? readFileSync(join(folder, requestFile), 'utf8') : (inlineBody ?? ''),
       requestType: requestFile?.endsWith('.json') || inlineBody !== undefined ? 'application/json' : requestFile ? 'text/xml' : undefined,
       status: Number(/^HTTP (\d+)/.exec(statusLine)?.[1]),
       contentType: typeLine.replace(/^Content-Type:\s*/i, '').trim(),
@@ -99,7 +103,22 @@ function compareJson(actualBody: string, expectedBody: string): void {
   expect(shapeDifferences(actual.result, expected.result, '$', true)).toEqual([]);
 }
 
-const exchanges = loadExchanges();
+const exchanges = loadExchanges(recordingsDir);
+const derived = loadExchanges(derivedDir);
+
+async function replay(simulator: RunningSimulator, exchange: Exchange): Promise<void> {
+  const response = await fetch(simulator.url + exchange.path, {
+    method: exchange.method,
+    headers: exchange.requestType ? { 'Content-Type': exchange.requestType } : undefined,
+    body: exchange.method === 'GET' ? undefined : exchange.requestBody,
+  });
+  const body = await response.text();
+  expect(response.status).toBe(exchange.status);
+  expect(response.headers.get('content-type')).toBe(exchange.contentType);
+  if (exchange.contentType.startsWith('text/xml')) compareXmlRpc(body, exchange.body);
+  else if (exchange.contentType.startsWith('application/json')) compareJson(body, exchange.body);
+  else expect(body).toBe(exchange.body);
+}
 
 describe('recorded Odoo 18 exchanges replayed against the simulator', () => {
   let simulator: RunningSimulator;
@@ -119,16 +138,16 @@ describe('recorded Odoo 18 exchanges replayed against the simulator', () => {
   });
 
   it.each(exchanges.map((exchange) => [exchange.name, exchange] as const))('%s', async (_name, exchange) => {
-    const response = await fetch(simulator.url + exchange.path, {
-      method: exchange.method,
-      headers: exchange.requestType ? { 'Content-Type': exchange.requestType } : undefined,
-      body: exchange.method === 'GET' ? undefined : exchange.requestBody,
+    await replay(simulator, exchange);
+  });
+
+  describe('exchanges derived from odoo-facts.md (not recorded)', () => {
+    it('finds all 6 derived exchanges', () => {
+      expect(derived).toHaveLength(6);
     });
-    const body = await response.text();
-    expect(response.status).toBe(exchange.status);
-    expect(response.headers.get('content-type')).toBe(exchange.contentType);
-    if (exchange.contentType.startsWith('text/xml')) compareXmlRpc(body, exchange.body);
-    else if (exchange.contentType.startsWith('application/json')) compareJson(body, exchange.body);
-    else expect(body).toBe(exchange.body);
+
+    it.each(derived.map((exchange) => [exchange.name, exchange] as const))('derived %s', async (_name, exchange) => {
+      await replay(simulator, exchange);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { Database } from '../../../src-main/simulator/database';
+import { OdooException } from '../../../src-main/simulator/errors';
 import type { ModuleFlavour } from '../../../src-main/simulator/types';
 
 /** A clock the test moves by hand. */
@@ -13,4 +14,15 @@ export class ManualClock {
 /** A `seed`-like database with the module in the given flavour. */
 export function makeDatabase(flavour: ModuleFlavour = 'original', clock = new ManualClock(), module = true): Database {
   return new Database({ name: 'seed', flavour, seed: 1, now: clock.now, module });
+}
+
+/** The Odoo exception an action raises (fails the test when it raises nothing or something else). */
+export function caught(action: () => unknown): OdooException {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof OdooException) return error;
+    throw error;
+  }
+  throw new Error('expected an Odoo exception');
 }
