@@ -10,12 +10,12 @@ import { andDomains, compileDomain, type DomainEnvironment } from './domain';
 import { accessDenied, accessError, missingError, pythonError, userError, validationError } from './errors';
 import { idOnlyOrder, parseOrder, rowComparator } from './order';
 import { Random, hashString } from './random';
-import { buildSchema, GROUP_NAMES, TRACKED_MODELS, type FieldDef, type ModelDef } from './schema';
+import { buildSchema, TRACKED_MODELS, type FieldDef, type ModelDef } from './schema';
 import { Table, type Row } from './table';
 import type { DatabaseSpec, ModuleFlavour, SeedOptions, SimulatedDatabase, WebhookRow } from './types';
-import { callModelMethod } from './methods';
+import { callModelMethod, callModelMethodNamed } from './methods';
 import type { AccessMode, Orm, SearchOptions } from './orm';
-import { irModelRows, moduleRows } from './system-data';
+import { configParameterRows, irModelRows, moduleRows } from './system-data';
 import { versionProfile, type VersionProfile } from './versions';
 import { WebhookLog, webhookKey } from './webhook-log';
 
@@ -128,6 +128,7 @@ export class Database implements SimulatedDatabase, Orm {
   /** The models and modules of the database (`ir.model`, `ir.module.module`). */
   private loadSystem(): void {
     for (const row of irModelRows(this.schema)) this.table('ir.model').insert(row, row.id);
+    for (const row of configParameterRows(this.name)) this.table('ir.config_parameter').insert(row, row.id);
     for (const row of moduleRows(this.profile, { installed: this.hasModule, flavour: this.flavour })) this.table('ir.module.module').insert(row, row.id);
   }
 
@@ -187,6 +188,13 @@ export class Database implements SimulatedDatabase, Orm {
     return false;
   }
 
+  /** The active user an API key belongs to (JSON-2's bearer authentication), or undefined. */
+  uidForApiKey(key: unknown): number | undefined {
+    if (typeof key !== 'string' || !key) return undefined;
+    for (const user of this.users.values()) if (user.apiKeys.includes(key) && this.isActiveUser(user.uid)) return user.uid;
+    return undefined;
+  }
+
   /** `security.check`: throws AccessDenied unless uid and password match an active user. */
   checkCredentials(uid: unknown, password: unknown): number {
     const user = typeof uid === 'number' ? this.users.get(uid) : undefined;
@@ -208,6 +216,10 @@ export class Database implements SimulatedDatabase, Orm {
     return this.userByLogin(login).uid;
   }
 
+  userContext(uid: number): { lang: string; tz: string; uid: number } {
+    return { lang: 'en_US', tz: 'Europe/Brussels', uid };
+  }
+
   /** `res.users.has_group` for one user: the user's groups and the groups they imply. */
   hasGroup(uid: number, group: string): boolean {
     const groups = this.users.get(uid)?.groups ?? new Set<string>();
@@ -226,7 +238,7 @@ export class Database implements SimulatedDatabase, Orm {
     if (!raise) return false;
     const allowed = [...def.access]
       .filter(([, letters]) => letters.includes(MODE_LETTER[mode]))
-      .map(([group]) => GROUP_NAMES[group] ?? group)
+      .map(([group]) => this.profile.groupNames[group] ?? group)
       .sort();
     const groupInfo = allowed.length
       ? `This operation is allowed for the following groups:\n${allowed.map((name) => `\t- ${name}`).join('\n')}`
@@ -699,6 +711,11 @@ export class Database implements SimulatedDatabase, Orm {
 
   call(model: string, method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, login = 'admin'): unknown {
     return callModelMethod(this, this.uid(login), model, method, args, kwargs);
+  }
+
+  callNamed(model: string, method: string, kwargs: Record<string, unknown> = {}, login = 'admin'): unknown {
+    const { ids, context, ...rest } = kwargs;
+    return callModelMethodNamed(this, this.uid(login), model, method, Array.isArray(ids) ? (ids as number[]) : [], rest, context);
   }
 
   webhookRows(): WebhookRow[] {

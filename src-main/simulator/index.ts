@@ -1,24 +1,29 @@
 /**
- * An Odoo 18 server with the `auto_webhook` module, simulated in-process: XML-RPC and JSON-RPC over real
- * HTTP on 127.0.0.1, several databases, users with passwords and API keys, the ten tracked models, the
- * change log in its `original` or `fixed` flavour, a traffic generator and fault injection.
+ * An Odoo server (17, 18, 19 or 20) with the `auto_webhook` module, simulated in-process: XML-RPC,
+ * JSON-RPC and (19+) JSON-2 over real HTTP on 127.0.0.1, several databases, users with passwords and API
+ * keys, the ten tracked models, the change log in its `original` or `fixed` flavour, a server log counting
+ * deprecated calls, a traffic generator and fault injection.
  *
  * ```ts
- * const sim = await startSimulator({ flavour: 'original', bigRows: 5000 });
- * // ... point a client at sim.url, database 'seed', login admin / admin
+ * const sim = await startSimulator({ odoo: 19, bigRows: 5000 });
+ * // ... point a client at sim.url, database 'seed', login admin / admin (or the API key)
  * await sim.close();
  * ```
  */
 import { Database } from './database';
 import { SimulatorServer } from './http-server';
-import type { RpcHost } from './rpc';
+import { ServerLog } from './server-log';
 import { Traffic } from './traffic';
-import type { DatabaseSpec, RunningSimulator, SimulatedDatabase, SimulatorOptions } from './types';
+import type { DatabaseSpec, ModuleFlavour, RunningSimulator, SimulatedDatabase, SimulatorOptions } from './types';
+import { versionProfile, type VersionProfile } from './versions';
+import { Sessions, type WebHost } from './web-routes';
 
 export type {
   DatabaseSpec,
+  DeprecationKind,
   FaultInjector,
   ModuleFlavour,
+  OdooVersion,
   RunningSimulator,
   SeedOptions,
   SimulatedDatabase,
@@ -28,6 +33,7 @@ export type {
   WebhookRow,
 } from './types';
 export { TRACKED_MODELS } from './schema';
+export { ODOO_VERSIONS } from './versions';
 
 /** The databases created when no list is given: `seed`, `plain` and (with `bigRows`) `big`. */
 export function defaultDatabases(bigRows = 0): DatabaseSpec[] {
@@ -39,22 +45,38 @@ export function defaultDatabases(bigRows = 0): DatabaseSpec[] {
   return specs;
 }
 
+/** The flavour to run on a version: the one asked for if it installs there, else a clear error. */
+export function flavourFor(profile: VersionProfile, asked: ModuleFlavour | undefined): ModuleFlavour {
+  const flavour = asked ?? profile.defaultFlavour;
+  if (!profile.flavours.includes(flavour)) {
+    throw new Error(
+      `The ${flavour} auto_webhook module does not install on Odoo ${profile.version} (its manifest targets 18.0 and it uses res.groups.category_id, which 19 removed); use the fixed flavour there.`,
+    );
+  }
+  return flavour;
+}
+
 /** Starts a simulator; resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const flavour = options.flavour ?? 'original';
+  const profile = versionProfile(options.odoo ?? 18);
+  const flavour = flavourFor(profile, options.flavour);
   const seed = options.seed ?? 1;
   const now = options.now ?? (() => new Date());
   const specs = options.databases ?? defaultDatabases(options.bigRows ?? 0);
   const databases = new Map<string, Database>();
   for (const spec of specs) {
     if (databases.has(spec.name)) throw new Error(`database ${spec.name} is listed twice`);
-    databases.set(spec.name, new Database({ ...spec, flavour, seed, now }));
+    databases.set(spec.name, new Database({ ...spec, flavour, seed, now, profile }));
   }
   const names = [...databases.keys()].sort();
-  const host: RpcHost = {
+  const log = new ServerLog({ clock: () => new Date(), sink: options.onLog });
+  const host: WebHost = {
     database: (name) => databases.get(name),
     databaseNames: () => [...names],
     listDb: options.listDb !== false,
+    profile,
+    log,
+    sessions: new Sessions(),
   };
   const server = new SimulatorServer(host, seed);
   const port = await server.listen(options.port ?? 0);
@@ -65,6 +87,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    odoo: profile.version,
+    flavour,
+    deprecatedCalls: (kind) => log.deprecatedCalls(kind),
+    logLines: () => log.lines(),
     databases: names,
     database(name: string): SimulatedDatabase {
       const db = databases.get(name);

@@ -7,6 +7,7 @@ import type { WireValue } from './codec/values';
 import type { DomainEnvironment } from './domain';
 import type { FieldDef, ModelDef } from './schema';
 import type { Row } from './table';
+import type { VersionProfile } from './versions';
 
 /** Access modes of ir.model.access. */
 export type AccessMode = 'read' | 'write' | 'create' | 'unlink';
@@ -22,6 +23,8 @@ export interface SearchOptions {
 /** The ORM surface of one database, as model methods use it (uids are already authenticated). */
 export interface Orm {
   readonly name: string;
+  /** The Odoo version the database belongs to. */
+  readonly profile: VersionProfile;
   /** Relations and display names for domains and grouping. */
   readonly env: DomainEnvironment;
   /** The model definition, or Odoo's UserError for a model that does not exist. */
@@ -38,6 +41,8 @@ export interface Orm {
   browseExisting(uid: number, model: string, ids: readonly number[]): Row[];
   /** The rows of `ids` that exist, in the order given (missing ids skipped, like `read`). */
   browseSome(model: string, ids: readonly number[]): Row[];
+  /** `res.users.context_get`: the user's language, time zone and uid. */
+  userContext(uid: number): { lang: string; tz: string; uid: number };
   /** Whether a user belongs to a group (by XML id), implied groups included. */
   hasGroup(uid: number, group: string): boolean;
   /** Rows matching a domain, ordered and paged. */

@@ -65,13 +65,6 @@ export const TRACKED_MODELS = [
   'hr.employee',
 ] as const;
 
-/** Names shown for groups in access errors (`category/group`, as `group_names_with_access` formats them). */
-export const GROUP_NAMES: Readonly<Record<string, string>> = {
-  'base.group_user': 'User types/Internal User',
-  'base.group_portal': 'User types/Portal',
-  'base.group_system': 'Administration/Settings',
-};
-
 const MAGIC_FIELDS: FieldDef[] = [
   { name: 'id', type: 'integer', string: 'ID', readonly: true },
   { name: 'display_name', type: 'char', string: 'Display Name', readonly: true, store: false },
@@ -426,6 +419,13 @@ function systemModels(): ModelDef[] {
         char('modules', 'In Apps', { readonly: true, store: false }),
       ],
       { access: CONFIG_ACCESS },
+    ),
+    model(
+      'ir.config_parameter',
+      'System Parameter',
+      'key',
+      [char('key', 'Key', { required: true }), { name: 'value', type: 'text', string: 'Value', required: true }],
+      { recName: 'key', access: { 'base.group_system': 'rwcu' } },
     ),
     model(
       'ir.module.module',

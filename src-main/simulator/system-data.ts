@@ -47,6 +47,15 @@ export function irModelRows(schema: ReadonlyMap<string, ModelDef>): Rows {
   }));
 }
 
+/** `ir.config_parameter` rows every database has (readable by administrators only). */
+export function configParameterRows(databaseName: string): Rows {
+  return [
+    { id: 1, key: 'web.base.url', value: 'http://127.0.0.1:8069' },
+    { id: 2, key: 'database.uuid', value: `8f1c2d3e-${databaseName.length.toString(16).padStart(4, '0')}-4a5b-9c6d-7e8f9a0b1c2d` },
+    { id: 3, key: 'database.is_neutralized', value: 'False' },
+  ];
+}
+
 /** `ir.module.module.latest_version` of auto_webhook when installed, per flavour. */
 export function webhookModuleVersion(flavour: ModuleFlavour, serie: string): string {
   // The original module's manifest says 1.0.0 (Odoo prefixes the serie); ours speaks protocol 2 from 3.0.0.

@@ -1,9 +1,12 @@
 /**
- * Public types of the Odoo 18 simulator (re-exported by `index.ts`).
+ * Public types of the Odoo simulator (re-exported by `index.ts`).
  */
 
 /** Which variant of the `auto_webhook` module the simulated databases run. */
 export type ModuleFlavour = 'original' | 'fixed';
+
+/** An Odoo major version the simulator can play. */
+export type OdooVersion = 17 | 18 | 19 | 20;
 
 /** One database to create at start. */
 export interface DatabaseSpec {
@@ -20,8 +23,12 @@ export interface DatabaseSpec {
 export interface SimulatorOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
-  /** Module flavour; default 'original'. */
+  /** The Odoo version to play: 17, 18 (default), 19 or 20. */
+  odoo?: OdooVersion;
+  /** Module flavour; default 'original' on 17 and 18, 'fixed' on 19 and 20 (the original does not install there). */
   flavour?: ModuleFlavour;
+  /** Receives every line the simulated server logs (Odoo's format), e.g. to print them. */
+  onLog?: (line: string) => void;
   /** Rows in the `big` database; 0/undefined = no `big` database. */
   bigRows?: number;
   /** Events per second the traffic generator starts with; default 0 (stopped). */
@@ -111,6 +118,8 @@ export interface SimulatedDatabase {
   unlink(model: string, ids: readonly number[], login?: string): void;
   /** Calls a public model method as a user, like `execute_kw` (returns the decoded result). */
   call(model: string, method: string, args?: unknown[], kwargs?: Record<string, unknown>, login?: string): unknown;
+  /** Calls a public model method as a user with JSON-2's named arguments (`ids`, `context`, keywords). */
+  callNamed(model: string, method: string, kwargs?: Record<string, unknown>, login?: string): unknown;
   /** Adds a `webhook.errors` row; returns its id. */
   addError(model: string, recordId: number, message: string): number;
   /** Whether a record exists (archived records count). */
@@ -153,11 +162,22 @@ export interface FaultInjector {
   resumeListening(): Promise<void>;
 }
 
+/** What was deprecated: the XML-RPC / JSON-RPC endpoints (19+), or `read_group` (19+). */
+export type DeprecationKind = 'endpoint' | 'read_group';
+
 /** A started simulator. */
 export interface RunningSimulator {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
   readonly port: number;
+  /** The Odoo version played. */
+  readonly odoo: OdooVersion;
+  /** The module flavour of the databases. */
+  readonly flavour: ModuleFlavour;
+  /** Calls to deprecated endpoints and methods served so far (of one kind, or all), e.g. to assert none. */
+  deprecatedCalls(kind?: DeprecationKind): number;
+  /** The last lines of the server log (up to 1,000), oldest first. */
+  logLines(): string[];
   /** Names of the databases, sorted. */
   readonly databases: readonly string[];
   /** A database by name; throws if unknown. */

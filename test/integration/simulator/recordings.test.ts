@@ -9,9 +9,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMethodResponse } from '../../../src-main/simulator/codec/xmlrpc';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator/index';
-import { lastLine, shapeDifferences } from './shape';
+import { compareJsonRpc, compareXmlRpc } from './shape';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 // The team's shared recordings when they sit beside the checkout (they may be refreshed there), else the
@@ -62,47 +61,6 @@ function loadExchanges(folder: string): Exchange[] {
   return exchanges;
 }
 
-function compareXmlRpc(actualBody: string, expectedBody: string): void {
-  const actual = parseMethodResponse(actualBody, true);
-  const expected = parseMethodResponse(expectedBody, true);
-  expect(actual.fault).toBe(expected.fault);
-  if (expected.fault) {
-    const a = actual.value as { faultCode: unknown; faultString: string };
-    const e = expected.value as { faultCode: unknown; faultString: string };
-    expect(a.faultCode).toBe(e.faultCode);
-    if (e.faultString.startsWith('Traceback')) {
-      expect(a.faultString.startsWith('Traceback')).toBe(true);
-      expect(lastLine(a.faultString)).toBe(lastLine(e.faultString));
-    } else {
-      expect(a.faultString).toBe(e.faultString);
-    }
-    return;
-  }
-  expect(shapeDifferences(actual.value, expected.value)).toEqual([]);
-}
-
-function compareJson(actualBody: string, expectedBody: string): void {
-  const actual = JSON.parse(actualBody) as Record<string, unknown>;
-  const expected = JSON.parse(expectedBody) as Record<string, unknown>;
-  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
-  expect(actual.jsonrpc).toBe(expected.jsonrpc);
-  expect(actual.id).toEqual(expected.id);
-  if ('error' in expected) {
-    const a = actual.error as { code: number; message: string; data: Record<string, unknown> };
-    const e = expected.error as { code: number; message: string; data: Record<string, unknown> };
-    expect(a.code).toBe(e.code);
-    expect(a.message).toBe(e.message);
-    expect(Object.keys(a.data).sort()).toEqual(Object.keys(e.data).sort());
-    expect(a.data.name).toBe(e.data.name);
-    expect(a.data.message).toBe(e.data.message);
-    expect(a.data.arguments).toEqual(e.data.arguments);
-    expect(a.data.context).toEqual(e.data.context);
-    expect(lastLine(String(a.data.debug))).toBe(lastLine(String(e.data.debug)));
-    return;
-  }
-  expect(shapeDifferences(actual.result, expected.result, '$', true)).toEqual([]);
-}
-
 const exchanges = loadExchanges(recordingsDir);
 const derived = loadExchanges(derivedDir);
 
@@ -116,7 +74,7 @@ async function replay(simulator: RunningSimulator, exchange: Exchange): Promise<
   expect(response.status).toBe(exchange.status);
   expect(response.headers.get('content-type')).toBe(exchange.contentType);
   if (exchange.contentType.startsWith('text/xml')) compareXmlRpc(body, exchange.body);
-  else if (exchange.contentType.startsWith('application/json')) compareJson(body, exchange.body);
+  else if (exchange.contentType.startsWith('application/json')) compareJsonRpc(body, exchange.body);
   else expect(body).toBe(exchange.body);
 }
 
