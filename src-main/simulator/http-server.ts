@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { formatTraceback, XMLRPC_ENTRY_FRAMES } from './errors';
 import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, pageReply, STATUS_TEXT, type HttpRequest, type Reply } from './http-exchange';
+import type { Pacer } from './pacing';
 import { Random } from './random';
 import { notFound, routeRequest, selectDatabase } from './router';
 import { asOdooException } from './rpc-routes';
@@ -51,6 +52,7 @@ export class SimulatorServer implements FaultInjector {
   constructor(
     private readonly host: WebHost,
     seed: number,
+    private readonly pacer?: Pacer,
   ) {
     this.random = new Random(seed ^ 0x5bd1e995);
     this.server = createServer((request, response) => {
@@ -107,6 +109,7 @@ export class SimulatorServer implements FaultInjector {
       return;
     }
     const reply = routeRequest(this.host, httpRequest(request, body));
+    if (this.pacer) await this.pacer.serve(reply);
     if (this.drops > 0) {
       this.drops--;
       const bytes = Buffer.from(reply.body, 'utf8');

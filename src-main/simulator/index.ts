@@ -12,6 +12,7 @@
  */
 import { Database } from './database';
 import { SimulatorServer } from './http-server';
+import { Pacer } from './pacing';
 import { ServerLog } from './server-log';
 import { Traffic } from './traffic';
 import type { DatabaseSpec, ModuleFlavour, RunningSimulator, SimulatedDatabase, SimulatorOptions } from './types';
@@ -24,6 +25,8 @@ export type {
   FaultInjector,
   ModuleFlavour,
   OdooVersion,
+  PacedAnswer,
+  PaceOptions,
   RunningSimulator,
   SeedOptions,
   SimulatedDatabase,
@@ -78,8 +81,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     log,
     sessions: new Sessions(),
   };
-  const server = new SimulatorServer(host, seed);
-  const port = await server.listen(options.port ?? 0);
+  const pacer = options.pace ? new Pacer(options.pace) : undefined;
+  const server = new SimulatorServer(host, seed, pacer);
+  let port: number;
+  try {
+    port = await server.listen(options.port ?? 0);
+  } catch (error) {
+    await pacer?.close();
+    throw error;
+  }
   const trafficTarget = databases.has('seed') ? 'seed' : [...databases.values()].find((db) => db.hasModule)?.name;
   const traffic = new Traffic(() => (trafficTarget ? databases.get(trafficTarget) : undefined), seed);
   if (options.trafficRate && options.trafficRate > 0) traffic.start(options.trafficRate);
@@ -102,6 +112,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     async close(): Promise<void> {
       traffic.stop();
       await server.stopListening();
+      await pacer?.close();
     },
   };
 }

@@ -29,6 +29,8 @@ export interface SimulatorOptions {
   flavour?: ModuleFlavour;
   /** Receives every line the simulated server logs (Odoo's format), e.g. to print them. */
   onLog?: (line: string) => void;
+  /** Charge answers CPU time like a real server (off by default). */
+  pace?: PaceOptions;
   /** Rows in the `big` database; 0/undefined = no `big` database. */
   bigRows?: number;
   /** Events per second the traffic generator starts with; default 0 (stopped). */
@@ -41,6 +43,33 @@ export interface SimulatorOptions {
   now?: () => Date;
   /** Databases to create instead of the default `seed`, `plain` (and `big`). */
   databases?: DatabaseSpec[];
+}
+
+/**
+ * CPU pacing (`SimulatorOptions.pace`): each answer burns CPU for a time proportional to its rows, on one
+ * queue (threaded Odoo) or on `workers` worker threads (prefork Odoo).
+ */
+export interface PaceOptions {
+  /** `cpu`: burn CPU for each answer. */
+  mode: 'cpu';
+  /** Prefork workers serving at once; 0 or absent = threaded (one queue). */
+  workers?: number;
+  /** Microseconds per row over JSON-RPC and JSON-2; default 38. */
+  jsonPerRowUs?: number;
+  /** Microseconds per row over XML-RPC; default 74. */
+  xmlrpcPerRowUs?: number;
+  /** Microseconds every answer costs on top; default 0. */
+  perRequestUs?: number;
+  /** Told of every paced answer (start and end in ms of `performance.now()`), for tests and benchmarks. */
+  onServed?: (served: PacedAnswer) => void;
+}
+
+/** One paced answer. */
+export interface PacedAnswer {
+  rows: number;
+  microseconds: number;
+  startedAt: number;
+  finishedAt: number;
 }
 
 /** A plain copy of one `update.webhook` row. */
