@@ -15,7 +15,8 @@ import { Table, type Row } from './table';
 import type { DatabaseSpec, ModuleFlavour, SeedOptions, SimulatedDatabase, WebhookRow } from './types';
 import { callModelMethod, callModelMethodNamed } from './methods';
 import type { AccessMode, Orm, SearchOptions } from './orm';
-import { configParameterRows, irModelRows, moduleRows } from './system-data';
+import { postCreation, postTracking, removeMessages, valuesBefore, type ChatterStore } from './chatter';
+import { configParameterRows, currencyRows, irModelFieldRows, irModelRows, moduleRows } from './system-data';
 import { versionProfile, type VersionProfile } from './versions';
 import { WebhookLog, webhookKey } from './webhook-log';
 
@@ -56,7 +57,7 @@ export interface DatabaseSettings extends DatabaseSpec {
 }
 
 /** A simulated database (implements the test-facing {@link SimulatedDatabase}). */
-export class Database implements SimulatedDatabase, Orm {
+export class Database implements SimulatedDatabase, Orm, ChatterStore {
   readonly name: string;
   readonly flavour: ModuleFlavour;
   readonly hasModule: boolean;
@@ -69,6 +70,10 @@ export class Database implements SimulatedDatabase, Orm {
   private readonly clock: () => Date;
   private readonly log?: WebhookLog;
   private readonly sequences = new Map<string, number>();
+  /** `ir.model.fields` ids by `model.field`. */
+  private readonly fieldIds = new Map<string, number>();
+  /** Seconds the clock is turned back while a late-committing transaction runs ({@link commitLate}). */
+  private lateSeconds = 0;
   /** Highest demo id per model: the traffic generator prefers deleting newer records. */
   readonly demoMaxId = new Map<string, number>();
 
@@ -106,9 +111,42 @@ export class Database implements SimulatedDatabase, Orm {
   // ------------------------------------------------------------------------------------------------------
   // Basics
 
-  /** Current time as Odoo's naive UTC string. */
+  /** Current time as Odoo's naive UTC string (the transaction's start time inside {@link commitLate}). */
   nowText(): string {
-    return formatDatetime(this.clock());
+    return formatDatetime(this.now());
+  }
+
+  private now(): Date {
+    const time = this.clock();
+    return this.lateSeconds ? new Date(time.getTime() - this.lateSeconds * 1000) : time;
+  }
+
+  /**
+   * Runs `action` as a transaction that began `secondsAgo` seconds ago and commits now: what it creates or
+   * writes carries timestamps (`create_date`, `write_date`, log rows, messages) older than rows other
+   * transactions already made visible, as a long transaction does in PostgreSQL.
+   */
+  commitLate<T>(secondsAgo: number, action: () => T): T {
+    const previous = this.lateSeconds;
+    this.lateSeconds = previous + Math.max(0, secondsAgo);
+    try {
+      return action();
+    } finally {
+      this.lateSeconds = previous;
+    }
+  }
+
+  /** `ir.model.fields` id of a field. */
+  fieldId(model: string, field: string): number {
+    const id = this.fieldIds.get(`${model}.${field}`);
+    if (id === undefined) throw new Error(`no field ${field} on ${model}`);
+    return id;
+  }
+
+  /** The partner of a user, or false. */
+  partnerOf(uid: number): number | false {
+    const partner = this.tables.get('res.users')?.get(uid)?.partner_id;
+    return typeof partner === 'number' ? partner : false;
   }
 
   /** The model definition, or Odoo's UserError for a model that does not exist. */
@@ -128,6 +166,11 @@ export class Database implements SimulatedDatabase, Orm {
   /** The models and modules of the database (`ir.model`, `ir.module.module`). */
   private loadSystem(): void {
     for (const row of irModelRows(this.schema)) this.table('ir.model').insert(row, row.id);
+    for (const row of irModelFieldRows(this.schema)) {
+      this.table('ir.model.fields').insert(row, row.id);
+      this.fieldIds.set(`${row.model as string}.${row.name as string}`, row.id);
+    }
+    for (const row of currencyRows()) this.table('res.currency').insert(row, row.id);
     for (const row of configParameterRows(this.name)) this.table('ir.config_parameter').insert(row, row.id);
     for (const row of moduleRows(this.profile, { installed: this.hasModule, flavour: this.flavour })) this.table('ir.module.module').insert(row, row.id);
   }
@@ -276,6 +319,7 @@ export class Database implements SimulatedDatabase, Orm {
     const value = row[field.name];
     switch (field.type) {
       case 'integer':
+      case 'many2one_reference':
         return field.name === 'id' ? row.id : typeof value === 'number' ? value : 0;
       case 'float':
       case 'monetary':
@@ -453,6 +497,7 @@ export class Database implements SimulatedDatabase, Orm {
       case 'boolean':
         return Boolean(value);
       case 'integer':
+      case 'many2one_reference':
         return value === false ? 0 : Math.trunc(Number(value));
       case 'float':
       case 'monetary':
@@ -499,7 +544,7 @@ export class Database implements SimulatedDatabase, Orm {
       case 'res.partner':
         return { active: true, is_company: false, type: 'contact', customer_rank: 0, supplier_rank: 0 };
       case 'product.template':
-        return { active: true, type: 'consu', list_price: 1, standard_price: 0, categ_id: 1, sale_ok: true, purchase_ok: true };
+        return { active: true, type: 'consu', list_price: 1, standard_price: 0, categ_id: 1, sale_ok: true, purchase_ok: true, invoice_policy: 'order', cost_method: 'standard' };
       case 'product.product':
         return { active: true, lst_price: 1 };
       case 'product.category':
@@ -569,7 +614,7 @@ export class Database implements SimulatedDatabase, Orm {
       const row: Record<string, unknown> = {};
       for (const field of def.fields.values()) {
         if (field.store === false || field.type === 'one2many' || field.name === 'id') continue;
-        row[field.name] = field.type === 'boolean' ? false : field.type === 'integer' || field.type === 'float' || field.type === 'monetary' ? 0 : false;
+        row[field.name] = field.type === 'boolean' ? false : ['integer', 'float', 'monetary', 'many2one_reference'].includes(field.type) ? 0 : false;
       }
       Object.assign(row, this.defaults(model, uid), clean, { create_uid: uid, create_date: now, write_uid: uid, write_date: now });
       if (model === 'res.users' && !row.partner_id && row.name) {
@@ -582,11 +627,14 @@ export class Database implements SimulatedDatabase, Orm {
       return row;
     });
     const ids: number[] = [];
+    const created: Row[] = [];
     for (const row of prepared) {
       const stored = table.insert(row);
       if (model === 'res.partner' || model === 'product.category') this.recomputeCompleteName(model, stored);
       ids.push(stored.id);
+      created.push(stored);
     }
+    postCreation(this, def, created, uid);
     if (def.tracked && this.log) this.log.record(model, ids, 'create', uid);
     if (model === 'product.template') {
       for (const id of ids) {
@@ -613,6 +661,7 @@ export class Database implements SimulatedDatabase, Orm {
     const clean = this.validateValues(def, values);
     const table = this.table(model);
     const now = this.nowText();
+    const before = valuesBefore(def, rows, clean);
     for (const row of rows) {
       table.update(row, { ...clean, write_uid: uid, write_date: now });
       if ((model === 'res.partner' || model === 'product.category') && ('name' in clean || 'parent_id' in clean)) {
@@ -622,6 +671,7 @@ export class Database implements SimulatedDatabase, Orm {
         for (const variant of this.table('product.product').rows) if (variant.product_tmpl_id === row.id) variant.name = clean.name;
       }
     }
+    postTracking(this, def, rows, before, uid);
     if (def.tracked && this.log && rows.length) {
       this.log.record(model, rows.map((row) => row.id), 'write', uid, Object.keys(values));
     }
@@ -667,6 +717,7 @@ export class Database implements SimulatedDatabase, Orm {
       }
     }
     if (def.tracked && this.log) this.log.record(model, existing, 'unlink', uid);
+    removeMessages(this, def, gone);
     for (const [otherName, other] of this.schema) {
       if (otherName === 'update.webhook' || otherName === 'webhook.errors') continue;
       for (const field of other.fields.values()) {

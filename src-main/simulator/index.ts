@@ -48,6 +48,16 @@ export function defaultDatabases(bigRows = 0): DatabaseSpec[] {
   return specs;
 }
 
+/**
+ * The databases the traffic generator drives by default: `seed` (or the first with the module), and
+ * `plain` (or the first without it), where a module-less client finds Odoo's own history.
+ */
+function defaultTrafficDatabases(databases: readonly Database[]): string[] {
+  const withModule = databases.find((db) => db.name === 'seed') ?? databases.find((db) => db.hasModule);
+  const without = databases.find((db) => db.name === 'plain') ?? databases.find((db) => !db.hasModule);
+  return [withModule, without].filter((db): db is Database => db !== undefined).map((db) => db.name);
+}
+
 /** The flavour to run on a version: the one asked for if it installs there, else a clear error. */
 export function flavourFor(profile: VersionProfile, asked: ModuleFlavour | undefined): ModuleFlavour {
   const flavour = asked ?? profile.defaultFlavour;
@@ -81,6 +91,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     log,
     sessions: new Sessions(),
   };
+  const trafficTargets = (options.trafficDatabases ?? defaultTrafficDatabases([...databases.values()])).map((name) => {
+    const db = databases.get(name);
+    if (!db) throw new Error(`trafficDatabases names ${name}, which the simulator does not have (it has ${names.join(', ')})`);
+    return db;
+  });
   const pacer = options.pace ? new Pacer(options.pace) : undefined;
   const server = new SimulatorServer(host, seed, pacer);
   let port: number;
@@ -90,8 +105,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     await pacer?.close();
     throw error;
   }
-  const trafficTarget = databases.has('seed') ? 'seed' : [...databases.values()].find((db) => db.hasModule)?.name;
-  const traffic = new Traffic(() => (trafficTarget ? databases.get(trafficTarget) : undefined), seed);
+  const traffic = new Traffic(() => trafficTargets, seed);
   if (options.trafficRate && options.trafficRate > 0) traffic.start(options.trafficRate);
 
   return {

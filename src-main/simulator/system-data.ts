@@ -47,6 +47,37 @@ export function irModelRows(schema: ReadonlyMap<string, ModelDef>): Rows {
   }));
 }
 
+/** `ir.model.fields` rows: every field of every model, with Odoo's `tracking` (0 when not tracked). */
+export function irModelFieldRows(schema: ReadonlyMap<string, ModelDef>): Rows {
+  const rows: Rows = [];
+  [...schema.values()].forEach((def, index) => {
+    for (const field of def.fields.values()) {
+      rows.push({
+        id: rows.length + 1,
+        name: field.name,
+        model: def.name,
+        model_id: index + 1,
+        field_description: field.string,
+        ttype: field.type,
+        relation: field.relation ?? false,
+        required: Boolean(field.required),
+        readonly: Boolean(field.readonly),
+        store: field.store !== false && field.type !== 'one2many',
+        tracking: field.tracking ?? 0,
+      });
+    }
+  });
+  return rows;
+}
+
+/** `res.currency`: the company's USD and an inactive EUR. */
+export function currencyRows(): Rows {
+  return [
+    { id: 1, name: 'USD', symbol: '$', decimal_places: 2, active: true },
+    { id: 2, name: 'EUR', symbol: '€', decimal_places: 2, active: false },
+  ];
+}
+
 /** `ir.config_parameter` rows every database has (readable by administrators only). */
 export function configParameterRows(databaseName: string): Rows {
   return [

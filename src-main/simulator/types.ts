@@ -33,8 +33,10 @@ export interface SimulatorOptions {
   pace?: PaceOptions;
   /** Rows in the `big` database; 0/undefined = no `big` database. */
   bigRows?: number;
-  /** Events per second the traffic generator starts with; default 0 (stopped). */
+  /** Events per second the traffic generator starts with, on each driven database; default 0 (stopped). */
   trafficRate?: number;
+  /** Databases the traffic generator drives; default `seed` and `plain` (each the first of its kind). */
+  trafficDatabases?: string[];
   /** Seed of every pseudo-random choice (demo API keys, traffic, synthetic rows); default 1. */
   seed?: number;
   /** `db.list()` allowed (Odoo's `list_db`); default true. */
@@ -133,6 +135,12 @@ export interface SimulatedDatabase {
   deleteRandomWebhookRows(count: number): number[];
   /** Deletes every log row and restarts ids from 1 (a reset log). */
   resetWebhookLog(): void;
+  /**
+   * Runs `action` (creates, writes, deletes on this database) as a transaction that began `secondsAgo`
+   * seconds ago and commits now: its rows carry timestamps older than rows already visible, as a long
+   * transaction's do. Returns what `action` returns.
+   */
+  commitLate<T>(secondsAgo: number, action: () => T): T;
   /** Changes a user's password (the old one stops working immediately). */
   setPassword(login: string, password: string): void;
   /** The user's API key (authenticates like the password). */
@@ -157,12 +165,12 @@ export interface SimulatedDatabase {
   recordIds(model: string): number[];
 }
 
-/** Drives synthetic changes through the ORM (so the module's logging applies). */
+/** Drives synthetic changes through the ORM (so the module's logging and Odoo's field tracking apply). */
 export interface TrafficGenerator {
-  /** Starts (or re-rates) timed traffic at `rate` operations per second; 0 stops. */
+  /** Starts (or re-rates) timed traffic at `rate` operations per second on each driven database; 0 stops. */
   start(rate: number): void;
   stop(): void;
-  /** Applies `count` operations synchronously; returns them. */
+  /** Applies `count` operations synchronously on each driven database, in turn; returns them. */
   step(count?: number): TrafficOperation[];
   /** Operations applied so far. */
   readonly operations: number;
