@@ -15,10 +15,13 @@ import { Table, type Row } from './table';
 import type { DatabaseSpec, ModuleFlavour, SeedOptions, SimulatedDatabase, WebhookRow } from './types';
 import { callModelMethod, callModelMethodNamed } from './methods';
 import type { AccessMode, Orm, SearchOptions } from './orm';
-import { postCreation, postTracking, removeMessages, valuesBefore, type ChatterStore } from './chatter';
+import { describeChange, type ChangedValue, type ValueContext } from './changed-values';
+import { COMPANY_CURRENCY, postCreation, postTracking, removeMessages, valuesBefore, type ChatterStore } from './chatter';
+import { digest, PROTOCOL_VERSION, syncState, type ProtocolStore, type SyncStateArguments } from './protocol';
+import { Tombstones } from './tombstones';
 import { configParameterRows, currencyRows, irModelFieldRows, irModelRows, moduleRows } from './system-data';
 import { versionProfile, type VersionProfile } from './versions';
-import { WebhookLog, webhookKey } from './webhook-log';
+import { WebhookLog, webhookKey, type WriteValues } from './webhook-log';
 
 const MODE_LETTER: Record<AccessMode, string> = { read: 'r', write: 'w', create: 'c', unlink: 'u' };
 const ACCESS_HEADER: Record<AccessMode, string> = {
@@ -57,7 +60,10 @@ export interface DatabaseSettings extends DatabaseSpec {
 }
 
 /** A simulated database (implements the test-facing {@link SimulatedDatabase}). */
-export class Database implements SimulatedDatabase, Orm, ChatterStore {
+/** Days our addon keeps tombstones when `auto_webhook.tombstone_days` is not set. */
+const DEFAULT_TOMBSTONE_DAYS = 30;
+
+export class Database implements SimulatedDatabase, Orm, ChatterStore, ProtocolStore {
   readonly name: string;
   readonly flavour: ModuleFlavour;
   readonly hasModule: boolean;
@@ -74,6 +80,12 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
   private readonly fieldIds = new Map<string, number>();
   /** Seconds the clock is turned back while a late-committing transaction runs ({@link commitLate}). */
   private lateSeconds = 0;
+  /** Protocol 2 (fixed flavour): tombstones of deleted log rows, and the log table's token. */
+  readonly tombstoneTable = new Tombstones();
+  private readonly tokens: Random;
+  private token: string;
+  /** Models whose `changed_values` are off (our addon's per-model setting). */
+  private readonly valuesOff = new Set<string>();
   /** Highest demo id per model: the traffic generator prefers deleting newer records. */
   readonly demoMaxId = new Map<string, number>();
 
@@ -87,6 +99,12 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
     this.schema = buildSchema(settings.flavour, this.hasModule);
     for (const name of this.schema.keys()) this.tables.set(name, new Table(name === 'update.webhook' ? webhookKey : undefined));
     if (this.hasModule) this.log = new WebhookLog(this.table('update.webhook'), this.flavour, () => this.nowText());
+    this.tokens = new Random(hashString(`${settings.name}:log:${settings.seed}`));
+    this.token = this.tokens.hex(32);
+    if (this.hasModule && this.flavour === 'fixed') {
+      // The addon's statement-level trigger: every deletion of a log row, whatever path, leaves a tombstone.
+      this.table('update.webhook').onDelete = (rows) => this.tombstoneTable.record(rows.map((row) => row.id), this.nowText());
+    }
     this.env = {
       model: (name) => this.model(name),
       row: (model, id) => this.tables.get(model)?.get(id),
@@ -172,6 +190,7 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
     }
     for (const row of currencyRows()) this.table('res.currency').insert(row, row.id);
     for (const row of configParameterRows(this.name)) this.table('ir.config_parameter').insert(row, row.id);
+    if (this.hasModule && this.flavour === 'fixed') this.table('ir.config_parameter').insert({ key: 'auto_webhook.tombstone_days', value: String(DEFAULT_TOMBSTONE_DAYS) });
     for (const row of moduleRows(this.profile, { installed: this.hasModule, flavour: this.flavour })) this.table('ir.module.module').insert(row, row.id);
   }
 
@@ -200,7 +219,7 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
         create_date: written,
         write_uid: 1,
         write_date: written,
-        ...(this.flavour === 'fixed' ? { change_count: 1, user_id: 1, changed_fields: false } : {}),
+        ...(this.flavour === 'fixed' ? { change_count: 1, user_id: 1, changed_fields: false, changed_values: false } : {}),
       });
     }
   }
@@ -662,6 +681,8 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
     const table = this.table(model);
     const now = this.nowText();
     const before = valuesBefore(def, rows, clean);
+    const logValues = this.log && def.tracked && this.flavour === 'fixed' && !this.valuesOff.has(model);
+    const old = logValues ? rows.map((row) => Object.fromEntries(Object.keys(clean).map((name) => [name, row[name]]))) : [];
     for (const row of rows) {
       table.update(row, { ...clean, write_uid: uid, write_date: now });
       if ((model === 'res.partner' || model === 'product.category') && ('name' in clean || 'parent_id' in clean)) {
@@ -673,7 +694,8 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
     }
     postTracking(this, def, rows, before, uid);
     if (def.tracked && this.log && rows.length) {
-      this.log.record(model, rows.map((row) => row.id), 'write', uid, Object.keys(values));
+      const written: WriteValues = logValues ? new Map(rows.map((row, index) => [row.id, this.changedValues(def, old[index], row)])) : 'off';
+      this.log.record(model, rows.map((row) => row.id), 'write', uid, Object.keys(values), written);
     }
     if (model === 'res.partner') {
       // Odoo syncs commercial and address fields from a company to its contacts, with a write each.
@@ -729,6 +751,25 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
     table.delete(existing);
   }
 
+  /** The `changed_values` entries of one written record: the fields whose value changed, secrets left out. */
+  private changedValues(def: ModelDef, old: Record<string, unknown>, row: Row): Record<string, ChangedValue> {
+    const context: ValueContext = {
+      displayName: (model, id) => {
+        const target = this.tables.get(model)?.get(id);
+        return target ? this.displayName(model, target) : false;
+      },
+      currency: { code: String(this.table('res.currency').get(COMPANY_CURRENCY)?.name ?? 'USD'), decimals: 2 },
+    };
+    const entries: Record<string, ChangedValue> = {};
+    for (const [name, before] of Object.entries(old)) {
+      const field = def.fields.get(name);
+      if (!field || before === row[name]) continue;
+      const entry = describeChange(field, before, row[name], context);
+      if (entry) entries[name] = entry;
+    }
+    return entries;
+  }
+
   /** `sale.order.action_confirm`: confirms quotations and creates their delivery (a logged stock.picking create). */
   confirmSaleOrders(uid: number, ids: readonly number[]): true {
     const rows = this.browseExisting(uid, 'sale.order', ids);
@@ -754,7 +795,48 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
     this.checkAccess(uid, 'update.webhook', 'read');
     if (!this.log) return null;
     if (this.flavour === 'fixed') this.checkAccess(uid, 'update.webhook', 'unlink');
-    return this.log.cleanup((model, id) => this.recordExists(model, id));
+    const deleted = this.log.cleanup((model, id) => this.recordExists(model, id));
+    if (this.flavour === 'fixed') this.purgeTombstones();
+    return deleted;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Protocol 2 (fixed flavour)
+
+  /** The log table's token (`sync_state.log`). */
+  get logToken(): string {
+    return this.token;
+  }
+
+  /** `update.webhook.protocol_version()`. */
+  protocolVersion(): number {
+    return PROTOCOL_VERSION;
+  }
+
+  /** `update.webhook.sync_state(...)`. */
+  syncState(uid: number, args: SyncStateArguments): { [key: string]: WireValue } {
+    return syncState(this, uid, args);
+  }
+
+  /** `update.webhook.digest(ranges)`. */
+  digest(uid: number, ranges: unknown): WireValue[] {
+    return digest(this, uid, ranges);
+  }
+
+  setChangedValues(model: string, enabled: boolean): void {
+    this.model(model);
+    if (enabled) this.valuesOff.delete(model);
+    else this.valuesOff.add(model);
+  }
+
+  tombstones(): Array<{ id: number; rowId: number; deletedAt: string }> {
+    return this.tombstoneTable.list();
+  }
+
+  purgeTombstones(days?: number): number {
+    const setting = Number(this.table('ir.config_parameter').rows.find((row) => row.key === 'auto_webhook.tombstone_days')?.value);
+    const keep = days ?? (Number.isFinite(setting) && setting > 0 ? setting : DEFAULT_TOMBSTONE_DAYS);
+    return this.tombstoneTable.purgeBefore(formatDatetime(new Date(this.now().getTime() - keep * 86400000)));
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -829,6 +911,7 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
         row.change_count = 1;
         row.user_id = 2;
         row.changed_fields = false;
+        row.changed_values = false;
       }
       rows[i] = row;
     }
@@ -851,7 +934,10 @@ export class Database implements SimulatedDatabase, Orm, ChatterStore {
   }
 
   resetWebhookLog(): void {
+    // A recreated log table: a new token, and (the trigger's table going with it) no tombstones.
     this.table('update.webhook').clear(true);
+    this.token = this.tokens.hex(32);
+    this.tombstoneTable.reset();
   }
 
   addError(model: string, recordId: number, message: string): number {

@@ -315,6 +315,30 @@ const METHODS: Record<string, MethodSpec> = {
     applies: (def) => def.name === 'sale.order',
     run: (db, uid, _model, ids) => db.confirmSaleOrders(uid, ids),
   },
+  protocol_version: {
+    ids: false,
+    params: [],
+    applies: (def) => def.fields.has('changed_values'),
+    run: (db) => db.protocolVersion(),
+  },
+  sync_state: {
+    ids: false,
+    params: [
+      ['cursor', 0],
+      ['limit', 0],
+      ['fields', false],
+      ['tombstone_cursor', 0],
+      ['refreshed_since', false],
+    ],
+    applies: (def) => def.fields.has('changed_values'),
+    run: (db, uid, _model, _ids, args) => db.syncState(uid, args),
+  },
+  digest: {
+    ids: false,
+    params: [['ranges', undefined]],
+    applies: (def) => def.fields.has('changed_values'),
+    run: (db, uid, _model, _ids, args) => db.digest(uid, args.ranges),
+  },
   clean_webhook_records: {
     ids: false,
     params: [],

@@ -56,4 +56,10 @@ export interface Orm {
   confirmSaleOrders(uid: number, ids: readonly number[]): true;
   /** `webhook.cleanup.cron.clean_webhook_records` (null = Python None). */
   cleanWebhookRecords(uid: number): number | null;
+  /** Protocol 2: `update.webhook.protocol_version()`. */
+  protocolVersion(): number;
+  /** Protocol 2: `update.webhook.sync_state(...)`. */
+  syncState(uid: number, args: Record<string, unknown>): { [key: string]: WireValue };
+  /** Protocol 2: `update.webhook.digest(ranges)`. */
+  digest(uid: number, ranges: unknown): WireValue[];
 }

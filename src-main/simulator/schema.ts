@@ -454,6 +454,8 @@ function webhookModels(flavour: ModuleFlavour): ModelDef[] {
       { name: 'change_count', type: 'integer', string: 'Change Count', readonly: true },
       m2o('user_id', 'User', 'res.users', { readonly: true }),
       char('changed_fields', 'Changed Fields', { readonly: true }),
+      // Protocol 2: old and new values of the fields a write changed (JSON text), docs/addon-protocol.md.
+      { name: 'changed_values', type: 'text', string: 'Changed Values', readonly: true },
     );
   }
   return [

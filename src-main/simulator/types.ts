@@ -92,6 +92,8 @@ export interface WebhookRow {
   user_id?: number;
   /** Fixed flavour only: comma-separated field names of logged writes (false otherwise). */
   changed_fields?: string | false;
+  /** Fixed flavour only (protocol 2): JSON of the old and new values of a write's fields (false otherwise). */
+  changed_values?: string | false;
 }
 
 /** Options of {@link SimulatedDatabase.seedWebhookRows}. */
@@ -133,8 +135,17 @@ export interface SimulatedDatabase {
   deleteWebhookRows(ids: readonly number[]): number[];
   /** Deletes `count` random log rows (seeded); returns their ids, ascending. */
   deleteRandomWebhookRows(count: number): number[];
-  /** Deletes every log row and restarts ids from 1 (a reset log). */
+  /** Deletes every log row and restarts ids from 1 (a reset log; with our addon, a new `sync_state.log` token). */
   resetWebhookLog(): void;
+  /** Fixed flavour: turns `changed_values` on or off for a model (our addon's per-model setting; default on). */
+  setChangedValues(model: string, enabled: boolean): void;
+  /** Fixed flavour: the kept tombstones of deleted log rows, oldest first. */
+  tombstones(): Array<{ id: number; rowId: number; deletedAt: string }>;
+  /**
+   * Fixed flavour: drops tombstones older than `days` (default `auto_webhook.tombstone_days`, 30), as the
+   * addon's daily cleanup does; returns how many.
+   */
+  purgeTombstones(days?: number): number;
   /**
    * Runs `action` (creates, writes, deletes on this database) as a transaction that began `secondsAgo`
    * seconds ago and commits now: its rows carry timestamps older than rows already visible, as a long
