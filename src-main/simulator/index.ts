@@ -36,7 +36,7 @@ export type {
   WebhookRow,
 } from './types';
 export { TRACKED_MODELS } from './schema';
-export { ODOO_VERSIONS } from './versions';
+export { ODOO_VERSIONS, versionProfile, type VersionProfile } from './versions';
 
 /** The databases created when no list is given: `seed`, `plain` and (with `bigRows`) `big`. */
 export function defaultDatabases(bigRows = 0): DatabaseSpec[] {
