@@ -16,8 +16,6 @@ import { asOdooException } from './rpc-routes';
 import type { FaultInjector } from './types';
 import type { WebHost } from './web-routes';
 
-export { BAD_GATEWAY_PAGE, METHOD_NOT_ALLOWED_PAGE, NOT_FOUND_PAGE } from './http-exchange';
-
 /** The request as the router sees it: path and query apart, one value per header, the body as text. */
 function httpRequest(request: IncomingMessage, body: string): HttpRequest {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
