@@ -38,7 +38,7 @@ export class Sessions {
   }
 }
 
-/** What the web routes need: the RPC host, sessions, and how to pick the request's database. */
+/** What the web routes need: the RPC host and the browser sessions. */
 export interface WebHost extends RpcHost {
   readonly sessions: Sessions;
 }
