@@ -10,14 +10,18 @@ import { andDomains, compileDomain, type DomainEnvironment } from './domain';
 import { accessDenied, accessError, missingError, pythonError, userError, validationError } from './errors';
 import { idOnlyOrder, parseOrder, rowComparator } from './order';
 import { Random, hashString } from './random';
-import { buildSchema, GROUP_NAMES, TRACKED_MODELS, type FieldDef, type ModelDef } from './schema';
+import { buildSchema, TRACKED_MODELS, type FieldDef, type ModelDef } from './schema';
 import { Table, type Row } from './table';
 import type { DatabaseSpec, ModuleFlavour, SeedOptions, SimulatedDatabase, WebhookRow } from './types';
-import { callModelMethod } from './methods';
-import { WebhookLog, webhookKey } from './webhook-log';
-
-/** Access modes of ir.model.access. */
-export type AccessMode = 'read' | 'write' | 'create' | 'unlink';
+import { callModelMethod, callModelMethodNamed } from './methods';
+import type { AccessMode, Orm, SearchOptions } from './orm';
+import { describeChange, type ChangedValue, type ValueContext } from './changed-values';
+import { COMPANY_CURRENCY, postCreation, postTracking, removeMessages, valuesBefore, type ChatterStore } from './chatter';
+import { digest, PROTOCOL_VERSION, syncState, type ProtocolStore, type SyncStateArguments } from './protocol';
+import { Tombstones } from './tombstones';
+import { configParameterRows, currencyRows, irModelFieldRows, irModelRows, moduleRows } from './system-data';
+import { versionProfile, type VersionProfile } from './versions';
+import { WebhookLog, webhookKey, type WriteValues } from './webhook-log';
 
 const MODE_LETTER: Record<AccessMode, string> = { read: 'r', write: 'w', create: 'c', unlink: 'u' };
 const ACCESS_HEADER: Record<AccessMode, string> = {
@@ -27,16 +31,16 @@ const ACCESS_HEADER: Record<AccessMode, string> = {
   unlink: 'You are not allowed to delete',
 };
 
+export type { AccessMode, SearchOptions } from './orm';
+
+/** Groups implied by a group (`implied_ids`, transitively), for `has_group`. */
+const IMPLIED_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  'base.group_system': ['base.group_erp_manager', 'base.group_user'],
+  'base.group_erp_manager': ['base.group_user'],
+};
+
 /** Fields of a company partner that Odoo syncs to its contacts (commercial and address fields). */
 const PARTNER_SYNC_FIELDS = ['vat', 'street', 'city', 'zip', 'website'];
-
-/** Options of a search. */
-export interface SearchOptions {
-  offset?: number;
-  limit?: number;
-  order?: string;
-  activeTest?: boolean;
-}
 
 interface UserState {
   uid: number;
@@ -51,13 +55,19 @@ export interface DatabaseSettings extends DatabaseSpec {
   flavour: ModuleFlavour;
   seed: number;
   now: () => Date;
+  /** The Odoo version played; default 18. */
+  profile?: VersionProfile;
 }
 
 /** A simulated database (implements the test-facing {@link SimulatedDatabase}). */
-export class Database implements SimulatedDatabase {
+/** Days our addon keeps tombstones when `auto_webhook.tombstone_days` is not set. */
+const DEFAULT_TOMBSTONE_DAYS = 30;
+
+export class Database implements SimulatedDatabase, Orm, ChatterStore, ProtocolStore {
   readonly name: string;
   readonly flavour: ModuleFlavour;
   readonly hasModule: boolean;
+  readonly profile: VersionProfile;
   readonly schema: Map<string, ModelDef>;
   readonly env: DomainEnvironment;
   private readonly tables = new Map<string, Table>();
@@ -66,6 +76,16 @@ export class Database implements SimulatedDatabase {
   private readonly clock: () => Date;
   private readonly log?: WebhookLog;
   private readonly sequences = new Map<string, number>();
+  /** `ir.model.fields` ids by `model.field`. */
+  private readonly fieldIds = new Map<string, number>();
+  /** Seconds the clock is turned back while a late-committing transaction runs ({@link commitLate}). */
+  private lateSeconds = 0;
+  /** Protocol 2 (fixed flavour): tombstones of deleted log rows, and the log table's token. */
+  readonly tombstoneTable = new Tombstones();
+  private readonly tokens: Random;
+  private token: string;
+  /** Models whose `changed_values` are off (our addon's per-model setting). */
+  private readonly valuesOff = new Set<string>();
   /** Highest demo id per model: the traffic generator prefers deleting newer records. */
   readonly demoMaxId = new Map<string, number>();
 
@@ -73,11 +93,18 @@ export class Database implements SimulatedDatabase {
     this.name = settings.name;
     this.flavour = settings.flavour;
     this.hasModule = settings.module !== false;
+    this.profile = settings.profile ?? versionProfile(18);
     this.clock = settings.now;
     this.random = new Random(hashString(`${settings.name}:${settings.seed}`));
     this.schema = buildSchema(settings.flavour, this.hasModule);
     for (const name of this.schema.keys()) this.tables.set(name, new Table(name === 'update.webhook' ? webhookKey : undefined));
     if (this.hasModule) this.log = new WebhookLog(this.table('update.webhook'), this.flavour, () => this.nowText());
+    this.tokens = new Random(hashString(`${settings.name}:log:${settings.seed}`));
+    this.token = this.tokens.hex(32);
+    if (this.hasModule && this.flavour === 'fixed') {
+      // The addon's statement-level trigger: every deletion of a log row, whatever path, leaves a tombstone.
+      this.table('update.webhook').onDelete = (rows) => this.tombstoneTable.record(rows.map((row) => row.id), this.nowText());
+    }
     this.env = {
       model: (name) => this.model(name),
       row: (model, id) => this.tables.get(model)?.get(id),
@@ -94,6 +121,7 @@ export class Database implements SimulatedDatabase {
         groups: new Set(user.groups),
       });
     }
+    this.loadSystem();
     this.loadDemo(settings.demo !== false);
     if (settings.syntheticRows && this.hasModule) this.seedWebhookRows(settings.syntheticRows);
   }
@@ -101,9 +129,42 @@ export class Database implements SimulatedDatabase {
   // ------------------------------------------------------------------------------------------------------
   // Basics
 
-  /** Current time as Odoo's naive UTC string. */
+  /** Current time as Odoo's naive UTC string (the transaction's start time inside {@link commitLate}). */
   nowText(): string {
-    return formatDatetime(this.clock());
+    return formatDatetime(this.now());
+  }
+
+  private now(): Date {
+    const time = this.clock();
+    return this.lateSeconds ? new Date(time.getTime() - this.lateSeconds * 1000) : time;
+  }
+
+  /**
+   * Runs `action` as a transaction that began `secondsAgo` seconds ago and commits now: what it creates or
+   * writes carries timestamps (`create_date`, `write_date`, log rows, messages) older than rows other
+   * transactions already made visible, as a long transaction does in PostgreSQL.
+   */
+  commitLate<T>(secondsAgo: number, action: () => T): T {
+    const previous = this.lateSeconds;
+    this.lateSeconds = previous + Math.max(0, secondsAgo);
+    try {
+      return action();
+    } finally {
+      this.lateSeconds = previous;
+    }
+  }
+
+  /** `ir.model.fields` id of a field. */
+  fieldId(model: string, field: string): number {
+    const id = this.fieldIds.get(`${model}.${field}`);
+    if (id === undefined) throw new Error(`no field ${field} on ${model}`);
+    return id;
+  }
+
+  /** The partner of a user, or false. */
+  partnerOf(uid: number): number | false {
+    const partner = this.tables.get('res.users')?.get(uid)?.partner_id;
+    return typeof partner === 'number' ? partner : false;
   }
 
   /** The model definition, or Odoo's UserError for a model that does not exist. */
@@ -118,6 +179,19 @@ export class Database implements SimulatedDatabase {
     const table = this.tables.get(name);
     if (!table) throw userError(`Object ${name} doesn't exist`);
     return table;
+  }
+
+  /** The models and modules of the database (`ir.model`, `ir.module.module`). */
+  private loadSystem(): void {
+    for (const row of irModelRows(this.schema)) this.table('ir.model').insert(row, row.id);
+    for (const row of irModelFieldRows(this.schema)) {
+      this.table('ir.model.fields').insert(row, row.id);
+      this.fieldIds.set(`${row.model as string}.${row.name as string}`, row.id);
+    }
+    for (const row of currencyRows()) this.table('res.currency').insert(row, row.id);
+    for (const row of configParameterRows(this.name)) this.table('ir.config_parameter').insert(row, row.id);
+    if (this.hasModule && this.flavour === 'fixed') this.table('ir.config_parameter').insert({ key: 'auto_webhook.tombstone_days', value: String(DEFAULT_TOMBSTONE_DAYS) });
+    for (const row of moduleRows(this.profile, { installed: this.hasModule, flavour: this.flavour })) this.table('ir.module.module').insert(row, row.id);
   }
 
   private loadDemo(withDemo: boolean): void {
@@ -145,7 +219,7 @@ export class Database implements SimulatedDatabase {
         create_date: written,
         write_uid: 1,
         write_date: written,
-        ...(this.flavour === 'fixed' ? { change_count: 1, user_id: 1, changed_fields: false } : {}),
+        ...(this.flavour === 'fixed' ? { change_count: 1, user_id: 1, changed_fields: false, changed_values: false } : {}),
       });
     }
   }
@@ -176,6 +250,13 @@ export class Database implements SimulatedDatabase {
     return false;
   }
 
+  /** The active user an API key belongs to (JSON-2's bearer authentication), or undefined. */
+  uidForApiKey(key: unknown): number | undefined {
+    if (typeof key !== 'string' || !key) return undefined;
+    for (const user of this.users.values()) if (user.apiKeys.includes(key) && this.isActiveUser(user.uid)) return user.uid;
+    return undefined;
+  }
+
   /** `security.check`: throws AccessDenied unless uid and password match an active user. */
   checkCredentials(uid: unknown, password: unknown): number {
     const user = typeof uid === 'number' ? this.users.get(uid) : undefined;
@@ -197,6 +278,16 @@ export class Database implements SimulatedDatabase {
     return this.userByLogin(login).uid;
   }
 
+  userContext(uid: number): { lang: string; tz: string; uid: number } {
+    return { lang: 'en_US', tz: 'Europe/Brussels', uid };
+  }
+
+  /** `res.users.has_group` for one user: the user's groups and the groups they imply. */
+  hasGroup(uid: number, group: string): boolean {
+    const groups = this.users.get(uid)?.groups ?? new Set<string>();
+    return [...groups].some((own) => own === group || (IMPLIED_GROUPS[own] ?? []).includes(group));
+  }
+
   // ------------------------------------------------------------------------------------------------------
   // Access rights
 
@@ -209,7 +300,7 @@ export class Database implements SimulatedDatabase {
     if (!raise) return false;
     const allowed = [...def.access]
       .filter(([, letters]) => letters.includes(MODE_LETTER[mode]))
-      .map(([group]) => GROUP_NAMES[group] ?? group)
+      .map(([group]) => this.profile.groupNames[group] ?? group)
       .sort();
     const groupInfo = allowed.length
       ? `This operation is allowed for the following groups:\n${allowed.map((name) => `\t- ${name}`).join('\n')}`
@@ -247,6 +338,7 @@ export class Database implements SimulatedDatabase {
     const value = row[field.name];
     switch (field.type) {
       case 'integer':
+      case 'many2one_reference':
         return field.name === 'id' ? row.id : typeof value === 'number' ? value : 0;
       case 'float':
       case 'monetary':
@@ -312,6 +404,17 @@ export class Database implements SimulatedDatabase {
       throw missingError(
         `Record does not exist or has been deleted.\n(Record: ${model}(${missing.join(', ')}${missing.length === 1 ? ',' : ''}), User: ${uid})`,
       );
+    }
+    return rows;
+  }
+
+  /** The rows of `ids` that exist, in the order given: `read` skips missing records without a fault. */
+  browseSome(model: string, ids: readonly number[]): Row[] {
+    const table = this.table(model);
+    const rows: Row[] = [];
+    for (const id of ids) {
+      const row = table.get(id);
+      if (row) rows.push(row);
     }
     return rows;
   }
@@ -413,6 +516,7 @@ export class Database implements SimulatedDatabase {
       case 'boolean':
         return Boolean(value);
       case 'integer':
+      case 'many2one_reference':
         return value === false ? 0 : Math.trunc(Number(value));
       case 'float':
       case 'monetary':
@@ -459,7 +563,7 @@ export class Database implements SimulatedDatabase {
       case 'res.partner':
         return { active: true, is_company: false, type: 'contact', customer_rank: 0, supplier_rank: 0 };
       case 'product.template':
-        return { active: true, type: 'consu', list_price: 1, standard_price: 0, categ_id: 1, sale_ok: true, purchase_ok: true };
+        return { active: true, type: 'consu', list_price: 1, standard_price: 0, categ_id: 1, sale_ok: true, purchase_ok: true, invoice_policy: 'order', cost_method: 'standard' };
       case 'product.product':
         return { active: true, lst_price: 1 };
       case 'product.category':
@@ -529,7 +633,7 @@ export class Database implements SimulatedDatabase {
       const row: Record<string, unknown> = {};
       for (const field of def.fields.values()) {
         if (field.store === false || field.type === 'one2many' || field.name === 'id') continue;
-        row[field.name] = field.type === 'boolean' ? false : field.type === 'integer' || field.type === 'float' || field.type === 'monetary' ? 0 : false;
+        row[field.name] = field.type === 'boolean' ? false : ['integer', 'float', 'monetary', 'many2one_reference'].includes(field.type) ? 0 : false;
       }
       Object.assign(row, this.defaults(model, uid), clean, { create_uid: uid, create_date: now, write_uid: uid, write_date: now });
       if (model === 'res.users' && !row.partner_id && row.name) {
@@ -542,11 +646,14 @@ export class Database implements SimulatedDatabase {
       return row;
     });
     const ids: number[] = [];
+    const created: Row[] = [];
     for (const row of prepared) {
       const stored = table.insert(row);
       if (model === 'res.partner' || model === 'product.category') this.recomputeCompleteName(model, stored);
       ids.push(stored.id);
+      created.push(stored);
     }
+    postCreation(this, def, created, uid);
     if (def.tracked && this.log) this.log.record(model, ids, 'create', uid);
     if (model === 'product.template') {
       for (const id of ids) {
@@ -573,6 +680,9 @@ export class Database implements SimulatedDatabase {
     const clean = this.validateValues(def, values);
     const table = this.table(model);
     const now = this.nowText();
+    const before = valuesBefore(def, rows, clean);
+    const logValues = this.log && def.tracked && this.flavour === 'fixed' && !this.valuesOff.has(model);
+    const old = logValues ? rows.map((row) => Object.fromEntries(Object.keys(clean).map((name) => [name, row[name]]))) : [];
     for (const row of rows) {
       table.update(row, { ...clean, write_uid: uid, write_date: now });
       if ((model === 'res.partner' || model === 'product.category') && ('name' in clean || 'parent_id' in clean)) {
@@ -582,8 +692,10 @@ export class Database implements SimulatedDatabase {
         for (const variant of this.table('product.product').rows) if (variant.product_tmpl_id === row.id) variant.name = clean.name;
       }
     }
+    postTracking(this, def, rows, before, uid);
     if (def.tracked && this.log && rows.length) {
-      this.log.record(model, rows.map((row) => row.id), 'write', uid, Object.keys(values));
+      const written: WriteValues = logValues ? new Map(rows.map((row, index) => [row.id, this.changedValues(def, old[index], row)])) : 'off';
+      this.log.record(model, rows.map((row) => row.id), 'write', uid, Object.keys(values), written);
     }
     if (model === 'res.partner') {
       // Odoo syncs commercial and address fields from a company to its contacts, with a write each.
@@ -627,6 +739,7 @@ export class Database implements SimulatedDatabase {
       }
     }
     if (def.tracked && this.log) this.log.record(model, existing, 'unlink', uid);
+    removeMessages(this, def, gone);
     for (const [otherName, other] of this.schema) {
       if (otherName === 'update.webhook' || otherName === 'webhook.errors') continue;
       for (const field of other.fields.values()) {
@@ -636,6 +749,25 @@ export class Database implements SimulatedDatabase {
       }
     }
     table.delete(existing);
+  }
+
+  /** The `changed_values` entries of one written record: the fields whose value changed, secrets left out. */
+  private changedValues(def: ModelDef, old: Record<string, unknown>, row: Row): Record<string, ChangedValue> {
+    const context: ValueContext = {
+      displayName: (model, id) => {
+        const target = this.tables.get(model)?.get(id);
+        return target ? this.displayName(model, target) : false;
+      },
+      currency: { code: String(this.table('res.currency').get(COMPANY_CURRENCY)?.name ?? 'USD'), decimals: 2 },
+    };
+    const entries: Record<string, ChangedValue> = {};
+    for (const [name, before] of Object.entries(old)) {
+      const field = def.fields.get(name);
+      if (!field || before === row[name]) continue;
+      const entry = describeChange(field, before, row[name], context);
+      if (entry) entries[name] = entry;
+    }
+    return entries;
   }
 
   /** `sale.order.action_confirm`: confirms quotations and creates their delivery (a logged stock.picking create). */
@@ -663,7 +795,48 @@ export class Database implements SimulatedDatabase {
     this.checkAccess(uid, 'update.webhook', 'read');
     if (!this.log) return null;
     if (this.flavour === 'fixed') this.checkAccess(uid, 'update.webhook', 'unlink');
-    return this.log.cleanup((model, id) => this.recordExists(model, id));
+    const deleted = this.log.cleanup((model, id) => this.recordExists(model, id));
+    if (this.flavour === 'fixed') this.purgeTombstones();
+    return deleted;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Protocol 2 (fixed flavour)
+
+  /** The log table's token (`sync_state.log`). */
+  get logToken(): string {
+    return this.token;
+  }
+
+  /** `update.webhook.protocol_version()`. */
+  protocolVersion(): number {
+    return PROTOCOL_VERSION;
+  }
+
+  /** `update.webhook.sync_state(...)`. */
+  syncState(uid: number, args: SyncStateArguments): { [key: string]: WireValue } {
+    return syncState(this, uid, args);
+  }
+
+  /** `update.webhook.digest(ranges)`. */
+  digest(uid: number, ranges: unknown): WireValue[] {
+    return digest(this, uid, ranges);
+  }
+
+  setChangedValues(model: string, enabled: boolean): void {
+    this.model(model);
+    if (enabled) this.valuesOff.delete(model);
+    else this.valuesOff.add(model);
+  }
+
+  tombstones(): Array<{ id: number; rowId: number; deletedAt: string }> {
+    return this.tombstoneTable.list();
+  }
+
+  purgeTombstones(days?: number): number {
+    const setting = Number(this.table('ir.config_parameter').rows.find((row) => row.key === 'auto_webhook.tombstone_days')?.value);
+    const keep = days ?? (Number.isFinite(setting) && setting > 0 ? setting : DEFAULT_TOMBSTONE_DAYS);
+    return this.tombstoneTable.purgeBefore(formatDatetime(new Date(this.now().getTime() - keep * 86400000)));
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -671,6 +844,11 @@ export class Database implements SimulatedDatabase {
 
   call(model: string, method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, login = 'admin'): unknown {
     return callModelMethod(this, this.uid(login), model, method, args, kwargs);
+  }
+
+  callNamed(model: string, method: string, kwargs: Record<string, unknown> = {}, login = 'admin'): unknown {
+    const { ids, context, ...rest } = kwargs;
+    return callModelMethodNamed(this, this.uid(login), model, method, Array.isArray(ids) ? (ids as number[]) : [], rest, context);
   }
 
   webhookRows(): WebhookRow[] {
@@ -733,6 +911,7 @@ export class Database implements SimulatedDatabase {
         row.change_count = 1;
         row.user_id = 2;
         row.changed_fields = false;
+        row.changed_values = false;
       }
       rows[i] = row;
     }
@@ -755,7 +934,10 @@ export class Database implements SimulatedDatabase {
   }
 
   resetWebhookLog(): void {
+    // A recreated log table: a new token, and (the trigger's table going with it) no tombstones.
     this.table('update.webhook').clear(true);
+    this.token = this.tokens.hex(32);
+    this.tombstoneTable.reset();
   }
 
   addError(model: string, recordId: number, message: string): number {

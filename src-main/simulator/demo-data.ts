@@ -171,6 +171,8 @@ export function demoData(install: Date): DemoData {
     categ_id: 5,
     sale_ok: true,
     purchase_ok: true,
+    invoice_policy: 'order',
+    cost_method: 'standard',
     ...stamp(-50),
   }));
   const variants = PRODUCTS.map(([name, code, price], index) => ({

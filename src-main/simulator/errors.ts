@@ -140,17 +140,20 @@ export function legacyFault(error: OdooException, entryFrames: readonly string[]
   }
 }
 
-/** The JSON-RPC `error` member Odoo's `JsonRPCDispatcher.handle_error` writes. */
-export function jsonRpcError(error: OdooException): { [key: string]: WireValue } {
-  return {
-    code: 200,
-    message: 'Odoo Server Error',
-    data: {
-      name: error.pythonType.includes('.') ? error.pythonType : `builtins.${error.pythonType}`,
-      debug: formatTraceback(error, JSONRPC_ENTRY_FRAMES),
-      message: error.message,
-      arguments: [error.message],
-      context: {},
-    },
-  };
+/**
+ * The JSON-RPC `error` member Odoo's `JsonRPCDispatcher.handle_error` writes: until 18 `code` 200 and
+ * `data` as {name, debug, message, arguments, context}; from 19 `code` 0, `data` as {name, message,
+ * arguments, context, debug}, and AccessDenied without its traceback (recorded in both).
+ */
+export function jsonRpcError(error: OdooException, code: 200 | 0 = 200): { [key: string]: WireValue } {
+  const name = error.pythonType.includes('.') ? error.pythonType : `builtins.${error.pythonType}`;
+  if (code === 200) {
+    return {
+      code,
+      message: 'Odoo Server Error',
+      data: { name, debug: formatTraceback(error, JSONRPC_ENTRY_FRAMES), message: error.message, arguments: [error.message], context: {} },
+    };
+  }
+  const debug = error.kind === 'AccessDenied' ? `${error.finalLine}\n` : formatTraceback(error, JSONRPC_ENTRY_FRAMES);
+  return { code, message: 'Odoo Server Error', data: { name, message: error.message, arguments: [error.message], context: {}, debug } };
 }

@@ -1,24 +1,32 @@
 /**
- * An Odoo 18 server with the `auto_webhook` module, simulated in-process: XML-RPC and JSON-RPC over real
- * HTTP on 127.0.0.1, several databases, users with passwords and API keys, the ten tracked models, the
- * change log in its `original` or `fixed` flavour, a traffic generator and fault injection.
+ * An Odoo server (17, 18, 19 or 20) with the `auto_webhook` module, simulated in-process: XML-RPC,
+ * JSON-RPC and (19+) JSON-2 over real HTTP on 127.0.0.1, several databases, users with passwords and API
+ * keys, the ten tracked models, the change log in its `original` or `fixed` flavour, a server log counting
+ * deprecated calls, a traffic generator and fault injection.
  *
  * ```ts
- * const sim = await startSimulator({ flavour: 'original', bigRows: 5000 });
- * // ... point a client at sim.url, database 'seed', login admin / admin
+ * const sim = await startSimulator({ odoo: 19, bigRows: 5000 });
+ * // ... point a client at sim.url, database 'seed', login admin / admin (or the API key)
  * await sim.close();
  * ```
  */
 import { Database } from './database';
 import { SimulatorServer } from './http-server';
-import type { RpcHost } from './rpc';
+import { Pacer } from './pacing';
+import { ServerLog } from './server-log';
 import { Traffic } from './traffic';
-import type { DatabaseSpec, RunningSimulator, SimulatedDatabase, SimulatorOptions } from './types';
+import type { DatabaseSpec, ModuleFlavour, RunningSimulator, SimulatedDatabase, SimulatorOptions } from './types';
+import { versionProfile, type VersionProfile } from './versions';
+import { Sessions, type WebHost } from './web-routes';
 
 export type {
   DatabaseSpec,
+  DeprecationKind,
   FaultInjector,
   ModuleFlavour,
+  OdooVersion,
+  PacedAnswer,
+  PaceOptions,
   RunningSimulator,
   SeedOptions,
   SimulatedDatabase,
@@ -28,6 +36,7 @@ export type {
   WebhookRow,
 } from './types';
 export { TRACKED_MODELS } from './schema';
+export { ODOO_VERSIONS, versionProfile, type VersionProfile } from './versions';
 
 /** The databases created when no list is given: `seed`, `plain` and (with `bigRows`) `big`. */
 export function defaultDatabases(bigRows = 0): DatabaseSpec[] {
@@ -39,32 +48,73 @@ export function defaultDatabases(bigRows = 0): DatabaseSpec[] {
   return specs;
 }
 
+/**
+ * The databases the traffic generator drives by default: `seed` (or the first with the module), and
+ * `plain` (or the first without it), where a module-less client finds Odoo's own history.
+ */
+function defaultTrafficDatabases(databases: readonly Database[]): string[] {
+  const withModule = databases.find((db) => db.name === 'seed') ?? databases.find((db) => db.hasModule);
+  const without = databases.find((db) => db.name === 'plain') ?? databases.find((db) => !db.hasModule);
+  return [withModule, without].filter((db): db is Database => db !== undefined).map((db) => db.name);
+}
+
+/** The flavour to run on a version: the one asked for if it installs there, else a clear error. */
+export function flavourFor(profile: VersionProfile, asked: ModuleFlavour | undefined): ModuleFlavour {
+  const flavour = asked ?? profile.defaultFlavour;
+  if (!profile.flavours.includes(flavour)) {
+    throw new Error(
+      `The ${flavour} auto_webhook module does not install on Odoo ${profile.version} (its manifest targets 18.0 and it uses res.groups.category_id, which 19 removed); use the fixed flavour there.`,
+    );
+  }
+  return flavour;
+}
+
 /** Starts a simulator; resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const flavour = options.flavour ?? 'original';
+  const profile = versionProfile(options.odoo ?? 18);
+  const flavour = flavourFor(profile, options.flavour);
   const seed = options.seed ?? 1;
   const now = options.now ?? (() => new Date());
   const specs = options.databases ?? defaultDatabases(options.bigRows ?? 0);
   const databases = new Map<string, Database>();
   for (const spec of specs) {
     if (databases.has(spec.name)) throw new Error(`database ${spec.name} is listed twice`);
-    databases.set(spec.name, new Database({ ...spec, flavour, seed, now }));
+    databases.set(spec.name, new Database({ ...spec, flavour, seed, now, profile }));
   }
   const names = [...databases.keys()].sort();
-  const host: RpcHost = {
+  const log = new ServerLog({ clock: () => new Date(), sink: options.onLog });
+  const host: WebHost = {
     database: (name) => databases.get(name),
     databaseNames: () => [...names],
     listDb: options.listDb !== false,
+    profile,
+    log,
+    sessions: new Sessions(),
   };
-  const server = new SimulatorServer(host, seed);
-  const port = await server.listen(options.port ?? 0);
-  const trafficTarget = databases.has('seed') ? 'seed' : [...databases.values()].find((db) => db.hasModule)?.name;
-  const traffic = new Traffic(() => (trafficTarget ? databases.get(trafficTarget) : undefined), seed);
+  const trafficTargets = (options.trafficDatabases ?? defaultTrafficDatabases([...databases.values()])).map((name) => {
+    const db = databases.get(name);
+    if (!db) throw new Error(`trafficDatabases names ${name}, which the simulator does not have (it has ${names.join(', ')})`);
+    return db;
+  });
+  const pacer = options.pace ? new Pacer(options.pace) : undefined;
+  const server = new SimulatorServer(host, seed, pacer);
+  let port: number;
+  try {
+    port = await server.listen(options.port ?? 0);
+  } catch (error) {
+    await pacer?.close();
+    throw error;
+  }
+  const traffic = new Traffic(() => trafficTargets, seed);
   if (options.trafficRate && options.trafficRate > 0) traffic.start(options.trafficRate);
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    odoo: profile.version,
+    flavour,
+    deprecatedCalls: (kind) => log.deprecatedCalls(kind),
+    logLines: () => log.lines(),
     databases: names,
     database(name: string): SimulatedDatabase {
       const db = databases.get(name);
@@ -76,6 +126,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     async close(): Promise<void> {
       traffic.stop();
       await server.stopListening();
+      await pacer?.close();
     },
   };
 }

@@ -1,15 +1,18 @@
 /**
- * `read_group` as Odoo 18 answers it over RPC (deprecated after 18.0 but working): groups by plain fields or
- * by date/datetime granularities (`timestamp:hour`, `timestamp:day`, ...), aggregates (`id:count`,
- * `record_id:max`, `alias:sum(field)`), `lazy`, and result rows shaped like
+ * Grouped reads. `read_group` as Odoo 17/18 answer it over RPC (deprecated in 19, still working): groups by
+ * plain fields or by date/datetime granularities (`timestamp:hour`, `timestamp:day`, ...), aggregates
+ * (`id:count`, `record_id:max`, `alias:sum(field)`), `lazy`, and rows shaped like
  * `{'timestamp:day': '26 Nov 2026', '__count': 4398, 'id': 4398, '__domain': [...], '__range': {...}}`.
+ * `formatted_read_group` (19+) on the same grouping: explicit `field:agg` aggregates keyed by their spec,
+ * date groups as `[start, label]`, and `__extra_domain` (the group's own domain), no `__range`; shapes per
+ * the 19 recording and Odoo's own tests (test_read_group, test_orm).
  */
 import { parseDatetime } from './clock';
 import { pythonRepr, pythonStringRepr } from './codec/python';
 import { PyFloat, type WireValue } from './codec/values';
-import type { Database } from './database';
 import { andDomains } from './domain';
 import { pythonError } from './errors';
+import type { Orm } from './orm';
 import type { FieldDef } from './schema';
 import type { Row } from './table';
 
@@ -22,6 +25,18 @@ export interface ReadGroupParams {
   limit?: number;
   orderby?: string;
   lazy?: boolean;
+  activeTest?: boolean;
+}
+
+/** Arguments of `formatted_read_group`. */
+export interface FormattedReadGroupParams {
+  domain: unknown;
+  groupby: unknown;
+  aggregates: unknown;
+  having?: unknown;
+  offset?: number;
+  limit?: number;
+  order?: string;
   activeTest?: boolean;
 }
 
@@ -46,6 +61,8 @@ interface Group {
   values: unknown[];
   count: number;
   accumulators: unknown[];
+  /** Per aggregate: whether a non-empty value was seen (SQL aggregates of only NULLs are NULL). */
+  seen: boolean[];
   distinct?: Array<Set<unknown>>;
 }
 
@@ -144,7 +161,7 @@ function invalidSpec(spec: unknown): never {
   );
 }
 
-function parseGroupBy(db: Database, model: string, spec: unknown): GroupBy {
+function parseGroupBy(db: Orm, model: string, spec: unknown, requireGranularity = false): GroupBy {
   if (typeof spec !== 'string') invalidSpec(spec);
   const match = /^(\w+)(?::(\w+))?$/.exec(spec.trim());
   if (!match) invalidSpec(spec);
@@ -155,12 +172,13 @@ function parseGroupBy(db: Database, model: string, spec: unknown): GroupBy {
     throw pythonError('ValueError', `Granularity set on a no-datetime field or property: ${pythonStringRepr(spec)}`);
   }
   if (!datish) return { spec, field };
+  if (!match[2] && requireGranularity) throw pythonError('ValueError', `Granularity not set on a date(time) field: ${pythonStringRepr(spec)}`);
   const granularity = (match[2] ?? 'month') as Granularity;
   if (!GRANULARITIES.includes(granularity)) throw pythonError('ValueError', `Granularity ${pythonStringRepr(granularity)} is not supported`);
   return { spec, field, granularity };
 }
 
-function parseAggregates(db: Database, model: string, fields: unknown, groupby: readonly GroupBy[]): Aggregate[] {
+function parseAggregates(db: Orm, model: string, fields: unknown, groupby: readonly GroupBy[]): Aggregate[] {
   const def = db.model(model);
   const list = Array.isArray(fields) ? fields : [];
   const aggregates: Aggregate[] = [];
@@ -196,6 +214,7 @@ function parseAggregates(db: Database, model: string, fields: unknown, groupby: 
 function accumulate(group: Group, index: number, fn: string, value: unknown): void {
   const current = group.accumulators[index];
   const empty = value === false || value === undefined || value === null;
+  if (!empty) group.seen[index] = true;
   switch (fn) {
     case 'count':
       if (!empty || typeof value === 'boolean') group.accumulators[index] = (current as number) + 1;
@@ -262,34 +281,33 @@ function finalValue(group: Group, index: number, aggregate: Aggregate): WireValu
   }
 }
 
-/** Runs `read_group` for a user (read access checked). */
-export function readGroup(db: Database, uid: number, model: string, params: ReadGroupParams): WireValue[] {
-  db.checkAccess(uid, model, 'read');
-  const rawGroupby = typeof params.groupby === 'string' ? [params.groupby] : Array.isArray(params.groupby) ? params.groupby : [];
-  const lazy = params.lazy !== false;
-  const allGroups = rawGroupby.map((spec) => parseGroupBy(db, model, spec));
-  const groups = lazy ? allGroups.slice(0, 1) : allGroups;
-  const aggregates = parseAggregates(db, model, params.fields, groups);
-  const domain = Array.isArray(params.domain) ? params.domain : [];
-  const rows = db.select(model, domain, { order: 'id asc', activeTest: params.activeTest });
-
-  const keyOf = groups.map((group): ((row: Row) => unknown) => {
-    const name = group.field.name;
-    if (group.granularity) {
-      const granularity = group.granularity;
-      const isDatetime = group.field.type === 'datetime';
-      if (granularity === 'hour' && isDatetime) {
-        return (row) => (typeof row[name] === 'string' ? `${(row[name] as string).slice(0, 13)}:00:00` : false);
-      }
-      if (granularity === 'day' && isDatetime) {
-        return (row) => (typeof row[name] === 'string' ? `${(row[name] as string).slice(0, 10)} 00:00:00` : false);
-      }
-      return (row) => (typeof row[name] === 'string' ? bucketStart(row[name] as string, granularity, isDatetime) : false);
+/** A value's group key for one groupby (date buckets start at the bucket's first instant). */
+function groupKeyFunction(group: GroupBy): (row: Row) => unknown {
+  const name = group.field.name;
+  if (group.granularity) {
+    const granularity = group.granularity;
+    const isDatetime = group.field.type === 'datetime';
+    if (granularity === 'hour' && isDatetime) {
+      return (row) => (typeof row[name] === 'string' ? `${(row[name] as string).slice(0, 13)}:00:00` : false);
     }
-    if (group.field.type === 'boolean') return (row) => Boolean(row[name]);
-    return (row) => (row[name] === undefined || row[name] === null || row[name] === '' ? false : row[name]);
-  });
+    if (granularity === 'day' && isDatetime) {
+      return (row) => (typeof row[name] === 'string' ? `${(row[name] as string).slice(0, 10)} 00:00:00` : false);
+    }
+    return (row) => (typeof row[name] === 'string' ? bucketStart(row[name] as string, granularity, isDatetime) : false);
+  }
+  if (group.field.type === 'boolean') return (row) => Boolean(row[name]);
+  return (row) => (row[name] === undefined || row[name] === null || row[name] === '' ? false : row[name]);
+}
 
+/** The rows of a domain bucketed by the groupbys, with the aggregates accumulated (one group when none). */
+function collectGroups(db: Orm, model: string, domain: unknown[], groups: readonly GroupBy[], aggregates: readonly Aggregate[], activeTest?: boolean): Group[] {
+  const rows = db.select(model, domain, { order: 'id asc', activeTest });
+  const keyOf = groups.map(groupKeyFunction);
+  const newGroup = (values: unknown[]): Group => {
+    const group: Group = { values, count: 0, accumulators: aggregates.map((aggregate) => initial(aggregate.fn)), seen: aggregates.map(() => false) };
+    if (aggregates.some((aggregate) => aggregate.fn === 'count_distinct')) group.distinct = aggregates.map(() => new Set());
+    return group;
+  };
   const table = new Map<string, Group>();
   const single = groups.length === 1 ? keyOf[0] : undefined;
   for (let r = 0; r < rows.length; r++) {
@@ -306,8 +324,7 @@ export function readGroup(db: Database, uid: number, model: string, params: Read
     }
     let group = table.get(key);
     if (!group) {
-      group = { values, count: 0, accumulators: aggregates.map((aggregate) => initial(aggregate.fn)) };
-      if (aggregates.some((aggregate) => aggregate.fn === 'count_distinct')) group.distinct = aggregates.map(() => new Set());
+      group = newGroup(values);
       table.set(key, group);
     }
     group.count++;
@@ -316,18 +333,36 @@ export function readGroup(db: Database, uid: number, model: string, params: Read
       accumulate(group, a, aggregate.fn, aggregate.field.name === 'id' ? row.id : row[aggregate.field.name]);
     }
   }
-  if (!groups.length && !table.size) {
-    table.set('', { values: [], count: 0, accumulators: aggregates.map((aggregate) => initial(aggregate.fn)) });
-  }
+  if (!groups.length && !table.size) table.set('', newGroup([]));
+  return [...table.values()];
+}
 
-  const list = [...table.values()];
+function page<T>(list: T[], offset: number | undefined, limit: number | undefined): T[] {
+  const start = offset && offset > 0 ? offset : 0;
+  const end = limit && limit > 0 ? start + limit : Infinity;
+  return start || end !== Infinity ? list.slice(start, end) : list;
+}
+
+/** A date group's end (exclusive) and the domain of its bucket. */
+function bucketDomain(spec: GroupBy, start: string): { end: string; domain: unknown[] } {
+  const end = addInterval(start, spec.granularity as Granularity, spec.field.type === 'datetime');
+  return { end, domain: ['&', [spec.field.name, '>=', start], [spec.field.name, '<', end]] };
+}
+
+/** Runs `read_group` for a user (read access checked). */
+export function readGroup(db: Orm, uid: number, model: string, params: ReadGroupParams): WireValue[] {
+  db.checkAccess(uid, model, 'read');
+  const rawGroupby = typeof params.groupby === 'string' ? [params.groupby] : Array.isArray(params.groupby) ? params.groupby : [];
+  const lazy = params.lazy !== false;
+  const allGroups = rawGroupby.map((spec) => parseGroupBy(db, model, spec));
+  const groups = lazy ? allGroups.slice(0, 1) : allGroups;
+  const aggregates = parseAggregates(db, model, params.fields, groups);
+  const domain = Array.isArray(params.domain) ? params.domain : [];
+  const list = collectGroups(db, model, domain, groups, aggregates, params.activeTest);
   sortGroups(db, list, groups, aggregates, params.orderby);
-  const offset = params.offset && params.offset > 0 ? params.offset : 0;
-  const limit = params.limit && params.limit > 0 ? params.limit : Infinity;
-  const page = offset || limit !== Infinity ? list.slice(offset, offset + limit) : list;
 
   const countKey = lazy && groups.length ? `${groups[0].field.name}_count` : '__count';
-  return page.map((group) => {
+  return page(list, params.offset, params.limit).map((group) => {
     const out: { [key: string]: WireValue } = {};
     const extra: unknown[][] = [];
     let range: { [key: string]: WireValue } | undefined;
@@ -337,11 +372,10 @@ export function readGroup(db: Database, uid: number, model: string, params: Read
       if (spec.granularity) {
         range ??= {};
         if (typeof value === 'string') {
-          const isDatetime = field.type === 'datetime';
-          const end = addInterval(value, spec.granularity, isDatetime);
+          const { end, domain: bucket } = bucketDomain(spec, value);
           out[spec.spec] = groupLabel(value, spec.granularity);
           range[spec.spec] = { from: value, to: end };
-          extra.push(['&', [field.name, '>=', value], [field.name, '<', end]]);
+          extra.push(bucket);
         } else {
           out[spec.spec] = false;
           range[spec.spec] = false;
@@ -349,12 +383,7 @@ export function readGroup(db: Database, uid: number, model: string, params: Read
         }
         return;
       }
-      if (field.type === 'many2one' && typeof value === 'number' && field.relation) {
-        const target = db.env.row(field.relation, value);
-        out[spec.spec] = target ? [value, db.displayName(field.relation, target)] : false;
-      } else {
-        out[spec.spec] = value as WireValue;
-      }
+      out[spec.spec] = relationalValue(db, field, value);
       extra.push([[field.name, '=', value]]);
     });
     out[countKey] = group.count;
@@ -368,7 +397,93 @@ export function readGroup(db: Database, uid: number, model: string, params: Read
   });
 }
 
-function sortGroups(db: Database, list: Group[], groups: readonly GroupBy[], aggregates: readonly Aggregate[], orderby: string | undefined): void {
+/** A groupby value as RPC shows it: many2one as `[id, display name]`, others as stored. */
+function relationalValue(db: Orm, field: FieldDef, value: unknown): WireValue {
+  if (field.type === 'many2one' && typeof value === 'number' && field.relation) {
+    const target = db.env.row(field.relation, value);
+    return target ? [value, db.displayName(field.relation, target)] : false;
+  }
+  return value as WireValue;
+}
+
+/** `formatted_read_group` aggregates: `__count` or `field:agg` (the function is mandatory), keyed by the spec. */
+function parseFormattedAggregates(db: Orm, model: string, specs: unknown): { aggregates: Aggregate[]; keys: string[] } {
+  const def = db.model(model);
+  const list = typeof specs === 'string' ? [specs] : Array.isArray(specs) ? specs : [];
+  const aggregates: Aggregate[] = [];
+  const keys: string[] = [];
+  for (const spec of list) {
+    if (typeof spec !== 'string') invalidSpec(spec);
+    keys.push(spec);
+    if (spec === '__count') continue;
+    const match = /^(\w+)(?::(\w+))?$/.exec(spec);
+    if (!match) invalidSpec(spec);
+    const field = def.fields.get(match[1]);
+    if (!field) throw pythonError('ValueError', `Invalid field ${pythonStringRepr(match[1])} on model ${pythonStringRepr(model)}`);
+    if (!match[2]) throw pythonError('ValueError', `Aggregate method is mandatory for ${pythonStringRepr(match[1])}`);
+    if (!AGGREGATES.has(match[2])) throw pythonError('ValueError', `Invalid aggregation function ${pythonStringRepr(match[2])}.`);
+    aggregates.push({ key: spec, field, fn: match[2] });
+  }
+  return { aggregates, keys };
+}
+
+const HAVING_OPERATORS: Record<string, (left: number, right: number) => boolean> = {
+  '=': (left, right) => left === right,
+  '!=': (left, right) => left !== right,
+  '<': (left, right) => left < right,
+  '<=': (left, right) => left <= right,
+  '>': (left, right) => left > right,
+  '>=': (left, right) => left >= right,
+};
+
+/** `having`: a conjunction of `[aggregate, operator, number]` leaves over the requested aggregates. */
+function havingFilter(having: unknown, valueOf: (group: Group, key: string) => unknown): (group: Group) => boolean {
+  if (!Array.isArray(having) || !having.length) return () => true;
+  const leaves = having.filter((term) => term !== '&').map((term) => {
+    if (!Array.isArray(term) || term.length !== 3 || typeof term[0] !== 'string' || !(term[1] in HAVING_OPERATORS)) {
+      throw pythonError('ValueError', `Invalid having clause ${pythonRepr(term, true)}`);
+    }
+    return term as [string, string, unknown];
+  });
+  return (group) => leaves.every(([key, operator, right]) => HAVING_OPERATORS[operator](Number(valueOf(group, key)), Number(right)));
+}
+
+/** Runs `formatted_read_group` for a user (read access checked). */
+export function formattedReadGroup(db: Orm, uid: number, model: string, params: FormattedReadGroupParams): WireValue[] {
+  db.checkAccess(uid, model, 'read');
+  const rawGroupby = typeof params.groupby === 'string' ? [params.groupby] : Array.isArray(params.groupby) ? params.groupby : [];
+  const groups = rawGroupby.map((spec) => parseGroupBy(db, model, spec, true));
+  const { aggregates, keys } = parseFormattedAggregates(db, model, params.aggregates);
+  const domain = Array.isArray(params.domain) ? params.domain : [];
+  const valueOf = (group: Group, key: string): WireValue => {
+    if (key === '__count') return group.count;
+    const index = aggregates.findIndex((aggregate) => aggregate.key === key);
+    if (index < 0) throw pythonError('ValueError', `Invalid having clause: ${pythonStringRepr(key)} is not an aggregate of the query`);
+    return group.seen[index] || aggregates[index].fn === 'count' || aggregates[index].fn === 'count_distinct' ? finalValue(group, index, aggregates[index]) : false;
+  };
+  const keep = havingFilter(params.having, valueOf);
+  const list = collectGroups(db, model, domain, groups, aggregates, params.activeTest).filter((group) => group.count > 0 || !groups.length).filter(keep);
+  sortGroups(db, list, groups, aggregates, params.order);
+  return page(list, params.offset, params.limit).map((group) => {
+    const out: { [key: string]: WireValue } = {};
+    const extra: unknown[][] = [];
+    groups.forEach((spec, index) => {
+      const value = group.values[index];
+      if (spec.granularity && typeof value === 'string') {
+        out[spec.spec] = [value.length > 10 && spec.field.type === 'date' ? value.slice(0, 10) : value, groupLabel(value, spec.granularity)];
+        extra.push(bucketDomain(spec, value).domain);
+        return;
+      }
+      out[spec.spec] = spec.granularity ? false : relationalValue(db, spec.field, value);
+      extra.push([[spec.field.name, '=', value]]);
+    });
+    out.__extra_domain = (extra.length ? andDomains(extra) : [[1, '=', 1]]) as WireValue;
+    for (const key of keys) out[key] = valueOf(group, key);
+    return out;
+  });
+}
+
+function sortGroups(db: Orm, list: Group[], groups: readonly GroupBy[], aggregates: readonly Aggregate[], orderby: string | undefined): void {
   const terms: Array<{ get: (group: Group) => unknown; descending: boolean }> = [];
   const specs = orderby ? orderby.split(',').map((part) => part.trim()).filter(Boolean) : groups.map((group) => group.spec);
   for (const text of specs) {

@@ -1,26 +1,41 @@
 /**
- * The RPC services of `odoo.http.dispatch_rpc`: `common` (version, login, authenticate), `db` (list, ...)
- * and `object` (execute_kw, execute), over a set of simulated databases.
+ * The RPC services of `odoo.http.dispatch_rpc`: `common` (version, login, authenticate), `db` (list, ...;
+ * removed in Odoo 20) and `object` (execute_kw, execute), over a set of simulated databases.
  */
 import type { WireValue } from './codec/values';
 import type { Database } from './database';
 import { accessDenied, frame, OdooException, pythonError } from './errors';
-import { callModelMethod } from './methods';
+import { callModelMethod, type CallHooks } from './methods';
+import type { ServerLog } from './server-log';
 import { DISPATCH_RPC, objectFrames, unknownDatabase, unknownService } from './tracebacks';
-
-/** `common.version()`, also answered by `/web/webclient/version_info`. */
-export const VERSION_INFO: { [key: string]: WireValue } = {
-  server_version: '18.0-20250421',
-  server_version_info: [18, 0, 0, 'final', 0, ''],
-  server_serie: '18.0',
-  protocol_version: 1,
-};
+import { versionAnswer, type VersionProfile } from './versions';
 
 /** What the dispatcher needs from the simulator. */
 export interface RpcHost {
   database(name: string): Database | undefined;
   databaseNames(): string[];
   readonly listDb: boolean;
+  /** The Odoo version played. */
+  readonly profile: VersionProfile;
+  /** The server log (deprecation warnings are written and counted there). */
+  readonly log: ServerLog;
+}
+
+/**
+ * Hooks that log `read_group`'s DeprecationWarning (19+) the way Python shows it: once per place it is
+ * raised from (`where`, e.g. the JSON-2 controller), while every call is counted.
+ */
+export function deprecationHooks(host: RpcHost, db: string, where: string): CallHooks {
+  return {
+    deprecated: (method) =>
+      host.log.deprecated(
+        'read_group',
+        db,
+        'py.warnings',
+        `${where}: DeprecationWarning: Since 19.0, ${method} is deprecated. Please use _read_group in the backend code or formatted_read_group for a complete formatted result`,
+        where,
+      ),
+  };
 }
 
 function typeError(fn: string, given: number, expected: string): OdooException {
@@ -52,6 +67,7 @@ export function dispatchRpc(host: RpcHost, service: string, method: string, para
     case 'common':
       return dispatchCommon(host, method, params);
     case 'db':
+      if (!host.profile.dbService) throw unknownService(service);
       return dispatchDb(host, method, params);
     case 'object':
       return dispatchObject(host, method, params);
@@ -63,9 +79,9 @@ export function dispatchRpc(host: RpcHost, service: string, method: string, para
 function dispatchCommon(host: RpcHost, method: string, params: readonly WireValue[]): WireValue | null {
   switch (method) {
     case 'version':
-      return { ...VERSION_INFO };
+      return versionAnswer(host.profile);
     case 'about':
-      return params[0] ? ['See http://openerp.com', '18.0-20250421'] : 'See http://openerp.com';
+      return params[0] ? ['See http://openerp.com', host.profile.serverVersion] : 'See http://openerp.com';
     case 'login':
     case 'authenticate': {
       if (method === 'login') arity('exp_login', params, 3, 3, ['db', 'login', 'password']);
@@ -91,7 +107,7 @@ function dispatchDb(host: RpcHost, method: string, params: readonly WireValue[])
     case 'db_exist':
       return typeof params[0] === 'string' && host.database(params[0]) !== undefined;
     case 'server_version':
-      return VERSION_INFO.server_version;
+      return host.profile.serverVersion;
     case 'list_lang':
       return [['en_US', 'English (US)']];
     case 'create_database':
@@ -148,7 +164,7 @@ function dispatchObject(host: RpcHost, method: string, params: readonly WireValu
   }
   if (typeof model !== 'string' || typeof name !== 'string') throw pythonError('TypeError', 'model and method names must be strings', objectFrames('call_kw'));
   try {
-    return callModelMethod(db, uid as number, model, name, args, kwargs);
+    return callModelMethod(db, uid as number, model, name, args, kwargs, deprecationHooks(host, db.name, '/usr/lib/python3/dist-packages/odoo/service/model.py:72'));
   } catch (error) {
     throw withFrames(error, name);
   }

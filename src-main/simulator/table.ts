@@ -13,6 +13,8 @@ export class Table {
   private readonly byId = new Map<number, Row>();
   private nextId = 1;
   private readonly keyIndex?: Map<string, Row>;
+  /** Told of every deletion, whatever path it took (a statement-level trigger); not of {@link clear}. */
+  onDelete?: (rows: readonly Row[]) => void;
 
   /** @param keyOf a unique key per row, indexed for fast lookups (optional) */
   constructor(private readonly keyOf?: (row: Row) => string) {
@@ -93,14 +95,17 @@ export class Table {
   /** Deletes rows by id; returns the ids that existed. */
   delete(ids: Iterable<number>): number[] {
     const removed: number[] = [];
+    const rows: Row[] = [];
     for (const id of ids) {
       const row = this.byId.get(id);
       if (!row) continue;
       this.byId.delete(id);
       if (this.keyIndex && this.keyOf) this.keyIndex.delete(this.keyOf(row));
       removed.push(id);
+      rows.push(row);
     }
     if (!removed.length) return removed;
+    this.onDelete?.(rows);
     if (removed.length === 1) {
       const index = this.lowerBound(removed[0]);
       this.rows.splice(index, 1);

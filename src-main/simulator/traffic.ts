@@ -1,11 +1,12 @@
 /**
  * Synthetic business activity: creates, writes, deletes, archive/unarchive and sale-order confirmations
  * across the ten tracked models, applied through the same ORM paths as RPC calls (so the module's logging
- * applies), deterministic for a seed.
+ * and Odoo's own field tracking apply), on one or several databases (`seed`, and `plain` where no module
+ * logs anything), deterministic for a seed.
  */
 import type { Database } from './database';
 import { OdooException } from './errors';
-import { Random } from './random';
+import { hashString, Random } from './random';
 import { TRACKED_MODELS } from './schema';
 import type { TrafficGenerator, TrafficOperation } from './types';
 
@@ -17,18 +18,33 @@ const ADJECTIVES = ['Oak', 'Steel', 'Compact', 'Deluxe', 'Ergonomic', 'Walnut', 
 const JOBS = ['Consultant', 'Developer', 'Accountant', 'Sales Manager', 'Warehouse Operator', 'Designer'];
 const ACTIVE_MODELS = new Set(['res.partner', 'product.template', 'account.journal', 'hr.employee']);
 
-/** The traffic generator of a simulator (one target database). */
+type Operation = Omit<TrafficOperation, 'sequence' | 'database'>;
+
+/** The traffic generator of a simulator: the same operation mix on each target database, one random stream each. */
 export class Traffic implements TrafficGenerator {
   private count = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly listeners = new Set<(operation: TrafficOperation) => void>();
-  private readonly random: Random;
+  private readonly drivers = new Map<Database, Driver>();
 
+  /** @param targets the databases to drive (the first one keeps the stream a single target had) */
   constructor(
-    private readonly target: () => Database | undefined,
-    seed: number,
-  ) {
-    this.random = new Random(seed * 7919 + 17);
+    private readonly targets: () => Database | undefined | readonly Database[],
+    private readonly seed: number,
+  ) {}
+
+  private driversNow(): Driver[] {
+    const found = this.targets();
+    const databases = Array.isArray(found) ? (found as readonly Database[]) : found ? [found as Database] : [];
+    return databases.map((db, index) => {
+      let driver = this.drivers.get(db);
+      if (!driver) {
+        const random = index === 0 ? new Random(this.seed * 7919 + 17) : new Random(hashString(`${db.name}:${index}:traffic:${this.seed}`));
+        driver = new Driver(db, random);
+        this.drivers.set(db, driver);
+      }
+      return driver;
+    });
   }
 
   get operations(): number {
@@ -67,22 +83,32 @@ export class Traffic implements TrafficGenerator {
     this.timer = undefined;
   }
 
+  /** Applies `count` operations to each target database (in turn); returns them all. */
   step(count = 1): TrafficOperation[] {
-    const db = this.target();
-    if (!db) return [];
+    const drivers = this.driversNow();
     const done: TrafficOperation[] = [];
     for (let i = 0; i < count; i++) {
-      const operation = this.applyOne(db);
-      this.count++;
-      const applied = { ...operation, sequence: this.count, database: db.name };
-      done.push(applied);
-      for (const listener of this.listeners) listener(applied);
+      for (const driver of drivers) {
+        const operation = driver.applyOne();
+        this.count++;
+        const applied = { ...operation, sequence: this.count, database: driver.db.name };
+        done.push(applied);
+        for (const listener of this.listeners) listener(applied);
+      }
     }
     return done;
   }
+}
 
-  private pickId(db: Database, model: string, predicate?: (id: number) => boolean): number | undefined {
-    const ids = db.recordIds(model).filter((id) => !predicate || predicate(id));
+/** Synthetic operations on one database, from one random stream. */
+class Driver {
+  constructor(
+    readonly db: Database,
+    private readonly random: Random,
+  ) {}
+
+  private pickId(model: string, predicate?: (id: number) => boolean): number | undefined {
+    const ids = this.db.recordIds(model).filter((id) => !predicate || predicate(id));
     return ids.length ? this.random.pick(ids) : undefined;
   }
 
@@ -90,9 +116,10 @@ export class Traffic implements TrafficGenerator {
     return `${this.random.pick(FIRST)} ${this.random.pick(LAST)}`;
   }
 
-  private createValues(db: Database, model: string): Record<string, unknown> {
+  private createValues(model: string): Record<string, unknown> {
+    const db = this.db;
     const r = this.random;
-    const company = (): number | false => this.pickId(db, 'res.partner', (id) => id >= 10 && db.table('res.partner').get(id)?.is_company === true) ?? false;
+    const company = (): number | false => this.pickId('res.partner', (id) => id >= 10 && db.table('res.partner').get(id)?.is_company === true) ?? false;
     switch (model) {
       case 'res.partner': {
         const isCompany = r.next() < 0.15;
@@ -121,7 +148,7 @@ export class Traffic implements TrafficGenerator {
         return { name: `Bank ${number}`, code: `BNK${number}`, type: 'bank' };
       }
       case 'hr.expense':
-        return { name: r.pick(['Taxi', 'Hotel', 'Train ticket', 'Lunch with customer', 'Parking']), employee_id: this.pickId(db, 'hr.employee') ?? 1, total_amount: r.integer(5, 900) };
+        return { name: r.pick(['Taxi', 'Hotel', 'Train ticket', 'Lunch with customer', 'Parking']), employee_id: this.pickId('hr.employee') ?? 1, total_amount: r.integer(5, 900) };
       case 'stock.picking':
         return { partner_id: company(), origin: false };
       case 'hr.employee':
@@ -141,9 +168,9 @@ export class Traffic implements TrafficGenerator {
       case 'product.category':
         return { name: `${r.pick(ADJECTIVES)} ${r.pick(PRODUCTS)}s` };
       case 'sale.order':
-        return { client_order_ref: `PO-${r.integer(1000, 9999)}` };
+        return r.pick([{ client_order_ref: `PO-${r.integer(1000, 9999)}` }, { user_id: r.pick([2, 6]) }]);
       case 'purchase.order':
-        return { partner_ref: `REF-${r.integer(1000, 9999)}` };
+        return r.pick([{ partner_ref: `REF-${r.integer(1000, 9999)}` }, { amount_total: r.integer(50, 5000) }]);
       case 'account.move':
         return { amount_total: r.integer(20, 5000) };
       case 'account.journal':
@@ -159,20 +186,21 @@ export class Traffic implements TrafficGenerator {
     }
   }
 
-  private applyOne(db: Database): Omit<TrafficOperation, 'sequence' | 'database'> {
+  applyOne(): Operation {
+    const db = this.db;
     const r = this.random;
     const model = r.pick(TRACKED_MODELS);
     const roll = r.next();
     // Demo is an ordinary employee; journals are configuration only admins may change.
     const uid = model === 'account.journal' || r.next() < 0.8 ? 2 : 6;
-    const write = (): Omit<TrafficOperation, 'sequence' | 'database'> => {
-      const id = this.pickId(db, model);
+    const write = (): Operation => {
+      const id = this.pickId(model);
       if (id === undefined) return create();
       db.writeAs(uid, model, [id], this.writeValues(model));
       return { kind: 'write', model, recordIds: [id], uid };
     };
-    const create = (): Omit<TrafficOperation, 'sequence' | 'database'> => {
-      const ids = db.createAs(uid, model, [this.createValues(db, model)]);
+    const create = (): Operation => {
+      const ids = db.createAs(uid, model, [this.createValues(model)]);
       return { kind: 'create', model, recordIds: ids, uid };
     };
     try {
@@ -180,20 +208,20 @@ export class Traffic implements TrafficGenerator {
       if (roll < 0.75) return write();
       if (roll < 0.85) {
         // Delete something the traffic created itself (demo records are referenced all over).
-        const id = this.pickId(db, model, (candidate) => candidate > (db.demoMaxId.get(model) ?? 0));
+        const id = this.pickId(model, (candidate) => candidate > (db.demoMaxId.get(model) ?? 0));
         if (id === undefined) return create();
         db.unlinkAs(uid, model, [id]);
         return { kind: 'unlink', model, recordIds: [id], uid };
       }
       if (roll < 0.95 && ACTIVE_MODELS.has(model)) {
-        const id = this.pickId(db, model, (candidate) => model !== 'res.partner' || candidate >= 10);
+        const id = this.pickId(model, (candidate) => model !== 'res.partner' || candidate >= 10);
         if (id === undefined) return write();
         const active = db.table(model).get(id)?.active === true;
         db.writeAs(uid, model, [id], { active: !active });
         return { kind: active ? 'archive' : 'unarchive', model, recordIds: [id], uid };
       }
       if (model === 'sale.order') {
-        const id = this.pickId(db, model, (candidate) => db.table(model).get(candidate)?.state === 'draft');
+        const id = this.pickId(model, (candidate) => db.table(model).get(candidate)?.state === 'draft');
         if (id !== undefined) {
           db.confirmSaleOrders(uid, [id]);
           return { kind: 'confirm', model, recordIds: [id], uid };

@@ -1,9 +1,12 @@
 /**
- * Public types of the Odoo 18 simulator (re-exported by `index.ts`).
+ * Public types of the Odoo simulator (re-exported by `index.ts`).
  */
 
 /** Which variant of the `auto_webhook` module the simulated databases run. */
 export type ModuleFlavour = 'original' | 'fixed';
+
+/** An Odoo major version the simulator can play. */
+export type OdooVersion = 17 | 18 | 19 | 20;
 
 /** One database to create at start. */
 export interface DatabaseSpec {
@@ -20,12 +23,20 @@ export interface DatabaseSpec {
 export interface SimulatorOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
-  /** Module flavour; default 'original'. */
+  /** The Odoo version to play: 17, 18 (default), 19 or 20. */
+  odoo?: OdooVersion;
+  /** Module flavour; default 'original' on 17 and 18, 'fixed' on 19 and 20 (the original does not install there). */
   flavour?: ModuleFlavour;
+  /** Receives every line the simulated server logs (Odoo's format), e.g. to print them. */
+  onLog?: (line: string) => void;
+  /** Charge answers CPU time like a real server (off by default). */
+  pace?: PaceOptions;
   /** Rows in the `big` database; 0/undefined = no `big` database. */
   bigRows?: number;
-  /** Events per second the traffic generator starts with; default 0 (stopped). */
+  /** Events per second the traffic generator starts with, on each driven database; default 0 (stopped). */
   trafficRate?: number;
+  /** Databases the traffic generator drives; default `seed` and `plain` (each the first of its kind). */
+  trafficDatabases?: string[];
   /** Seed of every pseudo-random choice (demo API keys, traffic, synthetic rows); default 1. */
   seed?: number;
   /** `db.list()` allowed (Odoo's `list_db`); default true. */
@@ -34,6 +45,33 @@ export interface SimulatorOptions {
   now?: () => Date;
   /** Databases to create instead of the default `seed`, `plain` (and `big`). */
   databases?: DatabaseSpec[];
+}
+
+/**
+ * CPU pacing (`SimulatorOptions.pace`): each answer burns CPU for a time proportional to its rows, on one
+ * queue (threaded Odoo) or on `workers` worker threads (prefork Odoo).
+ */
+export interface PaceOptions {
+  /** `cpu`: burn CPU for each answer. */
+  mode: 'cpu';
+  /** Prefork workers serving at once; 0 or absent = threaded (one queue). */
+  workers?: number;
+  /** Microseconds per row over JSON-RPC and JSON-2; default 38. */
+  jsonPerRowUs?: number;
+  /** Microseconds per row over XML-RPC; default 74. */
+  xmlrpcPerRowUs?: number;
+  /** Microseconds every answer costs on top; default 0. */
+  perRequestUs?: number;
+  /** Told of every paced answer (start and end in ms of `performance.now()`), for tests and benchmarks. */
+  onServed?: (served: PacedAnswer) => void;
+}
+
+/** One paced answer. */
+export interface PacedAnswer {
+  rows: number;
+  microseconds: number;
+  startedAt: number;
+  finishedAt: number;
 }
 
 /** A plain copy of one `update.webhook` row. */
@@ -54,6 +92,8 @@ export interface WebhookRow {
   user_id?: number;
   /** Fixed flavour only: comma-separated field names of logged writes (false otherwise). */
   changed_fields?: string | false;
+  /** Fixed flavour only (protocol 2): JSON of the old and new values of a write's fields (false otherwise). */
+  changed_values?: string | false;
 }
 
 /** Options of {@link SimulatedDatabase.seedWebhookRows}. */
@@ -95,8 +135,23 @@ export interface SimulatedDatabase {
   deleteWebhookRows(ids: readonly number[]): number[];
   /** Deletes `count` random log rows (seeded); returns their ids, ascending. */
   deleteRandomWebhookRows(count: number): number[];
-  /** Deletes every log row and restarts ids from 1 (a reset log). */
+  /** Deletes every log row and restarts ids from 1 (a reset log; with our addon, a new `sync_state.log` token). */
   resetWebhookLog(): void;
+  /** Fixed flavour: turns `changed_values` on or off for a model (our addon's per-model setting; default on). */
+  setChangedValues(model: string, enabled: boolean): void;
+  /** Fixed flavour: the kept tombstones of deleted log rows, oldest first. */
+  tombstones(): Array<{ id: number; rowId: number; deletedAt: string }>;
+  /**
+   * Fixed flavour: drops tombstones older than `days` (default `auto_webhook.tombstone_days`, 30), as the
+   * addon's daily cleanup does; returns how many.
+   */
+  purgeTombstones(days?: number): number;
+  /**
+   * Runs `action` (creates, writes, deletes on this database) as a transaction that began `secondsAgo`
+   * seconds ago and commits now: its rows carry timestamps older than rows already visible, as a long
+   * transaction's do. Returns what `action` returns.
+   */
+  commitLate<T>(secondsAgo: number, action: () => T): T;
   /** Changes a user's password (the old one stops working immediately). */
   setPassword(login: string, password: string): void;
   /** The user's API key (authenticates like the password). */
@@ -111,6 +166,8 @@ export interface SimulatedDatabase {
   unlink(model: string, ids: readonly number[], login?: string): void;
   /** Calls a public model method as a user, like `execute_kw` (returns the decoded result). */
   call(model: string, method: string, args?: unknown[], kwargs?: Record<string, unknown>, login?: string): unknown;
+  /** Calls a public model method as a user with JSON-2's named arguments (`ids`, `context`, keywords). */
+  callNamed(model: string, method: string, kwargs?: Record<string, unknown>, login?: string): unknown;
   /** Adds a `webhook.errors` row; returns its id. */
   addError(model: string, recordId: number, message: string): number;
   /** Whether a record exists (archived records count). */
@@ -119,12 +176,12 @@ export interface SimulatedDatabase {
   recordIds(model: string): number[];
 }
 
-/** Drives synthetic changes through the ORM (so the module's logging applies). */
+/** Drives synthetic changes through the ORM (so the module's logging and Odoo's field tracking apply). */
 export interface TrafficGenerator {
-  /** Starts (or re-rates) timed traffic at `rate` operations per second; 0 stops. */
+  /** Starts (or re-rates) timed traffic at `rate` operations per second on each driven database; 0 stops. */
   start(rate: number): void;
   stop(): void;
-  /** Applies `count` operations synchronously; returns them. */
+  /** Applies `count` operations synchronously on each driven database, in turn; returns them. */
   step(count?: number): TrafficOperation[];
   /** Operations applied so far. */
   readonly operations: number;
@@ -153,11 +210,22 @@ export interface FaultInjector {
   resumeListening(): Promise<void>;
 }
 
+/** What was deprecated: the XML-RPC / JSON-RPC endpoints (19+), or `read_group` (19+). */
+export type DeprecationKind = 'endpoint' | 'read_group';
+
 /** A started simulator. */
 export interface RunningSimulator {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
   readonly port: number;
+  /** The Odoo version played. */
+  readonly odoo: OdooVersion;
+  /** The module flavour of the databases. */
+  readonly flavour: ModuleFlavour;
+  /** Calls to deprecated endpoints and methods served so far (of one kind, or all), e.g. to assert none. */
+  deprecatedCalls(kind?: DeprecationKind): number;
+  /** The last lines of the server log (up to 1,000), oldest first. */
+  logLines(): string[];
   /** Names of the databases, sorted. */
   readonly databases: readonly string[];
   /** A database by name; throws if unknown. */

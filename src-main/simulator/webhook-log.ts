@@ -8,11 +8,15 @@
  * only its first record). Its cleanup deletes nothing (an empty recordset is falsy) and returns None.
  *
  * `fixed` logs every record, refreshes a repeated event's timestamp and counts it in `change_count`, records
- * the user and the changed fields, and its cleanup deletes orphaned rows (keeping `unlink` rows, with
- * archived records counting as existing) and returns how many it deleted.
+ * the user, the changed fields and (protocol 2) their old and new values, and its cleanup deletes orphaned
+ * rows (keeping `unlink` rows, with archived records counting as existing) and returns how many it deleted.
  */
+import { mergeChangedValues, type ChangedValue } from './changed-values';
 import type { Row, Table } from './table';
 import type { ModuleFlavour } from './types';
+
+/** The changed values of a write per record id, or `off` when values are off for the model. */
+export type WriteValues = ReadonlyMap<number, Readonly<Record<string, ChangedValue>>> | 'off';
 
 /** The unique key of the `(model, record_id, event)` SQL constraint. */
 export function webhookKey(row: Row): string {
@@ -36,9 +40,19 @@ export class WebhookLog {
     private readonly now: () => string,
   ) {}
 
-  /** Records one event for `recordIds` (in the order given), as user `uid`. */
-  record(model: string, recordIds: readonly number[], event: 'create' | 'write' | 'unlink', uid: number, changedFields: readonly string[] = []): void {
-    if (this.flavour === 'fixed') this.recordFixed(model, recordIds, event, uid, changedFields);
+  /**
+   * Records one event for `recordIds` (in the order given), as user `uid`; the fixed flavour keeps the
+   * written field names and (protocol 2) the changed values of writes.
+   */
+  record(
+    model: string,
+    recordIds: readonly number[],
+    event: 'create' | 'write' | 'unlink',
+    uid: number,
+    changedFields: readonly string[] = [],
+    values: WriteValues = 'off',
+  ): void {
+    if (this.flavour === 'fixed') this.recordFixed(model, recordIds, event, uid, changedFields, values);
     else this.recordOriginal(model, recordIds, event, uid);
   }
 
@@ -60,8 +74,12 @@ export class WebhookLog {
     event: 'create' | 'write' | 'unlink',
     uid: number,
     changedFields: readonly string[],
+    values: WriteValues,
   ): void {
     const now = this.now();
+    // A write's values merge into a refreshed row by field; values off, or another event: false.
+    const changedValues = (previous: unknown, recordId: number): string | false =>
+      event === 'write' && values !== 'off' ? mergeChangedValues(previous, values.get(recordId) ?? {}) : false;
     for (const recordId of recordIds) {
       const same = this.table.byKey(key(model, recordId, event));
       if (same) {
@@ -74,6 +92,7 @@ export class WebhookLog {
           write_date: now,
           user_id: uid,
           changed_fields: event === 'write' && merged.length ? merged.join(',') : false,
+          changed_values: changedValues(same.changed_values, recordId),
         });
         continue;
       }
@@ -82,6 +101,7 @@ export class WebhookLog {
         change_count: 1,
         user_id: uid,
         changed_fields: event === 'write' && changedFields.length ? changedFields.join(',') : false,
+        changed_values: changedValues(false, recordId),
       });
     }
   }

@@ -2,14 +2,15 @@
  * Replays every exchange recorded from a real Odoo 18 server (`../shared/odoo-recordings/`, or
  * OCM_RECORDINGS_DIR) against the simulator over real HTTP, and checks the answer has the same status,
  * content type, shape and value types, fault code and fault string (only the last line of tracebacks).
+ * The exchanges in test/fixtures/derived-exchanges/ are checked the same way; they were written from
+ * odoo-facts.md, not recorded (see that folder's README).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMethodResponse } from '../../../src-main/simulator/codec/xmlrpc';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator/index';
-import { lastLine, shapeDifferences } from './shape';
+import { compareJsonRpc, compareXmlRpc } from './shape';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 // The team's shared recordings when they sit beside the checkout (they may be refreshed there), else the
@@ -29,10 +30,12 @@ interface Exchange {
   body: string;
 }
 
+const derivedDir = resolve(repoRoot, 'test/fixtures/derived-exchanges');
+
 /** Reads the README table (`| 01-version | POST /xmlrpc/2/common | 200 | ...`) and the exchange files. */
-function loadExchanges(): Exchange[] {
-  const readme = readFileSync(join(recordingsDir, 'README.md'), 'utf8');
-  const files = readdirSync(recordingsDir);
+function loadExchanges(folder: string): Exchange[] {
+  const readme = readFileSync(join(folder, 'README.md'), 'utf8');
+  const files = readdirSync(folder);
   const exchanges: Exchange[] = [];
   for (const line of readme.split('\n')) {
     const match = /^\|\s*(\d\d-[\w.-]+)\s*\|\s*(GET|POST)\s+(\S+)(?:\s+`([^`]*)`)?\s*\|/.exec(line);
@@ -41,14 +44,14 @@ function loadExchanges(): Exchange[] {
     const requestFile = files.find((file) => file.startsWith(`${name}.request.`));
     const responseFile = files.find((file) => file.startsWith(`${name}.response.`));
     if (!responseFile) throw new Error(`no response file for ${name}`);
-    const raw = readFileSync(join(recordingsDir, responseFile), 'utf8');
+    const raw = readFileSync(join(folder, responseFile), 'utf8');
     const [head, ...rest] = raw.split('\n\n');
     const [statusLine, typeLine] = head.split('\n');
     exchanges.push({
       name,
       method,
       path,
-      requestBody: requestFile ? readFileSync(join(recordingsDir, requestFile), 'utf8') : (inlineBody ?? ''),
+      requestBody: requestFile ? readFileSync(join(folder, requestFile), 'utf8') : (inlineBody ?? ''),
       requestType: requestFile?.endsWith('.json') || inlineBody !== undefined ? 'application/json' : requestFile ? 'text/xml' : undefined,
       status: Number(/^HTTP (\d+)/.exec(statusLine)?.[1]),
       contentType: typeLine.replace(/^Content-Type:\s*/i, '').trim(),
@@ -58,48 +61,22 @@ function loadExchanges(): Exchange[] {
   return exchanges;
 }
 
-function compareXmlRpc(actualBody: string, expectedBody: string): void {
-  const actual = parseMethodResponse(actualBody, true);
-  const expected = parseMethodResponse(expectedBody, true);
-  expect(actual.fault).toBe(expected.fault);
-  if (expected.fault) {
-    const a = actual.value as { faultCode: unknown; faultString: string };
-    const e = expected.value as { faultCode: unknown; faultString: string };
-    expect(a.faultCode).toBe(e.faultCode);
-    if (e.faultString.startsWith('Traceback')) {
-      expect(a.faultString.startsWith('Traceback')).toBe(true);
-      expect(lastLine(a.faultString)).toBe(lastLine(e.faultString));
-    } else {
-      expect(a.faultString).toBe(e.faultString);
-    }
-    return;
-  }
-  expect(shapeDifferences(actual.value, expected.value)).toEqual([]);
-}
+const exchanges = loadExchanges(recordingsDir);
+const derived = loadExchanges(derivedDir);
 
-function compareJson(actualBody: string, expectedBody: string): void {
-  const actual = JSON.parse(actualBody) as Record<string, unknown>;
-  const expected = JSON.parse(expectedBody) as Record<string, unknown>;
-  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
-  expect(actual.jsonrpc).toBe(expected.jsonrpc);
-  expect(actual.id).toEqual(expected.id);
-  if ('error' in expected) {
-    const a = actual.error as { code: number; message: string; data: Record<string, unknown> };
-    const e = expected.error as { code: number; message: string; data: Record<string, unknown> };
-    expect(a.code).toBe(e.code);
-    expect(a.message).toBe(e.message);
-    expect(Object.keys(a.data).sort()).toEqual(Object.keys(e.data).sort());
-    expect(a.data.name).toBe(e.data.name);
-    expect(a.data.message).toBe(e.data.message);
-    expect(a.data.arguments).toEqual(e.data.arguments);
-    expect(a.data.context).toEqual(e.data.context);
-    expect(lastLine(String(a.data.debug))).toBe(lastLine(String(e.data.debug)));
-    return;
-  }
-  expect(shapeDifferences(actual.result, expected.result, '$', true)).toEqual([]);
+async function replay(simulator: RunningSimulator, exchange: Exchange): Promise<void> {
+  const response = await fetch(simulator.url + exchange.path, {
+    method: exchange.method,
+    headers: exchange.requestType ? { 'Content-Type': exchange.requestType } : undefined,
+    body: exchange.method === 'GET' ? undefined : exchange.requestBody,
+  });
+  const body = await response.text();
+  expect(response.status).toBe(exchange.status);
+  expect(response.headers.get('content-type')).toBe(exchange.contentType);
+  if (exchange.contentType.startsWith('text/xml')) compareXmlRpc(body, exchange.body);
+  else if (exchange.contentType.startsWith('application/json')) compareJsonRpc(body, exchange.body);
+  else expect(body).toBe(exchange.body);
 }
-
-const exchanges = loadExchanges();
 
 describe('recorded Odoo 18 exchanges replayed against the simulator', () => {
   let simulator: RunningSimulator;
@@ -119,16 +96,16 @@ describe('recorded Odoo 18 exchanges replayed against the simulator', () => {
   });
 
   it.each(exchanges.map((exchange) => [exchange.name, exchange] as const))('%s', async (_name, exchange) => {
-    const response = await fetch(simulator.url + exchange.path, {
-      method: exchange.method,
-      headers: exchange.requestType ? { 'Content-Type': exchange.requestType } : undefined,
-      body: exchange.method === 'GET' ? undefined : exchange.requestBody,
+    await replay(simulator, exchange);
+  });
+
+  describe('exchanges derived from odoo-facts.md (not recorded)', () => {
+    it('finds all 6 derived exchanges', () => {
+      expect(derived).toHaveLength(6);
     });
-    const body = await response.text();
-    expect(response.status).toBe(exchange.status);
-    expect(response.headers.get('content-type')).toBe(exchange.contentType);
-    if (exchange.contentType.startsWith('text/xml')) compareXmlRpc(body, exchange.body);
-    else if (exchange.contentType.startsWith('application/json')) compareJson(body, exchange.body);
-    else expect(body).toBe(exchange.body);
+
+    it.each(derived.map((exchange) => [exchange.name, exchange] as const))('derived %s', async (_name, exchange) => {
+      await replay(simulator, exchange);
+    });
   });
 });

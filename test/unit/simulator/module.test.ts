@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { OdooException } from '../../../src-main/simulator/errors';
 import { Table } from '../../../src-main/simulator/table';
 import { WebhookLog, webhookKey } from '../../../src-main/simulator/webhook-log';
-import { makeDatabase, ManualClock } from './helpers';
+import { caught, makeDatabase, ManualClock } from './helpers';
 
 const summary = (rows: Array<{ model: string; record_id: number; event: string }>): string[] =>
   rows.map((row) => `${row.model}:${row.record_id}:${row.event}`);
-
-function caught(action: () => unknown): OdooException {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof OdooException) return error;
-    throw error;
-  }
-  throw new Error('expected an Odoo exception');
-}
 
 describe('original auto_webhook module', () => {
   it('installs 19 demo rows whose ids are not in timestamp order', () => {

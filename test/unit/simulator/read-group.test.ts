@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { PyFloat } from '../../../src-main/simulator/codec/values';
 import { groupLabel } from '../../../src-main/simulator/read-group';
-import { makeDatabase, ManualClock } from './helpers';
+import { caught, makeDatabase, ManualClock } from './helpers';
 
 type Group = Record<string, unknown>;
 
@@ -53,5 +54,44 @@ describe('read_group', () => {
     const db = makeDatabase();
     expect(() => db.call('update.webhook', 'read_group', [[], ['id:count'], ['nosuch']])).toThrow("Invalid field 'nosuch' on model 'update.webhook'");
     expect(() => db.call('update.webhook', 'read_group', [[], ['id:median'], ['model']])).toThrow("Invalid aggregation function 'median'.");
+  });
+});
+
+describe('formatted_read_group (19+)', () => {
+  const db19 = () => makeDatabase('fixed', new ManualClock(), true, 19);
+
+  it('keys aggregates by their spec, many2one groups as [id, name], and one group over everything without groupby', () => {
+    const db = db19();
+    const byCustomer = db.call('sale.order', 'formatted_read_group', [[]], { groupby: ['partner_id'], aggregates: ['__count', 'amount_total:sum'], order: '__count desc' }) as Group[];
+    expect(byCustomer[0]).toEqual({
+      partner_id: [expect.any(Number), expect.any(String)],
+      __extra_domain: [['partner_id', '=', (byCustomer[0].partner_id as number[])[0]]],
+      __count: expect.any(Number),
+      'amount_total:sum': expect.any(PyFloat),
+    });
+    const counts = byCustomer.map((group) => group.__count as number);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(db.call('sale.order', 'formatted_read_group', [[['id', '<', 0]]], { aggregates: ['__count', 'amount_total:sum'] })).toEqual([
+      { __extra_domain: [[1, '=', 1]], __count: 0, 'amount_total:sum': false },
+    ]);
+  });
+
+  it('filters groups with having and pages them', () => {
+    const db = db19();
+    const all = db.call('res.partner', 'formatted_read_group', [[]], { groupby: ['is_company'], aggregates: ['__count'] }) as Group[];
+    expect(all.map((group) => group.is_company)).toEqual([false, true]);
+    const big = db.call('res.partner', 'formatted_read_group', [[]], { groupby: ['is_company'], aggregates: ['__count'], having: [['__count', '>', 10]] }) as Group[];
+    expect(big.map((group) => group.is_company)).toEqual([false]);
+    expect(db.call('res.partner', 'formatted_read_group', [[]], { groupby: ['is_company'], aggregates: ['__count'], offset: 1, limit: 1 })).toEqual([all[1]]);
+  });
+
+  it('wants a granularity on dates and a function on aggregates', () => {
+    const db = db19();
+    expect(caught(() => db.call('update.webhook', 'formatted_read_group', [[]], { groupby: ['timestamp'], aggregates: ['__count'] })).finalLine).toBe(
+      "ValueError: Granularity not set on a date(time) field: 'timestamp'",
+    );
+    expect(caught(() => db.call('update.webhook', 'formatted_read_group', [[]], { groupby: ['model'], aggregates: ['record_id'] })).finalLine).toBe(
+      "ValueError: Aggregate method is mandatory for 'record_id'",
+    );
   });
 });
