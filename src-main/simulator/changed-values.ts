@@ -68,10 +68,10 @@ function renderSide(field: FieldDef, value: unknown, context: ValueContext): { v
     case 'selection':
       return { value: field.selection?.find(([key]) => key === value)?.[1] ?? String(value) };
     case 'many2one':
-      return { value: typeof value === 'number' && field.relation ? [value, context.displayName(field.relation, value) || `${field.relation},${value}`] : false };
+      return { value: typeof value === 'number' && field.relation ? [value, context.displayName(field.relation, value) || `#${value}`] : false };
     case 'one2many': {
       const ids = Array.isArray(value) ? (value as number[]) : [];
-      const pairs = ids.slice(0, MAX_RECORDS).map((id) => [id, (field.relation && context.displayName(field.relation, id)) || `${field.relation},${id}`]);
+      const pairs = ids.slice(0, MAX_RECORDS).map((id) => [id, (field.relation && context.displayName(field.relation, id)) || `#${id}`]);
       return ids.length > MAX_RECORDS ? { value: pairs, count: ids.length } : { value: pairs };
     }
     default: {

@@ -79,10 +79,12 @@ export function syncState(store: ProtocolStore, uid: number, args: SyncStateArgu
   }
   const refreshed: Row[] = [];
   if (typeof since === 'string') {
-    // Our choice: id order, at most `limit` rows (1,000 without one); a caller that gets a full page asks again.
+    // Ordered by (timestamp, id) and capped, so a caller that gets a full page continues from the last timestamp.
     const cap = limit > 0 ? limit : REFRESHED_PAGE;
     const end = table.lowerBound(cursor + 1);
-    for (let i = 0; i < end && refreshed.length < cap; i++) if ((rows[i].timestamp as string) >= since) refreshed.push(rows[i]);
+    for (let i = 0; i < end; i++) if ((rows[i].timestamp as string) >= since) refreshed.push(rows[i]);
+    refreshed.sort((a, b) => ((a.timestamp as string) < (b.timestamp as string) ? -1 : (a.timestamp as string) > (b.timestamp as string) ? 1 : a.id - b.id));
+    refreshed.length = Math.min(refreshed.length, cap);
   }
   const { tombstones, more } = store.tombstoneTable.after(tombstoneCursor, TOMBSTONE_PAGE);
   const errors = store.checkAccess(uid, 'webhook.errors', 'read', false) ? store.table('webhook.errors').rows : [];
@@ -95,7 +97,6 @@ export function syncState(store: ProtocolStore, uid: number, args: SyncStateArgu
     tombstone_floor: store.tombstoneTable.floor,
     tombstones: tombstones.map((tombstone) => tombstone.rowId),
     tombstone_more: more,
-    // Not in the contract's table: the tombstone id to use as the next tombstone_cursor (needed when cut).
     tombstone_last: tombstones.length ? tombstones[tombstones.length - 1].id : tombstoneCursor,
     error_max_id: errors.length ? errors[errors.length - 1].id : 0,
     rows: store.readRows(LOG, newer, fields),

@@ -68,7 +68,7 @@ SELECT (SELECT token FROM update_webhook_log_state LIMIT 1),
        (SELECT ARRAY[model, record_id::varchar, event] FROM update_webhook WHERE id = %(cursor)s),
        (SELECT COALESCE(max(id), 0) FROM update_webhook_tombstone),
        (SELECT COALESCE(min(id), 0) FROM update_webhook_tombstone),
-       ARRAY(SELECT row_id FROM update_webhook_tombstone
+       ARRAY(SELECT ARRAY[id, row_id] FROM update_webhook_tombstone
               WHERE id > %(tombstone_cursor)s ORDER BY id LIMIT %(tombstone_limit)s)
 """
 
@@ -405,7 +405,8 @@ class UpdateWebhook(models.Model):
         :param str refreshed_since: naive UTC 'YYYY-MM-DD HH:MM:SS': also return rows with
             ``id <= cursor`` refreshed since then
         :return: dict with log, max_id, count, cursor_row, tombstone_id, tombstone_floor,
-            tombstones, tombstone_more, error_max_id, rows, refreshed (see docs/addon-protocol.md)
+            tombstones, tombstone_more, tombstone_last, error_max_id, rows, refreshed
+            (see docs/addon-protocol.md)
         """
         self.check_access("read")
         cursor = self._whole_number("cursor", cursor)
@@ -418,7 +419,9 @@ class UpdateWebhook(models.Model):
         self.env.cr.execute(STATE_SQL, {
             "cursor": cursor, "tombstone_cursor": tombstone_cursor, "tombstone_limit": TOMBSTONE_LIMIT + 1,
         })
-        token, max_id, count, cursor_row, tombstone_id, tombstone_floor, tombstones = self.env.cr.fetchone()
+        token, max_id, count, cursor_row, tombstone_id, tombstone_floor, tombstone_pairs = self.env.cr.fetchone()
+        # [tombstone id, log row id] pairs: the caller continues from the last tombstone id it received.
+        page = (tombstone_pairs or [])[:TOMBSTONE_LIMIT]
         rows = refreshed = []
         if limit:
             rows = self.search_read([("id", ">", cursor)], field_names, limit=limit, order="id asc")
@@ -434,8 +437,9 @@ class UpdateWebhook(models.Model):
             "cursor_row": [cursor_row[0], int(cursor_row[1]), cursor_row[2]] if cursor_row else False,
             "tombstone_id": tombstone_id,
             "tombstone_floor": tombstone_floor,
-            "tombstones": tombstones[:TOMBSTONE_LIMIT],
-            "tombstone_more": len(tombstones) > TOMBSTONE_LIMIT,
+            "tombstones": [row_id for _tombstone_id, row_id in page],
+            "tombstone_more": len(tombstone_pairs or []) > TOMBSTONE_LIMIT,
+            "tombstone_last": page[-1][0] if page else tombstone_cursor,
             "error_max_id": self._error_max_id(),
             "rows": json_ready(rows),
             "refreshed": json_ready(refreshed),

@@ -8,7 +8,7 @@ from .common import AutoWebhookCase
 
 STATE_KEYS = {
     "log", "max_id", "count", "cursor_row", "tombstone_id", "tombstone_floor", "tombstones", "tombstone_more",
-    "error_max_id", "rows", "refreshed",
+    "tombstone_last", "error_max_id", "rows", "refreshed",
 }
 
 
@@ -82,6 +82,10 @@ class TestProtocol(AutoWebhookCase):
         state = self.Log.sync_state(tombstone_cursor=start)
         self.assertEqual(state["tombstones"], rows.ids[:2])
         self.assertTrue(state["tombstone_more"])
+        rest = self.Log.sync_state(tombstone_cursor=state["tombstone_last"])
+        self.assertEqual(rest["tombstones"], rows.ids[2:], "tombstone_last is where the next page starts")
+        self.assertFalse(rest["tombstone_more"])
+        self.assertEqual(rest["tombstone_last"], rest["tombstone_id"])
 
     def test_truncate_renews_the_token(self):
         token = self.Log.sync_state()["log"]
