@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ReportService } from '../src-main/reports/report-service';
 import { storeReportData } from '../src-main/reports/store-data-source';
-import { openStore, type Store } from '../src-main/store';
+import { openStore, type Store } from '../src-main/store/store';
 import type { ExportFormat } from '../src-main/common/model';
 import type { BenchContext, BenchSuite, BenchTable } from './types';
 

@@ -4,8 +4,9 @@
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { OdooRecord, OdooValue, TransportKind } from '../src-main/odoo/types';
+import type { OdooRecord, OdooValue } from '../src-main/odoo/types';
 import { decodeMethodResponse, encodeMethodCall } from '../src-main/odoo/xmlrpc-codec';
+import type { TransportKind } from '../src-main/common/model';
 
 /** Where and what to page. */
 export interface RawPaging {

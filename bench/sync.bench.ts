@@ -18,7 +18,6 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { nextEvent } from '../src-main/common/event';
-import type { TransportKind } from '../src-main/odoo/types';
 import { databasePath } from '../src-main/store/data-directory';
 import { createKeyFileVault } from '../src-main/store/secret-vault';
 import { openStore } from '../src-main/store/store';
@@ -28,6 +27,7 @@ import { runSyncPass } from '../src-main/sync/pass';
 import { rawPages, type RawPaging } from './raw-client';
 import { round } from './stats';
 import type { BenchContext, BenchSuite, BenchTable } from './types';
+import type { TransportKind } from '../src-main/common/model';
 
 const PAGE = 5000;
 const FIELDS = ['model', 'record_id', 'event', 'timestamp'];

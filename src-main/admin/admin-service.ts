@@ -22,12 +22,13 @@ import type {
   RowSelection,
 } from '../common/model';
 import type { IAdminService } from '../common/services';
+import { CHANGE_LOG_MODEL } from '../odoo/log-models';
 import type { OdooClient } from '../odoo/types';
 import { DEFAULT_DELETE_CONFIRM_THRESHOLD, assertConfirmed, requiresTypedName, rowsWord } from './confirmation';
 import { describeFilter } from './describe-filter';
 import { JobRegistry } from '../common/jobs';
 import type { JournalStart, JournalStore } from './journal-store';
-import { CHANGE_LOG_MODEL, judgeRows, parseOrphanKey, readLogRows, scanOrphans, type UncheckedModel } from './orphan-scan';
+import { judgeRows, parseOrphanKey, readLogRows, scanOrphans, type UncheckedModel } from './orphan-scan';
 import type { AdminRowSource, AdminSettings, ClientProvider, InstanceDirectory, RowMarker } from './ports';
 import { noDeleteRightError, resultOf, unlinkLogRows, type UnlinkOutcome } from './server-delete';
 

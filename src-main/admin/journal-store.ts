@@ -4,6 +4,7 @@
  */
 import type { SqlDatabase } from '../store/database';
 import type { InstanceId, JournalEntry } from '../common/model';
+import { isoFromSeconds } from '../common/time';
 
 /** What is known when an action starts. */
 export interface JournalStart {
@@ -101,7 +102,7 @@ export class JournalStore {
 function toEntry(row: JournalRow): JournalEntry {
   const entry: JournalEntry = {
     id: row.id,
-    at: new Date(row.at * 1000).toISOString().replace('.000Z', 'Z'),
+    at: isoFromSeconds(row.at),
     actor: row.actor,
     instanceId: row.instance_id,
     instanceName: row.instance_name,

@@ -11,11 +11,9 @@
  */
 import { OcmError } from '../common/errors';
 import type { ChangeEvent, InstanceId, OrphanCandidate } from '../common/model';
+import { CHANGE_LOG_MODEL } from '../odoo/log-models';
 import type { Domain, OdooClient } from '../odoo/types';
 import { batches } from './batches';
-
-/** The change-log model of auto_webhook. */
-export const CHANGE_LOG_MODEL = 'update.webhook';
 
 /** Reasons shown in the preview. */
 export const ORPHAN_REASONS = {

@@ -6,9 +6,9 @@ import { OcmError } from '../common/errors';
 import type { ChangeRow, InstanceConfig, InstanceId, Settings } from '../common/model';
 import { connectOdoo } from '../odoo/client';
 import type { ConnectionInput, OdooClient } from '../odoo/types';
-import type { QueryDatabase } from '../store/queries/database';
+import type { SqlDatabase } from '../store/database';
 import { iterateChanges } from '../store/queries/change-queries';
-import { CHANGE_COLUMNS, toChangeRow, type ChangeRecord } from '../store/queries/rows';
+import { CHANGE_RECORD_COLUMNS, toChangeRow, type ChangeRecord } from '../store/queries/rows';
 import type { AdminRowSource, AdminSettings, ClientProvider, InstanceDirectory, RowMarker } from './ports';
 
 /** Keys per `IN (...)` query (SQLite's default limit on bound parameters is far above it). */
@@ -31,14 +31,14 @@ export function storeRowMarker(store: MarkerStore): RowMarker {
 }
 
 /** Reads mirrored rows by key (`changes.id`) and by filter (streamed, bounded memory). */
-export function storeRowSource(db: QueryDatabase): AdminRowSource {
+export function storeRowSource(db: SqlDatabase): AdminRowSource {
   return {
     rowsByKeys(keys) {
       const ids = [...new Set(keys.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0))];
       const rows: ChangeRow[] = [];
       for (let start = 0; start < ids.length; start += KEY_CHUNK) {
         const chunk = ids.slice(start, start + KEY_CHUNK);
-        const records = db.prepare(`SELECT ${CHANGE_COLUMNS} FROM changes WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as ChangeRecord[];
+        const records = db.prepare(`SELECT ${CHANGE_RECORD_COLUMNS} FROM changes WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as ChangeRecord[];
         for (const record of records) rows.push(toChangeRow(record));
       }
       return rows;
@@ -63,7 +63,7 @@ export function storeAdminSettings(store: { settings: { get(): Settings } }): Ad
 }
 
 /** The local keys of the present mirrored rows with these server ids (the CLI's `--id`). */
-export function keysForServerIds(db: QueryDatabase, instanceId: InstanceId, serverIds: readonly number[]): string[] {
+export function keysForServerIds(db: SqlDatabase, instanceId: InstanceId, serverIds: readonly number[]): string[] {
   const keys: string[] = [];
   for (let start = 0; start < serverIds.length; start += KEY_CHUNK) {
     const chunk = serverIds.slice(start, start + KEY_CHUNK);

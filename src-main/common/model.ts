@@ -24,8 +24,34 @@ export const TRACKED_MODELS: Readonly<Record<string, string>> = {
   'hr.employee': 'Employee',
 };
 
-/** Wire protocol of an instance. */
+/** Wire protocol of an instance (the one definition: the contracts, the store and odoo/ use it). */
 export type TransportKind = 'xmlrpc' | 'jsonrpc';
+
+/** What `common.version()` answers. */
+export interface ServerVersion {
+  serverVersion: string; // '18.0-20250421'
+  serverSerie: string; // '18.0'
+  /** Major version number (18), from server_version_info. */
+  major: number;
+  protocolVersion: number;
+}
+
+/** What a server offers this login, detected on connect and kept with the sync state. */
+export interface Capabilities {
+  version: ServerVersion;
+  uid: number;
+  /** update.webhook exists (the module is installed). */
+  changeLogInstalled: boolean;
+  /** Field names of update.webhook (empty when not installed). */
+  changeLogFields: string[];
+  /** Richer fields of our own addon that are present: 'user_id', 'changed_fields', 'change_count'. */
+  richFields: string[];
+  /** webhook.errors can be read by this user ('unreadable' is the original module's state). */
+  errorLog: 'readable' | 'unreadable' | 'missing';
+  /** The user's rights on update.webhook. */
+  canReadChanges: boolean;
+  canDeleteChanges: boolean;
+}
 
 /** A configured Odoo server (one database, one login). The password is never part of it. */
 export interface InstanceConfig {

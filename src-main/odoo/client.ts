@@ -6,21 +6,8 @@
 import { OcmError } from '../common/errors';
 import { keysetPages } from './paging';
 import { createTransport } from './transport';
-import type {
-  CallOptions,
-  ConnectionInput,
-  Domain,
-  KeysetPageOptions,
-  OdooConnection,
-  OdooRecord,
-  OdooValue,
-  ReadGroupRow,
-  RpcTransport,
-  SearchReadOptions,
-  ServerVersion,
-  TransportKind,
-  TransportOptions,
-} from './types';
+import type { ServerVersion, TransportKind } from '../common/model';
+import type { CallOptions, ConnectionInput, Domain, KeysetPageOptions, OdooConnection, OdooRecord, OdooValue, ReadGroupRow, RpcTransport, SearchReadOptions, TransportOptions } from './types';
 
 /** Options of {@link connectOdoo} beyond the connection input. */
 export interface ConnectOptions {

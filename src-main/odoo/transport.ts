@@ -1,6 +1,7 @@
 /** Picks the transport driver for a {@link TransportKind}. */
 import { JsonRpcTransport } from './jsonrpc-transport';
-import type { RpcTransport, TransportKind, TransportOptions } from './types';
+import type { TransportKind } from '../common/model';
+import type { RpcTransport, TransportOptions } from './types';
 import { XmlRpcTransport } from './xmlrpc-transport';
 
 /** Creates an XML-RPC or JSON-RPC transport to one server. Throws 'invalid-input' on a bad URL. */

@@ -1,8 +1,10 @@
 /**
  * The Odoo connection layer's contracts: what a transport does, what the client offers on top of it,
  * and the capabilities detected on connect. Implementations live beside this file; the sync engine,
- * admin actions and tests depend only on these types.
+ * admin actions and tests depend only on these types. The plain-JSON facts about a server (its transport,
+ * version and capabilities) are contract types in common, since the services and the store carry them.
  */
+import type { ServerVersion, TransportKind } from '../common/model';
 
 /** A value as Odoo's RPC marshals it: no null on the wire (empty values are `false`). */
 export type OdooValue = boolean | number | string | OdooValue[] | { [key: string]: OdooValue };
@@ -18,9 +20,6 @@ export interface OdooRecord {
   id: number;
   [field: string]: OdooValue;
 }
-
-/** Which wire protocol a connection uses. */
-export type TransportKind = 'xmlrpc' | 'jsonrpc';
 
 /** Per-call options every transport honours. */
 export interface CallOptions {
@@ -65,15 +64,6 @@ export interface ConnectionInput extends OdooCredentials {
   timeoutMs?: number;
   /** See {@link TransportOptions.trustedCertificateSha256}. */
   trustedCertificateSha256?: string;
-}
-
-/** What `common.version()` answers. */
-export interface ServerVersion {
-  serverVersion: string; // '18.0-20250421'
-  serverSerie: string; // '18.0'
-  /** Major version number (18), from server_version_info. */
-  major: number;
-  protocolVersion: number;
 }
 
 /** Credentials for one database on one server. The password may be an API key. */
@@ -148,23 +138,3 @@ export interface OdooConnection extends OdooClient {
   /** `common.version()`: the server's version (no credentials needed). */
   version(call?: CallOptions): Promise<ServerVersion>;
 }
-
-/** The result of capability detection on connect. */
-export interface Capabilities {
-  version: ServerVersion;
-  uid: number;
-  /** update.webhook exists (the module is installed). */
-  changeLogInstalled: boolean;
-  /** Field names of update.webhook (empty when not installed). */
-  changeLogFields: string[];
-  /** Richer fields of our own addon that are present: 'user_id', 'changed_fields', 'change_count'. */
-  richFields: string[];
-  /** webhook.errors can be read by this user ('unreadable' is the original module's state). */
-  errorLog: 'readable' | 'unreadable' | 'missing';
-  /** The user's rights on update.webhook. */
-  canReadChanges: boolean;
-  canDeleteChanges: boolean;
-}
-
-/** One step of a connection test, in order, for the CLI and the instance editor (the service contract's type). */
-export type { ConnectionCheck as CapabilityCheck } from '../common/services';

@@ -2,13 +2,13 @@
 import type { ChangeEvent, InstanceId } from '../common/model';
 import { aggregate, countChanges } from '../store/queries/aggregates';
 import { iterateChanges } from '../store/queries/change-queries';
-import type { QueryDatabase } from '../store/queries/database';
+import type { SqlDatabase } from '../store/database';
 import { errorGroups } from '../store/queries/error-queries';
 import { normalizeFilter } from '../store/queries/filter';
 import type { ReportDataSource } from './report-service';
 
 /** Reads rows (keyset batches, oldest first), counts and summaries (from change_hours) and error groups. */
-export function storeReportData(db: QueryDatabase, options: { batchSize?: number } = {}): ReportDataSource {
+export function storeReportData(db: SqlDatabase, options: { batchSize?: number } = {}): ReportDataSource {
   return {
     rows: (filter) => iterateChanges(db, filter, { batchSize: options.batchSize ?? 2000 }),
     count: (filter) => countChanges(db, normalizeFilter(filter)),

@@ -2,8 +2,9 @@
 import { OcmError } from '../common/errors';
 import { detectCapabilities } from '../odoo/capabilities';
 import { connectOdoo } from '../odoo/client';
-import type { Capabilities, OdooClient } from '../odoo/types';
+import type { OdooClient } from '../odoo/types';
 import type { SyncTarget } from './backend';
+import type { Capabilities } from '../common/model';
 
 /** A connected client and its capabilities. */
 export interface Connection {

@@ -5,14 +5,14 @@
  * The worker (worker-entry.ts) runs one of these; unit tests and `ocm sync` use it directly.
  */
 import { isAbortError, OcmError, toOcmError } from '../common/errors';
-import type { ChangesNotice, InstanceId, InstanceStatus, Progress } from '../common/model';
-import type { Capabilities, OdooClient } from '../odoo/types';
+import type { Capabilities, ChangesNotice, InstanceId, InstanceStatus, Progress } from '../common/model';
+import type { OdooClient } from '../odoo/types';
 import type { NewLogEntry } from '../store/repositories/sync-log';
 import type { Store } from '../store/store';
-import { unixToIso } from '../store/time';
 import { backoffDelay, DEFAULT_TIMING, OFFLINE_CODES, SyncBackendEvents, type PollTiming, type SyncBackend, type SyncTarget } from './backend';
 import { connectTarget, type ConnectFunction } from './connect';
 import { runSyncPass, type SyncPassOptions, type SyncPassResult } from './pass';
+import { isoFromSeconds } from '../common/time';
 
 /** Dependencies and tuning of a {@link SyncScheduler}. */
 export interface SyncSchedulerOptions {
@@ -201,7 +201,7 @@ class InstanceRunner {
     this.emit('syncing');
     try {
       const result = await this.pass();
-      this.emit('up-to-date', { lastSyncAt: unixToIso(Math.floor(Date.now() / 1000)) });
+      this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
       return result;
     } catch (error) {
       this.fail(toOcmError(error));
@@ -226,8 +226,8 @@ class InstanceRunner {
         // Fast while changes flow; when idle, the delay doubles up to the instance's poll interval.
         this.idleDelayMs = busy ? timing.fastMs : Math.min(this.target.config.pollIntervalSeconds * 1000, Math.max(timing.fastMs, this.idleDelayMs * 2));
         delay = busy ? timing.fastMs : this.idleDelayMs;
-        if (this.paused) this.emit('paused', { lastSyncAt: unixToIso(Math.floor(Date.now() / 1000)) });
-        else this.emit('up-to-date', { lastSyncAt: unixToIso(Math.floor(Date.now() / 1000)) }, this.status.state === 'up-to-date' && !busy);
+        if (this.paused) this.emit('paused', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
+        else this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) }, this.status.state === 'up-to-date' && !busy);
       } catch (error) {
         if (signal.aborted && isAbortError(error)) break;
         this.failures++;
@@ -326,7 +326,7 @@ class InstanceRunner {
       canDeleteChanges: false,
     };
     const saved = this.deps.store.syncState.get(id);
-    if (saved.lastSyncAt !== undefined) status.lastSyncAt = unixToIso(saved.lastSyncAt);
+    if (saved.lastSyncAt !== undefined) status.lastSyncAt = isoFromSeconds(saved.lastSyncAt);
     const capabilities = this.connection?.capabilities ?? saved.capabilities;
     return capabilities ? { ...status, ...this.capabilityFields(capabilities) } : status;
   }

@@ -14,8 +14,8 @@ import type { ConnectionInput } from '../odoo/types';
 import type { SecretVault } from '../store/secret-vault';
 import type { Store } from '../store/store';
 import type { InstanceFields } from '../store/repositories/instances';
-import { unixToIso } from '../store/time';
 import type { SyncBackend, SyncTarget } from './backend';
+import { isoFromSeconds } from '../common/time';
 
 /** Runs the connection checks (the real one is odoo/capabilities.runConnectionChecks, which adds catalogue keys). */
 export type ConnectionChecker = (input: ConnectionInput) => Promise<ConnectionCheck[]>;
@@ -183,7 +183,7 @@ export function restingStatus(store: Store, id: InstanceId): InstanceStatus {
   const counts = store.mirror.counts(id);
   const state = store.syncState.get(id);
   const status: InstanceStatus = { instanceId: id, state: 'idle', ...counts, errorLog: state.capabilities?.errorLog ?? 'unknown', richFields: state.capabilities?.richFields ?? [], canDeleteChanges: state.capabilities?.canDeleteChanges ?? false };
-  if (state.lastSyncAt !== undefined) status.lastSyncAt = unixToIso(state.lastSyncAt);
+  if (state.lastSyncAt !== undefined) status.lastSyncAt = isoFromSeconds(state.lastSyncAt);
   if (state.serverVersion) status.serverVersion = state.serverVersion;
   return status;
 }

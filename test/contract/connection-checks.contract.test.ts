@@ -8,9 +8,10 @@ import { createServer } from 'node:net';
 import { instanceTestCommand } from '../../src-main/hosts/cli/commands/instance-test';
 import { parseArgs, type CliIo } from '../../src-main/hosts/cli/command';
 import { detectCapabilities, runConnectionChecks } from '../../src-main/odoo/capabilities';
-import type { CapabilityCheck, TransportKind } from '../../src-main/odoo/types';
 import { startSimulator } from '../../src-main/simulator/index';
 import { absentDatabase, onRealServer, openTarget, simulatorOnly, type ContractTarget } from './target';
+import type { TransportKind } from '../../src-main/common/model';
+import type { ConnectionCheck } from '../../src-main/common/services';
 
 let target: ContractTarget;
 beforeAll(async () => {
@@ -18,8 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => target?.close());
 
-const statuses = (checks: CapabilityCheck[]) => Object.fromEntries(checks.map((check) => [check.id, check.status]));
-const step = (checks: CapabilityCheck[], id: CapabilityCheck['id']) => checks.find((check) => check.id === id)!;
+const statuses = (checks: ConnectionCheck[]) => Object.fromEntries(checks.map((check) => [check.id, check.status]));
+const step = (checks: ConnectionCheck[], id: ConnectionCheck['id']) => checks.find((check) => check.id === id)!;
 
 async function closedPort(): Promise<number> {
   const server = createServer();

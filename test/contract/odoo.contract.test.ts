@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcmError } from '../../src-main/common/errors';
 import { connectOdoo, fetchVersion } from '../../src-main/odoo/client';
 import { createTransport } from '../../src-main/odoo/transport';
-import type { Domain, OdooClient, OdooRecord, TransportKind } from '../../src-main/odoo/types';
+import type { Domain, OdooClient, OdooRecord } from '../../src-main/odoo/types';
 import { absentDatabase, absentModel, onRealServer, openTarget, simulatorOnly, uniqueTag, type ContractTarget } from './target';
+import type { TransportKind } from '../../src-main/common/model';
 
 let target: ContractTarget;
 beforeAll(async () => {

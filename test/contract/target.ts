@@ -6,7 +6,8 @@
 import { startSimulator } from '../../src-main/simulator/index';
 import type { RunningSimulator } from '../../src-main/simulator/index';
 import { connectOdoo } from '../../src-main/odoo/client';
-import type { OdooConnection, TransportKind } from '../../src-main/odoo/types';
+import type { OdooConnection } from '../../src-main/odoo/types';
+import type { TransportKind } from '../../src-main/common/model';
 
 const variables = ['ODOO_URL', 'ODOO_DB', 'ODOO_LOGIN', 'ODOO_PASSWORD'] as const;
 const given = variables.filter((name) => process.env[name]);

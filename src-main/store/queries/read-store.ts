@@ -4,11 +4,11 @@ import { OcmError } from '../../common/errors';
 import type { InstanceId } from '../../common/model';
 import { databasePath, dataDirectory } from '../data-directory';
 import { openDatabase } from '../open';
-import type { QueryDatabase } from './database';
+import type { SqlDatabase } from '../database';
 
 /** What the `changes` and `errors` commands need from the store. */
 export interface ReadStore {
-  readonly db: QueryDatabase;
+  readonly db: SqlDatabase;
   /** The instance's name (removed instances included: their history stays), or undefined. */
   instanceNameById(id: InstanceId): string | undefined;
   /** The id of the instance with this name (active ones first) or this id; undefined when unknown. */
@@ -20,7 +20,7 @@ export interface ReadStore {
 export type OpenReadStore = (env: Readonly<Record<string, string | undefined>>) => ReadStore | Promise<ReadStore>;
 
 /** Builds the name lookups over an open connection (one read of the small instances table). */
-export function readStoreFor(db: QueryDatabase, close: () => void = () => {}): ReadStore {
+export function readStoreFor(db: SqlDatabase, close: () => void = () => {}): ReadStore {
   const instances = db.prepare('SELECT id, name, removed_at FROM instances ORDER BY removed_at IS NOT NULL, position, name')
     .all() as { id: string; name: string; removed_at: number | null }[];
   const nameById = new Map(instances.map((instance) => [instance.id, instance.name]));

@@ -1,7 +1,7 @@
 /** Configured instances. The secret column holds the vault's cipher text, never the password. */
 import type { InstanceConfig, InstanceId, TransportKind } from '../../common/model';
 import type { SqlDatabase } from '../database';
-import { unixToIso } from '../time';
+import { isoFromSeconds } from '../../common/time';
 
 /** An instance as stored: its config plus the encrypted secret. */
 export interface InstanceRecord {
@@ -52,7 +52,7 @@ function toRecord(row: InstanceRow): InstanceRecord {
     production: row.production === 1,
     demo: row.demo === 1,
     pollIntervalSeconds: row.poll_interval_seconds,
-    createdAt: unixToIso(row.created_at),
+    createdAt: isoFromSeconds(row.created_at),
   };
   if (row.trusted_cert_sha256) config.trustedCertificateSha256 = row.trusted_cert_sha256;
   return { config, secret: row.secret };

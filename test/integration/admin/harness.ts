@@ -12,8 +12,8 @@ import { connectOdoo } from '../../../src-main/odoo/client';
 import { createTransport } from '../../../src-main/odoo/transport';
 import type { OdooClient, RpcTransport } from '../../../src-main/odoo/types';
 import type { RunningSimulator } from '../../../src-main/simulator';
-import { openStore, type Store } from '../../../src-main/store';
-import { odooTimeToUnix } from '../../../src-main/store/time';
+import { openStore, type Store } from '../../../src-main/store/store';
+import { secondsFromOdooTime } from '../../../src-main/odoo/datetime';
 
 /** A transport that counts the RPC requests made through it. */
 export function countingTransport(url: string): RpcTransport & { count: number } {
@@ -76,7 +76,7 @@ export async function adminFixture(sim: RunningSimulator, options: { db?: string
     transport,
     mirror() {
       const rows = sim.database(db).webhookRows();
-      const changes = rows.map((row) => ({ serverId: row.id, model: row.model, recordId: row.record_id, event: row.event, ts: odooTimeToUnix(row.timestamp) }));
+      const changes = rows.map((row) => ({ serverId: row.id, model: row.model, recordId: row.record_id, event: row.event, ts: secondsFromOdooTime(row.timestamp) }));
       store.mirror.insertChanges(instanceId, 0, changes, { changeCursor: rows.length ? rows[rows.length - 1].id : 0 }, Math.floor(Date.now() / 1000));
     },
     close() {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createInstanceTestCommand, formatChecks } from '../../../src-main/hosts/cli/commands/instance-test';
 import { parseArgs, type CliIo } from '../../../src-main/hosts/cli/command';
-import type { CapabilityCheck, ConnectionInput } from '../../../src-main/odoo/types';
+import type { ConnectionInput } from '../../../src-main/odoo/types';
+import type { ConnectionCheck } from '../../../src-main/common/services';
 
-const passing: CapabilityCheck[] = [
+const passing: ConnectionCheck[] = [
   { id: 'reach', status: 'ok', message: 'Odoo answered at http://x over XML-RPC.' },
   { id: 'version', status: 'ok', message: 'Odoo 18.0 (18.0-20250421)' },
   { id: 'database', status: 'ok', message: 'Database seed exists.' },
@@ -12,7 +13,7 @@ const passing: CapabilityCheck[] = [
   { id: 'error-log', status: 'warning', message: 'Error log webhook.errors exists but admin may not read it.', hint: 'Ask an Odoo administrator to grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.', code: 'access-error' },
   { id: 'rights', status: 'ok', message: 'admin may read and delete rows of update.webhook.' },
 ];
-const failing: CapabilityCheck[] = [
+const failing: ConnectionCheck[] = [
   { id: 'reach', status: 'ok', message: 'Odoo answered.' },
   { id: 'version', status: 'ok', message: 'Odoo 18.0 (18.0-20250421)' },
   { id: 'database', status: 'ok', message: 'Database seed exists.' },
@@ -64,7 +65,7 @@ describe('ocm instance test', () => {
     const command = createInstanceTestCommand({ runChecks: async () => failing });
     const run = io({ PW: 'x' });
     expect(await command.run(args('--url http://x --db seed --login admin --password-env PW --json'), run.io)).toBe(2);
-    const parsed = JSON.parse(run.out.join('')) as { ok: boolean; checks: CapabilityCheck[] };
+    const parsed = JSON.parse(run.out.join('')) as { ok: boolean; checks: ConnectionCheck[] };
     expect(parsed.ok).toBe(false);
     expect(parsed.checks.find((check) => check.id === 'login')?.code).toBe('auth-failed');
   });

@@ -1,6 +1,7 @@
 /** An in-memory OdooClient over one update.webhook table, enough for the sync engine's calls. */
 import { OcmError } from '../../../src-main/common/errors';
-import type { Capabilities, Domain, KeysetPageOptions, OdooClient, OdooRecord, OdooValue } from '../../../src-main/odoo/types';
+import type { Domain, KeysetPageOptions, OdooClient, OdooRecord, OdooValue } from '../../../src-main/odoo/types';
+import type { Capabilities } from '../../../src-main/common/model';
 
 /** A server row as the fake keeps it. */
 export interface FakeRow extends OdooRecord {

@@ -7,7 +7,7 @@ import { OcmError } from '../../../common/errors';
 import type { ChangeEvent, ChangeFilter, ChangeRow } from '../../../common/model';
 import { iterateChanges } from '../../../store/queries/change-queries';
 import { openDefaultReadStore, type OpenReadStore, type ReadStore } from '../../../store/queries/read-store';
-import { CHANGE_COLUMNS, changeCells, csvCell, type CsvValue } from '../../../reports/csv';
+import { CHANGE_EXPORT_COLUMNS, changeCells, csvCell, type CsvValue } from '../../../reports/csv';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 import { alignRow, columnWidths } from '../text-table';
@@ -189,7 +189,7 @@ class RecordWriter implements RowWriter {
   constructor(io: CliIo, private readonly store: ReadStore, private readonly format: 'json' | 'csv' | 'ndjson', bom: boolean) {
     this.buffer = new LineBuffer(io);
     if (format === 'json') this.buffer.push('[');
-    if (format === 'csv') this.buffer.push((bom ? '\uFEFF' : '') + csvRecord(CHANGE_COLUMNS));
+    if (format === 'csv') this.buffer.push((bom ? '\uFEFF' : '') + csvRecord(CHANGE_EXPORT_COLUMNS));
   }
   write(row: ChangeRow): void {
     const instanceName = this.store.instanceNameById(row.instanceId) ?? row.instanceId;

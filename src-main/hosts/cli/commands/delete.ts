@@ -9,7 +9,7 @@ import { keysForServerIds } from '../../../admin/store-adapters';
 import { OcmError } from '../../../common/errors';
 import type { AdminResult, InstanceConfig, InstanceId, JournalEntry, Progress, RowSelection } from '../../../common/model';
 import type { IAdminService } from '../../../common/services';
-import type { QueryDatabase } from '../../../store/queries/database';
+import type { SqlDatabase } from '../../../store/database';
 import { readStoreFor, type ReadStore } from '../../../store/queries/read-store';
 import { composeAdmin } from '../../compose';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
@@ -26,7 +26,7 @@ export type CliAdminService = Omit<IAdminService, 'findOrphans'> & {
 export interface AdminCliContext {
   admin: CliAdminService;
   /** The mirror (rows for `--id`, instance names for filters). */
-  db: QueryDatabase;
+  db: SqlDatabase;
   /** An instance by name (case-insensitive) or id. */
   findInstance(nameOrId: string): InstanceConfig | undefined;
   /** The admin-action journal, for `ocm journal` without a running service. */

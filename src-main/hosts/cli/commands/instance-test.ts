@@ -6,17 +6,19 @@
  * step failed (unreachable URL, TLS, wrong database, wrong login or password, module missing, no read
  * right), 64 for bad options.
  */
-import type { CapabilityCheck, ConnectionInput, TransportKind } from '../../../odoo/types';
+import type { ConnectionInput } from '../../../odoo/types';
 import { runConnectionChecks } from '../../../odoo/capabilities';
 import { flag, option, type CliCommand } from '../command';
 import { usageError } from '../run-cli';
+import type { TransportKind } from '../../../common/model';
+import type { ConnectionCheck } from '../../../common/services';
 
 /** Options of {@link createInstanceTestCommand}. */
 export interface InstanceTestCommandOptions {
   /** Resolves `--name N` to a saved instance's connection (password included). Without it `--name` is refused. */
   resolveSaved?: (name: string) => Promise<ConnectionInput>;
   /** Replaces the real connection test (tests of the command itself). */
-  runChecks?: (input: ConnectionInput, options: { signal?: AbortSignal }) => Promise<CapabilityCheck[]>;
+  runChecks?: (input: ConnectionInput, options: { signal?: AbortSignal }) => Promise<ConnectionCheck[]>;
 }
 
 const usage = `Usage: ocm instance test --url URL --db DB --login LOGIN --password-env VAR [--transport xmlrpc|jsonrpc]
@@ -97,10 +99,10 @@ function transportOption(args: Args): TransportKind | undefined {
   return value;
 }
 
-const marks: Record<CapabilityCheck['status'], string> = { ok: '✓', warning: '!', failed: '✗', skipped: '-' };
+const marks: Record<ConnectionCheck['status'], string> = { ok: '✓', warning: '!', failed: '✗', skipped: '-' };
 
 /** The checks as aligned lines (mark, step, message, then the hint indented), plus a summary line. */
-export function formatChecks(checks: readonly CapabilityCheck[]): string {
+export function formatChecks(checks: readonly ConnectionCheck[]): string {
   const width = Math.max(0, ...checks.map((check) => check.id.length));
   const lines: string[] = [];
   for (const check of checks) {
