@@ -1,6 +1,9 @@
-/** The opened mirror: one connection and the repositories over it. */
+/**
+ * The opened mirror: one connection and the repositories over it. The connection translates driver
+ * failures itself ('store-locked', 'store-corrupt'), so callers never wrap calls.
+ */
 import type { SqlDatabase } from './database';
-import { openDatabase, translateSqliteError, type OpenStoreOptions } from './open';
+import { openDatabase, type OpenStoreOptions } from './open';
 import { InstanceRepository } from './repositories/instances';
 import { MirrorRepository } from './repositories/mirror';
 import { SettingsRepository } from './repositories/settings';
@@ -26,18 +29,6 @@ export class Store {
     this.syncLog = new SyncLogRepository(db);
     this.settings = new SettingsRepository(db);
     this.mirror = new MirrorRepository(db);
-  }
-
-  /**
-   * Runs `work` and rethrows driver failures as OcmError ('store-locked' when another process holds the
-   * write lock past the busy timeout, 'store-corrupt' for a malformed file).
-   */
-  guard<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      throw translateSqliteError(error, this.path);
-    }
   }
 
   close(): void {

@@ -44,7 +44,7 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
         void runner.stop().then(() => {
           // Removed without history while a page was being committed: drop what that page left behind.
           const { store } = this.options;
-          if (!target && !store.guard(() => store.instances.get(id))) store.guard(() => store.instances.deleteWithHistory(id));
+          if (!target && !store.instances.get(id)) store.instances.deleteWithHistory(id);
         }).catch((error: unknown) => console.error('sync cleanup failed', error));
       } else {
         runner.target = target; // name or poll interval only
@@ -122,7 +122,7 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
       status: (status) => this.statusEmitter.fire(status),
       log: (entry) => {
         try {
-          this.logEmitter.fire(store.guard(() => store.syncLog.append(entry)));
+          this.logEmitter.fire(store.syncLog.append(entry));
         } catch (error) {
           console.error('sync log write failed', error);
         }
@@ -313,7 +313,7 @@ class InstanceRunner {
     const id = this.target.config.id;
     let counts = { changeCount: 0, removedCount: 0, errorCount: 0 };
     try {
-      counts = this.deps.store.guard(() => this.deps.store.mirror.counts(id));
+      counts = this.deps.store.mirror.counts(id);
     } catch {
       // counts are cosmetic; a locked store must not stop status reporting
     }

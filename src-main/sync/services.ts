@@ -54,22 +54,20 @@ export class InstanceService implements IInstanceService {
   ) {}
 
   async list(): Promise<InstanceConfig[]> {
-    return this.store.guard(() => this.store.instances.list().map((record) => record.config));
+    return this.store.instances.list().map((record) => record.config);
   }
 
   async add(input: InstanceInput): Promise<InstanceConfig> {
     const fields = this.fields(input, undefined);
     const id = randomUUID();
-    this.store.guard(() => {
-      this.assertNameFree(fields.name);
-      this.store.instances.insert(id, fields, Math.floor(Date.now() / 1000));
-    });
+    this.assertNameFree(fields.name);
+    this.store.instances.insert(id, fields, Math.floor(Date.now() / 1000));
     await this.fire();
     return this.get(id);
   }
 
   async update(id: InstanceId, input: Partial<InstanceInput>): Promise<InstanceConfig> {
-    const existing = this.store.guard(() => this.store.instances.get(id));
+    const existing = this.store.instances.get(id);
     if (!existing || existing.removed) throw new OcmError('not-found', `No instance with id ${id}.`);
     const current = existing.config;
     const merged: InstanceInput = {
@@ -84,28 +82,24 @@ export class InstanceService implements IInstanceService {
       trustedCertificateSha256: 'trustedCertificateSha256' in input ? input.trustedCertificateSha256 : current.trustedCertificateSha256,
     };
     const fields = this.fields(merged, existing.secret, current.demo);
-    this.store.guard(() => {
-      if (fields.name !== current.name) this.assertNameFree(fields.name);
-      this.store.instances.update(id, fields);
-    });
+    if (fields.name !== current.name) this.assertNameFree(fields.name);
+    this.store.instances.update(id, fields);
     await this.fire();
     return this.get(id);
   }
 
   async remove(id: InstanceId, options: { keepHistory: boolean }): Promise<void> {
-    const existing = this.store.guard(() => this.store.instances.get(id));
+    const existing = this.store.instances.get(id);
     if (!existing) throw new OcmError('not-found', `No instance with id ${id}.`);
-    this.store.guard(() => {
-      if (options.keepHistory) this.store.instances.hide(id, Math.floor(Date.now() / 1000));
-      else this.store.instances.deleteWithHistory(id);
-    });
+    if (options.keepHistory) this.store.instances.hide(id, Math.floor(Date.now() / 1000));
+    else this.store.instances.deleteWithHistory(id);
     await this.fire();
   }
 
   async test(input: InstanceInput & { id?: InstanceId }): Promise<ConnectionCheck[]> {
     let password = input.password;
     if (!password && input.id) {
-      const existing = this.store.guard(() => this.store.instances.get(input.id!));
+      const existing = this.store.instances.get(input.id!);
       if (!existing) throw new OcmError('not-found', `No instance with id ${input.id}.`);
       password = this.vault.decrypt(existing.secret);
     }
@@ -121,7 +115,7 @@ export class InstanceService implements IInstanceService {
   }
 
   private async get(id: InstanceId): Promise<InstanceConfig> {
-    const record = this.store.guard(() => this.store.instances.get(id));
+    const record = this.store.instances.get(id);
     if (!record) throw new OcmError('not-found', `No instance with id ${id}.`);
     return record.config;
   }
@@ -167,9 +161,9 @@ export class InstanceService implements IInstanceService {
  */
 export function syncTargets(store: Store, vault: SecretVault, onUndecryptable?: (config: InstanceConfig, error: OcmError) => void): SyncTarget[] {
   const targets: SyncTarget[] = [];
-  for (const record of store.guard(() => store.instances.list())) {
+  for (const record of store.instances.list()) {
     try {
-      const paused = store.guard(() => store.syncState.get(record.config.id).paused);
+      const paused = store.syncState.get(record.config.id).paused;
       targets.push({ config: record.config, password: vault.decrypt(record.secret), ...(paused ? { paused } : {}) });
     } catch (error) {
       onUndecryptable?.(record.config, error instanceof OcmError ? error : new OcmError('invalid-input', 'A stored password could not be decrypted.'));
@@ -205,7 +199,7 @@ export class SyncService implements ISyncService {
 
   async statuses(): Promise<InstanceStatus[]> {
     const live = new Map(this.backend.statuses().map((status) => [status.instanceId, status]));
-    return this.store.guard(() => this.store.instances.list().map((record) => live.get(record.config.id) ?? restingStatus(this.store, record.config.id)));
+    return this.store.instances.list().map((record) => live.get(record.config.id) ?? restingStatus(this.store, record.config.id));
   }
 
   async syncNow(id?: InstanceId): Promise<void> {
@@ -215,22 +209,22 @@ export class SyncService implements ISyncService {
 
   async pause(id: InstanceId): Promise<void> {
     this.assertKnown(id);
-    this.store.guard(() => this.store.syncState.update(id, { paused: true }));
+    this.store.syncState.update(id, { paused: true });
     this.backend.pause(id);
   }
 
   async resume(id: InstanceId): Promise<void> {
     this.assertKnown(id);
-    this.store.guard(() => this.store.syncState.update(id, { paused: false }));
+    this.store.syncState.update(id, { paused: false });
     this.backend.resume(id);
   }
 
   async activity(options: { instanceId?: InstanceId; limit?: number } = {}): Promise<SyncLogEntry[]> {
-    return this.store.guard(() => this.store.syncLog.list(options));
+    return this.store.syncLog.list(options);
   }
 
   private assertKnown(id: InstanceId): void {
-    const record = this.store.guard(() => this.store.instances.get(id));
+    const record = this.store.instances.get(id);
     if (!record || record.removed) throw new OcmError('not-found', `No instance with id ${id}.`);
   }
 }
@@ -243,7 +237,7 @@ export class SettingsService implements ISettingsService {
   constructor(private readonly store: Store) {}
 
   async get(): Promise<Settings> {
-    return this.store.guard(() => this.store.settings.get());
+    return this.store.settings.get();
   }
 
   async update(patch: Partial<Settings>): Promise<Settings> {
@@ -253,7 +247,7 @@ export class SettingsService implements ISettingsService {
       throw new OcmError('invalid-input', 'The delete confirmation threshold must be a whole number of rows, 0 or more.');
     }
     if (patch.savedFilters !== undefined && !Array.isArray(patch.savedFilters)) throw new OcmError('invalid-input', 'Saved filters must be a list.');
-    const settings = this.store.guard(() => this.store.settings.update(patch));
+    const settings = this.store.settings.update(patch);
     this.changed.fire(settings);
     return settings;
   }

@@ -77,7 +77,7 @@ describe('a locked database file', () => {
     const other = new Database(path);
     other.exec('BEGIN EXCLUSIVE');
     try {
-      const error = failure(() => store.guard(() => store.mirror.insertChanges('a', 0, [{ serverId: 1, model: 'res.partner', recordId: 1, event: 'create', ts: 1 }], { changeCursor: 1 }, 1)));
+      const error = failure(() => store.mirror.insertChanges('a', 0, [{ serverId: 1, model: 'res.partner', recordId: 1, event: 'create', ts: 1 }], { changeCursor: 1 }, 1));
       expect(error.code).toBe('store-locked');
     } finally {
       other.exec('ROLLBACK');
