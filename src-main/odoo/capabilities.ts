@@ -3,12 +3,11 @@
  * shown by `ocm instance test` and the instance editor.
  */
 import { OcmError, toOcmError } from '../common/errors';
-import { connectOdoo, parseVersion } from './client';
+import { connectOdoo, openEndpoint } from './connection';
 import { CHANGE_LOG_FIELDS, CHANGE_LOG_MODEL, ERROR_LOG_MODEL, RICH_CHANGE_LOG_FIELDS } from './log-models';
-import { createTransport } from './transport';
-import type { Capabilities, ServerVersion } from '../common/model';
+import { TRANSPORT_LABELS, type Capabilities, type ServerVersion } from '../common/model';
 import type { ConnectionCheck } from '../common/services';
-import type { ConnectionInput, OdooClient, OdooConnection } from './types';
+import type { ConnectionInput, OdooClient, OdooConnection, OdooEndpoint } from './types';
 
 /** The hint for an unreadable error log (the original module's state). */
 export const unreadableErrorLogHint = 'grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon';
@@ -102,9 +101,9 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
   const call = { signal: options.signal };
 
   // 1. reach + 2. version: one unauthenticated call.
-  let transport;
+  let endpoint: OdooEndpoint;
   try {
-    transport = createTransport(input.transport, { url: input.url, timeoutMs: input.timeoutMs, trustedCertificateSha256: input.trustedCertificateSha256 });
+    endpoint = openEndpoint(input);
   } catch (error) {
     checks.push(failed('reach', error));
     return finish('urlUnusable');
@@ -113,19 +112,19 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
   try {
     let version: ServerVersion;
     try {
-      version = parseVersion(await transport.call('common', 'version', [], call), transport.url);
+      version = await endpoint.version(call);
     } catch (error) {
       checks.push(failed('reach', error));
       const code = toOcmError(error).code;
       return finish(code === 'tls' ? 'certificate' : code === 'http-status' || code === 'protocol' ? 'notOdoo' : 'unreachable');
     }
-    const protocol = input.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC';
-    checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${transport.url} over ${protocol}.`, messageKey: 'check.reach.ok', params: { url: transport.url, transport: protocol } });
+    const protocol = TRANSPORT_LABELS[input.transport];
+    checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${endpoint.url} over ${protocol}.`, messageKey: 'check.reach.ok', params: { url: endpoint.url, transport: protocol } });
     checks.push(versionCheck(version));
 
-    // 3. database + 4. login: authenticate tells both apart (a fault for the database, False for the login).
+    // 3. database + 4. login: the login tells both apart (a fault for the database, a refusal for the login).
     try {
-      client = await connectOdoo(input, { signal: options.signal, transport });
+      client = await connectOdoo(input, { signal: options.signal, endpoint });
     } catch (error) {
       const ocm = toOcmError(error);
       if (ocm.code === 'auth-failed' || ocm.code === 'access-denied') {
@@ -152,11 +151,11 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
         id: 'change-log',
         status: 'failed',
         code: 'model-missing',
-        message: `The auto_webhook module is not installed on database ${input.db} at ${transport.url} (model ${CHANGE_LOG_MODEL} is missing).`,
+        message: `The auto_webhook module is not installed on database ${input.db} at ${endpoint.url} (model ${CHANGE_LOG_MODEL} is missing).`,
         hint: 'Install the auto_webhook module (or the Odoo Change Monitor addon) on this database from Odoo\'s Apps menu.',
         messageKey: 'check.changeLog.missing',
         hintKey: 'check.changeLog.missingHint',
-        params: { db: input.db, url: transport.url, model: CHANGE_LOG_MODEL },
+        params: { db: input.db, url: endpoint.url, model: CHANGE_LOG_MODEL },
       });
       return finish('changeLogMissing');
     }
@@ -253,7 +252,7 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
     return checks;
   } finally {
     if (client) client.close();
-    else transport.close();
+    else endpoint.close();
   }
 }
 

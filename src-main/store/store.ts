@@ -5,7 +5,9 @@
 import type { SqlDatabase } from './database';
 import { openDatabase, type OpenStoreOptions } from './open';
 import { InstanceRepository } from './repositories/instances';
+import { JournalRepository } from './repositories/journal';
 import { MirrorRepository } from './repositories/mirror';
+import { ReportDefinitionRepository } from './repositories/report-definitions';
 import { SettingsRepository } from './repositories/settings';
 import { SyncLogRepository } from './repositories/sync-log';
 import { SyncStateRepository } from './repositories/sync-state';
@@ -17,6 +19,8 @@ export class Store {
   readonly syncLog: SyncLogRepository;
   readonly settings: SettingsRepository;
   readonly mirror: MirrorRepository;
+  readonly journal: JournalRepository;
+  readonly reportDefinitions: ReportDefinitionRepository;
 
   constructor(
     /** The connection, for read-only query modules (store/queries). */
@@ -29,6 +33,8 @@ export class Store {
     this.syncLog = new SyncLogRepository(db);
     this.settings = new SettingsRepository(db);
     this.mirror = new MirrorRepository(db);
+    this.journal = new JournalRepository(db);
+    this.reportDefinitions = new ReportDefinitionRepository(db);
   }
 
   close(): void {

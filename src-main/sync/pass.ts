@@ -10,7 +10,6 @@ import type { MirrorChange } from '../store/repositories/mirror';
 import type { NewLogEntry } from '../store/repositories/sync-log';
 import type { Store } from '../store/store';
 import { findDeletions, serverAggregate } from './deletions';
-import { snapshotPages } from './snapshot-pages';
 import { changeFields, sameRow, toMirrorChange, toMirrorError } from './rows';
 import { isoFromSeconds } from '../common/time';
 import { odooTimeFromSeconds } from '../odoo/datetime';
@@ -144,7 +143,7 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
           ? { instanceId, level: 'info', kind: 'snapshot', message: `Resuming the snapshot after row ${afterId}: ${count} rows to go.`, messageKey: 'sync.snapshot.resume', params: { row: afterId, rows: count } }
           : { instanceId, level: 'info', kind: 'snapshot', message: `Taking a snapshot: ${count} rows.`, messageKey: 'sync.snapshot.start', params: { rows: count } },
       );
-      pages = snapshotPages(client, CHANGE_LOG_MODEL, { afterId, upToId: newest[0] ?? afterId, count, pageSize: options.pageSize, depth: options.pipelineDepth, fields, signal });
+      pages = client.pages(CHANGE_LOG_MODEL, { afterId, upToId: newest[0] ?? afterId, count, pageSize: options.pageSize, pipelineDepth: options.pipelineDepth, fields, signal });
     } else {
       pages = client.pages(CHANGE_LOG_MODEL, { afterId, pageSize: options.pageSize, fields, signal });
     }

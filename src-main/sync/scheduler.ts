@@ -12,6 +12,7 @@ import type { Store } from '../store/store';
 import { backoffDelay, DEFAULT_TIMING, OFFLINE_CODES, SyncBackendEvents, type PollTiming, type SyncBackend, type SyncTarget } from './backend';
 import { connectTarget, type ConnectFunction } from './connect';
 import { runSyncPass, type SyncPassOptions, type SyncPassResult } from './pass';
+import { capabilityFields, instanceStatus } from './status';
 import { isoFromSeconds } from '../common/time';
 
 /** Dependencies and tuning of a {@link SyncScheduler}. */
@@ -54,7 +55,8 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
       if (this.runners.has(id)) continue;
       const runner = this.createRunner(target);
       this.runners.set(id, runner);
-      if (target.paused) runner.setPaused(true);
+      // The user's pause outlives restarts: it is kept with the sync state.
+      if (this.options.store.syncState.get(id).paused) runner.setPaused(true);
       runner.start();
     }
   }
@@ -167,9 +169,10 @@ class InstanceRunner {
 
   /** True when the connection settings changed (the loop must restart with them). */
   differsFrom(target: SyncTarget): boolean {
-    const a = this.target.config;
-    const b = target.config;
-    return a.url !== b.url || a.db !== b.db || a.login !== b.login || a.transport !== b.transport || a.trustedCertificateSha256 !== b.trustedCertificateSha256 || this.target.password !== target.password;
+    const a = this.target.connection;
+    const b = target.connection;
+    return a.url !== b.url || a.db !== b.db || a.login !== b.login || a.secret !== b.secret || a.transport !== b.transport
+      || a.trustedCertificateSha256 !== b.trustedCertificateSha256 || a.timeoutMs !== b.timeoutMs;
   }
 
   start(): void {
@@ -244,7 +247,7 @@ class InstanceRunner {
     const instanceId = this.target.config.id;
     if (!this.connection) {
       this.connection = await this.deps.connect(this.target, signal);
-      this.status = { ...this.status, ...this.capabilityFields(this.connection.capabilities) };
+      this.status = { ...this.status, ...capabilityFields(this.connection.capabilities) };
       const errorLog = this.connection.capabilities.errorLog;
       if (errorLog !== 'readable' && !this.errorLogReported) {
         this.errorLogReported = true;
@@ -310,34 +313,7 @@ class InstanceRunner {
   }
 
   private baseStatus(state: InstanceStatus['state']): InstanceStatus {
-    const id = this.target.config.id;
-    let counts = { changeCount: 0, removedCount: 0, errorCount: 0 };
-    try {
-      counts = this.deps.store.mirror.counts(id);
-    } catch {
-      // counts are cosmetic; a locked store must not stop status reporting
-    }
-    const status: InstanceStatus = {
-      instanceId: id,
-      state,
-      ...counts,
-      errorLog: 'unknown',
-      richFields: [],
-      canDeleteChanges: false,
-    };
-    const saved = this.deps.store.syncState.get(id);
-    if (saved.lastSyncAt !== undefined) status.lastSyncAt = isoFromSeconds(saved.lastSyncAt);
-    const capabilities = this.connection?.capabilities ?? saved.capabilities;
-    return capabilities ? { ...status, ...this.capabilityFields(capabilities) } : status;
-  }
-
-  private capabilityFields(capabilities: Capabilities): Pick<InstanceStatus, 'errorLog' | 'serverVersion' | 'richFields' | 'canDeleteChanges'> {
-    return {
-      errorLog: capabilities.errorLog,
-      serverVersion: capabilities.version.serverVersion,
-      richFields: capabilities.richFields,
-      canDeleteChanges: capabilities.canDeleteChanges,
-    };
+    return instanceStatus(this.deps.store, this.target.config.id, state, this.connection?.capabilities);
   }
 
   /** Waits `ms` (Infinity = until woken); syncNow, pause/resume and stop cut it short. */

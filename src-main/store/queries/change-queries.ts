@@ -15,7 +15,7 @@
  */
 import { OcmError } from '../../common/errors';
 import type { ChangeFilter, ChangeRow, InstanceId, TimelineCursor, TimelinePage, TimelineQuery } from '../../common/model';
-import { cachedStatement } from './statements';
+import { cachedStatement, placeholders } from './statements';
 import type { SqlDatabase, SqlValue } from '../database';
 import { filterConditions, inCondition, normalizeFilter, whereClause, type Condition, type Dimension, type NormalizedFilter } from './filter';
 import { CHANGE_RECORD_COLUMNS, toChangeRow, type ChangeRecord } from './rows';
@@ -149,6 +149,35 @@ export function countRows(db: SqlDatabase, filter: NormalizedFilter): number {
 export function recordHistory(db: SqlDatabase, instanceId: InstanceId, model: string, recordId: number): ChangeRow[] {
   const filter = normalizeFilter({ instanceIds: [instanceId], models: [model], recordId });
   return orderedRows(db, filter, { order: 'desc', limit: RECORD_HISTORY_LIMIT }).map(toChangeRow);
+}
+
+/** Keys or ids per `IN (…)` query (SQLite's default limit on bound parameters is far above it). */
+const IN_CHUNK = 500;
+
+/** The rows with these local keys (`changes.id`); keys that are not row keys are skipped. */
+export function changeRowsByKeys(db: SqlDatabase, keys: readonly string[]): ChangeRow[] {
+  const ids = [...new Set(keys.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0))];
+  const rows: ChangeRow[] = [];
+  for (let start = 0; start < ids.length; start += IN_CHUNK) {
+    const chunk = ids.slice(start, start + IN_CHUNK);
+    const records = db.prepare(`SELECT ${CHANGE_RECORD_COLUMNS} FROM changes WHERE id IN (${placeholders(chunk.length)})`).all(...chunk) as ChangeRecord[];
+    for (const record of records) rows.push(toChangeRow(record));
+  }
+  return rows;
+}
+
+/** The rows of `instanceId` still present on the server with these server ids (`update.webhook.id`). */
+export function presentRowsByServerIds(db: SqlDatabase, instanceId: InstanceId, serverIds: readonly number[]): ChangeRow[] {
+  const rows: ChangeRow[] = [];
+  const ids = [...new Set(serverIds)];
+  for (let start = 0; start < ids.length; start += IN_CHUNK) {
+    const chunk = ids.slice(start, start + IN_CHUNK);
+    const records = db
+      .prepare(`SELECT ${CHANGE_RECORD_COLUMNS} FROM changes WHERE instance_id = ? AND removed_at IS NULL AND server_id IN (${placeholders(chunk.length)}) ORDER BY id`)
+      .all(instanceId, ...chunk) as ChangeRecord[];
+    for (const record of records) rows.push(toChangeRow(record));
+  }
+  return rows;
 }
 
 /** Options of {@link iterateChanges}. */

@@ -6,12 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AdminService } from '../../../src-main/admin/admin-service';
-import { JournalStore } from '../../../src-main/admin/journal-store';
 import { storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../../../src-main/admin/store-adapters';
-import { connectOdoo } from '../../../src-main/odoo/client';
+import { rpcEndpoint } from '../../../src-main/odoo/client';
+import { connectOdoo } from '../../../src-main/odoo/connection';
 import { createTransport } from '../../../src-main/odoo/transport';
 import type { OdooClient, RpcTransport } from '../../../src-main/odoo/types';
 import type { RunningSimulator } from '../../../src-main/simulator';
+import { InstanceSecrets } from '../../../src-main/config/secrets';
+import { createKeyFileVault } from '../../../src-main/store/secret-vault';
 import { openStore, type Store } from '../../../src-main/store/store';
 import { secondsFromOdooTime } from '../../../src-main/odoo/datetime';
 
@@ -34,12 +36,14 @@ export function countingTransport(url: string): RpcTransport & { count: number }
 /** A logged-in client over a counting transport. */
 export async function login(sim: RunningSimulator, db: string, user: string): Promise<{ client: OdooClient; transport: ReturnType<typeof countingTransport> }> {
   const transport = countingTransport(sim.url);
-  const client = await connectOdoo({ url: sim.url, db, login: user, password: user, transport: 'xmlrpc' }, { transport });
+  const client = await connectOdoo({ url: sim.url, db, login: user, secret: user, transport: 'xmlrpc' }, { endpoint: rpcEndpoint(transport) });
   return { client, transport };
 }
 
 export interface AdminFixture {
   store: Store;
+  /** The data directory (the store's file, and the key file sealing the instance's password). */
+  dir: string;
   service: AdminService;
   client: OdooClient;
   transport: ReturnType<typeof countingTransport>;
@@ -57,7 +61,8 @@ export async function adminFixture(sim: RunningSimulator, options: { db?: string
   const instanceId = 'sim';
   store.instances.insert(
     instanceId,
-    { name: options.name ?? 'Simulator', url: sim.url, db, login: user, secret: 'unused', transport: 'xmlrpc', production: options.production ?? false, demo: true, pollIntervalSeconds: 30 },
+    // The password sealed as the app saves it, so services opened over `dir` can log in too.
+    { name: options.name ?? 'Simulator', url: sim.url, db, login: user, secret: new InstanceSecrets(createKeyFileVault(dir)).seal(user, { url: sim.url, db }), transport: 'xmlrpc', production: options.production ?? false, demo: true, pollIntervalSeconds: 30 },
     Math.floor(Date.now() / 1000),
   );
   const { client, transport } = await login(sim, db, user);
@@ -66,11 +71,12 @@ export async function adminFixture(sim: RunningSimulator, options: { db?: string
     clients: { clientFor: async () => client },
     rows: storeRowSource(store.db),
     marker: storeRowMarker(store),
-    journal: new JournalStore(store.db),
+    journal: store.journal,
     settings: storeAdminSettings(store),
   });
   return {
     store,
+    dir,
     service,
     client,
     transport,

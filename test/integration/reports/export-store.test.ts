@@ -7,7 +7,7 @@ import { createExportCommand } from '../../../src-main/hosts/cli/commands/export
 import { runCli } from '../../../src-main/hosts/cli/run-cli';
 import { ReportService } from '../../../src-main/reports/report-service';
 import { storeReportData } from '../../../src-main/reports/store-data-source';
-import { readStoreFor } from '../../../src-main/store/queries/read-store';
+import { createServices } from '../../../src-main/hosts/services';
 import { seededStore, type SeededStore } from './seed-store';
 
 let seeded: SeededStore;
@@ -15,7 +15,7 @@ let service: ReportService;
 
 beforeAll(() => {
   seeded = seededStore(3000);
-  service = new ReportService({ data: storeReportData(seeded.store.db), definitions: seeded.store.db, downloadsDirectory: path.join(seeded.dir, 'downloads') });
+  service = new ReportService({ data: storeReportData(seeded.store), definitions: seeded.store.reportDefinitions, downloadsDirectory: path.join(seeded.dir, 'downloads') });
 });
 afterAll(() => seeded.close());
 
@@ -57,7 +57,8 @@ describe('exports from the mirror', () => {
   });
 
   it('ocm export writes the file and saved reports re-run', async () => {
-    const command = createExportCommand(async () => ({ reports: service, store: readStoreFor(seeded.store.db), close: () => {} }));
+    // The command's own services over the seeded mirror, as `ocm export` opens them.
+    const command = createExportCommand(() => createServices({ dataDir: seeded.dir, engine: 'none', keychain: null, exportsAnywhere: true }));
     const outPath = path.join(seeded.dir, 'cli.ndjson');
     const out = io();
     expect(await runCli([command], ['export', '--format', 'ndjson', '--instance', 'Main ERP', '--event', 'unlink', '--out', outPath, '--save', 'Main deletions'], out)).toBe(0);

@@ -34,7 +34,7 @@ let service: ReportService;
 beforeAll(() => {
   if (skipReason) return;
   seeded = seededStore(4000);
-  service = new ReportService({ data: storeReportData(seeded.store.db), definitions: seeded.store.db, downloadsDirectory: seeded.dir });
+  service = new ReportService({ data: storeReportData(seeded.store), definitions: seeded.store.reportDefinitions, downloadsDirectory: seeded.dir });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 afterAll(() => seeded?.close());

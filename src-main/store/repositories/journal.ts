@@ -2,9 +2,9 @@
  * The journal of admin actions (`journal` table). A row is written BEFORE an action starts, as
  * 'failed' with an "interrupted" note, and updated when it ends, so a crash mid-action leaves a trace.
  */
-import type { SqlDatabase } from '../store/database';
-import type { InstanceId, JournalEntry } from '../common/model';
-import { isoFromSeconds } from '../common/time';
+import type { InstanceId, JournalEntry } from '../../common/model';
+import { isoFromSeconds } from '../../common/time';
+import type { SqlDatabase } from '../database';
 
 /** What is known when an action starts. */
 export interface JournalStart {
@@ -46,7 +46,7 @@ interface JournalRow {
 }
 
 /** Reads and writes the journal table. */
-export class JournalStore {
+export class JournalRepository {
   constructor(private readonly db: SqlDatabase) {}
 
   /** Records that an action is starting; returns the entry id. */
