@@ -66,23 +66,18 @@ export function serveChannel<S extends object>(port: MessagePort, services: S, s
         const name = `${String(message.service)}.${String(message.method)}`;
         const surface = own(declared, message.service);
         const checks = surface ? own(surface.methods as Readonly<Record<string, readonly Check<unknown>[]>>, message.method) : undefined;
-        if (!checks) {
+        const service = checks ? own(implementations, message.service) : undefined;
+        const method = service?.[message.method];
+        if (!checks || typeof method !== 'function') {
           reply(message.id, Promise.reject(new OcmError('not-found', `Unknown call ${name}.`)));
           return;
         }
-        reply(
-          message.id,
-          (async () => {
-            const args = checkedArguments(checks, message.args, name);
-            const service = implementations[message.service];
-            return (service[message.method] as (...args: unknown[]) => unknown).apply(service, args);
-          })(),
-        );
+        reply(message.id, (async () => (method as (...args: unknown[]) => unknown).apply(service, checkedArguments(checks, message.args, name)))());
         return;
       }
       case 'listen': {
         const surface = own(declared, message.service);
-        const event = surface?.events.includes(message.event as never) ? implementations[message.service][message.event] : undefined;
+        const event = surface?.events.includes(message.event as never) ? own(implementations, message.service)?.[message.event] : undefined;
         if (typeof event !== 'function') {
           reply(message.id, Promise.reject(new OcmError('not-found', `Unknown event ${String(message.service)}.${String(message.event)}.`)));
           return;

@@ -30,20 +30,11 @@ export function createIpcPort(contents: Pick<WebContents, 'send' | 'isDestroyed'
   };
 }
 
-// The renderer is untrusted input: only well-formed calls and subscriptions get through (their
-// arguments are then checked against the service's declared surface by serveChannel).
+// The renderer is untrusted input: only messages a peer may send get through, and only with an id to
+// answer on; what they name and carry is then checked against the declared surface by serveChannel,
+// which answers a malformed call with a coded error rather than leaving the renderer waiting.
 function isChannelMessage(value: unknown): value is ChannelMessage {
   if (typeof value !== 'object' || value === null) return false;
   const message = value as Record<string, unknown>;
-  if (typeof message.id !== 'number') return false;
-  switch (message.type) {
-    case 'call':
-      return typeof message.service === 'string' && typeof message.method === 'string' && Array.isArray(message.args);
-    case 'listen':
-      return typeof message.service === 'string' && typeof message.event === 'string';
-    case 'unlisten':
-      return true;
-    default:
-      return false;
-  }
+  return typeof message.id === 'number' && (message.type === 'call' || message.type === 'listen' || message.type === 'unlisten');
 }

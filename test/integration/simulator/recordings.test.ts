@@ -1,22 +1,17 @@
 /**
- * Replays every exchange recorded from a real Odoo 18 server (`../shared/odoo-recordings/`, or
+ * Replays every exchange recorded from a real Odoo 18 server (test/fixtures/odoo-recordings, or
  * OCM_RECORDINGS_DIR) against the simulator over real HTTP, and checks the answer has the same status,
  * content type, shape and value types, fault code and fault string (only the last line of tracebacks).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMethodResponse } from '../../../src-main/simulator/codec/xmlrpc';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator/index';
+import { RECORDINGS_DIR } from '../../fixtures/recordings';
 import { lastLine, shapeDifferences } from './shape';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-// The team's shared recordings when they sit beside the checkout (they may be refreshed there), else the
-// copy kept in the repository so the replay runs on any fresh machine.
-const recordingsDir =
-  process.env.OCM_RECORDINGS_DIR ??
-  [resolve(repoRoot, '../shared/odoo-recordings'), resolve(repoRoot, 'test/fixtures/odoo-recordings')].find((dir) => existsSync(join(dir, 'README.md')))!;
+const recordingsDir = RECORDINGS_DIR;
 
 interface Exchange {
   name: string;
