@@ -24,7 +24,7 @@ import { storeReportData } from '../reports/store-data-source';
 import { databasePath } from '../store/data-directory';
 import { systemKeychain, type Keychain } from '../store/keychain';
 import { ChangeService } from '../store/queries/change-service';
-import { openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
+import { KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
 import { openStore, type Store } from '../store/store';
 import type { PollTiming, SyncBackend } from '../sync/backend';
 import type { ConnectFunction } from '../sync/connect';
@@ -115,9 +115,17 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     for (const closer of closers.splice(0)) await closer();
   };
   try {
-    const opened = openVault(options);
-    const secrets = new InstanceSecrets(opened.vault);
-    if (!readonly) migrateSecrets(store, secrets, opened.vault, opened.legacy);
+    // The keychain is asked only when a secret (or how they are kept) is first needed.
+    let opened: OpenedVault | undefined;
+    const openedVault = () => (opened ??= openVault(options));
+    const vault = lazyVault(() => openedVault().vault);
+    const secrets = new InstanceSecrets(vault);
+    // First use: secrets without a binding are sealed; a key file whose secrets can move to the keychain is emptied.
+    const pending = () => !store.settings.hasFlag(SECRETS_SEALED) || (existsSync(join(options.dataDir, KEY_FILE)) && openedVault().legacy !== undefined);
+    if (!readonly && pending()) {
+      migrateSecrets(store, secrets, vault, openedVault().legacy);
+      store.settings.setFlag(SECRETS_SEALED);
+    }
 
     const backend = await startEngine(engine, store, path, options);
     if (backend) closers.unshift(() => backend.close());
@@ -159,7 +167,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       admin,
       reports: options.exportsAnywhere ? reports : withoutChosenPaths(reports),
       settings: new SettingsService(store),
-      host: hostService(options, opened.vault.kind),
+      host: hostService(options, () => vault.kind),
     };
 
     const logLocked = (config: InstanceConfig, error: OcmError) =>
@@ -204,12 +212,16 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
   }
 }
 
+/** Marks a mirror whose secrets were all sealed to their server (the first-use migration is done). */
+const SECRETS_SEALED = 'secrets.sealed';
+
 function openVault(options: CreateServicesOptions): OpenedVault {
-  const keychain = options.keychain === null ? undefined : (options.keychain ?? systemKeychain());
-  const opened = openSecretVault(options.dataDir, keychain);
   // The host's vault (Electron's safeStorage) wins; the key file, when there is one, still opens older secrets.
-  if (!options.vault) return opened;
-  return { vault: options.vault, legacy: opened.vault.kind === 'local-key-file' ? undefined : opened.legacy };
+  if (options.vault) {
+    const legacy = options.vault.kind === 'local-key-file' ? undefined : legacyKeyFile(options.dataDir);
+    return legacy ? { vault: options.vault, legacy } : { vault: options.vault };
+  }
+  return openSecretVault(options.dataDir, options.keychain === null ? undefined : (options.keychain ?? systemKeychain()));
 }
 
 async function startEngine(engine: EnginePlacement, store: Store, path: string, options: CreateServicesOptions): Promise<SyncBackend | undefined> {
@@ -230,13 +242,13 @@ function withoutRandom(timing: Partial<PollTiming> | undefined): Partial<Omit<Po
   return rest;
 }
 
-function hostService(options: CreateServicesOptions, secretStorage: HostInfo['secretStorage']): IHostService {
+function hostService(options: CreateServicesOptions, secretStorage: () => HostInfo['secretStorage']): IHostService {
   return {
     info: async () => ({
       kind: options.host?.kind ?? 'browser',
       version: options.host?.version ?? '0.1.0',
       platform: process.platform,
-      secretStorage,
+      secretStorage: secretStorage(),
       dataDirectory: options.dataDir,
     }),
     openExternal: async (url) => {

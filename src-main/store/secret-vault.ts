@@ -52,8 +52,30 @@ export function openSecretVault(dataDir: string, keychain: Keychain | undefined)
     return { vault: keyFile, fallbackReason: `no OS keychain service answered (${error instanceof Error ? error.message : String(error)})` };
   }
   const vault = aesVault('os-keychain', 'k1:', () => keychainKey(keychain, account));
-  if (!existsSync(join(dataDir, KEY_FILE))) return { vault };
-  return { vault, legacy: { ...keyFile, discard: () => discardKeyFile(dataDir) } };
+  const legacy = legacyKeyFile(dataDir);
+  return legacy ? { vault, legacy } : { vault };
+}
+
+/**
+ * The key-file vault of `dataDir` when its key file exists, for a vault that replaces it (the OS
+ * keychain, or the host's own): it still opens older secrets, and `discard` removes it once they moved.
+ */
+export function legacyKeyFile(dataDir: string): (SecretVault & { discard(): void }) | undefined {
+  if (!existsSync(join(dataDir, KEY_FILE))) return undefined;
+  return { ...createKeyFileVault(dataDir), discard: () => discardKeyFile(dataDir) };
+}
+
+/** A vault opened on first use: read-only commands that never touch a secret never ask the keychain. */
+export function lazyVault(open: () => SecretVault): SecretVault {
+  let vault: SecretVault | undefined;
+  const opened = () => (vault ??= open());
+  return {
+    get kind() {
+      return opened().kind;
+    },
+    encrypt: (plain) => opened().encrypt(plain),
+    decrypt: (cipher) => opened().decrypt(cipher),
+  };
 }
 
 /**

@@ -91,6 +91,7 @@ describe('first use after an upgrade', () => {
     await before.close();
     const db = new Database(join(dir, 'mirror.sqlite'));
     db.prepare('UPDATE instances SET secret = ?').run(createKeyFileVault(dir).encrypt('old-pw'));
+    db.prepare("DELETE FROM settings WHERE key = 'secrets.sealed'").run(); // an older version knew no such flag
     db.close();
     return added;
   }
@@ -117,6 +118,22 @@ describe('first use after an upgrade', () => {
     }
   });
 
+  it('asks the keychain nothing in a read-only command, and only once the migration is done', async () => {
+    const keychain = memoryKeychain();
+    const first = await createServices({ dataDir: dir, engine: 'none', keychain });
+    await first.services.instances.add({ ...instance, password: 'pw' });
+    await first.close();
+    const calls = keychain.calls;
+    const reader = await createServices({ dataDir: dir, engine: 'none', readonly: true, keychain });
+    await reader.services.changes.count({});
+    await reader.services.instances.list();
+    await reader.close();
+    const writer = await createServices({ dataDir: dir, engine: 'none', keychain });
+    await writer.services.admin.journal();
+    await writer.close();
+    expect(keychain.calls).toBe(calls);
+  });
+
   it('keeps the key file where no keychain answers, and seals old secrets there', async () => {
     const added = await savedByAnOlderVersion();
 
@@ -124,6 +141,10 @@ describe('first use after an upgrade', () => {
     try {
       expect((await after.services.host.info()).secretStorage).toBe('local-key-file');
       expect(existsSync(join(dir, KEY_FILE))).toBe(true);
+      const check = new Database(join(dir, 'mirror.sqlite'), { readonly: true });
+      const secret = check.prepare('SELECT secret FROM instances').pluck().get() as string;
+      check.close();
+      expect(createKeyFileVault(dir).decrypt(secret)).toContain('"origin":"https://erp.example.com","db":"prod"');
       await expect(after.services.instances.update(added.id, { db: 'other' })).rejects.toMatchObject({ code: 'invalid-input' });
     } finally {
       await after.close();
