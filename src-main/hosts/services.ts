@@ -170,46 +170,51 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       host: hostService(options, () => vault.kind),
     };
 
-    const logLocked = (config: InstanceConfig, error: OcmError) =>
-      store.syncLog.append({ instanceId: config.id, level: 'error', kind: 'error', message: `${error.message} ${error.hint ?? ''}`.trim(), messageKey: 'sync.failed', params: { code: error.code } });
-    let wanted: readonly InstanceId[] | undefined;
-    let started = false;
-    const refresh = (): LockedInstance[] => {
-      const locked: LockedInstance[] = [];
-      if (!started || !backend) return locked;
-      const chosen = (config: InstanceConfig) => !wanted || wanted.includes(config.id);
-      const targets = unlockInstances(store, secrets, (config, error) => {
-        if (!chosen(config)) return;
-        logLocked(config, error);
-        locked.push({ config, error });
-      });
-      backend.setTargets(targets.filter((target) => chosen(target.config)));
-      return locked;
-    };
-    const subscription = instances.onDidChangeInstances(() => void refresh());
+    const control = engineControl(store, secrets, backend);
+    const subscription = instances.onDidChangeInstances(() => void control.refresh());
     closers.unshift(() => subscription.dispose());
-    const startSync = (ids?: readonly InstanceId[]) => {
-      started = true;
-      wanted = ids;
-      return refresh();
-    };
-    if (backend && (options.autoStart ?? true)) startSync();
-
-    return {
-      services,
-      startSync,
-      async syncOnce(ids, signal) {
-        if (!(backend instanceof SyncScheduler)) throw new OcmError('invalid-input', "One pass at a time needs the in-thread engine (engine: 'in-thread').");
-        const locked: LockedInstance[] = [];
-        const targets = unlockInstances(store, secrets, (config, error) => locked.push({ config, error })).filter((target) => !ids || ids.includes(target.config.id));
-        return { results: await backend.runOnce(targets, signal), locked: locked.filter((entry) => !ids || ids.includes(entry.config.id)) };
-      },
-      close,
-    };
+    if (backend && (options.autoStart ?? true)) control.startSync();
+    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** What the host drives of the engine: which instances it syncs (refreshed on every change), or one pass. */
+function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBackend | undefined) {
+  const logLocked = (config: InstanceConfig, error: OcmError) =>
+    store.syncLog.append({ instanceId: config.id, level: 'error', kind: 'error', message: `${error.message} ${error.hint ?? ''}`.trim(), messageKey: 'sync.failed', params: { code: error.code } });
+  let wanted: readonly InstanceId[] | undefined;
+  let started = false;
+  const chosen = (ids: readonly InstanceId[] | undefined, config: InstanceConfig) => !ids || ids.includes(config.id);
+  const refresh = (): LockedInstance[] => {
+    const locked: LockedInstance[] = [];
+    if (!started || !backend) return locked;
+    const targets = unlockInstances(store, secrets, (config, error) => {
+      if (!chosen(wanted, config)) return;
+      logLocked(config, error);
+      locked.push({ config, error });
+    });
+    backend.setTargets(targets.filter((target) => chosen(wanted, target.config)));
+    return locked;
+  };
+  return {
+    refresh,
+    startSync(ids?: readonly InstanceId[]): LockedInstance[] {
+      started = true;
+      wanted = ids;
+      return refresh();
+    },
+    async syncOnce(ids?: readonly InstanceId[], signal?: AbortSignal): ReturnType<RunningServices['syncOnce']> {
+      if (!(backend instanceof SyncScheduler)) throw new OcmError('invalid-input', "One pass at a time needs the in-thread engine (engine: 'in-thread').");
+      const locked: LockedInstance[] = [];
+      const targets = unlockInstances(store, secrets, (config, error) => {
+        if (chosen(ids, config)) locked.push({ config, error });
+      }).filter((target) => chosen(ids, target.config));
+      return { results: await backend.runOnce(targets, signal), locked };
+    },
+  };
 }
 
 /** Marks a mirror whose secrets were all sealed to their server (the first-use migration is done). */
