@@ -10,10 +10,11 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OcmError } from '../common/errors';
+import type { HostInfo } from '../common/services';
 import type { Keychain } from './keychain';
 
-/** How secrets are protected at rest, said plainly in Settings and `ocm status`. */
-export type SecretStorageKind = 'os-keychain' | 'local-key-file';
+/** How secrets are protected at rest, said plainly in Settings and `ocm status` (the contract's words). */
+export type SecretStorageKind = HostInfo['secretStorage'];
 
 /** Encrypts and decrypts secrets at rest. */
 export interface SecretVault {
