@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ReportService } from '../src-main/reports/report-service';
 import { storeReportData } from '../src-main/reports/store-data-source';
-import { openStore, type Store } from '../src-main/store';
+import { openStore, type Store } from '../src-main/store/store';
 import type { ExportFormat } from '../src-main/common/model';
 import type { BenchContext, BenchSuite, BenchTable } from './types';
 
@@ -100,7 +100,7 @@ export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable
     const seeding = performance.now();
     seed(store, rows);
     context.log(`seeded ${rows.toLocaleString('en-US')} rows in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
-    const service = new ReportService({ data: storeReportData(store.db), definitions: store.db, downloadsDirectory: context.scratchDir });
+    const service = new ReportService({ data: storeReportData(store), definitions: store.reportDefinitions, downloadsDirectory: context.scratchDir });
 
     const results: (string | number)[][] = [];
     const csv = await measure(service, 'csv', path.join(context.scratchDir, 'all.csv'));

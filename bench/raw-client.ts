@@ -2,7 +2,8 @@
  * The minimal raw client the benchmarks compare the app against: keyset pages of update.webhook with
  * fetch and the bare codec (the same one the app's XML-RPC transport uses), no checks, nothing stored.
  */
-import type { OdooRecord, OdooValue, TransportKind } from '../src-main/odoo/types';
+import type { TransportKind } from '../src-main/common/model';
+import type { OdooRecord, OdooValue } from '../src-main/odoo/types';
 import { encodeMethodCall } from '../src-main/odoo/xmlrpc-codec';
 import { decodeXmlRpcResponse } from '../src-main/odoo/xmlrpc-decoder';
 

@@ -18,16 +18,16 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { nextEvent } from '../src-main/common/event';
-import type { TransportKind } from '../src-main/odoo/types';
 import { databasePath } from '../src-main/store/data-directory';
-import { createKeyFileVault } from '../src-main/store/secret-vault';
 import { openStore } from '../src-main/store/store';
-import { createMirrorServices } from '../src-main/sync';
+import { createServices } from '../src-main/hosts/services';
+import { connectionInputOf } from '../src-main/odoo/connection';
 import { connectTarget } from '../src-main/sync/connect';
 import { runSyncPass } from '../src-main/sync/pass';
 import { rawPages, type RawPaging } from './raw-client';
 import { round } from './stats';
 import type { BenchContext, BenchSuite, BenchTable } from './types';
+import type { TransportKind } from '../src-main/common/model';
 
 const PAGE = 5000;
 const FIELDS = ['model', 'record_id', 'event', 'timestamp'];
@@ -150,7 +150,7 @@ export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable
       const store = openStore(databasePath(dataDir));
       const abort = new AbortController();
       const { client, capabilities } = await connectTarget(
-        { config: { ...instance, url: sim.proxyUrl }, password: 'admin' },
+        { config: { ...instance, url: sim.proxyUrl }, connection: connectionInputOf({ ...instance, url: sim.proxyUrl }, 'admin') },
         abort.signal,
       );
       try {
@@ -229,7 +229,8 @@ async function mirrorOnce(sim: SimulatorProcess, context: BenchContext, transpor
   const rawResult = await rawPages(rawPaging(transport, sim.url, db));
   const rawSeconds = (performance.now() - rawStart) / 1000;
 
-  const services = await createMirrorServices({ dataDir, vault: createKeyFileVault(dataDir) });
+  const app = await createServices({ dataDir, keychain: null });
+  const { services } = app;
   const memory = sampleMemory();
   const appStart = performance.now();
   const done = nextEvent(services.sync.onDidChangeStatus, (status) => status.state === 'up-to-date' || status.state === 'error' || status.state === 'offline');
@@ -237,7 +238,7 @@ async function mirrorOnce(sim: SimulatorProcess, context: BenchContext, transpor
   const status = await done;
   const appSeconds = (performance.now() - appStart) / 1000;
   const peak = memory.stop();
-  await services.close();
+  await app.close();
   if (status.state !== 'up-to-date') throw new Error(`${transport}: the app's mirror of ${db} failed: ${status.lastError?.message}`);
   context.log(`${transport} ${db}: mirrored ${status.changeCount} rows`);
   return {

@@ -7,7 +7,7 @@
  * The simulator runs in the same process and shares the two cores with the client, so absolute figures
  * are lower than against a real server on its own machine; the ratios are what to compare.
  */
-import { connectOdoo } from '../src-main/odoo/client';
+import { connectOdoo } from '../src-main/odoo/connection';
 import type { OdooRecord } from '../src-main/odoo/types';
 import { startSimulator } from '../src-main/simulator/index';
 import { rawPages, type RawPaging } from './raw-client';
@@ -25,7 +25,7 @@ export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable
   const rows: (string | number)[][] = [];
   const notes: string[] = [];
   try {
-    const credentials = { url: simulator.url, db: 'big', login: 'admin', password: 'admin' };
+    const credentials = { url: simulator.url, db: 'big', login: 'admin', secret: 'admin' };
     for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
       const client = await connectOdoo({ ...credentials, transport });
       // Warm-up: one page through each path, so sockets and JIT are ready.

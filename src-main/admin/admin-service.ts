@@ -22,13 +22,14 @@ import type {
   RowSelection,
 } from '../common/model';
 import type { IAdminService } from '../common/services';
+import { CHANGE_LOG_MODEL } from '../odoo/log-models';
 import type { OdooClient } from '../odoo/types';
 import { DEFAULT_DELETE_CONFIRM_THRESHOLD, assertConfirmed, requiresTypedName, rowsWord } from './confirmation';
 import { describeFilter } from './describe-filter';
 import { JobRegistry } from '../common/jobs';
-import type { JournalStart, JournalStore } from './journal-store';
-import { CHANGE_LOG_MODEL, judgeRows, parseOrphanKey, readLogRows, scanOrphans, type UncheckedModel } from './orphan-scan';
-import type { AdminRowSource, AdminSettings, ClientProvider, InstanceDirectory, RowMarker } from './ports';
+import type { JournalStart } from '../store/repositories/journal';
+import { judgeRows, parseOrphanKey, readLogRows, scanOrphans } from './orphan-scan';
+import type { AdminJournal, AdminRowSource, AdminSettings, ClientProvider, InstanceDirectory, RowMarker } from './ports';
 import { noDeleteRightError, resultOf, unlinkLogRows, type UnlinkOutcome } from './server-delete';
 
 /** What {@link AdminService} is built from. */
@@ -37,7 +38,7 @@ export interface AdminServiceOptions {
   clients: ClientProvider;
   rows: AdminRowSource;
   marker: RowMarker;
-  journal: JournalStore;
+  journal: AdminJournal;
   /** deleteConfirmThreshold; default {@link DEFAULT_DELETE_CONFIRM_THRESHOLD}. */
   settings?: AdminSettings;
   /** Who acts, for the journal; default "<OS user> as <Odoo login>". */
@@ -51,8 +52,8 @@ export interface AdminServiceOptions {
   readPageSize?: number;
 }
 
-/** An orphan preview with the models whose rows could not be judged because the user may not read them. */
-export type OrphanScan = OrphanPreview & { jobId: string; unreadableModels: UncheckedModel[] };
+/** An orphan preview and the job that made it. */
+export type OrphanScan = OrphanPreview & { jobId: string };
 
 /** The default actor: the OS account and the Odoo login. */
 export function defaultActor(instance: InstanceConfig): string {
@@ -215,9 +216,10 @@ export class AdminService implements IAdminService {
   /** The server ids a selection targets: mirrored rows of this instance still present on the server. */
   async #resolve(instance: InstanceConfig, selection: RowSelection): Promise<{ serverIds: number[]; description: string; detail: unknown }> {
     const serverIds = new Set<number>();
-    if ('keys' in selection) {
+    if ('keys' in selection || 'serverIds' in selection) {
       let single: ChangeRow | undefined;
-      for (const row of await this.options.rows.rowsByKeys(selection.keys)) {
+      const rows = 'keys' in selection ? await this.options.rows.rowsByKeys(selection.keys) : await this.options.rows.rowsByServerIds(instance.id, selection.serverIds);
+      for (const row of rows) {
         if (row.instanceId !== instance.id) {
           throw new OcmError('invalid-input', `Row ${row.key} belongs to another instance than ${instance.name}.`, { hint: 'Delete rows of one instance at a time.' });
         }
@@ -230,7 +232,8 @@ export class AdminService implements IAdminService {
         ids.length === 1 && single
           ? `row ${single.serverId} (${single.model} #${single.recordId} ${single.event})`
           : `${ids.length} selected ${rowsWord(ids.length)}`;
-      return { serverIds: ids, description, detail: { keys: selection.keys.length, serverIds: ids.slice(0, 10_000) } };
+      const detail = 'keys' in selection ? { keys: selection.keys.length, serverIds: ids.slice(0, 10_000) } : { serverIds: ids.slice(0, 10_000) };
+      return { serverIds: ids, description, detail };
     }
     const filter = { ...selection.filter, instanceIds: [instance.id], presence: 'present' as const };
     if (selection.filter.presence !== 'removed') {

@@ -10,12 +10,11 @@
  * plus Σ over models ⌈distinct record ids / batchSize⌉ existence checks.
  */
 import { OcmError } from '../common/errors';
-import type { ChangeEvent, InstanceId, OrphanCandidate } from '../common/model';
+import type { ChangeEvent, InstanceId, OrphanCandidate, UncheckedModel } from '../common/model';
+import { CHANGE_LOG_MODEL } from '../odoo/log-models';
+import { keysetPages, type PagingSource } from '../odoo/paging';
 import type { Domain, OdooClient } from '../odoo/types';
 import { batches } from './batches';
-
-/** The change-log model of auto_webhook. */
-export const CHANGE_LOG_MODEL = 'update.webhook';
 
 /** Reasons shown in the preview. */
 export const ORPHAN_REASONS = {
@@ -29,14 +28,6 @@ export interface ServerLogRow {
   model: string;
   recordId: number;
   event: ChangeEvent;
-}
-
-/** A model whose records could not be checked. */
-export interface UncheckedModel {
-  model: string;
-  /** The error code: 'model-missing' (not installed) or 'access-error' (not readable by this user). */
-  code: string;
-  message: string;
 }
 
 /** Options of the scan. */
@@ -77,7 +68,7 @@ export function parseOrphanKey(key: string, instanceId: InstanceId): number {
   return serverId;
 }
 
-/** Reads log rows by ascending id, one request per page; stops after a short page. */
+/** Reads log rows by ascending id (keyset pages), or re-reads known ids in batches. */
 export async function readLogRows(
   client: OdooClient,
   options: { domain?: Domain; ids?: readonly number[]; pageSize: number; signal?: AbortSignal; onPage?: (rowsSoFar: number) => void },
@@ -95,15 +86,15 @@ export async function readLogRows(
     }
     return { rows, requests };
   }
-  let afterId = 0;
-  for (;;) {
-    const domain: Domain = [['id', '>', afterId], ...(options.domain ?? [])];
-    const page = await client.searchRead(CHANGE_LOG_MODEL, domain, { fields, order: 'id asc', limit: options.pageSize }, { signal: options.signal });
-    requests++;
+  // The client's own pager, counted: every read is a request, the last (short or empty) one included.
+  const counted: PagingSource = {
+    search: (...args) => client.search(...args),
+    searchRead: (...args) => (requests++, client.searchRead(...args)),
+    searchCount: (...args) => client.searchCount(...args),
+  };
+  for await (const page of keysetPages(counted, CHANGE_LOG_MODEL, { domain: options.domain, fields, pageSize: options.pageSize, signal: options.signal })) {
     for (const record of page) rows.push(toLogRow(record));
     options.onPage?.(rows.length);
-    if (page.length < options.pageSize) break;
-    afterId = page[page.length - 1].id;
   }
   return { rows, requests };
 }

@@ -4,6 +4,7 @@
  */
 import type { ChangeFilter, ChangeRow, InstanceConfig, InstanceId, Settings } from '../common/model';
 import type { OdooClient } from '../odoo/types';
+import type { JournalRepository } from '../store/repositories/journal';
 
 /** Looks up configured instances. */
 export interface InstanceDirectory {
@@ -19,6 +20,8 @@ export interface ClientProvider {
 export interface AdminRowSource {
   /** The rows with these keys (unknown keys are skipped). */
   rowsByKeys(keys: readonly string[]): Iterable<ChangeRow> | Promise<Iterable<ChangeRow>>;
+  /** The instance's rows still present on the server with these server ids (unknown ids are skipped). */
+  rowsByServerIds(instanceId: InstanceId, serverIds: readonly number[]): Iterable<ChangeRow> | Promise<Iterable<ChangeRow>>;
   /** The rows matching a filter, streamed. */
   rows(filter: ChangeFilter): Iterable<ChangeRow> | AsyncIterable<ChangeRow>;
 }
@@ -33,3 +36,6 @@ export interface RowMarker {
 export interface AdminSettings {
   get(): Promise<Pick<Settings, 'deleteConfirmThreshold'>>;
 }
+
+/** The admin-action journal: a row written before each action starts and finished when it ends. */
+export type AdminJournal = Pick<JournalRepository, 'begin' | 'finish' | 'list'>;

@@ -4,9 +4,9 @@
  * unlinks those; `onDeleted` runs after each successful batch so local history is marked as it goes.
  */
 import { OcmError, toOcmError } from '../common/errors';
+import { CHANGE_LOG_MODEL } from '../odoo/log-models';
 import type { OdooClient } from '../odoo/types';
 import { batches } from './batches';
-import { CHANGE_LOG_MODEL } from './orphan-scan';
 
 /** Options of {@link unlinkLogRows}. */
 export interface UnlinkOptions {

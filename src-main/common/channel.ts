@@ -1,11 +1,15 @@
 /**
  * One generic channel that carries every service over any message transport (Electron IPC, WebSocket,
- * in-memory), so no method is wired by hand in three places. The server side dispatches calls and event
- * subscriptions to plain service objects; the client side builds typed proxies from the contracts.
- * Errors travel in an `{ok, value | error}` envelope and are rebuilt as OcmError on the other side.
+ * in-memory), so no method is wired by hand in three places. The server side serves exactly each
+ * service's declared surface (services.ts): a call of anything else is refused with 'not-found', and
+ * every argument is checked before the service sees it ('invalid-input'). The client side builds typed
+ * proxies from the contracts. Errors travel in an `{ok, value | error}` envelope and are rebuilt as
+ * OcmError on the other side.
  */
 import { errorFromJSON, OcmError, toOcmError, type SerializedError } from './errors';
 import type { Disposable, Event } from './event';
+import type { Surface } from './services';
+import { invalid, type Check } from './validation';
 
 /** A message on the channel. */
 export type ChannelMessage =
@@ -24,18 +28,29 @@ export interface MessagePort {
 
 const EVENT_PREFIX = 'onDid';
 
-function isCallable(service: object, name: string): boolean {
-  // Only the service's own API: no private-by-convention names, no Object.prototype members.
-  if (name.startsWith('_') || name === 'constructor' || name in Object.prototype) return false;
-  return typeof (service as Record<string, unknown>)[name] === 'function';
+/** The surfaces of the services a channel serves, by the same names. */
+export type Surfaces<S> = { readonly [K in keyof S]: Surface<S[K]> };
+
+/** `object[key]` when `key` is the object's own property: never a member inherited from Object.prototype. */
+function own<T>(object: Readonly<Record<string, T>>, key: unknown): T | undefined {
+  return typeof key === 'string' && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
+/** The arguments after their checks, or an 'invalid-input' error naming the first one that is wrong. */
+function checkedArguments(checks: readonly Check<unknown>[], args: unknown, name: string): unknown[] {
+  if (!Array.isArray(args)) return invalid(`the arguments of ${name}`, 'must be a list');
+  if (args.length > checks.length) return invalid(name, `takes at most ${checks.length} argument${checks.length === 1 ? '' : 's'}, not ${args.length}`);
+  return checks.map((check, index) => check(args[index], `${name} argument ${index + 1}`));
 }
 
 /**
- * Serves `services` (channel name → implementation) to the peer on `port`. Returns a Disposable that
- * drops every subscription the peer made (call it when the peer disconnects).
+ * Serves `services` (channel name → implementation) to the peer on `port`, limited to their `surfaces`.
+ * Returns a Disposable that drops every subscription the peer made (call it when the peer disconnects).
  */
-export function serveChannel(port: MessagePort, services: Readonly<Record<string, object>>): Disposable {
+export function serveChannel<S extends object>(port: MessagePort, services: S, surfaces: Surfaces<S>): Disposable {
   const subscriptions = new Map<number, Disposable>();
+  const declared = surfaces as unknown as Readonly<Record<string, Surface<unknown>>>;
+  const implementations = services as unknown as Readonly<Record<string, Record<string, unknown>>>;
 
   const reply = (id: number, result: Promise<unknown>) => {
     result.then(
@@ -45,24 +60,29 @@ export function serveChannel(port: MessagePort, services: Readonly<Record<string
   };
 
   const listener = port.onMessage((message) => {
+    if (typeof message !== 'object' || message === null || typeof message.id !== 'number') return;
     switch (message.type) {
       case 'call': {
-        const service = services[message.service];
-        if (!service || message.method.startsWith(EVENT_PREFIX) || !isCallable(service, message.method)) {
-          reply(message.id, Promise.reject(new OcmError('not-found', `Unknown call ${message.service}.${message.method}.`)));
+        const name = `${String(message.service)}.${String(message.method)}`;
+        const surface = own(declared, message.service);
+        const checks = surface ? own(surface.methods as Readonly<Record<string, readonly Check<unknown>[]>>, message.method) : undefined;
+        const service = checks ? own(implementations, message.service) : undefined;
+        const method = service?.[message.method];
+        if (!checks || typeof method !== 'function') {
+          reply(message.id, Promise.reject(new OcmError('not-found', `Unknown call ${name}.`)));
           return;
         }
-        const method = (service as Record<string, (...args: unknown[]) => unknown>)[message.method];
-        reply(message.id, (async () => method.apply(service, Array.isArray(message.args) ? message.args : []))());
+        reply(message.id, (async () => (method as (...args: unknown[]) => unknown).apply(service, checkedArguments(checks, message.args, name)))());
         return;
       }
       case 'listen': {
-        const service = services[message.service] as Record<string, unknown> | undefined;
-        const event = service?.[message.event];
-        if (!message.event.startsWith(EVENT_PREFIX) || typeof event !== 'function') {
-          reply(message.id, Promise.reject(new OcmError('not-found', `Unknown event ${message.service}.${message.event}.`)));
+        const surface = own(declared, message.service);
+        const event = surface?.events.includes(message.event as never) ? own(implementations, message.service)?.[message.event] : undefined;
+        if (typeof event !== 'function') {
+          reply(message.id, Promise.reject(new OcmError('not-found', `Unknown event ${String(message.service)}.${String(message.event)}.`)));
           return;
         }
+        subscriptions.get(message.id)?.dispose();
         subscriptions.set(
           message.id,
           (event as Event<unknown>)((value) => port.send({ type: 'event', id: message.id, value })),
@@ -168,9 +188,8 @@ export class ChannelClient implements Disposable {
 }
 
 /**
- * Two connected in-memory ports (tests, and the CLI driving services in-process). Messages are
- * JSON-cloned and delivered asynchronously, so the in-memory path enforces the same plain-JSON
- * rule and the same ordering as the real transports.
+ * Two connected in-memory ports (tests). Messages are JSON-cloned and delivered asynchronously, so the
+ * in-memory path enforces the same plain-JSON rule and the same ordering as the real transports.
  */
 export function createInMemoryPorts(): [MessagePort, MessagePort] {
   type Listener = (message: ChannelMessage) => void;

@@ -24,8 +24,37 @@ export const TRACKED_MODELS: Readonly<Record<string, string>> = {
   'hr.employee': 'Employee',
 };
 
-/** Wire protocol of an instance. */
+/** Wire protocol of an instance (the one definition: the contracts, the store and odoo/ use it). */
 export type TransportKind = 'xmlrpc' | 'jsonrpc';
+
+/** How each transport is named to people; a new kind does not compile until it has a name here. */
+export const TRANSPORT_LABELS: Readonly<Record<TransportKind, string>> = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC' };
+
+/** What `common.version()` answers. */
+export interface ServerVersion {
+  serverVersion: string; // '18.0-20250421'
+  serverSerie: string; // '18.0'
+  /** Major version number (18), from server_version_info. */
+  major: number;
+  protocolVersion: number;
+}
+
+/** What a server offers this login, detected on connect and kept with the sync state. */
+export interface Capabilities {
+  version: ServerVersion;
+  uid: number;
+  /** update.webhook exists (the module is installed). */
+  changeLogInstalled: boolean;
+  /** Field names of update.webhook (empty when not installed). */
+  changeLogFields: string[];
+  /** Richer fields of our own addon that are present: 'user_id', 'changed_fields', 'change_count'. */
+  richFields: string[];
+  /** webhook.errors can be read by this user ('unreadable' is the original module's state). */
+  errorLog: 'readable' | 'unreadable' | 'missing';
+  /** The user's rights on update.webhook. */
+  canReadChanges: boolean;
+  canDeleteChanges: boolean;
+}
 
 /** A configured Odoo server (one database, one login). The password is never part of it. */
 export interface InstanceConfig {
@@ -44,6 +73,8 @@ export interface InstanceConfig {
   /** SHA-256 of a self-signed certificate trusted for this instance only. */
   trustedCertificateSha256?: string;
   createdAt: string;
+  /** Set on an instance removed with its history kept (listed only when asked for). */
+  removedAt?: string;
 }
 
 /** What the user types to add or edit an instance. `password` is stored encrypted, never echoed back. */
@@ -284,8 +315,11 @@ export interface JournalEntry {
   error?: string;
 }
 
-/** Which rows a delete targets: explicit keys, or everything matching a filter on one instance. */
-export type RowSelection = { keys: string[] } | { filter: ChangeFilter };
+/**
+ * Which rows a delete targets: explicit local keys, server row ids of the instance (`ocm delete --id`),
+ * or everything matching a filter on one instance.
+ */
+export type RowSelection = { keys: string[] } | { serverIds: number[] } | { filter: ChangeFilter };
 
 /** What the confirmation dialog shows before deleting server rows. */
 export interface DeletePreview {
@@ -313,12 +347,22 @@ export interface OrphanCandidate {
   reason: string;
 }
 
+/** A model whose records could not be checked for orphans. */
+export interface UncheckedModel {
+  model: string;
+  /** The error code: 'model-missing' (not installed) or 'access-error' (not readable by this user). */
+  code: string;
+  message: string;
+}
+
 /** The preview of an orphan cleanup. */
 export interface OrphanPreview {
   instanceId: InstanceId;
   orphans: OrphanCandidate[];
   /** Models whose log rows could not be checked because the model is not installed on the server. */
   missingModels: string[];
+  /** Models whose log rows could not be checked because this user may not read them. */
+  unreadableModels: UncheckedModel[];
   checkedRows: number;
   requests: number;
 }

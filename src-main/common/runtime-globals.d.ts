@@ -11,3 +11,9 @@ declare class AbortController {
   readonly signal: AbortSignal;
   abort(reason?: unknown): void;
 }
+/** The WHATWG URL parser (Node and browsers): only what common uses. */
+declare class URL {
+  constructor(input: string, base?: string);
+  readonly origin: string;
+  readonly protocol: string;
+}

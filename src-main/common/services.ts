@@ -2,8 +2,14 @@
  * The service contracts the workbench, the CLI and the hosts speak. Each is implemented once on the
  * Node side and reached from the renderer through a channel (Electron IPC, WebSocket, or in-memory),
  * so every member is Promise-returning or an `onDid…` event, and carries plain JSON only.
+ *
+ * Each service's remote surface is declared once below ({@link SERVICE_SURFACES}): the methods the
+ * channel serves, with a check of every argument, and the events it lets a peer listen to. The
+ * declarations are typed against the interfaces, so a method or event added to an interface and not
+ * to its surface, or the reverse, or an argument check that does not fit its parameter, fails `tsc -b`.
  */
 import type { Event } from './event';
+import { TRANSPORT_LABELS } from './model';
 import type {
   AdminResult,
   ChangeFilter,
@@ -28,11 +34,15 @@ import type {
   Progress,
   ReportDefinition,
   RowSelection,
+  SavedFilter,
   Settings,
   SyncLogEntry,
+  TimelineCursor,
   TimelinePage,
   TimelineQuery,
+  TransportKind,
 } from './model';
+import { array, boolean, integer, number, object, oneOf, optional, string, variants, type Check } from './validation';
 
 /** A connection-test step as shown in the instance editor and `ocm instance test`. */
 export interface ConnectionCheck {
@@ -50,18 +60,31 @@ export interface ConnectionCheck {
   params?: MessageValues;
 }
 
+/** What a connection test runs against: typed input, or a saved instance's secret (`id`, no password). */
+export type InstanceTestInput = InstanceInput & {
+  id?: InstanceId;
+  /** Per-request timeout (default 30 s). */
+  timeoutSeconds?: number;
+};
+
 /** Configured Odoo instances. */
 export interface IInstanceService {
-  /** All instances, in the order the user sees them. */
-  list(): Promise<InstanceConfig[]>;
+  /** All instances, in the order the user sees them; with `includeRemoved`, hidden ones (history kept) follow. */
+  list(options?: { includeRemoved?: boolean }): Promise<InstanceConfig[]>;
   /** Adds an instance (password stored encrypted); rejects 'conflict' on a duplicate name. */
   add(input: InstanceInput): Promise<InstanceConfig>;
-  /** Edits an instance; an omitted password keeps the stored one. */
+  /**
+   * Edits an instance; an omitted password keeps the stored one, unless the URL's origin or the
+   * database changes: a saved password only goes where it was saved for ('invalid-input' otherwise).
+   */
   update(id: InstanceId, input: Partial<InstanceInput>): Promise<InstanceConfig>;
   /** Removes an instance; with keepHistory its mirrored rows stay in the local database. */
   remove(id: InstanceId, options: { keepHistory: boolean }): Promise<void>;
-  /** Runs each capability check against unsaved input (or a saved instance when `id` is given). */
-  test(input: InstanceInput & { id?: InstanceId }): Promise<ConnectionCheck[]>;
+  /**
+   * Runs each capability check against typed input, or with a saved instance's secret when `id` is
+   * given without a password: then only against the origin and database it was saved for.
+   */
+  test(input: InstanceTestInput): Promise<ConnectionCheck[]>;
   /** Fires with the full list whenever it changes. */
   readonly onDidChangeInstances: Event<InstanceConfig[]>;
 }
@@ -146,7 +169,7 @@ export interface HostInfo {
   kind: 'electron' | 'browser';
   version: string;
   platform: string;
-  /** How secrets are protected at rest, said plainly in Settings. */
+  /** How secrets are protected at rest, said plainly in Settings and `ocm status`. */
   secretStorage: 'os-keychain' | 'local-key-file';
   dataDirectory: string;
 }
@@ -171,3 +194,175 @@ export interface Services {
 
 /** Channel names, in one place for all three transports. */
 export const SERVICE_NAMES = ['instances', 'changes', 'sync', 'admin', 'reports', 'settings', 'host'] as const satisfies readonly (keyof Services)[];
+
+// ---------------------------------------------------------------------------------------------------
+// The remote surface of each service: what the channel serves, and the check of every argument.
+
+type Callable = (...args: never[]) => unknown;
+/** The `onDid…` members of a contract. */
+export type EventName<T> = { [K in keyof T]-?: K extends `onDid${string}` ? K : never }[keyof T] & string;
+/** The methods of a contract. */
+export type MethodName<T> = { [K in keyof T]-?: K extends `onDid${string}` ? never : T[K] extends Callable ? K : never }[keyof T] & string;
+/** One check per parameter of a method, optional parameters included. */
+export type ArgumentChecks<F> = F extends (...args: infer P) => unknown ? { readonly [I in keyof P]-?: Check<P[I]> } : never;
+
+/** A service's remote surface: its methods with their argument checks, and its events. */
+export interface Surface<T> {
+  readonly methods: { readonly [K in MethodName<T>]: ArgumentChecks<T[K]> };
+  readonly events: readonly EventName<T>[];
+}
+
+/** Declares the surface of contract `T`; every method and every event of `T`, and nothing else, must be listed. */
+export function declareSurface<T>() {
+  return <const E extends readonly EventName<T>[]>(
+    methods: Surface<T>['methods'],
+    events: [Exclude<EventName<T>, E[number]>] extends [never] ? E : { missingEvents: Exclude<EventName<T>, E[number]> },
+  ): Surface<T> => ({ methods, events: events as E });
+}
+
+const id = string({ min: 1, max: 200 });
+const name = string({ max: 500 });
+const names = array(name, { max: 1000 });
+const isoTime = string({ max: 64 });
+const keys = array(string({ min: 1, max: 200 }), { max: 1_000_000 });
+const rowLimit = integer({ min: 0, max: 1_000_000 });
+const transport = oneOf(...(Object.keys(TRANSPORT_LABELS) as TransportKind[]));
+const language = oneOf('en', 'ar');
+const byInstance = optional(object<{ instanceId?: InstanceId; limit?: number }>({ instanceId: optional(id), limit: optional(rowLimit) }));
+const confirmation = object<{ typedName?: string }>({ typedName: optional(name) });
+
+const changeFilter = object<ChangeFilter>({
+  instanceIds: optional(array(id, { max: 1000 })),
+  models: optional(names),
+  events: optional(array(oneOf('create', 'write', 'unlink'), { max: 3 })),
+  recordId: optional(integer()),
+  from: optional(isoTime),
+  to: optional(isoTime),
+  text: optional(string({ max: 1000 })),
+  users: optional(names),
+  changedField: optional(name),
+  presence: optional(oneOf('all', 'present', 'removed')),
+});
+
+const errorFilter = object<ErrorFilter>({
+  instanceIds: optional(array(id, { max: 1000 })),
+  models: optional(names),
+  from: optional(isoTime),
+  to: optional(isoTime),
+  text: optional(string({ max: 1000 })),
+  fingerprint: optional(string({ max: 64 })),
+});
+
+const instanceFields = {
+  name: string({ max: 200 }),
+  url: string({ max: 2048 }),
+  db: string({ max: 200 }),
+  login: string({ max: 320 }),
+  password: optional(string({ max: 4096 })),
+  transport: optional(transport),
+  production: optional(boolean),
+  pollIntervalSeconds: optional(integer()),
+  trustedCertificateSha256: optional(string({ max: 200 })),
+};
+
+const instanceInput = object<InstanceInput>(instanceFields);
+const instancePatch = object<Partial<InstanceInput>>({
+  name: optional(instanceFields.name),
+  url: optional(instanceFields.url),
+  db: optional(instanceFields.db),
+  login: optional(instanceFields.login),
+  password: instanceFields.password,
+  transport: instanceFields.transport,
+  production: instanceFields.production,
+  pollIntervalSeconds: instanceFields.pollIntervalSeconds,
+  trustedCertificateSha256: instanceFields.trustedCertificateSha256,
+});
+const testInput = object<InstanceTestInput>({ ...instanceFields, id: optional(id), timeoutSeconds: optional(number({ min: 0.001, max: 600 })) });
+
+const rowSelection = variants<RowSelection>({
+  keys: object<{ keys: string[] }>({ keys }),
+  serverIds: object<{ serverIds: number[] }>({ serverIds: array(integer({ min: 1 }), { max: 1_000_000 }) }),
+  filter: object<{ filter: ChangeFilter }>({ filter: changeFilter }),
+});
+
+const exportFields = {
+  format: oneOf('csv', 'json', 'ndjson', 'xlsx', 'html', 'pdf'),
+  filter: changeFilter,
+  bom: optional(boolean),
+  language: optional(language),
+  title: optional(string({ max: 500 })),
+};
+const exportRequest = object<ExportRequest>({ ...exportFields, outPath: optional(string({ max: 4096 })) });
+const definition = object<Omit<ReportDefinition, 'id'> & { id?: string }>({
+  id: optional(id),
+  name: string({ max: 200 }),
+  request: object<ReportDefinition['request']>(exportFields),
+});
+
+const settingsPatch = object<Partial<Settings>>({
+  language: optional(language),
+  theme: optional(oneOf('system', 'dark', 'light', 'high-contrast')),
+  savedFilters: optional(array(object<SavedFilter>({ id, name: string({ max: 200 }), filter: changeFilter }), { max: 1000 })),
+  deleteConfirmThreshold: optional(integer({ min: 0 })),
+});
+
+/** Every service's remote surface, by channel name. */
+export const SERVICE_SURFACES: { readonly [K in keyof Services]: Surface<Services[K]> } = {
+  instances: declareSurface<IInstanceService>()(
+    {
+      list: [optional(object<{ includeRemoved?: boolean }>({ includeRemoved: optional(boolean) }))],
+      add: [instanceInput],
+      update: [id, instancePatch],
+      remove: [id, object<{ keepHistory: boolean }>({ keepHistory: boolean })],
+      test: [testInput],
+    },
+    ['onDidChangeInstances'],
+  ),
+  changes: declareSurface<IChangeService>()(
+    {
+      timeline: [
+        object<TimelineQuery>({
+          filter: changeFilter,
+          limit: integer({ min: 1, max: 100_000 }),
+          cursor: optional(object<TimelineCursor>({ timestamp: isoTime, key: string({ min: 1, max: 64 }) })),
+          direction: optional(oneOf('older', 'newer')),
+        }),
+      ],
+      count: [changeFilter],
+      facets: [changeFilter],
+      histogram: [changeFilter, optional(object<{ maxBuckets?: number }>({ maxBuckets: optional(integer({ min: 1, max: 10_000 })) }))],
+      recordHistory: [id, name, integer()],
+      errors: [errorFilter, optional(object<{ limit?: number; offset?: number }>({ limit: optional(rowLimit), offset: optional(integer({ min: 0 })) }))],
+      errorGroups: [errorFilter],
+    },
+    ['onDidChangeData'],
+  ),
+  sync: declareSurface<ISyncService>()(
+    { statuses: [], syncNow: [optional(id)], pause: [id], resume: [id], activity: [byInstance] },
+    ['onDidChangeStatus', 'onDidLog', 'onDidProgress'],
+  ),
+  admin: declareSurface<IAdminService>()(
+    {
+      previewDelete: [id, rowSelection],
+      deleteRows: [id, rowSelection, confirmation],
+      findOrphans: [id, object<{ includeUnlink: boolean }>({ includeUnlink: boolean })],
+      cleanOrphans: [id, keys, confirmation],
+      cancel: [string({ min: 1, max: 200 })],
+      journal: [byInstance],
+    },
+    ['onDidProgress'],
+  ),
+  reports: declareSurface<IReportService>()(
+    {
+      export: [exportRequest],
+      cancel: [string({ min: 1, max: 200 })],
+      listDefinitions: [],
+      saveDefinition: [definition],
+      deleteDefinition: [id],
+      pdfEngine: [],
+    },
+    ['onDidProgress'],
+  ),
+  settings: declareSurface<ISettingsService>()({ get: [], update: [settingsPatch] }, ['onDidChangeSettings']),
+  host: declareSurface<IHostService>()({ info: [], openExternal: [string({ min: 1, max: 8192 })] }, []),
+};

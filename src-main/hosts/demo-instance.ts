@@ -4,13 +4,23 @@
  * it as an instance labelled "Demo". Removing it is remembered, so it does not come back.
  */
 import { randomUUID } from 'node:crypto';
+import type { IInstanceService } from '../common/services';
+import type { InstanceSecrets } from '../config/secrets';
 import { startSimulator, type RunningSimulator } from '../simulator';
-import type { MirrorServices } from '../sync';
+import type { Store } from '../store/store';
+
+/** What the demo instance is set up with. */
+export interface DemoContext {
+  store: Pick<Store, 'instances' | 'settings'>;
+  secrets: InstanceSecrets;
+  /** Watched so that removing the demo instance is remembered. */
+  instances: Pick<IInstanceService, 'onDidChangeInstances'>;
+}
 
 /** The name the demo instance is added under. */
 export const DEMO_INSTANCE_NAME = 'Demo (simulated Odoo 18)';
 
-const DISMISSED_KEY = 'demo.dismissed';
+const DISMISSED_FLAG = 'demo.dismissed';
 /** Changes per second on the demo server: lively, not a flood. */
 const DEMO_TRAFFIC_RATE = 1.5;
 /** About one logging failure per this many operations, so the Errors view has something real to show. */
@@ -23,14 +33,13 @@ const ERROR_TEMPLATES = [
 ];
 
 /** Starts the demo server when due; resolves undefined when the user has instances or removed the demo. */
-export async function startDemoInstance(mirror: MirrorServices): Promise<{ simulator: RunningSimulator; close(): Promise<void> } | undefined> {
-  const { store } = mirror;
+export async function startDemoInstance(context: DemoContext): Promise<{ simulator: RunningSimulator; close(): Promise<void> } | undefined> {
+  const { store, secrets } = context;
   const visible = store.instances.list();
   const existing = visible.find((record) => record.config.demo);
-  const dismissed = store.db.prepare('SELECT value FROM settings WHERE key = ?').get(DISMISSED_KEY) !== undefined;
-  if (!existing && (visible.length > 0 || dismissed)) return undefined;
+  if (!existing && (visible.length > 0 || store.settings.hasFlag(DISMISSED_FLAG))) return undefined;
 
-  const simulator = await startSimulator({ flavour: 'fixed', trafficRate: DEMO_TRAFFIC_RATE });
+  const simulator = await startSimulator({ flavour: 'fixed', trafficRate: DEMO_TRAFFIC_RATE, trafficDatabases: ['seed'] });
   const seed = simulator.database('seed');
   // A few logging failures from the start, so the Errors view shows real groups at once.
   for (const [index, [model, recordId]] of ([['res.partner', 7], ['sale.order', 3], ['res.partner', 12], ['stock.picking', 2], ['sale.order', 9]] as const).entries()) {
@@ -42,13 +51,14 @@ export async function startDemoInstance(mirror: MirrorServices): Promise<{ simul
     seed.addError(operation.model, operation.recordIds[0], template(operation.model, operation.recordIds[0]));
   });
 
-  // The simulator listens on a new port at every start: point the instance at it.
+  // The simulator listens on a new port at every start: point the instance at it (its password is sealed
+  // to that address, like any saved password).
   const fields = {
     name: existing?.config.name ?? DEMO_INSTANCE_NAME,
     url: simulator.url,
     db: 'seed',
     login: 'admin',
-    secret: existing?.secret ?? mirror.vault.encrypt('admin'),
+    secret: secrets.seal('admin', { url: simulator.url, db: 'seed' }),
     transport: 'jsonrpc' as const,
     production: false,
     demo: true,
@@ -58,9 +68,9 @@ export async function startDemoInstance(mirror: MirrorServices): Promise<{ simul
   else store.instances.insert(randomUUID(), fields, Math.floor(Date.now() / 1000));
 
   // Removing the demo instance (with or without its history) is remembered.
-  const watch = mirror.instances.onDidChangeInstances((instances) => {
+  const watch = context.instances.onDidChangeInstances((instances) => {
     if (instances.some((instance) => instance.demo)) return;
-    store.db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(DISMISSED_KEY, 'true');
+    store.settings.setFlag(DISMISSED_FLAG);
     void stop();
   });
 

@@ -3,17 +3,11 @@
  * shown by `ocm instance test` and the instance editor.
  */
 import { OcmError, toOcmError } from '../common/errors';
-import { connectOdoo, parseVersion } from './client';
-import { createTransport } from './transport';
-import type { Capabilities, CapabilityCheck, ConnectionInput, OdooClient, OdooConnection, ServerVersion } from './types';
-
-/** The change-log model and the fields every variant of the module has. */
-export const changeLogModel = 'update.webhook';
-/** The error-log model. */
-export const errorLogModel = 'webhook.errors';
-const requiredChangeLogFields = ['model', 'record_id', 'event', 'timestamp'];
-/** Fields only our own addon adds; used when present. */
-export const richChangeLogFields = ['user_id', 'changed_fields', 'change_count'];
+import { connectOdoo, openEndpoint } from './connection';
+import { CHANGE_LOG_FIELDS, CHANGE_LOG_MODEL, ERROR_LOG_MODEL, RICH_CHANGE_LOG_FIELDS } from './log-models';
+import { TRANSPORT_LABELS, type Capabilities, type ServerVersion } from '../common/model';
+import type { ConnectionCheck } from '../common/services';
+import type { ConnectionInput, OdooClient, OdooConnection, OdooEndpoint } from './types';
 
 /** The hint for an unreadable error log (the original module's state). */
 export const unreadableErrorLogHint = 'grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon';
@@ -24,7 +18,7 @@ export async function detectCapabilities(client: OdooConnection, options: { sign
   const [version, changeLogFields, errorLog] = await Promise.all([client.version(call), changeLogFieldsOf(client, options.signal), errorLogState(client, options.signal)]);
   const installed = changeLogFields !== undefined;
   const [canReadChanges, canDeleteChanges] = installed
-    ? await Promise.all([client.checkAccessRights(changeLogModel, 'read', call), client.checkAccessRights(changeLogModel, 'unlink', call)])
+    ? await Promise.all([client.checkAccessRights(CHANGE_LOG_MODEL, 'read', call), client.checkAccessRights(CHANGE_LOG_MODEL, 'unlink', call)])
     : [false, false];
   const fields = changeLogFields ?? [];
   return {
@@ -32,7 +26,7 @@ export async function detectCapabilities(client: OdooConnection, options: { sign
     uid: client.uid,
     changeLogInstalled: installed,
     changeLogFields: fields,
-    richFields: richChangeLogFields.filter((name) => fields.includes(name)),
+    richFields: RICH_CHANGE_LOG_FIELDS.filter((name) => fields.includes(name)),
     errorLog,
     canReadChanges,
     canDeleteChanges,
@@ -42,7 +36,7 @@ export async function detectCapabilities(client: OdooConnection, options: { sign
 /** update.webhook's field names, or undefined when the model does not exist. */
 async function changeLogFieldsOf(client: OdooClient, signal?: AbortSignal): Promise<string[] | undefined> {
   try {
-    return Object.keys(await client.fieldsGet(changeLogModel, ['type'], { signal })).sort();
+    return Object.keys(await client.fieldsGet(CHANGE_LOG_MODEL, ['type'], { signal })).sort();
   } catch (error) {
     if (error instanceof OcmError && error.code === 'model-missing') return undefined;
     throw error;
@@ -52,7 +46,7 @@ async function changeLogFieldsOf(client: OdooClient, signal?: AbortSignal): Prom
 /** Whether webhook.errors can be searched by this user. */
 async function errorLogState(client: OdooClient, signal?: AbortSignal): Promise<Capabilities['errorLog']> {
   try {
-    await client.search(errorLogModel, [], { limit: 1 }, { signal });
+    await client.search(ERROR_LOG_MODEL, [], { limit: 1 }, { signal });
     return 'readable';
   } catch (error) {
     if (error instanceof OcmError && error.code === 'access-error') return 'unreadable';
@@ -92,24 +86,24 @@ export interface ConnectionCheckOptions {
  * the steps that depend on it are 'skipped'. Warnings (unusual version, unreadable error log, no delete
  * right) do not stop the test.
  */
-export async function runConnectionChecks(input: ConnectionInput, options: ConnectionCheckOptions = {}): Promise<CapabilityCheck[]> {
-  const checks: CapabilityCheck[] = [];
-  const order: CapabilityCheck['id'][] = ['reach', 'version', 'database', 'login', 'change-log', 'error-log', 'rights'];
+export async function runConnectionChecks(input: ConnectionInput, options: ConnectionCheckOptions = {}): Promise<ConnectionCheck[]> {
+  const checks: ConnectionCheck[] = [];
+  const order: ConnectionCheck['id'][] = ['reach', 'version', 'database', 'login', 'change-log', 'error-log', 'rights'];
   const finish = (reason: keyof typeof skipReasons) => {
     for (const id of order.slice(checks.length)) checks.push({ id, status: 'skipped', message: `Skipped: ${skipReasons[reason]}.`, messageKey: `check.skipped.${reason}` });
     return checks;
   };
   // A failure is worded by its error code in the UI (no key): the server's own text is the detail.
-  const failed = (id: CapabilityCheck['id'], error: unknown): CapabilityCheck => {
+  const failed = (id: ConnectionCheck['id'], error: unknown): ConnectionCheck => {
     const ocm = toOcmError(error);
     return { id, status: 'failed', message: ocm.message, hint: ocm.hint, code: ocm.code };
   };
   const call = { signal: options.signal };
 
   // 1. reach + 2. version: one unauthenticated call.
-  let transport;
+  let endpoint: OdooEndpoint;
   try {
-    transport = createTransport(input.transport, { url: input.url, timeoutMs: input.timeoutMs, trustedCertificateSha256: input.trustedCertificateSha256 });
+    endpoint = openEndpoint(input);
   } catch (error) {
     checks.push(failed('reach', error));
     return finish('urlUnusable');
@@ -118,19 +112,19 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
   try {
     let version: ServerVersion;
     try {
-      version = parseVersion(await transport.call('common', 'version', [], call), transport.url);
+      version = await endpoint.version(call);
     } catch (error) {
       checks.push(failed('reach', error));
       const code = toOcmError(error).code;
       return finish(code === 'tls' ? 'certificate' : code === 'http-status' || code === 'protocol' ? 'notOdoo' : 'unreachable');
     }
-    const protocol = input.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC';
-    checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${transport.url} over ${protocol}.`, messageKey: 'check.reach.ok', params: { url: transport.url, transport: protocol } });
+    const protocol = TRANSPORT_LABELS[input.transport];
+    checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${endpoint.url} over ${protocol}.`, messageKey: 'check.reach.ok', params: { url: endpoint.url, transport: protocol } });
     checks.push(versionCheck(version));
 
-    // 3. database + 4. login: authenticate tells both apart (a fault for the database, False for the login).
+    // 3. database + 4. login: the login tells both apart (a fault for the database, a refusal for the login).
     try {
-      client = await connectOdoo(input, { signal: options.signal, transport });
+      client = await connectOdoo(input, { signal: options.signal, endpoint });
     } catch (error) {
       const ocm = toOcmError(error);
       if (ocm.code === 'auth-failed' || ocm.code === 'access-denied') {
@@ -157,38 +151,38 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
         id: 'change-log',
         status: 'failed',
         code: 'model-missing',
-        message: `The auto_webhook module is not installed on database ${input.db} at ${transport.url} (model ${changeLogModel} is missing).`,
+        message: `The auto_webhook module is not installed on database ${input.db} at ${endpoint.url} (model ${CHANGE_LOG_MODEL} is missing).`,
         hint: 'Install the auto_webhook module (or the Odoo Change Monitor addon) on this database from Odoo\'s Apps menu.',
         messageKey: 'check.changeLog.missing',
         hintKey: 'check.changeLog.missingHint',
-        params: { db: input.db, url: transport.url, model: changeLogModel },
+        params: { db: input.db, url: endpoint.url, model: CHANGE_LOG_MODEL },
       });
       return finish('changeLogMissing');
     }
-    const lacking = requiredChangeLogFields.filter((name) => !fields.includes(name));
+    const lacking = CHANGE_LOG_FIELDS.filter((name) => !fields.includes(name));
     if (lacking.length) {
       checks.push({
         id: 'change-log',
         status: 'failed',
         code: 'model-missing',
-        message: `${changeLogModel} exists but lacks the field${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')}: it is not the auto_webhook change log.`,
+        message: `${CHANGE_LOG_MODEL} exists but lacks the field${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')}: it is not the auto_webhook change log.`,
         hint: 'Another module defines a model with the same name; install auto_webhook or the Odoo Change Monitor addon.',
         messageKey: 'check.changeLog.foreign',
         hintKey: 'check.changeLog.foreignHint',
-        params: { model: changeLogModel, fields: lacking.join(', '), count: lacking.length },
+        params: { model: CHANGE_LOG_MODEL, fields: lacking.join(', '), count: lacking.length },
       });
       return finish('changeLogUnusable');
     }
-    const rich = richChangeLogFields.filter((name) => fields.includes(name));
+    const rich = RICH_CHANGE_LOG_FIELDS.filter((name) => fields.includes(name));
     checks.push(
       rich.length
-        ? { id: 'change-log', status: 'ok', message: `Change log ${changeLogModel} found, with the richer fields ${rich.join(', ')}.`, messageKey: 'check.changeLog.rich', params: { model: changeLogModel, fields: rich.join(', ') } }
+        ? { id: 'change-log', status: 'ok', message: `Change log ${CHANGE_LOG_MODEL} found, with the richer fields ${rich.join(', ')}.`, messageKey: 'check.changeLog.rich', params: { model: CHANGE_LOG_MODEL, fields: rich.join(', ') } }
         : {
             id: 'change-log',
             status: 'ok',
-            message: `Change log ${changeLogModel} found (original module: ${requiredChangeLogFields.join(', ')}).`,
+            message: `Change log ${CHANGE_LOG_MODEL} found (original module: ${CHANGE_LOG_FIELDS.join(', ')}).`,
             messageKey: 'check.changeLog.original',
-            params: { model: changeLogModel, fields: requiredChangeLogFields.join(', ') },
+            params: { model: CHANGE_LOG_MODEL, fields: CHANGE_LOG_FIELDS.join(', ') },
           },
     );
 
@@ -197,27 +191,27 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
       const state = await errorLogState(client, options.signal);
       checks.push(
         state === 'readable'
-          ? { id: 'error-log', status: 'ok', message: `Error log ${errorLogModel} is readable.`, messageKey: 'check.errorLog.ok', params: { model: errorLogModel } }
+          ? { id: 'error-log', status: 'ok', message: `Error log ${ERROR_LOG_MODEL} is readable.`, messageKey: 'check.errorLog.ok', params: { model: ERROR_LOG_MODEL } }
           : state === 'unreadable'
             ? {
                 id: 'error-log',
                 status: 'warning',
                 code: 'access-error',
-                message: `Error log ${errorLogModel} exists but ${input.login} may not read it (the original auto_webhook module grants nobody access); errors will not be mirrored.`,
+                message: `Error log ${ERROR_LOG_MODEL} exists but ${input.login} may not read it (the original auto_webhook module grants nobody access); errors will not be mirrored.`,
                 hint: `Ask an Odoo administrator to ${unreadableErrorLogHint}.`,
                 messageKey: 'check.errorLog.unreadable',
                 hintKey: 'check.errorLog.unreadableHint',
-                params: { model: errorLogModel, login: input.login },
+                params: { model: ERROR_LOG_MODEL, login: input.login },
               }
             : {
                 id: 'error-log',
                 status: 'warning',
                 code: 'model-missing',
-                message: `There is no error log (${errorLogModel}) on database ${input.db}; errors will not be mirrored.`,
+                message: `There is no error log (${ERROR_LOG_MODEL}) on database ${input.db}; errors will not be mirrored.`,
                 hint: 'Install the Odoo Change Monitor auto_webhook addon to get an error log.',
                 messageKey: 'check.errorLog.missing',
                 hintKey: 'check.errorLog.missingHint',
-                params: { model: errorLogModel, db: input.db },
+                params: { model: ERROR_LOG_MODEL, db: input.db },
               },
       );
     } catch (error) {
@@ -226,31 +220,31 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
 
     // 7. rights
     try {
-      const [canRead, canDelete] = await Promise.all([client.checkAccessRights(changeLogModel, 'read', call), client.checkAccessRights(changeLogModel, 'unlink', call)]);
+      const [canRead, canDelete] = await Promise.all([client.checkAccessRights(CHANGE_LOG_MODEL, 'read', call), client.checkAccessRights(CHANGE_LOG_MODEL, 'unlink', call)]);
       if (!canRead) {
         checks.push({
           id: 'rights',
           status: 'failed',
           code: 'access-error',
-          message: `${input.login} may not read ${changeLogModel}, so nothing can be mirrored.`,
+          message: `${input.login} may not read ${CHANGE_LOG_MODEL}, so nothing can be mirrored.`,
           hint: 'Use a login of an internal user (group "Internal User"), or ask an administrator for read access to the change log.',
           messageKey: 'check.rights.noRead',
           hintKey: 'check.rights.noReadHint',
-          params: { login: input.login, model: changeLogModel },
+          params: { login: input.login, model: CHANGE_LOG_MODEL },
         });
       } else if (!canDelete) {
         checks.push({
           id: 'rights',
           status: 'warning',
           code: 'access-error',
-          message: `${input.login} may read ${changeLogModel} but not delete its rows: deleting and cleaning rows on the server will not be possible.`,
+          message: `${input.login} may read ${CHANGE_LOG_MODEL} but not delete its rows: deleting and cleaning rows on the server will not be possible.`,
           hint: 'Use a login of an internal user (group "Internal User") for cleanup actions.',
           messageKey: 'check.rights.noDelete',
           hintKey: 'check.rights.noDeleteHint',
-          params: { login: input.login, model: changeLogModel },
+          params: { login: input.login, model: CHANGE_LOG_MODEL },
         });
       } else {
-        checks.push({ id: 'rights', status: 'ok', message: `${input.login} may read and delete rows of ${changeLogModel}.`, messageKey: 'check.rights.ok', params: { login: input.login, model: changeLogModel } });
+        checks.push({ id: 'rights', status: 'ok', message: `${input.login} may read and delete rows of ${CHANGE_LOG_MODEL}.`, messageKey: 'check.rights.ok', params: { login: input.login, model: CHANGE_LOG_MODEL } });
       }
     } catch (error) {
       checks.push(failed('rights', error));
@@ -258,15 +252,15 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
     return checks;
   } finally {
     if (client) client.close();
-    else transport.close();
+    else endpoint.close();
   }
 }
 
-function databaseFound(db: string): CapabilityCheck {
+function databaseFound(db: string): ConnectionCheck {
   return { id: 'database', status: 'ok', message: `Database ${db} exists.`, messageKey: 'check.database.ok', params: { db } };
 }
 
-function versionCheck(version: ServerVersion): CapabilityCheck {
+function versionCheck(version: ServerVersion): ConnectionCheck {
   const label = describeVersion(version);
   const params = { serie: version.serverSerie, build: version.serverVersion };
   if (version.major >= 19) {

@@ -1,80 +1,52 @@
 /**
- * The Odoo client: authentication, `execute_kw` and typed helpers over one {@link RpcTransport}.
+ * The Odoo client over XML-RPC or JSON-RPC: authentication, `execute_kw` and typed helpers over one
+ * {@link RpcTransport}. Reached through `connectOdoo` (connection.ts), never constructed directly.
  * Values are returned as Odoo sends them (datetimes stay naive-UTC strings 'YYYY-MM-DD HH:MM:SS');
  * converting them is the caller's job, at the edge where they are stored or shown.
  */
 import { OcmError } from '../common/errors';
 import { keysetPages } from './paging';
-import { createTransport } from './transport';
-import type {
-  CallOptions,
-  ConnectionInput,
-  Domain,
-  KeysetPageOptions,
-  OdooConnection,
-  OdooRecord,
-  OdooValue,
-  ReadGroupRow,
-  RpcTransport,
-  SearchReadOptions,
-  ServerVersion,
-  TransportKind,
-  TransportOptions,
-} from './types';
-
-/** Options of {@link connectOdoo} beyond the connection input. */
-export interface ConnectOptions {
-  signal?: AbortSignal;
-  /** Use this transport instead of creating one (tests, shared connections). It is closed on failure. */
-  transport?: RpcTransport;
-}
+import type { ServerVersion, TransportKind } from '../common/model';
+import type { CallOptions, Domain, KeysetPageOptions, OdooConnection, OdooRecord, OdooEndpoint, OdooValue, ReadGroupRow, RpcTransport, SearchReadOptions } from './types';
 
 /**
- * Authenticates and returns a client. Rejects with 'auth-failed' when Odoo answers `False` (wrong login
- * or password), 'database-missing' for an unknown database (the hint lists the server's databases when
- * `db.list` is allowed), or a network/protocol error.
+ * One server over XML-RPC or JSON-RPC, before login: `common.version()` and `common.authenticate`
+ * over `transport`. The connection {@link OdooEndpoint.login} returns owns the transport from then on.
  */
-export async function connectOdoo(input: ConnectionInput, options: ConnectOptions = {}): Promise<OdooConnection> {
-  for (const key of ['url', 'db', 'login', 'password'] as const) {
-    if (typeof input[key] !== 'string' || input[key].trim() === '') {
-      throw new OcmError('invalid-input', `The ${key === 'db' ? 'database' : key} is missing.`, { hint: `Enter the ${key === 'db' ? 'database name' : key}.` });
-    }
-  }
-  const transport = options.transport ?? createTransport(input.transport, transportOptions(input));
-  try {
-    const uid = await transport.call('common', 'authenticate', [input.db, input.login, input.password, {}], { signal: options.signal });
-    if (uid === false) {
-      throw new OcmError('auth-failed', `Wrong login or password for ${input.login} on database ${input.db} at ${transport.url}.`, {
-        hint: 'Check the login and the password (or API key); logins are case-sensitive.',
-      });
-    }
-    if (typeof uid !== 'number') throw unexpected(transport.url, 'authenticate', uid);
-    return new RpcOdooClient(transport, { db: input.db, uid, password: input.password });
-  } catch (error) {
-    if (error instanceof OcmError && error.code === 'database-missing') {
-      const databases = await listDatabases(transport, options.signal);
-      transport.close();
-      if (databases) {
-        const hint = databases.length
-          ? `Check the database name (it is case-sensitive). Databases on this server: ${databases.join(', ')}.`
-          : 'Check the database name: this server lists no databases.';
-        throw new OcmError('database-missing', error.message, { hint, detail: error.detail });
+export function rpcEndpoint(transport: RpcTransport): OdooEndpoint {
+  return {
+    url: transport.url,
+    transport: transport.kind,
+    async version(call) {
+      return parseVersion(await transport.call('common', 'version', [], call), transport.url);
+    },
+    async login(credentials, call) {
+      try {
+        const uid = await transport.call('common', 'authenticate', [credentials.db, credentials.login, credentials.secret, {}], call);
+        if (uid === false) {
+          throw new OcmError('auth-failed', `Wrong login or password for ${credentials.login} on database ${credentials.db} at ${transport.url}.`, {
+            hint: 'Check the login and the password (or API key); logins are case-sensitive.',
+          });
+        }
+        if (typeof uid !== 'number') throw unexpected(transport.url, 'authenticate', uid);
+        return new RpcOdooClient(transport, { db: credentials.db, uid, secret: credentials.secret });
+      } catch (error) {
+        if (error instanceof OcmError && error.code === 'database-missing') throw await withDatabaseList(error, transport, call?.signal);
+        throw error;
       }
-      throw error;
-    }
-    transport.close();
-    throw error;
-  }
+    },
+    close: () => transport.close(),
+  };
 }
 
-/** `common.version()` of a server, without logging in. */
-export async function fetchVersion(url: string, transportKind: TransportKind, options: Omit<TransportOptions, 'url'> & CallOptions = {}): Promise<ServerVersion> {
-  const transport = createTransport(transportKind, { url, timeoutMs: options.timeoutMs, trustedCertificateSha256: options.trustedCertificateSha256 });
-  try {
-    return parseVersion(await transport.call('common', 'version', [], { signal: options.signal }), transport.url);
-  } finally {
-    transport.close();
-  }
+/** A 'database-missing' error whose hint lists the server's databases, when `db.list` is allowed. */
+async function withDatabaseList(error: OcmError, transport: RpcTransport, signal?: AbortSignal): Promise<OcmError> {
+  const databases = await listDatabases(transport, signal);
+  if (!databases) return error;
+  const hint = databases.length
+    ? `Check the database name (it is case-sensitive). Databases on this server: ${databases.join(', ')}.`
+    : 'Check the database name: this server lists no databases.';
+  return new OcmError('database-missing', error.message, { hint, detail: error.detail });
 }
 
 /** `db.list()`, or undefined when the server does not allow listing (or the call fails for any reason). */
@@ -99,10 +71,6 @@ export function parseVersion(value: OdooValue, url: string): ServerVersion {
   return { serverVersion, serverSerie, major, protocolVersion: typeof value.protocol_version === 'number' ? value.protocol_version : 1 };
 }
 
-function transportOptions(input: ConnectionInput): TransportOptions {
-  return { url: input.url, timeoutMs: input.timeoutMs, trustedCertificateSha256: input.trustedCertificateSha256 };
-}
-
 function unexpected(url: string, what: string, value: unknown): OcmError {
   return new OcmError('protocol', `${url} gave an unexpected answer to ${what}.`, {
     hint: 'Check that the URL leads to an Odoo server.',
@@ -123,16 +91,16 @@ class RpcOdooClient implements OdooConnection {
   readonly db: string;
   readonly uid: number;
   readonly transport: TransportKind;
-  private readonly password: string;
+  private readonly secret: string;
 
   constructor(
     private readonly rpc: RpcTransport,
-    session: { db: string; uid: number; password: string },
+    session: { db: string; uid: number; secret: string },
   ) {
     this.url = rpc.url;
     this.db = session.db;
     this.uid = session.uid;
-    this.password = session.password;
+    this.secret = session.secret;
     this.transport = rpc.kind;
   }
 
@@ -141,7 +109,7 @@ class RpcOdooClient implements OdooConnection {
   }
 
   executeKw(model: string, method: string, args: OdooValue[], kw: Record<string, OdooValue> = {}, call?: CallOptions): Promise<OdooValue> {
-    return this.rpc.call('object', 'execute_kw', [this.db, this.uid, this.password, model, method, args, kw], call);
+    return this.rpc.call('object', 'execute_kw', [this.db, this.uid, this.secret, model, method, args, kw], call);
   }
 
   async search(model: string, domain: Domain, options: Omit<SearchReadOptions, 'fields'> = {}, call?: CallOptions): Promise<number[]> {

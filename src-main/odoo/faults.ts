@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import { OcmError } from '../common/errors';
+import { CHANGE_LOG_MODEL, ERROR_LOG_MODEL } from './log-models';
 import { TlsRejection } from './tls';
 
 /** What a failed call was about, for messages. Built by the transports from the call itself. */
@@ -33,7 +34,7 @@ export const FaultCode = {
 } as const;
 
 /** Models of the auto_webhook module: a missing one means the module is not installed. */
-const moduleModels = new Set(['update.webhook', 'webhook.errors', 'webhook.cleanup.cron']);
+const moduleModels = new Set([CHANGE_LOG_MODEL, ERROR_LOG_MODEL, 'webhook.cleanup.cron']);
 
 /** Builds the context of a call from its service, method and positional arguments. */
 export function callContext(url: string, service: string, method: string, args: readonly unknown[], timeoutMs?: number): CallContext {
@@ -112,7 +113,7 @@ function modelMissingError(model: string, context: CallContext): OcmError {
 
 function accessErrorHint(faultString: string, context: CallContext): string {
   if (faultString.startsWith('Private methods')) return 'Methods whose name starts with "_" cannot be called over RPC.';
-  if (context.model === 'webhook.errors' || faultString.includes('(webhook.errors)')) {
+  if (context.model === ERROR_LOG_MODEL || faultString.includes(`(${ERROR_LOG_MODEL})`)) {
     return 'Ask an Odoo administrator to grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.';
   }
   return `Ask an Odoo administrator for access${context.model ? ` to ${context.model}` : ''}.`;

@@ -6,7 +6,8 @@
 import type http from 'node:http';
 import { callContext, isRepeatable, type CallContext } from './faults';
 import { HttpEndpoint, type PostRequest } from './http-exchange';
-import type { CallOptions, OdooValue, RpcTransport, TransportKind, TransportOptions } from './types';
+import type { TransportKind } from '../common/model';
+import type { CallOptions, OdooValue, RpcTransport, TransportOptions } from './types';
 import { assertOdooValues } from './values';
 
 /** One wire protocol's encoding of calls and decoding of answers. */

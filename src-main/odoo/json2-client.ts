@@ -13,6 +13,7 @@
  */
 import type http from 'node:http';
 import { OcmError } from '../common/errors';
+import type { ServerVersion } from '../common/model';
 import { createTransport } from './transport';
 import { parseVersion } from './client';
 import { isRepeatable, protocolError, type CallContext } from './faults';
@@ -37,7 +38,6 @@ import type {
   OdooValue,
   ReadGroupRow,
   SearchReadOptions,
-  ServerVersion,
   TransportOptions,
 } from './types';
 import { assertOdooValues } from './values';
@@ -45,8 +45,8 @@ import { assertOdooValues } from './values';
 /** The transport kind of a JSON-2 connection (to be added to `TransportKind` when the client layer is wired). */
 export type Json2TransportKind = 'json2';
 
-/** Where and how to reach a server over JSON-2: the `password` is the API key; `login` only names the user in messages. */
-export type Json2ConnectionInput = Pick<ConnectionInput, 'url' | 'db' | 'password' | 'timeoutMs' | 'trustedCertificateSha256'> & { login?: string };
+/** Where and how to reach a server over JSON-2: the `secret` is the API key; `login` only names the user in messages. */
+export type Json2ConnectionInput = Pick<ConnectionInput, 'url' | 'db' | 'secret' | 'timeoutMs' | 'trustedCertificateSha256'> & { login?: string };
 
 /** An {@link OdooConnection} over JSON-2, plus what only JSON-2 offers. */
 export interface Json2Connection extends Omit<OdooConnection, 'transport'> {
@@ -64,9 +64,9 @@ export interface Json2Connection extends Omit<OdooConnection, 'transport'> {
  * API (Odoo before 19), or a network/protocol error.
  */
 export async function connectJson2(input: Json2ConnectionInput, options: { signal?: AbortSignal } = {}): Promise<Json2Connection> {
-  for (const [key, label] of [['url', 'URL'], ['db', 'database'], ['password', 'API key']] as const) {
+  for (const [key, label] of [['url', 'URL'], ['db', 'database'], ['secret', 'API key']] as const) {
     if (typeof input[key] !== 'string' || input[key].trim() === '') {
-      throw new OcmError('invalid-input', `The ${label} is missing.`, { hint: key === 'password' ? apiKeyHint : `Enter the ${label}.` });
+      throw new OcmError('invalid-input', `The ${label} is missing.`, { hint: key === 'secret' ? apiKeyHint : `Enter the ${label}.` });
     }
   }
   const client = new Json2Client(input);
@@ -78,7 +78,7 @@ export async function connectJson2(input: Json2ConnectionInput, options: { signa
     return client;
   } catch (error) {
     client.close();
-    if (error instanceof OcmError && error.code === 'access-denied' && !looksLikeApiKey(input.password)) {
+    if (error instanceof OcmError && error.code === 'access-denied' && !looksLikeApiKey(input.secret)) {
       throw new OcmError('access-denied', `${error.message} What was entered looks like a password, not an API key.`, { hint: apiKeyHint, detail: error.detail });
     }
     throw error;
@@ -161,7 +161,7 @@ class Json2Client implements Json2Connection {
     this.endpoint = new HttpEndpoint(input.url, { trustedCertificateSha256: input.trustedCertificateSha256 });
     this.url = this.endpoint.url;
     this.db = input.db;
-    this.apiKey = input.password.trim();
+    this.apiKey = input.secret.trim();
     this.timeoutMs = input.timeoutMs;
   }
 

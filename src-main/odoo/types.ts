@@ -1,8 +1,10 @@
 /**
  * The Odoo connection layer's contracts: what a transport does, what the client offers on top of it,
  * and the capabilities detected on connect. Implementations live beside this file; the sync engine,
- * admin actions and tests depend only on these types.
+ * admin actions and tests depend only on these types. The plain-JSON facts about a server (its transport,
+ * version and capabilities) are contract types in common, since the services and the store carry them.
  */
+import type { ServerVersion, TransportKind } from '../common/model';
 
 /** A value as Odoo's RPC marshals it: no null on the wire (empty values are `false`). */
 export type OdooValue = boolean | number | string | OdooValue[] | { [key: string]: OdooValue };
@@ -18,9 +20,6 @@ export interface OdooRecord {
   id: number;
   [field: string]: OdooValue;
 }
-
-/** Which wire protocol a connection uses. */
-export type TransportKind = 'xmlrpc' | 'jsonrpc';
 
 /** Per-call options every transport honours. */
 export interface CallOptions {
@@ -58,29 +57,18 @@ export interface RpcTransport {
 }
 
 /** Everything needed to open a connection: server, credentials and transport options. */
-export interface ConnectionInput extends OdooCredentials {
+export interface ConnectionInput {
+  /** Base URL of the server (a trailing path like `/odoo` is kept). */
   url: string;
+  db: string;
+  login: string;
+  /** The password or an API key. */
+  secret: string;
   transport: TransportKind;
   /** Default per-call timeout in ms (default 30,000). */
   timeoutMs?: number;
   /** See {@link TransportOptions.trustedCertificateSha256}. */
   trustedCertificateSha256?: string;
-}
-
-/** What `common.version()` answers. */
-export interface ServerVersion {
-  serverVersion: string; // '18.0-20250421'
-  serverSerie: string; // '18.0'
-  /** Major version number (18), from server_version_info. */
-  major: number;
-  protocolVersion: number;
-}
-
-/** Credentials for one database on one server. The password may be an API key. */
-export interface OdooCredentials {
-  db: string;
-  login: string;
-  password: string;
 }
 
 /** Options of search_read beyond the domain. */
@@ -98,12 +86,17 @@ export interface KeysetPageOptions {
   afterId?: number;
   /** Rows with `id <= upToId` (optional upper bound, for scanning a fixed range). */
   upToId?: number;
+  /** Rows expected in `(afterId, upToId]`, which sizes the pipelined ranges; learnt when absent. */
+  count?: number;
   pageSize: number;
   fields?: string[];
   /** Extra domain and-ed to the id bounds. */
   domain?: Domain;
   context?: Record<string, OdooValue>;
-  /** How many page requests may be in flight at once (default 1). Pages are still yielded in id order. */
+  /**
+   * How many page requests may be in flight at once (default 1). Pages are still yielded in id order;
+   * pipelined pages may hold up to 4 × pageSize rows where ids are sparse (paging.ts).
+   */
   pipelineDepth?: number;
   signal?: AbortSignal;
 }
@@ -136,35 +129,32 @@ export interface OdooClient {
   checkAccessRights(model: string, operation: 'read' | 'write' | 'create' | 'unlink', call?: CallOptions): Promise<boolean>;
   /**
    * Pages `model` by ascending id (`id > cursor`, `order='id asc'`), yielding each non-empty page in id
-   * order. With `pipelineDepth` > 1, id ranges are fetched concurrently (see `paging.ts`), so pages may
-   * hold fewer than `pageSize` rows; together they hold every matching row exactly once.
+   * order. With `pipelineDepth` > 1, id ranges are fetched concurrently (see `paging.ts`); together the
+   * pages hold every matching row exactly once.
    */
   pages(model: string, options: KeysetPageOptions): AsyncIterable<OdooRecord[]>;
   close(): void;
 }
 
-/** What {@link OdooClient} offers plus the server's version: the type `connectOdoo` returns. */
+/** What {@link OdooClient} offers plus the server's version: the type `connectOdoo` (connection.ts) returns. */
 export interface OdooConnection extends OdooClient {
   /** `common.version()`: the server's version (no credentials needed). */
   version(call?: CallOptions): Promise<ServerVersion>;
 }
 
-/** The result of capability detection on connect. */
-export interface Capabilities {
-  version: ServerVersion;
-  uid: number;
-  /** update.webhook exists (the module is installed). */
-  changeLogInstalled: boolean;
-  /** Field names of update.webhook (empty when not installed). */
-  changeLogFields: string[];
-  /** Richer fields of our own addon that are present: 'user_id', 'changed_fields', 'change_count'. */
-  richFields: string[];
-  /** webhook.errors can be read by this user ('unreadable' is the original module's state). */
-  errorLog: 'readable' | 'unreadable' | 'missing';
-  /** The user's rights on update.webhook. */
-  canReadChanges: boolean;
-  canDeleteChanges: boolean;
+/** One server over one transport, before login: what the connection test and `connectOdoo` (connection.ts) need. */
+export interface OdooEndpoint {
+  /** The base URL, normalised (no trailing slash). */
+  readonly url: string;
+  readonly transport: TransportKind;
+  /** The server's version, without credentials. */
+  version(call?: CallOptions): Promise<ServerVersion>;
+  /**
+   * Logs in. Rejects 'auth-failed' (wrong login or secret), 'database-missing' (the hint lists the
+   * server's databases when it allows that), or a network/protocol error. The connection owns the
+   * endpoint from then on: closing it closes the endpoint.
+   */
+  login(credentials: Pick<ConnectionInput, 'db' | 'login' | 'secret'>, call?: CallOptions): Promise<OdooConnection>;
+  /** Releases the endpoint's sockets. */
+  close(): void;
 }
-
-/** One step of a connection test, in order, for the CLI and the instance editor (the service contract's type). */
-export type { ConnectionCheck as CapabilityCheck } from '../common/services';

@@ -1,6 +1,6 @@
 /** Streams change rows as CSV. */
 import type { InstanceId } from '../common/model';
-import { CHANGE_COLUMNS, UTF8_BOM, changeCells, csvLine } from './csv';
+import { CHANGE_EXPORT_COLUMNS, UTF8_BOM, changeCells, csvLine } from './csv';
 import { forEachRow, type RowIterable, type StreamOptions, type TextSink } from './row-stream';
 
 /** Options of {@link writeChangesCsv}. */
@@ -14,6 +14,6 @@ export interface CsvExportOptions extends StreamOptions {
 /** Writes a header and one line per row; resolves to the number of rows. */
 export async function writeChangesCsv(rows: RowIterable, sink: TextSink, options: CsvExportOptions = {}): Promise<number> {
   const names = options.instanceNames;
-  await sink.write((options.bom ? UTF8_BOM : '') + csvLine(CHANGE_COLUMNS));
+  await sink.write((options.bom ? UTF8_BOM : '') + csvLine(CHANGE_EXPORT_COLUMNS));
   return forEachRow(rows, (row) => sink.write(csvLine(changeCells(row, names?.get(row.instanceId)))), options);
 }

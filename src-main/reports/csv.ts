@@ -15,7 +15,7 @@ export function csvLine(values: readonly CsvValue[]): string {
 }
 
 /** Column names of a change export, in order (the same as `ocm changes --csv`). */
-export const CHANGE_COLUMNS = [
+export const CHANGE_EXPORT_COLUMNS = [
   'instance',
   'instance_id',
   'timestamp',
@@ -31,7 +31,7 @@ export const CHANGE_COLUMNS = [
   'removed_by',
 ] as const;
 
-/** The cells of one change row, in {@link CHANGE_COLUMNS} order. */
+/** The cells of one change row, in {@link CHANGE_EXPORT_COLUMNS} order. */
 export function changeCells(row: ChangeRow, instanceName: string | undefined): CsvValue[] {
   return [
     instanceName ?? row.instanceId,

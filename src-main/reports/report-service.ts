@@ -7,7 +7,6 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SqlDatabase } from '../store/database';
 import { OcmError, toOcmError } from '../common/errors';
 import { Emitter, type Event } from '../common/event';
 import type {
@@ -23,8 +22,8 @@ import type {
   ReportDefinition,
 } from '../common/model';
 import type { IReportService } from '../common/services';
+import type { ReportDefinitionRepository } from '../store/repositories/report-definitions';
 import { writeChangesCsv } from './csv-export';
-import { ReportDefinitionStore } from './definitions';
 import { renderHtmlReport } from './html-report';
 import { JobRegistry } from '../common/jobs';
 import { writeChangesJson, writeChangesNdjson } from './json-export';
@@ -50,8 +49,8 @@ export interface ReportDataSource {
 /** What {@link ReportService} is built from. */
 export interface ReportServiceOptions {
   data: ReportDataSource;
-  /** The store's database (its `report_definitions` table) or a ready definition store. */
-  definitions: SqlDatabase | ReportDefinitionStore;
+  /** Where saved definitions are kept (the store's `report_definitions`). */
+  definitions: Pick<ReportDefinitionRepository, 'list' | 'save' | 'delete'>;
   /** Exports without `outPath` (browser mode) are written here; the folder is created on demand. */
   downloadsDirectory: string;
   /** PDF engine; default the workstation's Chromium-based browser (the Electron host passes a printToPDF renderer). */
@@ -67,7 +66,6 @@ const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { csv: 'csv', json: '
 export class ReportService implements IReportService {
   private readonly progress = new Emitter<Progress>();
   private readonly jobs = new JobRegistry('export');
-  private readonly definitionStore: ReportDefinitionStore;
   private readonly options: ReportServiceOptions;
   private readonly pdf: PdfRenderer;
 
@@ -77,13 +75,10 @@ export class ReportService implements IReportService {
   constructor(options: ReportServiceOptions) {
     this.options = options;
     this.pdf = options.pdf ?? new ChromiumPdfRenderer();
-    this.definitionStore = options.definitions instanceof ReportDefinitionStore ? options.definitions : new ReportDefinitionStore(options.definitions);
   }
 
   async export(request: ExportRequest): Promise<ExportResult> {
-    if (!(request.format in EXTENSIONS)) {
-      throw new OcmError('invalid-input', `Unknown export format "${String(request.format)}".`, { hint: 'Use csv, json, ndjson, xlsx, html or pdf.' });
-    }
+    assertFormat(request.format);
     const { jobId, signal } = this.jobs.start();
     const target = request.outPath ? path.resolve(request.outPath) : await this.#downloadPath(request);
     const partial = `${target}.partial`;
@@ -115,26 +110,21 @@ export class ReportService implements IReportService {
   }
 
   async listDefinitions(): Promise<ReportDefinition[]> {
-    return this.definitionStore.list();
+    return this.options.definitions.list();
   }
 
   async saveDefinition(definition: Omit<ReportDefinition, 'id'> & { id?: string }): Promise<ReportDefinition> {
-    return this.definitionStore.save(definition);
+    if (!definition.name?.trim()) throw new OcmError('invalid-input', 'A report definition needs a name.');
+    assertFormat(definition.request?.format);
+    return this.options.definitions.save(definition);
   }
 
   async deleteDefinition(id: string): Promise<void> {
-    this.definitionStore.delete(id);
+    this.options.definitions.delete(id);
   }
 
   async pdfEngine(): Promise<PdfEngineStatus> {
     return this.pdf.status();
-  }
-
-  /** Re-runs a saved definition (by id or name) to `outPath`, or to the downloads folder. */
-  async runDefinition(idOrName: string, options: { outPath?: string } = {}): Promise<ExportResult> {
-    const definition = this.definitionStore.find(idOrName);
-    if (!definition) throw new OcmError('not-found', `No saved report named or numbered "${idOrName}".`, { hint: 'List them with `ocm export --list-reports`.' });
-    return this.export({ title: definition.name, ...definition.request, outPath: options.outPath });
   }
 
   async #write(request: ExportRequest, file: string, context: { signal: AbortSignal; onProgress: (rows: number) => void; jobId: string }): Promise<number> {
@@ -212,6 +202,12 @@ export class ReportService implements IReportService {
     const stamp = (this.options.now ?? (() => new Date()))().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
     const base = (request.title ?? 'changes').normalize('NFKD').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'changes';
     return path.join(this.options.downloadsDirectory, `${base}-${stamp}-${Math.random().toString(36).slice(2, 6)}.${EXTENSIONS[request.format]}`);
+  }
+}
+
+function assertFormat(format: ExportFormat | undefined): void {
+  if (format === undefined || !(format in EXTENSIONS)) {
+    throw new OcmError('invalid-input', `Unknown export format "${String(format)}".`, { hint: 'Use csv, json, ndjson, xlsx, html or pdf.' });
   }
 }
 

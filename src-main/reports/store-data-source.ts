@@ -2,13 +2,14 @@
 import type { ChangeEvent, InstanceId } from '../common/model';
 import { aggregate, countChanges } from '../store/queries/aggregates';
 import { iterateChanges } from '../store/queries/change-queries';
-import type { QueryDatabase } from '../store/queries/database';
 import { errorGroups } from '../store/queries/error-queries';
 import { normalizeFilter } from '../store/queries/filter';
+import type { Store } from '../store/store';
 import type { ReportDataSource } from './report-service';
 
 /** Reads rows (keyset batches, oldest first), counts and summaries (from change_hours) and error groups. */
-export function storeReportData(db: QueryDatabase, options: { batchSize?: number } = {}): ReportDataSource {
+export function storeReportData(store: Pick<Store, 'db' | 'instances'>, options: { batchSize?: number } = {}): ReportDataSource {
+  const { db } = store;
   return {
     rows: (filter) => iterateChanges(db, filter, { batchSize: options.batchSize ?? 2000 }),
     count: (filter) => countChanges(db, normalizeFilter(filter)),
@@ -18,9 +19,6 @@ export function storeReportData(db: QueryDatabase, options: { batchSize?: number
         .map((cell) => ({ instanceId: cell.instance_id as InstanceId, model: cell.model as string, event: cell.event as ChangeEvent, count: cell.count }))
         .sort((a, b) => a.instanceId.localeCompare(b.instanceId) || a.model.localeCompare(b.model) || a.event.localeCompare(b.event)),
     errorGroups: (filter) => errorGroups(db, filter),
-    instanceNames: () => {
-      const rows = db.prepare('SELECT id, name FROM instances').all() as { id: string; name: string }[];
-      return new Map(rows.map((row) => [row.id, row.name]));
-    },
+    instanceNames: () => store.instances.names(),
   };
 }

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { InstanceId } from '../common/model';
-import { CHANGE_COLUMNS } from './csv';
+import { CHANGE_EXPORT_COLUMNS } from './csv';
 import type { SummaryRow } from './report-data';
 import { forEachRow, throwIfAborted, type RowIterable, type StreamOptions } from './row-stream';
 import { reportStrings, type ReportLanguage } from './strings';
@@ -53,7 +53,7 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   summary.commit();
 
   const data = workbook.addWorksheet('Changes', { views: [{ state: 'frozen', ySplit: 1 }] });
-  data.columns = CHANGE_COLUMNS.map((column) => ({
+  data.columns = CHANGE_EXPORT_COLUMNS.map((column) => ({
     header: column,
     key: column,
     width: column === 'instance' || column === 'changed_fields' ? 24 : DATE_COLUMNS.has(column) ? 20 : 14,
@@ -68,7 +68,7 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
     (row) => {
       data
         .addRow([
-          // In CHANGE_COLUMNS order.
+          // In CHANGE_EXPORT_COLUMNS order.
           names?.get(row.instanceId) ?? row.instanceId,
           row.instanceId,
           new Date(row.timestamp),

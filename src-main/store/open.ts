@@ -2,13 +2,16 @@
  * Opens the mirror database: WAL, foreign keys, a busy timeout, synchronous=NORMAL, and the schema's
  * migrations run in order, each in its own transaction with `PRAGMA user_version`. A database written by
  * a newer app is refused, a locked one is reported as 'store-locked', and a file that is not a SQLite
- * database (or is malformed) is reported as 'store-corrupt' and never overwritten or recreated.
+ * database (or is malformed) is reported as 'store-corrupt' and never overwritten or recreated. The
+ * connection returned translates every later driver failure the same way (translated-database.ts).
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { OcmError } from '../common/errors';
 import type { SqlDatabase } from './database';
 import { MIGRATIONS } from './schema';
+import { corrupt, translateSqliteError } from './sqlite-errors';
+import { translatingErrors } from './translated-database';
 
 /** How to open the store. */
 export interface OpenStoreOptions {
@@ -58,7 +61,7 @@ export function openDatabase(path: string, options: OpenStoreOptions = {}): SqlD
     }
     db.pragma(`cache_size = -${Math.max(2, Math.floor(options.cacheSizeMiB ?? 32)) * 1024}`);
     db.pragma('foreign_keys = ON');
-    return db;
+    return translatingErrors(db, path);
   } catch (error) {
     try {
       db?.close();
@@ -93,30 +96,4 @@ function assertLooksLikeSqlite(path: string): void {
     closeSync(fd);
   }
   if (size < SQLITE_HEADER.length || !header.equals(SQLITE_HEADER)) throw corrupt(path);
-}
-
-function corrupt(path: string, cause?: unknown): OcmError {
-  return new OcmError('store-corrupt', `The local database ${path} is damaged or is not a database file.`, {
-    hint: 'It was left untouched. Move it aside (or restore a backup) and start the app again to create a new one.',
-    cause,
-    detail: cause instanceof Error ? cause.message : undefined,
-  });
-}
-
-/**
- * Maps driver errors to the store's codes: SQLITE_BUSY/LOCKED → 'store-locked', SQLITE_NOTADB/CORRUPT →
- * 'store-corrupt'; OcmErrors pass through; anything else becomes 'internal'.
- */
-export function translateSqliteError(error: unknown, path: string): OcmError {
-  if (error instanceof OcmError) return error;
-  const code = typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new OcmError('store-locked', `The local database ${path} is locked by another process.`, {
-      hint: 'Another copy of Odoo Change Monitor (or `ocm sync`) is probably using it. Close it, or set OCM_HOME to another folder.',
-      cause: error,
-    });
-  }
-  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) return corrupt(path, error);
-  const message = error instanceof Error ? error.message : String(error);
-  return new OcmError('internal', `The local database ${path} failed: ${message}`, { cause: error, detail: error instanceof Error ? error.stack : undefined });
 }

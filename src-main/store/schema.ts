@@ -3,7 +3,7 @@
  * one. Times are stored as integer Unix seconds (UTC) so range filters and buckets are integer math;
  * services convert to ISO strings at the edge.
  *
- * History semantics (design.md, "The mirror keeps the history the server throws away"): a `changes` row
+ * History semantics (docs/architecture.md, "History semantics"): a `changes` row
  * is never deleted by sync. A server row that vanishes gets `removed_at`/`removed_by`; a server whose log
  * was reset starts a new `epoch`, so reused server ids never collide with old history. With our addon a
  * repeated event refreshes the same server row; each refresh seen becomes a new `revision` of that row.

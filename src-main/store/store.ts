@@ -1,8 +1,13 @@
-/** The opened mirror: one connection and the repositories over it. */
+/**
+ * The opened mirror: one connection and the repositories over it. The connection translates driver
+ * failures itself ('store-locked', 'store-corrupt'), so callers never wrap calls.
+ */
 import type { SqlDatabase } from './database';
-import { openDatabase, translateSqliteError, type OpenStoreOptions } from './open';
+import { openDatabase, type OpenStoreOptions } from './open';
 import { InstanceRepository } from './repositories/instances';
+import { JournalRepository } from './repositories/journal';
 import { MirrorRepository } from './repositories/mirror';
+import { ReportDefinitionRepository } from './repositories/report-definitions';
 import { SettingsRepository } from './repositories/settings';
 import { SyncLogRepository } from './repositories/sync-log';
 import { SyncStateRepository } from './repositories/sync-state';
@@ -14,6 +19,8 @@ export class Store {
   readonly syncLog: SyncLogRepository;
   readonly settings: SettingsRepository;
   readonly mirror: MirrorRepository;
+  readonly journal: JournalRepository;
+  readonly reportDefinitions: ReportDefinitionRepository;
 
   constructor(
     /** The connection, for read-only query modules (store/queries). */
@@ -26,18 +33,8 @@ export class Store {
     this.syncLog = new SyncLogRepository(db);
     this.settings = new SettingsRepository(db);
     this.mirror = new MirrorRepository(db);
-  }
-
-  /**
-   * Runs `work` and rethrows driver failures as OcmError ('store-locked' when another process holds the
-   * write lock past the busy timeout, 'store-corrupt' for a malformed file).
-   */
-  guard<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      throw translateSqliteError(error, this.path);
-    }
+    this.journal = new JournalRepository(db);
+    this.reportDefinitions = new ReportDefinitionRepository(db);
   }
 
   close(): void {

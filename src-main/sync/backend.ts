@@ -1,15 +1,15 @@
 /** The contract between the sync services and whatever runs the engine (this thread or a worker). */
 import { Emitter, type Event } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId, InstanceStatus, Progress, SyncLogEntry } from '../common/model';
+import type { ConnectionInput } from '../odoo/types';
 
-/** An instance to keep mirrored, with its decrypted password (held in memory only). */
+/**
+ * An instance to keep mirrored and how to connect to it (its secret decrypted, held in memory only).
+ * Whether it starts paused is read from the store: the user's choice outlives restarts.
+ */
 export interface SyncTarget {
   config: InstanceConfig;
-  password: string;
-  /** Per-call timeout in ms (default: the client's, 30 s). */
-  timeoutMs?: number;
-  /** Start paused (the user paused it before the app last stopped). */
-  paused?: boolean;
+  connection: ConnectionInput;
 }
 
 /** Runs the sync engine for a set of instances and reports what happens. */

@@ -1,9 +1,10 @@
 /** Connects to an instance and detects what it can do: the engine's default way in. */
 import { OcmError } from '../common/errors';
 import { detectCapabilities } from '../odoo/capabilities';
-import { connectOdoo } from '../odoo/client';
-import type { Capabilities, OdooClient } from '../odoo/types';
+import { connectOdoo } from '../odoo/connection';
+import type { OdooClient } from '../odoo/types';
 import type { SyncTarget } from './backend';
+import type { Capabilities } from '../common/model';
 
 /** A connected client and its capabilities. */
 export interface Connection {
@@ -16,11 +17,8 @@ export type ConnectFunction = (target: SyncTarget, signal: AbortSignal) => Promi
 
 /** Logs in with the real client and detects capabilities; rejects 'model-missing' without the module. */
 export const connectTarget: ConnectFunction = async (target, signal) => {
-  const { config, password } = target;
-  const client = await connectOdoo(
-    { url: config.url, db: config.db, login: config.login, password, transport: config.transport, trustedCertificateSha256: config.trustedCertificateSha256, timeoutMs: target.timeoutMs },
-    { signal },
-  );
+  const { config } = target;
+  const client = await connectOdoo(target.connection, { signal });
   try {
     const capabilities = await detectCapabilities(client, { signal });
     if (!capabilities.changeLogInstalled) {

@@ -15,7 +15,7 @@
  */
 import { OcmError } from '../common/errors';
 import type { Domain, OdooClient } from '../odoo/types';
-import { CHANGE_MODEL } from './rows';
+import { CHANGE_LOG_MODEL } from '../odoo/log-models';
 
 /** Tuning of {@link findDeletions}. */
 export interface DeletionScanOptions {
@@ -108,7 +108,7 @@ export async function findDeletions(client: OdooClient, local: LocalRows, upTo: 
     result.requests++;
     if (withSums && sums && sumsFit(range)) {
       try {
-        const [row] = await client.readGroup(CHANGE_MODEL, domainOf(range), ['ids:sum(id)', 'records:sum(record_id)'], [], { lazy: false }, call);
+        const [row] = await client.readGroup(CHANGE_LOG_MODEL, domainOf(range), ['ids:sum(id)', 'records:sum(record_id)'], [], { lazy: false }, call);
         const number = (value: unknown) => (typeof value === 'number' ? value : 0);
         range.server = row ? { count: number(row.__count), idSum: number(row.ids), recordSum: number(row.records) } : { count: 0, idSum: 0, recordSum: 0 };
         return;
@@ -118,12 +118,12 @@ export async function findDeletions(client: OdooClient, local: LocalRows, upTo: 
         result.requests++;
       }
     }
-    range.server = { count: await client.searchCount(CHANGE_MODEL, domainOf(range), undefined, call) };
+    range.server = { count: await client.searchCount(CHANGE_LOG_MODEL, domainOf(range), undefined, call) };
   };
 
   const leaf = async (range: Range) => {
     result.requests++;
-    const serverIds = await client.search(CHANGE_MODEL, domainOf(range), { order: 'id asc' }, call);
+    const serverIds = await client.search(CHANGE_LOG_MODEL, domainOf(range), { order: 'id asc' }, call);
     const server = new Set(serverIds);
     for (let i = range.lo; i < range.hi; i++) if (!server.has(ids[i])) result.removed.push(ids[i]);
     const known = new Set(ids.slice(range.lo, range.hi));
@@ -236,14 +236,14 @@ export async function serverAggregate(client: OdooClient, from: number, to: numb
   const fits = options.sums !== false && (client.transport !== 'xmlrpc' || (localSums.ids < XMLRPC_MAX_INT / 2 && localSums.records < XMLRPC_MAX_INT / 2));
   if (fits) {
     try {
-      const [row] = await client.readGroup(CHANGE_MODEL, domain, ['ids:sum(id)', 'records:sum(record_id)'], [], { lazy: false }, { signal });
+      const [row] = await client.readGroup(CHANGE_LOG_MODEL, domain, ['ids:sum(id)', 'records:sum(record_id)'], [], { lazy: false }, { signal });
       const number = (value: unknown) => (typeof value === 'number' ? value : 0);
       return row ? { count: number(row.__count), idSum: number(row.ids), recordSum: number(row.records) } : { count: 0, idSum: 0, recordSum: 0 };
     } catch (error) {
       if (!(error instanceof OcmError) || !UNSUPPORTED.has(error.code)) throw error;
     }
   }
-  return { count: await client.searchCount(CHANGE_MODEL, domain, undefined, { signal }) };
+  return { count: await client.searchCount(CHANGE_LOG_MODEL, domain, undefined, { signal }) };
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight. */

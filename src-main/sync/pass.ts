@@ -3,15 +3,16 @@
  * (our addon's revisions), deletion detection and the error log. Every page of rows is committed with
  * its cursor in one transaction, so a pass interrupted at any point resumes where it stopped.
  */
-import type { InstanceId } from '../common/model';
-import type { Capabilities, OdooClient, OdooRecord } from '../odoo/types';
+import type { Capabilities, InstanceId } from '../common/model';
+import { CHANGE_LOG_MODEL, ERROR_LOG_FIELDS, ERROR_LOG_MODEL } from '../odoo/log-models';
+import type { OdooClient, OdooRecord } from '../odoo/types';
 import type { MirrorChange } from '../store/repositories/mirror';
 import type { NewLogEntry } from '../store/repositories/sync-log';
 import type { Store } from '../store/store';
-import { unixToIso, unixToOdooTime } from '../store/time';
 import { findDeletions, serverAggregate } from './deletions';
-import { snapshotPages } from './snapshot-pages';
-import { CHANGE_MODEL, changeFields, ERROR_FIELDS, ERROR_MODEL, sameRow, toMirrorChange, toMirrorError } from './rows';
+import { changeFields, sameRow, toMirrorChange, toMirrorError } from './rows';
+import { isoFromSeconds } from '../common/time';
+import { odooTimeFromSeconds } from '../odoo/datetime';
 
 /** Tuning of a pass. */
 export interface SyncPassOptions {
@@ -83,7 +84,7 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
     const local = store.mirror.lastRow(instanceId, state.epoch);
     const limit = state.snapshotDone ? options.pageSize : 2;
     result.requests++;
-    const rows = await client.searchRead(CHANGE_MODEL, [['id', '>=', state.changeCursor]], { fields, limit, order: 'id asc' }, call);
+    const rows = await client.searchRead(CHANGE_LOG_MODEL, [['id', '>=', state.changeCursor]], { fields, limit, order: 'id asc' }, call);
     let reset = false;
     if (rows.length > 0 && rows[0].id === state.changeCursor) {
       reset = local !== undefined && local.serverId === state.changeCursor && !sameRow(local, toMirrorChange(rows[0]), refreshes);
@@ -91,7 +92,7 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
       // The cursor row is gone and nothing is newer: either the newest rows were deleted, or the log was
       // reset. The server's newest row tells: if the mirror holds it unchanged, rows were only deleted.
       result.requests++;
-      const newest = await client.searchRead(CHANGE_MODEL, [], { fields, limit: 1, order: 'id desc' }, call);
+      const newest = await client.searchRead(CHANGE_LOG_MODEL, [], { fields, limit: 1, order: 'id desc' }, call);
       if (newest.length > 0) {
         const known = store.mirror.rowIdentity(instanceId, state.epoch, newest[0].id);
         reset = known === undefined || !sameRow(known, toMirrorChange(newest[0]), refreshes);
@@ -133,8 +134,8 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
       // The bounds (newest id, rows to go) in one round trip, then pipelined id ranges.
       result.requests += 2;
       const [newest, count] = await Promise.all([
-        client.search(CHANGE_MODEL, [['id', '>', afterId]], { limit: 1, order: 'id desc' }, call),
-        client.searchCount(CHANGE_MODEL, [['id', '>', afterId]], undefined, call),
+        client.search(CHANGE_LOG_MODEL, [['id', '>', afterId]], { limit: 1, order: 'id desc' }, call),
+        client.searchCount(CHANGE_LOG_MODEL, [['id', '>', afterId]], undefined, call),
       ]);
       total = count;
       log(
@@ -142,9 +143,9 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
           ? { instanceId, level: 'info', kind: 'snapshot', message: `Resuming the snapshot after row ${afterId}: ${count} rows to go.`, messageKey: 'sync.snapshot.resume', params: { row: afterId, rows: count } }
           : { instanceId, level: 'info', kind: 'snapshot', message: `Taking a snapshot: ${count} rows.`, messageKey: 'sync.snapshot.start', params: { rows: count } },
       );
-      pages = snapshotPages(client, CHANGE_MODEL, { afterId, upToId: newest[0] ?? afterId, count, pageSize: options.pageSize, depth: options.pipelineDepth, fields, signal });
+      pages = client.pages(CHANGE_LOG_MODEL, { afterId, upToId: newest[0] ?? afterId, count, pageSize: options.pageSize, pipelineDepth: options.pipelineDepth, fields, signal });
     } else {
-      pages = client.pages(CHANGE_MODEL, { afterId, pageSize: options.pageSize, fields, signal });
+      pages = client.pages(CHANGE_LOG_MODEL, { afterId, pageSize: options.pageSize, fields, signal });
     }
     context.progress?.(done, total);
     for await (const page of pages) {
@@ -163,7 +164,7 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
   // 3. Refreshed rows (our addon): rows whose timestamp moved to or past the newest one seen.
   if (refreshes && revisionFrom && !result.reset && state.changeCursor > 0) {
     result.requests++;
-    const rows = await client.searchRead(CHANGE_MODEL, [['timestamp', '>=', revisionFrom], ['id', '<=', state.changeCursor]], { fields, order: 'id asc' }, call);
+    const rows = await client.searchRead(CHANGE_LOG_MODEL, [['timestamp', '>=', revisionFrom], ['id', '<=', state.changeCursor]], { fields, order: 'id asc' }, call);
     const changes = rows.map(toMirrorChange);
     const latest = store.mirror.latestRevisions(instanceId, state.epoch, changes.map((row) => row.serverId));
     const revisions: MirrorChange[] = [];
@@ -176,7 +177,7 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
     if (revisions.length > 0 || newest !== undefined) {
       const added = store.mirror.insertChanges(instanceId, state.epoch, revisions, newest === undefined ? {} : { revisionCursor: newest }, now());
       result.revised += added;
-      if (added > 0) context.data?.({ added, removed: 0, newestTimestamp: unixToIso(Math.max(...revisions.map((row) => row.ts))) });
+      if (added > 0) context.data?.({ added, removed: 0, newestTimestamp: isoFromSeconds(Math.max(...revisions.map((row) => row.ts))) });
     }
   }
 
@@ -202,7 +203,7 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
     }
     if (scan.missing.length > 0) {
       result.requests++;
-      const late = await client.searchRead(CHANGE_MODEL, [['id', 'in', scan.missing]], { fields, order: 'id asc' }, call);
+      const late = await client.searchRead(CHANGE_LOG_MODEL, [['id', 'in', scan.missing]], { fields, order: 'id asc' }, call);
       result.added += commitChanges(context, state.epoch, late, false, now);
     }
     store.syncState.update(instanceId, { lastDeletionCheckAt: now() });
@@ -210,7 +211,7 @@ export async function runSyncPass(context: SyncPassContext): Promise<SyncPassRes
 
   // 5. The error log, when this user may read it.
   if (capabilities.errorLog === 'readable') {
-    for await (const page of client.pages(ERROR_MODEL, { afterId: state.errorCursor, pageSize: options.pageSize, fields: ERROR_FIELDS, signal })) {
+    for await (const page of client.pages(ERROR_LOG_MODEL, { afterId: state.errorCursor, pageSize: options.pageSize, fields: [...ERROR_LOG_FIELDS], signal })) {
       result.requests++;
       result.errorsAdded += store.mirror.insertErrors(instanceId, state.epoch, page.map(toMirrorError), { errorCursor: page[page.length - 1].id }, now());
     }
@@ -237,7 +238,7 @@ function commitChanges(context: SyncPassContext, epoch: number, records: readonl
   const advance: { changeCursor: number; revisionCursor?: string } = { changeCursor: Math.max(cursor, state.changeCursor) };
   if (newest !== undefined) advance.revisionCursor = newest;
   const added = context.store.mirror.insertChanges(context.instanceId, epoch, rows, advance, now());
-  if (added > 0 && !snapshot) context.data?.({ added, removed: 0, newestTimestamp: unixToIso(Math.max(...rows.map((row) => row.ts))) });
+  if (added > 0 && !snapshot) context.data?.({ added, removed: 0, newestTimestamp: isoFromSeconds(Math.max(...rows.map((row) => row.ts))) });
   if (added > 0 && snapshot) context.data?.({ added, removed: 0 });
   return added;
 }
@@ -245,5 +246,5 @@ function commitChanges(context: SyncPassContext, epoch: number, records: readonl
 function maxTimestamp(rows: readonly MirrorChange[]): string | undefined {
   let max = -Infinity;
   for (const row of rows) if (row.ts > max) max = row.ts;
-  return max === -Infinity ? undefined : unixToOdooTime(max);
+  return max === -Infinity ? undefined : odooTimeFromSeconds(max);
 }

@@ -1,24 +1,16 @@
 /** Converts update.webhook and webhook.errors records to the store's rows (timestamps to Unix seconds). */
 import { OcmError } from '../common/errors';
 import type { ChangeEvent } from '../common/model';
+import { CHANGE_LOG_FIELDS, RICH_CHANGE_LOG_FIELDS } from '../odoo/log-models';
 import type { OdooRecord, OdooValue } from '../odoo/types';
 import type { MirrorChange, MirrorError, RowIdentity } from '../store/repositories/mirror';
-import { odooTimeToUnix } from '../store/time';
-
-/** The change-log model. */
-export const CHANGE_MODEL = 'update.webhook';
-/** The error-log model. */
-export const ERROR_MODEL = 'webhook.errors';
-/** Fields every variant of the module has. */
-export const BASE_CHANGE_FIELDS = ['model', 'record_id', 'event', 'timestamp'];
-/** Fields read from webhook.errors. */
-export const ERROR_FIELDS = ['model', 'record_id', 'error_message', 'timestamp'];
+import { secondsFromOdooTime } from '../odoo/datetime';
 
 const EVENTS = new Set<string>(['create', 'write', 'unlink']);
 
 /** The fields to read from update.webhook given the rich fields the server has. */
 export function changeFields(richFields: readonly string[]): string[] {
-  return [...BASE_CHANGE_FIELDS, ...richFields.filter((name) => ['user_id', 'changed_fields', 'change_count'].includes(name))];
+  return [...CHANGE_LOG_FIELDS, ...richFields.filter((name) => RICH_CHANGE_LOG_FIELDS.includes(name))];
 }
 
 function text(value: OdooValue | undefined): string | null {
@@ -31,7 +23,7 @@ export function toMirrorChange(record: OdooRecord): MirrorChange {
   if (typeof model !== 'string' || typeof recordId !== 'number' || typeof event !== 'string' || !EVENTS.has(event) || typeof timestamp !== 'string') {
     throw new OcmError('protocol', `The server sent an unexpected update.webhook row (id ${record.id}).`, { detail: JSON.stringify(record) });
   }
-  const row: MirrorChange = { serverId: record.id, model, recordId, event: event as ChangeEvent, ts: odooTimeToUnix(timestamp) };
+  const row: MirrorChange = { serverId: record.id, model, recordId, event: event as ChangeEvent, ts: secondsFromOdooTime(timestamp) };
   if ('user_id' in record) row.userName = Array.isArray(record.user_id) ? text(record.user_id[1]) : null;
   if ('changed_fields' in record) row.changedFields = text(record.changed_fields);
   if ('change_count' in record) row.changeCount = typeof record.change_count === 'number' ? record.change_count : null;
@@ -46,7 +38,7 @@ export function toMirrorError(record: OdooRecord): MirrorError {
     model: typeof record.model === 'string' ? record.model : '',
     recordId: typeof record.record_id === 'number' ? record.record_id : 0,
     message: typeof record.error_message === 'string' ? record.error_message : '',
-    ts: typeof timestamp === 'string' ? odooTimeToUnix(timestamp) : 0,
+    ts: typeof timestamp === 'string' ? secondsFromOdooTime(timestamp) : 0,
   };
 }
 

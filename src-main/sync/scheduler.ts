@@ -5,14 +5,15 @@
  * The worker (worker-entry.ts) runs one of these; unit tests and `ocm sync` use it directly.
  */
 import { isAbortError, OcmError, toOcmError } from '../common/errors';
-import type { ChangesNotice, InstanceId, InstanceStatus, Progress } from '../common/model';
-import type { Capabilities, OdooClient } from '../odoo/types';
+import type { Capabilities, ChangesNotice, InstanceId, InstanceStatus, Progress } from '../common/model';
+import type { OdooClient } from '../odoo/types';
 import type { NewLogEntry } from '../store/repositories/sync-log';
 import type { Store } from '../store/store';
-import { unixToIso } from '../store/time';
 import { backoffDelay, DEFAULT_TIMING, OFFLINE_CODES, SyncBackendEvents, type PollTiming, type SyncBackend, type SyncTarget } from './backend';
 import { connectTarget, type ConnectFunction } from './connect';
 import { runSyncPass, type SyncPassOptions, type SyncPassResult } from './pass';
+import { capabilityFields, instanceStatus } from './status';
+import { isoFromSeconds } from '../common/time';
 
 /** Dependencies and tuning of a {@link SyncScheduler}. */
 export interface SyncSchedulerOptions {
@@ -44,7 +45,7 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
         void runner.stop().then(() => {
           // Removed without history while a page was being committed: drop what that page left behind.
           const { store } = this.options;
-          if (!target && !store.guard(() => store.instances.get(id))) store.guard(() => store.instances.deleteWithHistory(id));
+          if (!target && !store.instances.get(id)) store.instances.deleteWithHistory(id);
         }).catch((error: unknown) => console.error('sync cleanup failed', error));
       } else {
         runner.target = target; // name or poll interval only
@@ -54,7 +55,8 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
       if (this.runners.has(id)) continue;
       const runner = this.createRunner(target);
       this.runners.set(id, runner);
-      if (target.paused) runner.setPaused(true);
+      // The user's pause outlives restarts: it is kept with the sync state.
+      if (this.options.store.syncState.get(id).paused) runner.setPaused(true);
       runner.start();
     }
   }
@@ -122,7 +124,7 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
       status: (status) => this.statusEmitter.fire(status),
       log: (entry) => {
         try {
-          this.logEmitter.fire(store.guard(() => store.syncLog.append(entry)));
+          this.logEmitter.fire(store.syncLog.append(entry));
         } catch (error) {
           console.error('sync log write failed', error);
         }
@@ -167,9 +169,10 @@ class InstanceRunner {
 
   /** True when the connection settings changed (the loop must restart with them). */
   differsFrom(target: SyncTarget): boolean {
-    const a = this.target.config;
-    const b = target.config;
-    return a.url !== b.url || a.db !== b.db || a.login !== b.login || a.transport !== b.transport || a.trustedCertificateSha256 !== b.trustedCertificateSha256 || this.target.password !== target.password;
+    const a = this.target.connection;
+    const b = target.connection;
+    return a.url !== b.url || a.db !== b.db || a.login !== b.login || a.secret !== b.secret || a.transport !== b.transport
+      || a.trustedCertificateSha256 !== b.trustedCertificateSha256 || a.timeoutMs !== b.timeoutMs;
   }
 
   start(): void {
@@ -201,7 +204,7 @@ class InstanceRunner {
     this.emit('syncing');
     try {
       const result = await this.pass();
-      this.emit('up-to-date', { lastSyncAt: unixToIso(Math.floor(Date.now() / 1000)) });
+      this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
       return result;
     } catch (error) {
       this.fail(toOcmError(error));
@@ -226,8 +229,8 @@ class InstanceRunner {
         // Fast while changes flow; when idle, the delay doubles up to the instance's poll interval.
         this.idleDelayMs = busy ? timing.fastMs : Math.min(this.target.config.pollIntervalSeconds * 1000, Math.max(timing.fastMs, this.idleDelayMs * 2));
         delay = busy ? timing.fastMs : this.idleDelayMs;
-        if (this.paused) this.emit('paused', { lastSyncAt: unixToIso(Math.floor(Date.now() / 1000)) });
-        else this.emit('up-to-date', { lastSyncAt: unixToIso(Math.floor(Date.now() / 1000)) }, this.status.state === 'up-to-date' && !busy);
+        if (this.paused) this.emit('paused', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
+        else this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) }, this.status.state === 'up-to-date' && !busy);
       } catch (error) {
         if (signal.aborted && isAbortError(error)) break;
         this.failures++;
@@ -244,7 +247,7 @@ class InstanceRunner {
     const instanceId = this.target.config.id;
     if (!this.connection) {
       this.connection = await this.deps.connect(this.target, signal);
-      this.status = { ...this.status, ...this.capabilityFields(this.connection.capabilities) };
+      this.status = { ...this.status, ...capabilityFields(this.connection.capabilities) };
       const errorLog = this.connection.capabilities.errorLog;
       if (errorLog !== 'readable' && !this.errorLogReported) {
         this.errorLogReported = true;
@@ -310,34 +313,7 @@ class InstanceRunner {
   }
 
   private baseStatus(state: InstanceStatus['state']): InstanceStatus {
-    const id = this.target.config.id;
-    let counts = { changeCount: 0, removedCount: 0, errorCount: 0 };
-    try {
-      counts = this.deps.store.guard(() => this.deps.store.mirror.counts(id));
-    } catch {
-      // counts are cosmetic; a locked store must not stop status reporting
-    }
-    const status: InstanceStatus = {
-      instanceId: id,
-      state,
-      ...counts,
-      errorLog: 'unknown',
-      richFields: [],
-      canDeleteChanges: false,
-    };
-    const saved = this.deps.store.syncState.get(id);
-    if (saved.lastSyncAt !== undefined) status.lastSyncAt = unixToIso(saved.lastSyncAt);
-    const capabilities = this.connection?.capabilities ?? saved.capabilities;
-    return capabilities ? { ...status, ...this.capabilityFields(capabilities) } : status;
-  }
-
-  private capabilityFields(capabilities: Capabilities): Pick<InstanceStatus, 'errorLog' | 'serverVersion' | 'richFields' | 'canDeleteChanges'> {
-    return {
-      errorLog: capabilities.errorLog,
-      serverVersion: capabilities.version.serverVersion,
-      richFields: capabilities.richFields,
-      canDeleteChanges: capabilities.canDeleteChanges,
-    };
+    return instanceStatus(this.deps.store, this.target.config.id, state, this.connection?.capabilities);
   }
 
   /** Waits `ms` (Infinity = until woken); syncNow, pause/resume and stop cut it short. */

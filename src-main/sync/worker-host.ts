@@ -24,10 +24,10 @@ export interface SyncWorkerOptions extends SyncWorkerData {
 const MAX_RESTART_DELAY_MS = 60_000;
 
 /** Where the worker script is: the built `.js` when present, else the tsx bootstrap of the `.ts` source. */
-function resolveEntry(): { entry: URL; execArgv: string[] } {
+function resolveEntry(): URL {
   const built = new URL('./worker-entry.js', import.meta.url);
-  if (built.protocol === 'file:' && existsSync(fileURLToPath(built))) return { entry: built, execArgv: [] };
-  return { entry: new URL('./worker-bootstrap.mjs', import.meta.url), execArgv: [] };
+  if (built.protocol === 'file:' && existsSync(fileURLToPath(built))) return built;
+  return new URL('./worker-bootstrap.mjs', import.meta.url);
 }
 
 /**
@@ -36,10 +36,10 @@ function resolveEntry(): { entry: URL; execArgv: string[] } {
  * error status meanwhile, and rows already committed are safe (each page commits with its cursor).
  */
 export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncBackend> {
-  const resolved = options.entry ? { entry: options.entry, execArgv: [] } : resolveEntry();
+  const entry = options.entry ?? resolveEntry();
   const data: SyncWorkerData = { databasePath: options.databasePath, busyTimeoutMs: options.busyTimeoutMs, timing: options.timing, pass: options.pass };
   const host = new SyncWorkerHost(() => {
-    const worker = new Worker(resolved.entry, { workerData: data, execArgv: resolved.execArgv });
+    const worker = new Worker(entry, { workerData: data });
     options.onWorker?.(worker);
     return worker;
   });

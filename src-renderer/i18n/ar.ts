@@ -168,6 +168,7 @@ export const ar: Record<MessageKey, string> = {
   'instances.login': 'اسم الدخول',
   'instances.password': 'كلمة المرور أو مفتاح API',
   'instances.passwordKeep': 'اتركه فارغًا للإبقاء على كلمة المرور المحفوظة',
+  'instances.passwordAgain': 'تغيّر عنوان الخادم أو قاعدة البيانات: أدخل كلمة المرور مرة أخرى. لا تُرسَل كلمة المرور المحفوظة إلا إلى الخادم وقاعدة البيانات اللذين حُفظت لهما.',
   'instances.transport': 'البروتوكول',
   'instances.production': 'خادم إنتاج (يُطلب اسمه قبل الحذف)',
   'instances.pollInterval': 'الاستعلام كل (ثانية)',
@@ -290,8 +291,8 @@ export const ar: Record<MessageKey, string> = {
   'settings.host': 'حول هذا التطبيق',
   'settings.hostKind.electron': 'تطبيق سطح المكتب',
   'settings.hostKind.browser': 'وضع المتصفح',
-  'settings.secrets.os-keychain': 'كلمات المرور مشفّرة بسلسلة مفاتيح نظام التشغيل.',
-  'settings.secrets.local-key-file': 'كلمات المرور مشفّرة بملف مفتاح في مجلد البيانات. هذه الحماية أضعف من سلسلة مفاتيح نظام التشغيل: كل من يستطيع قراءة هذا المجلد يستطيع فك تشفيرها.',
+  'settings.secrets.os-keychain': 'كلمات المرور مشفّرة بمفتاح محفوظ في سلسلة مفاتيح نظام التشغيل.',
+  'settings.secrets.local-key-file': 'لم تستجب هنا أي خدمة لسلسلة مفاتيح نظام التشغيل (كما في خادم بلا سطح مكتب)، لذلك تُشفَّر كلمات المرور بملف مفتاح في مجلد البيانات. هذه الحماية أضعف من سلسلة المفاتيح: كل من يستطيع قراءة هذا المجلد يستطيع فك تشفيرها.',
   'settings.dataDirectory': 'مجلد البيانات',
   'settings.version': 'الإصدار',
 

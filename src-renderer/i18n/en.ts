@@ -166,6 +166,7 @@ export const en = {
   'instances.login': 'Login',
   'instances.password': 'Password or API key',
   'instances.passwordKeep': 'Leave empty to keep the stored password',
+  'instances.passwordAgain': 'The server address or database changed: enter the password again. A saved password is only ever sent to the server and database it was saved for.',
   'instances.transport': 'Protocol',
   'instances.production': 'Production server (ask for its name before deleting)',
   'instances.pollInterval': 'Poll every (seconds)',
@@ -288,8 +289,8 @@ export const en = {
   'settings.host': 'About this app',
   'settings.hostKind.electron': 'Desktop app',
   'settings.hostKind.browser': 'Browser mode',
-  'settings.secrets.os-keychain': 'Passwords are encrypted with the operating system’s keychain.',
-  'settings.secrets.local-key-file': 'Passwords are encrypted with a key file in the data directory. This is weaker than the operating system’s keychain: anyone who can read that directory can decrypt them.',
+  'settings.secrets.os-keychain': 'Passwords are encrypted with a key kept in the operating system’s keychain.',
+  'settings.secrets.local-key-file': 'No keychain service of the operating system answered here (as on a server without a desktop), so passwords are encrypted with a key file in the data directory. This is weaker than the keychain: anyone who can read that directory can decrypt them.',
   'settings.dataDirectory': 'Data directory',
   'settings.version': 'Version',
 

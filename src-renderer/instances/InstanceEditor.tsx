@@ -3,6 +3,7 @@
  * message and hint for each failure.
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import { needsNewSecret, POLL_INTERVAL_SECONDS } from '../../src-main/common/instance-input';
 import type { ConnectionCheck } from '../../src-main/common/services';
 import type { InstanceInput, TransportKind } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
@@ -42,7 +43,7 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
     password: '',
     transport: 'xmlrpc',
     production: false,
-    pollIntervalSeconds: 30,
+    pollIntervalSeconds: POLL_INTERVAL_SECONDS.default,
     trustedCertificateSha256: '',
   });
   const [checks, setChecks] = useState<ConnectionCheck[]>();
@@ -118,6 +119,8 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
   };
 
   const failed = checks?.filter((check) => check.status === 'failed').length ?? 0;
+  // A saved password only goes where it was saved for: pointing the instance elsewhere needs it again.
+  const passwordAgain = !!instance && !form.password && needsNewSecret(instance, { url: form.url.trim(), db: form.db.trim() });
   const field = (key: 'name' | 'url' | 'db' | 'login', label: MessageKey, options: { placeholder?: string; type?: string; autoComplete?: string } = {}) => (
     <label className="form-field">
       <span>{t(label)}</span>
@@ -154,11 +157,17 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
             data-testid="instance-password"
             type="password"
             autoComplete="current-password"
-            required={!instanceId}
-            placeholder={instanceId ? t('instances.passwordKeep') : ''}
+            required={!instanceId || passwordAgain}
+            aria-describedby={passwordAgain ? 'instance-password-again' : undefined}
+            placeholder={instanceId && !passwordAgain ? t('instances.passwordKeep') : ''}
             value={form.password}
             onChange={(event) => set('password', event.target.value)}
           />
+          {passwordAgain && (
+            <span id="instance-password-again" className="check-hint" data-testid="instance-password-again" role="note">
+              {t('instances.passwordAgain')}
+            </span>
+          )}
         </label>
         <div className="form-row">
           <label className="form-field">
@@ -170,7 +179,13 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
           </label>
           <label className="form-field">
             <span>{t('instances.pollInterval')}</span>
-            <input type="number" min={5} max={3600} value={form.pollIntervalSeconds} onChange={(event) => set('pollIntervalSeconds', Number(event.target.value) || 30)} />
+            <input
+              type="number"
+              min={POLL_INTERVAL_SECONDS.min}
+              max={POLL_INTERVAL_SECONDS.max}
+              value={form.pollIntervalSeconds}
+              onChange={(event) => set('pollIntervalSeconds', Number(event.target.value) || POLL_INTERVAL_SECONDS.default)}
+            />
           </label>
         </div>
         <label className="form-field">

@@ -8,9 +8,10 @@ import { createServer } from 'node:net';
 import { instanceTestCommand } from '../../src-main/hosts/cli/commands/instance-test';
 import { parseArgs, type CliIo } from '../../src-main/hosts/cli/command';
 import { detectCapabilities, runConnectionChecks } from '../../src-main/odoo/capabilities';
-import type { CapabilityCheck, TransportKind } from '../../src-main/odoo/types';
 import { startSimulator } from '../../src-main/simulator/index';
 import { absentDatabase, onRealServer, openTarget, simulatorOnly, type ContractTarget } from './target';
+import type { TransportKind } from '../../src-main/common/model';
+import type { ConnectionCheck } from '../../src-main/common/services';
 
 let target: ContractTarget;
 beforeAll(async () => {
@@ -18,8 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => target?.close());
 
-const statuses = (checks: CapabilityCheck[]) => Object.fromEntries(checks.map((check) => [check.id, check.status]));
-const step = (checks: CapabilityCheck[], id: CapabilityCheck['id']) => checks.find((check) => check.id === id)!;
+const statuses = (checks: ConnectionCheck[]) => Object.fromEntries(checks.map((check) => [check.id, check.status]));
+const step = (checks: ConnectionCheck[], id: ConnectionCheck['id']) => checks.find((check) => check.id === id)!;
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -30,7 +31,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe.each(['xmlrpc', 'jsonrpc'] as const)('connection checks over %s', (kind: TransportKind) => {
-  const input = () => ({ url: target.url, db: target.db, login: target.login, password: target.password, transport: kind });
+  const input = () => ({ url: target.url, db: target.db, login: target.login, secret: target.password, transport: kind });
 
   it('detects the capabilities of the target', async () => {
     const client = await target.connect(kind);
@@ -65,7 +66,7 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('connection checks over %s', (kind
 
   it(`fails at login for a wrong password${simulatorOnly}`, async (context) => {
     context.skip(onRealServer, 'avoids counting towards the real server\'s login cooldown');
-    const checks = await runConnectionChecks({ ...input(), password: 'wrong' });
+    const checks = await runConnectionChecks({ ...input(), secret: 'wrong' });
     expect(statuses(checks)).toMatchObject({ reach: 'ok', database: 'ok', login: 'failed', 'change-log': 'skipped', rights: 'skipped' });
     expect(step(checks, 'login')).toMatchObject({ code: 'auth-failed', message: `Wrong login or password for ${target.login} on database ${target.db} at ${target.url}.` });
   });
@@ -79,14 +80,14 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('connection checks over %s', (kind
 
   it(`fails at change-log when the module is not installed${simulatorOnly}`, async (context) => {
     context.skip(onRealServer, 'needs a database without the module');
-    const checks = await runConnectionChecks({ ...input(), db: 'plain', login: 'admin', password: 'admin' });
+    const checks = await runConnectionChecks({ ...input(), db: 'plain', login: 'admin', secret: 'admin' });
     expect(statuses(checks)).toMatchObject({ login: 'ok', 'change-log': 'failed', 'error-log': 'skipped', rights: 'skipped' });
     expect(step(checks, 'change-log')).toMatchObject({ code: 'model-missing', message: `The auto_webhook module is not installed on database plain at ${target.url} (model update.webhook is missing).` });
   });
 
   it(`fails for a portal user who may not read the change log${simulatorOnly}`, async (context) => {
     context.skip(onRealServer, 'needs a portal user');
-    const checks = await runConnectionChecks({ ...input(), db: 'seed', login: 'portal', password: 'portal' });
+    const checks = await runConnectionChecks({ ...input(), db: 'seed', login: 'portal', secret: 'portal' });
     expect(statuses(checks).login).toBe('ok');
     const failed = checks.filter((check) => check.status === 'failed');
     expect(failed).toHaveLength(1);
@@ -115,7 +116,7 @@ describe(`the fixed flavour of the module${simulatorOnly}`, () => {
   it.skipIf(onRealServer)('is detected by its richer fields and a readable error log', async () => {
     const simulator = await startSimulator({ port: 0, flavour: 'fixed' });
     try {
-      const checks = await runConnectionChecks({ url: simulator.url, db: 'seed', login: 'admin', password: 'admin', transport: 'jsonrpc' });
+      const checks = await runConnectionChecks({ url: simulator.url, db: 'seed', login: 'admin', secret: 'admin', transport: 'jsonrpc' });
       expect(statuses(checks)).toEqual({ reach: 'ok', version: 'ok', database: 'ok', login: 'ok', 'change-log': 'ok', 'error-log': 'ok', rights: 'ok' });
       expect(step(checks, 'change-log').message).toMatch(/richer fields user_id, changed_fields, change_count/);
     } finally {

@@ -23,7 +23,7 @@ describeReal(`JSON-2 against a real server${skipReason}`, () => {
   let client: Json2Connection;
 
   beforeAll(async () => {
-    client = await connectJson2({ url, db, password: apiKey, login: process.env.ODOO_LOGIN });
+    client = await connectJson2({ url, db, secret: apiKey, login: process.env.ODOO_LOGIN });
   });
   afterAll(() => client?.close());
 
@@ -62,7 +62,7 @@ describeReal(`JSON-2 against a real server${skipReason}`, () => {
     expect((await failure(client.searchRead(absentModel, []))).code).toBe('model-missing');
     expect((await failure(client.call('res.partner', 'ocm_no_such_method'))).code).toBe('not-found');
     expect((await failure(client.call('res.partner', '_read_group', { domain: [], groupby: [], aggregates: ['__count'] }))).code).toBe('access-error');
-    const wrongKey = await failure(connectJson2({ url, db, password: '0'.repeat(40) }));
+    const wrongKey = await failure(connectJson2({ url, db, secret: '0'.repeat(40) }));
     expect(wrongKey.code).toBe('access-denied');
     expect(wrongKey.hint).toMatch(/API key/);
   });

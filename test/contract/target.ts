@@ -5,8 +5,9 @@
  */
 import { startSimulator } from '../../src-main/simulator/index';
 import type { RunningSimulator } from '../../src-main/simulator/index';
-import { connectOdoo } from '../../src-main/odoo/client';
-import type { OdooConnection, TransportKind } from '../../src-main/odoo/types';
+import { connectOdoo } from '../../src-main/odoo/connection';
+import type { OdooConnection } from '../../src-main/odoo/types';
+import type { TransportKind } from '../../src-main/common/model';
 
 const variables = ['ODOO_URL', 'ODOO_DB', 'ODOO_LOGIN', 'ODOO_PASSWORD'] as const;
 const given = variables.filter((name) => process.env[name]);
@@ -38,11 +39,11 @@ export async function openTarget(): Promise<ContractTarget> {
   if (onRealServer) {
     const env = process.env as Record<(typeof variables)[number], string>;
     const target = { url: env.ODOO_URL, db: env.ODOO_DB, login: env.ODOO_LOGIN, password: env.ODOO_PASSWORD };
-    return { ...target, connect: (transport) => connectOdoo({ ...target, transport }), close: async () => undefined };
+    return { ...target, connect: (transport) => connectOdoo({ url: target.url, db: target.db, login: target.login, secret: target.password, transport }), close: async () => undefined };
   }
   const simulator = await startSimulator({ port: 0, flavour: 'original', seed: 7 });
   const target = { url: simulator.url, db: 'seed', login: 'admin', password: 'admin' };
-  return { ...target, simulator, connect: (transport) => connectOdoo({ ...target, transport }), close: () => simulator.close() };
+  return { ...target, simulator, connect: (transport) => connectOdoo({ url: target.url, db: target.db, login: target.login, secret: target.password, transport }), close: () => simulator.close() };
 }
 
 /** A name no server has, for "unknown database" and "missing model" tests. */

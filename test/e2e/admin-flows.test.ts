@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CHANGE_COLUMNS } from '../../src-main/reports/csv';
+import { CHANGE_EXPORT_COLUMNS } from '../../src-main/reports/csv';
 import { startSimulator, type RunningSimulator, type SimulatedDatabase, type WebhookRow } from '../../src-main/simulator/index';
 import { startApp, type RunningApp } from './support/app';
 import { armAppEvent, launchBrowser, screenshot, type Browser } from './support/browser';
@@ -186,10 +186,10 @@ describe('admin flows in browser mode', () => {
     const bytes = Buffer.from(await response.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n').filter((line) => line !== '');
-    expect(lines[0]).toBe(CHANGE_COLUMNS.join(','));
+    expect(lines[0]).toBe(CHANGE_EXPORT_COLUMNS.join(','));
     expect(lines.length - 1).toBe(expectedRows);
     // Same rows as the service holds for that filter: compare the server ids column.
-    const serverIdColumn = CHANGE_COLUMNS.indexOf('server_id');
+    const serverIdColumn = CHANGE_EXPORT_COLUMNS.indexOf('server_id');
     const exported = lines.slice(1).map((line) => Number(line.split(',')[serverIdColumn])).sort((a, b) => a - b);
     const local = (await mirroredRows(app.services, filter)).map((row) => row.serverId).sort((a, b) => a - b);
     expect(exported).toEqual(local);

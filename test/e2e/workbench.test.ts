@@ -94,6 +94,29 @@ describe('workbench in browser mode', () => {
     await page.locator('[data-testid="instance-tree"] [data-instance="Riyadh ERP"][data-state="up-to-date"]').waitFor({ timeout: 30_000 });
   });
 
+  it("asks for the password again when the saved instance is pointed at another server, in English and Arabic", async () => {
+    const editor = page.locator('[data-active-tab="true"]').getByTestId('instance-editor');
+    const note = editor.getByTestId('instance-password-again');
+    await editor.getByTestId('instance-url').fill(`${simulator.url}/odoo`); // same server: the saved password stays
+    expect(await note.count()).toBe(0);
+    await editor.getByTestId('instance-url').fill('https://elsewhere.example.com');
+    await note.waitFor();
+    expect(await note.textContent()).toContain('enter the password again');
+    expect(await editor.getByTestId('instance-password').getAttribute('required')).not.toBeNull();
+    // The workbench re-renders in the new language, the editor with the saved values: point it away again.
+    const arabic = await armAppEvent(page, 'language-changed', { language: 'ar' });
+    await app.services.settings.update({ language: 'ar' });
+    await arabic();
+    await editor.getByTestId('instance-url').fill('https://elsewhere.example.com');
+    expect(await note.textContent()).toContain('أدخل كلمة المرور مرة أخرى');
+    await screenshot(page, 'instance-password-again-ar');
+    const english = await armAppEvent(page, 'language-changed', { language: 'en' });
+    await app.services.settings.update({ language: 'en' });
+    await english();
+    await editor.getByTestId('instance-url').fill(simulator.url);
+    await note.waitFor({ state: 'detached' });
+  });
+
   it('shows live events arriving from the server', async () => {
     await page.locator('[data-testid="instance-tree"] .tree-row').first().click(); // All instances
     await waitForActiveTimeline({ minTotal: 1, minRows: 1 });

@@ -3,14 +3,14 @@
  * Every command lives in its own module; this file only wires them (and browser mode's services).
  */
 import { dataDirectory } from '../../store/data-directory';
-import { createAppServices } from '../app-services';
+import { createServices } from '../services';
 import { createUiCommand } from '../web/ui-command';
 import type { CliCommand, CliIo } from './command';
 import { changesCommand } from './commands/changes';
 import { deleteCommand } from './commands/delete';
 import { errorsCommand } from './commands/errors';
 import { exportCommand } from './commands/export';
-import { createInstanceCommands, savedInstanceResolver } from './commands/instance';
+import { createInstanceCommands } from './commands/instance';
 import { createInstanceTestCommand } from './commands/instance-test';
 import { journalCommand } from './commands/journal';
 import { orphansCommand } from './commands/orphans';
@@ -22,7 +22,7 @@ import { runCli } from './run-cli';
 function commands(env: CliIo['env']): CliCommand[] {
   return [
     ...createInstanceCommands(),
-    createInstanceTestCommand({ resolveSaved: savedInstanceResolver(env) }),
+    createInstanceTestCommand(),
     syncCommand,
     statusCommand,
     changesCommand,
@@ -31,7 +31,7 @@ function commands(env: CliIo['env']): CliCommand[] {
     orphansCommand,
     journalCommand,
     exportCommand,
-    createUiCommand(({ downloadUrlFor }) => createAppServices({ dataDir: dataDirectory(env), downloadUrlFor })),
+    createUiCommand(({ downloadUrlFor }) => createServices({ dataDir: dataDirectory(env), demo: true, downloadUrlFor })),
     simulateCommand,
   ];
 }

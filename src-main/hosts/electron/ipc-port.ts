@@ -1,38 +1,40 @@
-import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
+/**
+ * The Electron end of the channel: a MessagePort onto one window's renderer, for `serveChannel`. Only
+ * types come from 'electron' here, so the port is unit-tested with a stand-in for `ipcMain`.
+ */
+import type { IpcMainEvent, WebContents } from 'electron';
 import type { ChannelMessage, MessagePort } from '../../common/channel';
 
 /** The IPC channel name shared with the preload. */
 export const CHANNEL = 'ocm:channel';
 
-/** A MessagePort onto one window's renderer, for `serveChannel`. Messages from other senders are ignored. */
-export function createIpcPort(contents: WebContents): MessagePort {
+/** The part of Electron's `ipcMain` the port uses. */
+export interface IpcMainLike {
+  on(channel: string, listener: (event: IpcMainEvent, message: unknown) => void): unknown;
+  removeListener(channel: string, listener: (event: IpcMainEvent, message: unknown) => void): unknown;
+}
+
+/** A MessagePort onto `contents` over `ipc` (Electron's `ipcMain`). Messages from other senders are ignored. */
+export function createIpcPort(contents: Pick<WebContents, 'send' | 'isDestroyed'>, ipc: IpcMainLike): MessagePort {
   return {
     send(message: ChannelMessage) {
       if (!contents.isDestroyed()) contents.send(CHANNEL, message);
     },
     onMessage(listener) {
-      const handler = (event: IpcMainEvent, message: ChannelMessage) => {
+      const handler = (event: IpcMainEvent, message: unknown) => {
         if (event.sender === contents && isChannelMessage(message)) listener(message);
       };
-      ipcMain.on(CHANNEL, handler);
-      return { dispose: () => ipcMain.removeListener(CHANNEL, handler) };
+      ipc.on(CHANNEL, handler);
+      return { dispose: () => ipc.removeListener(CHANNEL, handler) };
     },
   };
 }
 
-// The renderer is untrusted input: only well-formed calls and subscriptions get through.
+// The renderer is untrusted input: only messages a peer may send get through, and only with an id to
+// answer on; what they name and carry is then checked against the declared surface by serveChannel,
+// which answers a malformed call with a coded error rather than leaving the renderer waiting.
 function isChannelMessage(value: unknown): value is ChannelMessage {
   if (typeof value !== 'object' || value === null) return false;
   const message = value as Record<string, unknown>;
-  if (typeof message.id !== 'number') return false;
-  switch (message.type) {
-    case 'call':
-      return typeof message.service === 'string' && typeof message.method === 'string' && Array.isArray(message.args);
-    case 'listen':
-      return typeof message.service === 'string' && typeof message.event === 'string';
-    case 'unlisten':
-      return true;
-    default:
-      return false;
-  }
+  return typeof message.id === 'number' && (message.type === 'call' || message.type === 'listen' || message.type === 'unlisten');
 }

@@ -1,13 +1,14 @@
 /**
  * The Electron host: a thin shell that wires the same services as browser mode and the CLI to a
  * sandboxed, context-isolated window through the generic channel. Everything it starts is built by
- * `createAppServices`; this file only owns windows, the menu, the app protocol and OS integration.
+ * `createServices`; this file only owns windows, the menu, the app protocol and OS integration.
  */
-import { app, BrowserWindow, dialog, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveChannel } from '../../common/channel';
-import { createAppServices, type AppServices } from '../app-services';
+import { SERVICE_SURFACES } from '../../common/services';
+import { createServices, type RunningServices } from '../services';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
 import { createIpcPort } from './ipc-port';
 import { installMenu } from './menu';
@@ -18,7 +19,7 @@ import { createDesktopUpdates } from './updater';
 import { keepWindowState, loadWindowState } from './window-state';
 
 let mainWindow: BrowserWindow | undefined;
-let appServices: AppServices | undefined;
+let appServices: RunningServices | undefined;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -50,8 +51,9 @@ async function start(): Promise<void> {
       language: async () => (appServices ? (await appServices.services.settings.get()).language : 'en'),
     });
     installMenu(() => mainWindow, { checkForUpdates: () => updates.check('menu') });
-    appServices = await createAppServices({
+    appServices = await createServices({
       dataDir: process.env.OCM_HOME ?? app.getPath('userData'),
+      demo: true,
       vault: createSafeStorageVault(),
       pdfRenderer: createElectronPdfRenderer(),
       host: { kind: 'electron', version: app.getVersion(), openExternal: (url) => shell.openExternal(url) },
@@ -64,7 +66,7 @@ async function start(): Promise<void> {
   }
 }
 
-function openWindow(services: AppServices): BrowserWindow {
+function openWindow(services: RunningServices): BrowserWindow {
   const stateFile = join(app.getPath('userData'), 'window-state.json');
   const state = loadWindowState(stateFile);
   const window = new BrowserWindow({
@@ -95,7 +97,7 @@ function openWindow(services: AppServices): BrowserWindow {
     if (!url.startsWith(APP_ORIGIN)) event.preventDefault();
   });
 
-  const channel = serveChannel(createIpcPort(window.webContents), services.services as unknown as Record<string, object>);
+  const channel = serveChannel(createIpcPort(window.webContents, ipcMain), services.services, SERVICE_SURFACES);
   window.on('closed', () => {
     channel.dispose();
     if (mainWindow === window) mainWindow = undefined;

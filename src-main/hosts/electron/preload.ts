@@ -3,8 +3,7 @@
  * service channel (send a message, listen for messages). No Node API and no per-method IPC surface.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-
-const CHANNEL = 'ocm:channel';
+import { CHANNEL } from './ipc-port';
 
 contextBridge.exposeInMainWorld('ocm', {
   send(message: unknown): void {

@@ -12,7 +12,7 @@ import { extname, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveChannel, type ChannelMessage, type MessagePort } from '../../common/channel';
-import type { Services } from '../../common/services';
+import { SERVICE_SURFACES, type Services } from '../../common/services';
 import { DownloadRegistry } from './downloads';
 
 /** The Content-Security-Policy of every page (no inline script, no remote origin). */
@@ -199,7 +199,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
   const peers = new Set<{ socket: WebSocket; dispose(): void }>();
   sockets.on('connection', (socket: WebSocket) => {
-    const served = serveChannel(socketPort(socket), options.services as unknown as Record<string, object>);
+    const served = serveChannel(socketPort(socket), options.services, SERVICE_SURFACES);
     const peer = { socket, dispose: () => served.dispose() };
     peers.add(peer);
     socket.on('close', () => {

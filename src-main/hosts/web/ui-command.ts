@@ -19,7 +19,7 @@ export interface UiServicesOptions {
   downloadUrlFor(filePath: string): string;
 }
 
-/** Starts the app's services for browser mode (the lead's `createAppServices`, bound by the CLI). */
+/** Starts the app's services for browser mode (`createServices`, bound by the CLI). */
 export type StartServices = (options: UiServicesOptions) => Promise<{ services: Services; close(): Promise<void> }>;
 
 const usage = `Usage: ocm ui [--port P] [--no-open]

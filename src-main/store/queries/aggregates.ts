@@ -6,10 +6,11 @@
  * changed field) need the rows themselves and read the base table.
  */
 import type { Facets, FacetValue, Histogram, HistogramBucket } from '../../common/model';
-import { cachedStatement, type QueryDatabase } from './database';
+import { cachedStatement } from './statements';
+import type { SqlDatabase } from '../database';
 import { countRows, orderedRows } from './change-queries';
 import { filterConditions, inCondition, isAggregatable, whereClause, type Condition, type Dimension, type NormalizedFilter } from './filter';
-import { isoFromSeconds } from './time';
+import { isoFromSeconds } from '../../common/time';
 
 const HOUR = 3600;
 const DIMENSIONS: readonly Dimension[] = ['instance_id', 'model', 'event'];
@@ -38,7 +39,7 @@ export interface AggregateOptions {
 }
 
 /** Counts grouped as asked, from change_hours where the filter allows, else from the base table. */
-export function aggregate(db: QueryDatabase, filter: NormalizedFilter, options: AggregateOptions): Cell[] {
+export function aggregate(db: SqlDatabase, filter: NormalizedFilter, options: AggregateOptions): Cell[] {
   const { from, to } = filter;
   const hourAligned = !options.bucket || (options.bucket.size % HOUR === 0 && options.bucket.origin % HOUR === 0);
   if (!isAggregatable(filter) || !hourAligned) return baseCells(db, filter, options, from, to);
@@ -67,7 +68,7 @@ function groupSql(options: AggregateOptions, bucketExpression: string): { select
   return { select: columns.join(', '), group: names.length ? ` GROUP BY ${names.join(', ')}` : '', params };
 }
 
-function hourCells(db: QueryDatabase, filter: NormalizedFilter, options: AggregateOptions, firstHour: number | undefined, endHour: number | undefined): Cell[] {
+function hourCells(db: SqlDatabase, filter: NormalizedFilter, options: AggregateOptions, firstHour: number | undefined, endHour: number | undefined): Cell[] {
   const conditions: Condition[] = [];
   if (options.applyDimensions) {
     for (const dimension of DIMENSIONS) {
@@ -86,7 +87,7 @@ function hourCells(db: QueryDatabase, filter: NormalizedFilter, options: Aggrega
   return cachedStatement(db, sql).all(...grouping.params, ...where.params) as Cell[];
 }
 
-function useHourIndex(db: QueryDatabase, firstHour: number | undefined, endHour: number | undefined): boolean {
+function useHourIndex(db: SqlDatabase, firstHour: number | undefined, endHour: number | undefined): boolean {
   if (firstHour === undefined && endHour === undefined) return false;
   const span = cachedStatement(db, 'SELECT (SELECT min(hour) FROM change_hours) AS low, (SELECT max(hour) FROM change_hours) AS high')
     .get() as { low: number | null; high: number | null };
@@ -96,7 +97,7 @@ function useHourIndex(db: QueryDatabase, firstHour: number | undefined, endHour:
   return wanted <= held * HOUR_INDEX_MAX_FRACTION;
 }
 
-function baseCells(db: QueryDatabase, filter: NormalizedFilter, options: AggregateOptions, from: number | undefined, to: number | undefined): Cell[] {
+function baseCells(db: SqlDatabase, filter: NormalizedFilter, options: AggregateOptions, from: number | undefined, to: number | undefined): Cell[] {
   const conditions = filterConditions(filter, { omit: options.applyDimensions ? [] : DIMENSIONS, omitTime: true });
   if (from !== undefined) conditions.push({ sql: 'ts >= ?', params: [from] });
   if (to !== undefined) conditions.push({ sql: 'ts < ?', params: [to] });
@@ -120,7 +121,7 @@ function mergeCells(cells: Cell[], options: AggregateOptions): Cell[] {
 }
 
 /** How many rows match: from change_hours when possible, else a count over the base table. */
-export function countChanges(db: QueryDatabase, filter: NormalizedFilter): number {
+export function countChanges(db: SqlDatabase, filter: NormalizedFilter): number {
   if (!isAggregatable(filter)) return countRows(db, filter);
   return aggregate(db, filter, { applyDimensions: true, group: [] }).reduce((sum, cell) => sum + cell.count, 0);
 }
@@ -129,7 +130,7 @@ export function countChanges(db: QueryDatabase, filter: NormalizedFilter): numbe
  * Counts per instance, model and event; each facet applies every filter except its own dimension, so the
  * UI can show how many rows picking another value would give. Values with no rows are left out.
  */
-export function facetCounts(db: QueryDatabase, filter: NormalizedFilter): Facets {
+export function facetCounts(db: SqlDatabase, filter: NormalizedFilter): Facets {
   const cells = aggregate(db, filter, { applyDimensions: false, group: DIMENSIONS });
   const matches = (cell: Cell, except?: Dimension) =>
     DIMENSIONS.every((dimension) => dimension === except || !filter.dimensions[dimension] || filter.dimensions[dimension]!.includes(cell[dimension]!));
@@ -188,7 +189,7 @@ export function bucketGrid(from: number, to: number, maxBuckets: number): Bucket
  * leaves it open. Buckets are zero-filled; the first and last may be partly outside the range (only rows
  * inside the range are counted). `from`/`to` echo the range used.
  */
-export function histogram(db: QueryDatabase, filter: NormalizedFilter, maxBuckets = DEFAULT_MAX_BUCKETS): Histogram {
+export function histogram(db: SqlDatabase, filter: NormalizedFilter, maxBuckets = DEFAULT_MAX_BUCKETS): Histogram {
   const limit = Math.max(1, Math.min(Math.floor(maxBuckets), 1000));
   let { from, to } = filter;
   if (from === undefined) from = orderedRows(db, filter, { order: 'asc', limit: 1 })[0]?.ts;

@@ -15,10 +15,11 @@
  */
 import { OcmError } from '../../common/errors';
 import type { ChangeFilter, ChangeRow, InstanceId, TimelineCursor, TimelinePage, TimelineQuery } from '../../common/model';
-import { cachedStatement, type QueryDatabase, type SqlValue } from './database';
+import { cachedStatement, placeholders } from './statements';
+import type { SqlDatabase, SqlValue } from '../database';
 import { filterConditions, inCondition, normalizeFilter, whereClause, type Condition, type Dimension, type NormalizedFilter } from './filter';
-import { CHANGE_COLUMNS, toChangeRow, type ChangeRecord } from './rows';
-import { isoFromSeconds, secondsFromIso } from './time';
+import { CHANGE_RECORD_COLUMNS, toChangeRow, type ChangeRecord } from './rows';
+import { isoFromSeconds, secondsFromIso } from '../../common/time';
 
 /** Position of a row in timeline order. */
 export interface Keyset {
@@ -76,7 +77,7 @@ export function orderedRowsSql(filter: NormalizedFilter, options: OrderedRowsOpt
     const rest = filterConditions(filter, { omit: [plan.driver], indexable: [] });
     const arms = plan.values.map((value) => {
       const where = whereClause([inCondition(plan.driver, [value]), ...rest, ...keyset]);
-      return { sql: `SELECT ${CHANGE_COLUMNS} FROM changes${where.sql}`, params: where.params };
+      return { sql: `SELECT ${CHANGE_RECORD_COLUMNS} FROM changes${where.sql}`, params: where.params };
     });
     return {
       sql: arms.map((arm) => arm.sql).join(' UNION ALL ') + ` ORDER BY ts ${direction}, id ${direction}` + tail.sql,
@@ -88,11 +89,11 @@ export function orderedRowsSql(filter: NormalizedFilter, options: OrderedRowsOpt
   // A record's rows are few: let the (model, record_id, ts) index find them and sort them (unary `+` stops
   // SQLite from preferring an index that yields the order but scans every row of the model).
   const order = plan.kind === 'record' ? `+ts ${direction}, +id ${direction}` : `ts ${direction}, id ${direction}`;
-  return { sql: `SELECT ${CHANGE_COLUMNS} FROM changes${where.sql} ORDER BY ${order}${tail.sql}`, params: [...where.params, ...tail.params] };
+  return { sql: `SELECT ${CHANGE_RECORD_COLUMNS} FROM changes${where.sql} ORDER BY ${order}${tail.sql}`, params: [...where.params, ...tail.params] };
 }
 
 /** Reads filtered rows in (ts, id) order. */
-export function orderedRows(db: QueryDatabase, filter: NormalizedFilter, options: OrderedRowsOptions): ChangeRecord[] {
+export function orderedRows(db: SqlDatabase, filter: NormalizedFilter, options: OrderedRowsOptions): ChangeRecord[] {
   const query = orderedRowsSql(filter, options);
   return cachedStatement(db, query.sql).all(...query.params) as ChangeRecord[];
 }
@@ -113,7 +114,7 @@ function cursorOf(record: ChangeRecord): TimelineCursor {
  * 'newer' rows after it (or from the oldest). `older`/`newer` are set when more rows exist that way:
  * found by reading one row past the page; on the side the caller came from, rows are known to exist.
  */
-export function timelinePage(db: QueryDatabase, query: TimelineQuery): TimelinePage {
+export function timelinePage(db: SqlDatabase, query: TimelineQuery): TimelinePage {
   if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
     throw new OcmError('invalid-input', `Page size must be a positive whole number, not ${String(query.limit)}.`);
   }
@@ -139,15 +140,44 @@ export function timelinePage(db: QueryDatabase, query: TimelineQuery): TimelineP
 }
 
 /** Number of rows matching a filter, read from the base table. */
-export function countRows(db: QueryDatabase, filter: NormalizedFilter): number {
+export function countRows(db: SqlDatabase, filter: NormalizedFilter): number {
   const where = whereClause(filterConditions(filter));
   return (cachedStatement(db, `SELECT count(*) AS n FROM changes${where.sql}`).get(...where.params) as { n: number }).n;
 }
 
 /** The record's events on one instance, newest first (at most {@link RECORD_HISTORY_LIMIT}). */
-export function recordHistory(db: QueryDatabase, instanceId: InstanceId, model: string, recordId: number): ChangeRow[] {
+export function recordHistory(db: SqlDatabase, instanceId: InstanceId, model: string, recordId: number): ChangeRow[] {
   const filter = normalizeFilter({ instanceIds: [instanceId], models: [model], recordId });
   return orderedRows(db, filter, { order: 'desc', limit: RECORD_HISTORY_LIMIT }).map(toChangeRow);
+}
+
+/** Keys or ids per `IN (…)` query (SQLite's default limit on bound parameters is far above it). */
+const IN_CHUNK = 500;
+
+/** The rows with these local keys (`changes.id`); keys that are not row keys are skipped. */
+export function changeRowsByKeys(db: SqlDatabase, keys: readonly string[]): ChangeRow[] {
+  const ids = [...new Set(keys.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0))];
+  const rows: ChangeRow[] = [];
+  for (let start = 0; start < ids.length; start += IN_CHUNK) {
+    const chunk = ids.slice(start, start + IN_CHUNK);
+    const records = db.prepare(`SELECT ${CHANGE_RECORD_COLUMNS} FROM changes WHERE id IN (${placeholders(chunk.length)})`).all(...chunk) as ChangeRecord[];
+    for (const record of records) rows.push(toChangeRow(record));
+  }
+  return rows;
+}
+
+/** The rows of `instanceId` still present on the server with these server ids (`update.webhook.id`). */
+export function presentRowsByServerIds(db: SqlDatabase, instanceId: InstanceId, serverIds: readonly number[]): ChangeRow[] {
+  const rows: ChangeRow[] = [];
+  const ids = [...new Set(serverIds)];
+  for (let start = 0; start < ids.length; start += IN_CHUNK) {
+    const chunk = ids.slice(start, start + IN_CHUNK);
+    const records = db
+      .prepare(`SELECT ${CHANGE_RECORD_COLUMNS} FROM changes WHERE instance_id = ? AND removed_at IS NULL AND server_id IN (${placeholders(chunk.length)}) ORDER BY id`)
+      .all(instanceId, ...chunk) as ChangeRecord[];
+    for (const record of records) rows.push(toChangeRow(record));
+  }
+  return rows;
 }
 
 /** Options of {@link iterateChanges}. */
@@ -165,7 +195,7 @@ export interface IterateOptions {
  * exports and `ocm changes` of millions of rows use constant memory. Rows added while iterating after
  * the current position are included; nothing is yielded twice.
  */
-export function* iterateChanges(db: QueryDatabase, filter: ChangeFilter, options: IterateOptions = {}): Generator<ChangeRow, void, undefined> {
+export function* iterateChanges(db: SqlDatabase, filter: ChangeFilter, options: IterateOptions = {}): Generator<ChangeRow, void, undefined> {
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 1000, MAX_PAGE_SIZE));
   const normalized = normalizeFilter(filter);
   const order = options.order === 'newest-first' ? 'desc' : 'asc';

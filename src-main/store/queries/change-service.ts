@@ -4,7 +4,7 @@ import type { ChangeFilter, ChangeRow, ChangesNotice, ErrorFilter, ErrorGroup, E
 import type { IChangeService } from '../../common/services';
 import { countChanges, facetCounts, histogram } from './aggregates';
 import { recordHistory, timelinePage } from './change-queries';
-import type { QueryDatabase } from './database';
+import type { SqlDatabase } from '../database';
 import { errorGroups, errorRows } from './error-queries';
 import { normalizeFilter } from './filter';
 
@@ -15,7 +15,7 @@ import { normalizeFilter } from './filter';
 export class ChangeService implements IChangeService {
   /** @param onDidChangeData notices from the sync side, passed through to subscribers. */
   constructor(
-    private readonly db: QueryDatabase,
+    private readonly db: SqlDatabase,
     readonly onDidChangeData: Event<ChangesNotice>,
   ) {}
 

@@ -2,9 +2,10 @@
 import type { ErrorFilter, ErrorGroup, ErrorRow } from '../../common/model';
 import { OcmError } from '../../common/errors';
 import { normalizeErrorMessage } from '../fingerprint';
-import { cachedStatement, type QueryDatabase } from './database';
+import { cachedStatement } from './statements';
+import type { SqlDatabase } from '../database';
 import { inCondition, whereClause, type Condition } from './filter';
-import { isoFromSeconds, secondsFromIso } from './time';
+import { isoFromSeconds, secondsFromIso } from '../../common/time';
 
 /** Default and largest number of error rows per request. */
 export const DEFAULT_ERROR_LIMIT = 100;
@@ -68,7 +69,7 @@ function toErrorRow(record: ErrorRecord): ErrorRow {
 }
 
 /** Error rows matching the filter, newest first. */
-export function errorRows(db: QueryDatabase, filter: ErrorFilter, options: { limit?: number; offset?: number } = {}): ErrorRow[] {
+export function errorRows(db: SqlDatabase, filter: ErrorFilter, options: { limit?: number; offset?: number } = {}): ErrorRow[] {
   const limit = options.limit ?? DEFAULT_ERROR_LIMIT;
   const offset = options.offset ?? 0;
   if (!Number.isSafeInteger(limit) || limit < 1 || !Number.isSafeInteger(offset) || offset < 0) {
@@ -84,7 +85,7 @@ export function errorRows(db: QueryDatabase, filter: ErrorFilter, options: { lim
  * Groups of errors whose messages differ only in numbers, ids and quoted values, most recently seen
  * first. The sample is the group's newest message (SQLite takes bare columns from the max() row).
  */
-export function errorGroups(db: QueryDatabase, filter: ErrorFilter): ErrorGroup[] {
+export function errorGroups(db: SqlDatabase, filter: ErrorFilter): ErrorGroup[] {
   const where = whereClause(errorConditions(filter));
   const sql = 'SELECT fingerprint, count(*) AS count, min(ts) AS first_seen, max(ts) AS last_seen, message AS sample,'
     + ' json_group_array(DISTINCT model) AS models, json_group_array(DISTINCT instance_id) AS instances'

@@ -4,8 +4,9 @@
  */
 import { OcmError } from '../../common/errors';
 import type { ChangeEvent, ChangeFilter } from '../../common/model';
-import { placeholders, type SqlValue } from './database';
-import { secondsFromIso } from './time';
+import { placeholders } from './statements';
+import type { SqlValue } from '../database';
+import { secondsFromIso } from '../../common/time';
 
 const EVENTS: readonly ChangeEvent[] = ['create', 'write', 'unlink'];
 

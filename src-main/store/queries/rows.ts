@@ -1,12 +1,12 @@
 /** Mapping of `changes` rows to the contract's {@link ChangeRow}. */
 import type { ChangeEvent, ChangeRow } from '../../common/model';
-import { isoFromSeconds } from './time';
+import { isoFromSeconds } from '../../common/time';
 
 /** The columns every row query selects, in this order. */
-export const CHANGE_COLUMNS =
+export const CHANGE_RECORD_COLUMNS =
   'id, instance_id, server_id, model, record_id, event, ts, first_seen_at, removed_at, removed_by, user_name, changed_fields, change_count';
 
-/** A `changes` row as SQLite returns it for {@link CHANGE_COLUMNS}. */
+/** A `changes` row as SQLite returns it for {@link CHANGE_RECORD_COLUMNS}. */
 export interface ChangeRecord {
   id: number;
   instance_id: string;

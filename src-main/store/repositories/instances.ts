@@ -1,7 +1,7 @@
 /** Configured instances. The secret column holds the vault's cipher text, never the password. */
 import type { InstanceConfig, InstanceId, TransportKind } from '../../common/model';
 import type { SqlDatabase } from '../database';
-import { unixToIso } from '../time';
+import { isoFromSeconds } from '../../common/time';
 
 /** An instance as stored: its config plus the encrypted secret. */
 export interface InstanceRecord {
@@ -52,9 +52,10 @@ function toRecord(row: InstanceRow): InstanceRecord {
     production: row.production === 1,
     demo: row.demo === 1,
     pollIntervalSeconds: row.poll_interval_seconds,
-    createdAt: unixToIso(row.created_at),
+    createdAt: isoFromSeconds(row.created_at),
   };
   if (row.trusted_cert_sha256) config.trustedCertificateSha256 = row.trusted_cert_sha256;
+  if (row.removed_at !== null) config.removedAt = isoFromSeconds(row.removed_at);
   return { config, secret: row.secret };
 }
 
@@ -62,10 +63,18 @@ function toRecord(row: InstanceRow): InstanceRecord {
 export class InstanceRepository {
   constructor(private readonly db: SqlDatabase) {}
 
-  /** Visible instances (not removed), in the user's order. */
-  list(): InstanceRecord[] {
-    const rows = this.db.prepare('SELECT * FROM instances WHERE removed_at IS NULL ORDER BY position, created_at, name').all() as InstanceRow[];
+  /** Visible instances (not removed), in the user's order; with `includeRemoved`, the hidden ones follow. */
+  list(options: { includeRemoved?: boolean } = {}): InstanceRecord[] {
+    const rows = options.includeRemoved
+      ? (this.db.prepare('SELECT * FROM instances ORDER BY removed_at IS NOT NULL, position, created_at, name').all() as InstanceRow[])
+      : (this.db.prepare('SELECT * FROM instances WHERE removed_at IS NULL ORDER BY position, created_at, name').all() as InstanceRow[]);
     return rows.map(toRecord);
+  }
+
+  /** The name of every instance by id, removed ones included (their history stays and is reported). */
+  names(): Map<InstanceId, string> {
+    const rows = this.db.prepare('SELECT id, name FROM instances').all() as { id: string; name: string }[];
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   /** One instance by id, including hidden ones. */
@@ -97,6 +106,11 @@ export class InstanceRepository {
          poll_interval_seconds = ?, trusted_cert_sha256 = ? WHERE id = ?`,
       )
       .run(fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, id);
+  }
+
+  /** Replaces the stored secret (re-sealed or re-encrypted under another key). */
+  replaceSecret(id: InstanceId, secret: string): void {
+    this.db.prepare('UPDATE instances SET secret = ? WHERE id = ?').run(secret, id);
   }
 
   /** Hides the instance; its mirrored rows stay (remove with keepHistory). */

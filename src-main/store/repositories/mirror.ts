@@ -150,27 +150,6 @@ export class MirrorRepository {
     })();
   }
 
-  /** Marks rows removed by their local key (`changes.id`), e.g. after the user deleted them on the server. */
-  markRemovedByLocalIds(localIds: readonly number[], by: RemovedBy, at: number): number {
-    return this.db.transaction(() => {
-      let removed = 0;
-      const hours = new Map<InstanceId, HourCounts>();
-      for (let start = 0; start < localIds.length; start += CHUNK) {
-        const chunk = localIds.slice(start, start + CHUNK);
-        const where = `id IN (${chunk.map(() => '?').join(',')}) AND removed_at IS NULL`;
-        const rows = this.db.prepare(`SELECT instance_id, model, event, ts FROM changes WHERE ${where}`).raw().all(...chunk) as [string, string, string, number][];
-        for (const [instanceId, model, event, ts] of rows) {
-          let counts = hours.get(instanceId);
-          if (!counts) hours.set(instanceId, (counts = new HourCounts()));
-          counts.add(model, event, ts, -1, 1);
-        }
-        removed += this.db.prepare(`UPDATE changes SET removed_at = ?, removed_by = ? WHERE ${where}`).run(at, by, ...chunk).changes;
-      }
-      for (const [instanceId, counts] of hours) this.applyHours(instanceId, counts);
-      return removed;
-    })();
-  }
-
   /**
    * The server's log was reset: marks every present row of the current epoch removed by 'reset', starts
    * a new epoch and rewinds the cursors so the next pass takes a fresh snapshot. History is kept.
@@ -224,16 +203,6 @@ export class MirrorRepository {
            WHERE instance_id = ? AND epoch = ? AND removed_at IS NULL AND server_id BETWEEN ? AND ? GROUP BY server_id)`,
       )
       .get(instanceId, epoch, fromId, toId) as { count: number; ids: number; records: number };
-  }
-
-  /** How many distinct server rows are present locally in `[fromId, toId]`. */
-  presentCount(instanceId: InstanceId, epoch: number, fromId: number, toId: number): number {
-    return Number(
-      this.db
-        .prepare('SELECT COUNT(DISTINCT server_id) FROM changes WHERE instance_id = ? AND epoch = ? AND removed_at IS NULL AND server_id BETWEEN ? AND ?')
-        .pluck()
-        .get(instanceId, epoch, fromId, toId),
-    );
   }
 
   /** The latest revision of one server row (present or removed), or undefined. */

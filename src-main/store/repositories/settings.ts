@@ -32,6 +32,16 @@ export class SettingsRepository {
     return settings as unknown as Settings;
   }
 
+  /** Whether the app recorded `flag`, a fact of its own kept beside the preferences (e.g. 'demo.dismissed'). */
+  hasFlag(flag: string): boolean {
+    return this.db.prepare('SELECT 1 FROM settings WHERE key = ?').get(flag) !== undefined;
+  }
+
+  /** Records `flag` (never returned by {@link get}, which reads known preference keys only). */
+  setFlag(flag: string): void {
+    this.db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?, 'true')").run(flag);
+  }
+
   /** Writes the given keys (unknown keys are ignored) and returns the result. */
   update(patch: Partial<Settings>): Settings {
     const upsert = this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');

@@ -1,7 +1,7 @@
 /** The sync activity log (`sync_log`), newest first when read. */
 import type { InstanceId, MessageValues, SyncLogEntry } from '../../common/model';
 import type { SqlDatabase } from '../database';
-import { unixToIso } from '../time';
+import { isoFromSeconds } from '../../common/time';
 
 interface LogRow {
   id: number;
@@ -19,7 +19,7 @@ interface LogRow {
 }
 
 function toEntry(row: LogRow): SyncLogEntry {
-  const entry: SyncLogEntry = { id: row.id, instanceId: row.instance_id, at: unixToIso(row.at), level: row.level, kind: row.kind, message: row.message };
+  const entry: SyncLogEntry = { id: row.id, instanceId: row.instance_id, at: isoFromSeconds(row.at), level: row.level, kind: row.kind, message: row.message };
   if (row.message_key !== null) entry.messageKey = row.message_key;
   const params = parseParams(row.params);
   if (params) entry.params = params;

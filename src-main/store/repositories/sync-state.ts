@@ -1,6 +1,5 @@
 /** Per-instance sync cursors and facts (`sync_state`). */
-import type { InstanceId } from '../../common/model';
-import type { Capabilities } from '../../odoo/types';
+import type { Capabilities, InstanceId } from '../../common/model';
 import type { SqlDatabase } from '../database';
 
 /** The sync state of one instance. */

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Services } from '../../../src-main/common/services';
-import { createAppServices } from '../../../src-main/hosts/app-services';
+import { createServices } from '../../../src-main/hosts/services';
 import type { PdfRenderer } from '../../../src-main/reports/pdf';
 import { DownloadRegistry } from '../../../src-main/hosts/web/downloads';
 import { startWebServer, type WebServer } from '../../../src-main/hosts/web/server';
@@ -29,7 +29,7 @@ export async function startApp(options: { dataDir?: string; pdfRenderer?: PdfRen
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ocm-e2e-'));
   const downloads = new DownloadRegistry();
   // The real composition root; the sync engine runs in its worker thread, polling fast for the tests.
-  const app = await createAppServices({ dataDir, demo: false, pdfRenderer: options.pdfRenderer, downloadUrlFor: (filePath) => downloads.register(filePath), timing: { fastMs: 500, backoffBaseMs: 500 } });
+  const app = await createServices({ dataDir, pdfRenderer: options.pdfRenderer, downloadUrlFor: (filePath) => downloads.register(filePath), timing: { fastMs: 500, backoffBaseMs: 500 } });
   const server = await startWebServer({ services: app.services, host: '127.0.0.1', port: 0, staticDir: STATIC_DIR, downloads });
   return {
     services: app.services,

@@ -2,12 +2,14 @@
  * Manual preview: starts the simulator (with traffic), the app and Chromium, adds the simulator as an
  * instance, and saves screenshots. `npx tsx test/e2e/support/preview.ts [outDir]`.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSimulator } from '../../../src-main/simulator/index';
 import { startApp } from './app';
 import { launchBrowser } from './browser';
 import { ensureRendererBuilt } from './build';
 
-const out = process.argv[2] ?? '/tmp/ocm-ui';
+const out = process.argv[2] ?? join(tmpdir(), 'ocm-ui');
 ensureRendererBuilt();
 const simulator = await startSimulator({ trafficRate: 5, flavour: 'fixed' });
 const app = await startApp();

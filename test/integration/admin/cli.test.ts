@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JournalStore } from '../../../src-main/admin/journal-store';
 import type { CliIo } from '../../../src-main/hosts/cli/command';
-import { createDeleteCommand, type AdminCliContext } from '../../../src-main/hosts/cli/commands/delete';
+import { createDeleteCommand } from '../../../src-main/hosts/cli/commands/delete';
+import { createServices } from '../../../src-main/hosts/services';
 import { createJournalCommand } from '../../../src-main/hosts/cli/commands/journal';
 import { createOrphansCommand } from '../../../src-main/hosts/cli/commands/orphans';
 import { runCli } from '../../../src-main/hosts/cli/run-cli';
@@ -27,15 +27,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-function context(): AdminCliContext {
-  return {
-    admin: f.service,
-    db: f.store.db,
-    findInstance: (name) => (name.toLowerCase() === 'simulator' ? f.store.instances.get('sim')?.config : undefined),
-    journal: (options) => new JournalStore(f.store.db).list(options),
-    close: () => {},
-  };
-}
+/** The commands' own services over the fixture's data directory, as `ocm` opens them. */
+const open = () => createServices({ dataDir: f.dir, engine: 'none', keychain: null });
 
 function io(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -47,7 +40,7 @@ const typed = (answer: string | undefined) => async () => answer;
 
 describe('ocm orphans / delete / journal', () => {
   it('prints the orphan preview and deletes nothing without --apply', async () => {
-    const command = createOrphansCommand(async () => context(), { readLine: typed(undefined) });
+    const command = createOrphansCommand({ open, readLine: typed(undefined) });
     const out = io();
     const before = sim.database('seed').webhookRows().length;
     expect(await runCli([command], ['orphans', '--instance', 'Simulator', '--include-unlink'], out)).toBe(0);
@@ -64,14 +57,14 @@ describe('ocm orphans / delete / journal', () => {
   });
 
   it('refuses --apply when the typed name does not match', async () => {
-    const command = createOrphansCommand(async () => context(), { readLine: typed('simulator') });
+    const command = createOrphansCommand({ open, readLine: typed('simulator') });
     const out = io();
     expect(await runCli([command], ['orphans', '--instance', 'Simulator', '--apply'], out)).toBe(64);
     expect(out.stderr.join('\n')).toContain('does not match the instance name "Simulator"');
   });
 
   it('deletes the orphans with --apply after the typed name', async () => {
-    const command = createOrphansCommand(async () => context(), { readLine: typed('Simulator') });
+    const command = createOrphansCommand({ open, readLine: typed('Simulator') });
     const out = io();
     expect(await runCli([command], ['orphans', '--instance', 'Simulator', '--apply'], out)).toBe(0);
     expect(out.stdout.at(-1)).toMatch(/^Deleted \d+ of \d+ rows on Simulator \(journal entry \d+\)\.$/);
@@ -81,7 +74,7 @@ describe('ocm orphans / delete / journal', () => {
   });
 
   it('deletes rows by server id with --yes-i-typed, and keeps them locally', async () => {
-    const command = createDeleteCommand(async () => context(), { readLine: typed(undefined) });
+    const command = createDeleteCommand({ open, readLine: typed(undefined) });
     const [first, second] = sim.database('seed').webhookRows().map((row) => row.id);
     const dry = io();
     expect(await runCli([command], ['delete', '--instance', 'Simulator', '--id', `${first},${second}`], dry)).toBe(0);
@@ -94,14 +87,14 @@ describe('ocm orphans / delete / journal', () => {
   });
 
   it('deletes by filter', async () => {
-    const command = createDeleteCommand(async () => context(), { readLine: typed('Simulator') });
+    const command = createDeleteCommand({ open, readLine: typed('Simulator') });
     const out = io();
     expect(await runCli([command], ['delete', '--instance', 'Simulator', '--model', 'hr.employee', '--apply'], out)).toBe(0);
     expect(sim.database('seed').webhookRows().some((row) => row.model === 'hr.employee')).toBe(false);
   });
 
   it('lists and exports the journal', async () => {
-    const command = createJournalCommand(async () => context());
+    const command = createJournalCommand(open);
     const table = io();
     expect(await runCli([command], ['journal'], table)).toBe(0);
     expect(table.stdout[0]).toMatch(/#\d+\s+OK\s+Simulator: delete-rows \d+ rows? matching model=hr\.employee/);

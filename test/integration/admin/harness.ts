@@ -6,14 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AdminService } from '../../../src-main/admin/admin-service';
-import { JournalStore } from '../../../src-main/admin/journal-store';
 import { storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../../../src-main/admin/store-adapters';
-import { connectOdoo } from '../../../src-main/odoo/client';
+import { rpcEndpoint } from '../../../src-main/odoo/client';
+import { connectOdoo } from '../../../src-main/odoo/connection';
 import { createTransport } from '../../../src-main/odoo/transport';
 import type { OdooClient, RpcTransport } from '../../../src-main/odoo/types';
 import type { RunningSimulator } from '../../../src-main/simulator';
-import { openStore, type Store } from '../../../src-main/store';
-import { odooTimeToUnix } from '../../../src-main/store/time';
+import { InstanceSecrets } from '../../../src-main/config/secrets';
+import { createKeyFileVault } from '../../../src-main/store/secret-vault';
+import { openStore, type Store } from '../../../src-main/store/store';
+import { secondsFromOdooTime } from '../../../src-main/odoo/datetime';
 
 /** A transport that counts the RPC requests made through it. */
 export function countingTransport(url: string): RpcTransport & { count: number } {
@@ -34,12 +36,14 @@ export function countingTransport(url: string): RpcTransport & { count: number }
 /** A logged-in client over a counting transport. */
 export async function login(sim: RunningSimulator, db: string, user: string): Promise<{ client: OdooClient; transport: ReturnType<typeof countingTransport> }> {
   const transport = countingTransport(sim.url);
-  const client = await connectOdoo({ url: sim.url, db, login: user, password: user, transport: 'xmlrpc' }, { transport });
+  const client = await connectOdoo({ url: sim.url, db, login: user, secret: user, transport: 'xmlrpc' }, { endpoint: rpcEndpoint(transport) });
   return { client, transport };
 }
 
 export interface AdminFixture {
   store: Store;
+  /** The data directory (the store's file, and the key file sealing the instance's password). */
+  dir: string;
   service: AdminService;
   client: OdooClient;
   transport: ReturnType<typeof countingTransport>;
@@ -57,7 +61,8 @@ export async function adminFixture(sim: RunningSimulator, options: { db?: string
   const instanceId = 'sim';
   store.instances.insert(
     instanceId,
-    { name: options.name ?? 'Simulator', url: sim.url, db, login: user, secret: 'unused', transport: 'xmlrpc', production: options.production ?? false, demo: true, pollIntervalSeconds: 30 },
+    // The password sealed as the app saves it, so services opened over `dir` can log in too.
+    { name: options.name ?? 'Simulator', url: sim.url, db, login: user, secret: new InstanceSecrets(createKeyFileVault(dir)).seal(user, { url: sim.url, db }), transport: 'xmlrpc', production: options.production ?? false, demo: true, pollIntervalSeconds: 30 },
     Math.floor(Date.now() / 1000),
   );
   const { client, transport } = await login(sim, db, user);
@@ -66,17 +71,18 @@ export async function adminFixture(sim: RunningSimulator, options: { db?: string
     clients: { clientFor: async () => client },
     rows: storeRowSource(store.db),
     marker: storeRowMarker(store),
-    journal: new JournalStore(store.db),
+    journal: store.journal,
     settings: storeAdminSettings(store),
   });
   return {
     store,
+    dir,
     service,
     client,
     transport,
     mirror() {
       const rows = sim.database(db).webhookRows();
-      const changes = rows.map((row) => ({ serverId: row.id, model: row.model, recordId: row.record_id, event: row.event, ts: odooTimeToUnix(row.timestamp) }));
+      const changes = rows.map((row) => ({ serverId: row.id, model: row.model, recordId: row.record_id, event: row.event, ts: secondsFromOdooTime(row.timestamp) }));
       store.mirror.insertChanges(instanceId, 0, changes, { changeCursor: rows.length ? rows[rows.length - 1].id : 0 }, Math.floor(Date.now() / 1000));
     },
     close() {

@@ -4,10 +4,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OcmError } from '../../../src-main/common/errors';
+import { nextEvent } from '../../../src-main/common/event';
+import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
 import { openStore } from '../../../src-main/store/store';
-import { createMirrorServices } from '../../../src-main/sync';
+import { connectTarget } from '../../../src-main/sync/connect';
+import { runSyncPass } from '../../../src-main/sync/pass';
+import { SyncScheduler } from '../../../src-main/sync/scheduler';
+import { syncTarget } from '../../unit/sync/targets';
+import { createServices } from '../../../src-main/hosts/services';
 
 let dir: string;
 beforeEach(() => {
@@ -36,7 +42,7 @@ describe('a corrupt database file', () => {
     expect(error.hint).toMatch(/untouched/);
     expect(readFileSync(path).equals(before)).toBe(true);
     // The factory the hosts call refuses it too, and recreates nothing.
-    await expect(createMirrorServices({ dataDir: dir, engine: 'none' })).rejects.toMatchObject({ code: 'store-corrupt' });
+    await expect(createServices({ dataDir: dir, engine: 'none', keychain: null })).rejects.toMatchObject({ code: 'store-corrupt' });
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
@@ -77,7 +83,7 @@ describe('a locked database file', () => {
     const other = new Database(path);
     other.exec('BEGIN EXCLUSIVE');
     try {
-      const error = failure(() => store.guard(() => store.mirror.insertChanges('a', 0, [{ serverId: 1, model: 'res.partner', recordId: 1, event: 'create', ts: 1 }], { changeCursor: 1 }, 1)));
+      const error = failure(() => store.mirror.insertChanges('a', 0, [{ serverId: 1, model: 'res.partner', recordId: 1, event: 'create', ts: 1 }], { changeCursor: 1 }, 1));
       expect(error.code).toBe('store-locked');
     } finally {
       other.exec('ROLLBACK');
@@ -88,3 +94,47 @@ describe('a locked database file', () => {
     store.close();
   });
 });
+
+describe('a database locked during a sync pass', () => {
+  let sim: RunningSimulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 3 });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  it("reports 'store-locked' (not 'internal') from the pass and in the instance's status, then recovers", async () => {
+    const path = join(dir, 'mirror.sqlite');
+    const store = openStore(path, { busyTimeoutMs: 100 });
+    const target = syncTarget({ id: 'seed', url: sim.url, db: 'seed' });
+    const abort = new AbortController();
+    const { client, capabilities } = await connectTarget(target, abort.signal);
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE'); // another process holds the write lock past the busy timeout
+    try {
+      const error = await runSyncPass({ store, client, capabilities, instanceId: 'seed' }).catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(OcmError);
+      expect(error).toMatchObject({ code: 'store-locked', message: expect.stringContaining(path) });
+
+      // The engine shows the same, with the hint, instead of an internal error.
+      const scheduler = new SyncScheduler({ store, timing: { fastMs: 20, backoffBaseMs: 50, backoffMaxMs: 100 } });
+      try {
+        const failed = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'error');
+        scheduler.setTargets([target]);
+        expect((await failed).lastError).toMatchObject({ code: 'store-locked', hint: expect.stringMatching(/Another copy/) });
+        const recovered = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'up-to-date');
+        other.exec('ROLLBACK');
+        expect((await recovered).changeCount).toBe(sim.database('seed').webhookRows().length);
+      } finally {
+        await scheduler.close();
+      }
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      client.close();
+      store.close();
+    }
+  });
+});
+

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
 import { databasePath } from '../../../src-main/store/data-directory';
 import { openStore } from '../../../src-main/store/store';
-import { createMirrorServices } from '../../../src-main/sync';
+import { createServices } from '../../../src-main/hosts/services';
 
 const ROWS = 100_000;
 const KILLS = 20;
@@ -25,9 +25,9 @@ let home: string;
 beforeAll(async () => {
   sim = await startSimulator({ seed: 5, databases: [{ name: 'big', demo: false, syntheticRows: ROWS }] });
   home = mkdtempSync(join(tmpdir(), 'ocm-kill-'));
-  const services = await createMirrorServices({ dataDir: home, engine: 'none' });
-  await services.instances.add({ name: 'Big', url: sim.url, db: 'big', login: 'admin', password: 'admin', transport: 'jsonrpc' });
-  await services.close();
+  const app = await createServices({ dataDir: home, engine: 'none' });
+  await app.services.instances.add({ name: 'Big', url: sim.url, db: 'big', login: 'admin', password: 'admin', transport: 'jsonrpc' });
+  await app.close();
 });
 afterAll(async () => {
   await sim?.close();

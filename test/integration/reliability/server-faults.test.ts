@@ -12,6 +12,7 @@ import type { InstanceStatus, TransportKind } from '../../../src-main/common/mod
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
 import { openStore, type Store } from '../../../src-main/store/store';
 import { SyncScheduler } from '../../../src-main/sync/scheduler';
+import { syncTarget } from '../../unit/sync/targets';
 
 let sim: RunningSimulator;
 let dir: string;
@@ -38,13 +39,7 @@ afterEach(async () => {
 
 function start(db: string, transport: TransportKind, timeoutMs?: number): string {
   const id = `${db}-${transport}`;
-  scheduler.setTargets([
-    {
-      config: { id, name: id, url: sim.url, db, login: 'admin', transport, production: false, demo: false, pollIntervalSeconds: 3600, createdAt: '2026-11-30T00:00:00Z' },
-      password: 'admin',
-      timeoutMs,
-    },
-  ]);
+  scheduler.setTargets([syncTarget({ id, url: sim.url, db, transport, pollIntervalSeconds: 3600 }, 'admin', { timeoutMs })]);
   return id;
 }
 

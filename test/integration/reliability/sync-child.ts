@@ -6,6 +6,8 @@
  */
 import { createSyncCommand } from '../../../src-main/hosts/cli/commands/sync';
 import { runCli } from '../../../src-main/hosts/cli/run-cli';
+import { createServices } from '../../../src-main/hosts/services';
+import { dataDirectory } from '../../../src-main/store/data-directory';
 import { connectTarget, type ConnectFunction } from '../../../src-main/sync/connect';
 
 const announcePages: ConnectFunction = async (target, signal) => {
@@ -19,7 +21,9 @@ const announcePages: ConnectFunction = async (target, signal) => {
   return connection;
 };
 
-const syncCommand = createSyncCommand({ services: { pass: { pageSize: 1000 }, connect: announcePages } });
+const syncCommand = createSyncCommand((io, options) =>
+  createServices({ dataDir: dataDirectory(io.env), engine: options?.engine, autoStart: false, exportsAnywhere: true, pass: { pageSize: 1000 }, connect: announcePages }),
+);
 const code = await runCli([syncCommand], ['sync', '--once'], {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),

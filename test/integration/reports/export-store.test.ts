@@ -6,9 +6,9 @@ import type { CliIo } from '../../../src-main/hosts/cli/command';
 import { createExportCommand } from '../../../src-main/hosts/cli/commands/export';
 import { runCli } from '../../../src-main/hosts/cli/run-cli';
 import { ChromiumPdfRenderer } from '../../../src-main/reports/pdf';
+import { createServices } from '../../../src-main/hosts/services';
 import { ReportService } from '../../../src-main/reports/report-service';
 import { storeReportData } from '../../../src-main/reports/store-data-source';
-import { readStoreFor } from '../../../src-main/store/queries/read-store';
 import { seededStore, type SeededStore } from './seed-store';
 
 let seeded: SeededStore;
@@ -16,7 +16,7 @@ let service: ReportService;
 
 beforeAll(() => {
   seeded = seededStore(3000);
-  service = new ReportService({ data: storeReportData(seeded.store.db), definitions: seeded.store.db, downloadsDirectory: path.join(seeded.dir, 'downloads') });
+  service = new ReportService({ data: storeReportData(seeded.store), definitions: seeded.store.reportDefinitions, downloadsDirectory: path.join(seeded.dir, 'downloads') });
 });
 afterAll(() => seeded.close());
 
@@ -58,7 +58,8 @@ describe('exports from the mirror', () => {
   });
 
   it('ocm export writes the file and saved reports re-run', async () => {
-    const command = createExportCommand(async () => ({ reports: service, store: readStoreFor(seeded.store.db), close: () => {} }));
+    // The command's own services over the seeded mirror, as `ocm export` opens them.
+    const command = createExportCommand(() => createServices({ dataDir: seeded.dir, engine: 'none', keychain: null, exportsAnywhere: true }));
     const outPath = path.join(seeded.dir, 'cli.ndjson');
     const out = io();
     expect(await runCli([command], ['export', '--format', 'ndjson', '--instance', 'Main ERP', '--event', 'unlink', '--out', outPath, '--save', 'Main deletions'], out)).toBe(0);
@@ -83,8 +84,7 @@ describe('exports from the mirror', () => {
   it('ocm export --format pdf without a browser says which browsers it looked for and where, and offers HTML', async () => {
     // A macOS workstation with nothing in /Applications or ~/Applications.
     const search = { platform: 'darwin' as const, root: path.join(seeded.dir, 'mac'), homeDir: path.join(seeded.dir, 'mac', 'Users', 'admin'), env: {} };
-    const reports = new ReportService({ data: storeReportData(seeded.store.db), definitions: seeded.store.db, downloadsDirectory: seeded.dir, pdf: new ChromiumPdfRenderer({ search }) });
-    const command = createExportCommand(async () => ({ reports, store: readStoreFor(seeded.store.db), close: () => {} }));
+    const command = createExportCommand(() => createServices({ dataDir: seeded.dir, engine: 'none', keychain: null, exportsAnywhere: true, pdfRenderer: new ChromiumPdfRenderer({ search }) }));
     const outPath = path.join(seeded.dir, 'report.pdf');
     const out = io();
     expect(await runCli([command], ['export', '--format', 'pdf', '--out', outPath], out)).toBe(1);

@@ -38,7 +38,7 @@ let service: ReportService;
 beforeAll(() => {
   if (skipReason) return;
   seeded = seededStore(4000);
-  service = new ReportService({ data: storeReportData(seeded.store.db), definitions: seeded.store.db, downloadsDirectory: seeded.dir });
+  service = new ReportService({ data: storeReportData(seeded.store), definitions: seeded.store.reportDefinitions, downloadsDirectory: seeded.dir });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 afterAll(() => seeded?.close());
@@ -117,7 +117,7 @@ describe.skipIf(skipReason !== undefined || process.platform === 'win32')('PDF r
         const search = { platform: layout.platform, root: tree, homeDir: path.join(tree, 'home'), env: { PROGRAMFILES: path.join(tree, 'Program Files'), LOCALAPPDATA: path.join(tree, 'AppData', 'Local') } };
         const renderer = new ChromiumPdfRenderer({ search });
         expect(await renderer.status()).toMatchObject({ available: true, browser: { name: layout.expected, path: executable } });
-        const treeService = new ReportService({ data: storeReportData(seeded.store.db), definitions: seeded.store.db, downloadsDirectory: tree, pdf: renderer });
+        const treeService = new ReportService({ data: storeReportData(seeded.store), definitions: seeded.store.reportDefinitions, downloadsDirectory: tree, pdf: renderer });
         const pdfPath = path.join(tree, 'report.pdf');
         await treeService.export({ format: 'pdf', filter: { models: ['res.partner'] }, outPath: pdfPath, language: 'ar' });
         expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');

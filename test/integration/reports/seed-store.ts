@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChangeEvent } from '../../../src-main/common/model';
-import { openStore, type Store } from '../../../src-main/store';
+import { openStore, type Store } from '../../../src-main/store/store';
 import type { MirrorChange } from '../../../src-main/store/repositories/mirror';
 
 const MODELS = ['sale.order', 'product.template', 'product.category', 'res.partner', 'account.move', 'account.journal', 'hr.expense', 'stock.picking', 'purchase.order', 'hr.employee'];

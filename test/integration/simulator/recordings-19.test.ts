@@ -5,18 +5,15 @@
  * bodies only, so the request headers below are the ones the README says were used, and the expected
  * content type follows the recorded body (XML-RPC, an HTML page, or JSON).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator/index';
 import { compareJson2, compareJsonRpc, compareTruncatedJsonRpc, compareXmlRpc } from './shape';
+import { ODOO19_RECORDINGS_DIR } from '../../fixtures/recordings';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const recordingsDir =
-  process.env.OCM_RECORDINGS19_DIR ??
-  [resolve(repoRoot, '../shared/odoo19-recordings'), resolve(repoRoot, 'test/fixtures/odoo19-recordings')].find((dir) => existsSync(join(dir, 'exchanges.json')))!;
+const recordingsDir = ODOO19_RECORDINGS_DIR;
 
 interface Exchange {
   n: number;

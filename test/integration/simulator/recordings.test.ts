@@ -1,23 +1,18 @@
 /**
- * Replays every exchange recorded from a real Odoo 18 server (`../shared/odoo-recordings/`, or
+ * Replays every exchange recorded from a real Odoo 18 server (test/fixtures/odoo-recordings, or
  * OCM_RECORDINGS_DIR) against the simulator over real HTTP, and checks the answer has the same status,
  * content type, shape and value types, fault code and fault string (only the last line of tracebacks).
  * The exchanges in test/fixtures/derived-exchanges/ are checked the same way; they were written from
  * odoo-facts.md, not recorded (see that folder's README).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator/index';
+import { DERIVED_EXCHANGES_DIR, RECORDINGS_DIR } from '../../fixtures/recordings';
 import { compareJsonRpc, compareXmlRpc } from './shape';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-// The team's shared recordings when they sit beside the checkout (they may be refreshed there), else the
-// copy kept in the repository so the replay runs on any fresh machine.
-const recordingsDir =
-  process.env.OCM_RECORDINGS_DIR ??
-  [resolve(repoRoot, '../shared/odoo-recordings'), resolve(repoRoot, 'test/fixtures/odoo-recordings')].find((dir) => existsSync(join(dir, 'README.md')))!;
+const recordingsDir = RECORDINGS_DIR;
 
 interface Exchange {
   name: string;
@@ -30,7 +25,7 @@ interface Exchange {
   body: string;
 }
 
-const derivedDir = resolve(repoRoot, 'test/fixtures/derived-exchanges');
+const derivedDir = DERIVED_EXCHANGES_DIR;
 
 /** Reads the README table (`| 01-version | POST /xmlrpc/2/common | 200 | ...`) and the exchange files. */
 function loadExchanges(folder: string): Exchange[] {

@@ -7,9 +7,10 @@ import { nextEvent } from '../../../src-main/common/event';
 import type { TransportKind } from '../../../src-main/common/model';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
 import { openStore } from '../../../src-main/store/store';
-import { createMirrorServices } from '../../../src-main/sync';
+import { createServices } from '../../../src-main/hosts/services';
 import { connectTarget } from '../../../src-main/sync/connect';
 import { runSyncPass } from '../../../src-main/sync/pass';
+import { syncTarget } from '../../unit/sync/targets';
 
 let sim: RunningSimulator;
 let dir: string;
@@ -31,10 +32,7 @@ afterAll(async () => {
 });
 
 function target(db: string, transport: TransportKind, id = `${db}-${transport}`) {
-  return {
-    config: { id, name: id, url: sim.url, db, login: 'admin', transport, production: false, demo: false, pollIntervalSeconds: 30, createdAt: '2026-11-30T00:00:00Z' },
-    password: 'admin',
-  };
+  return syncTarget({ id, url: sim.url, db, transport });
 }
 
 function presentIds(store: ReturnType<typeof openStore>, instanceId: string): number[] {
@@ -78,9 +76,10 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('sync over %s', (transport) => {
   });
 });
 
-describe('createMirrorServices (worker engine)', () => {
+describe('createServices (worker engine)', () => {
   it('syncs a saved instance in the worker thread and reports status, data and log lines', async () => {
-    const services = await createMirrorServices({ dataDir: join(dir, 'services'), timing: { fastMs: 50 } });
+    const app = await createServices({ dataDir: join(dir, 'services'), keychain: null, timing: { fastMs: 50 } });
+    const { services } = app;
     try {
       const upToDate = nextEvent(services.sync.onDidChangeStatus, (status) => status.state === 'up-to-date');
       const logged = nextEvent(services.sync.onDidLog, (entry) => entry.kind === 'snapshot' && entry.message.startsWith('Snapshot complete'));
@@ -92,7 +91,7 @@ describe('createMirrorServices (worker engine)', () => {
       await logged;
 
       // Live traffic reaches the mirror through the worker.
-      const data = nextEvent(services.backend!.onDidChangeData, (notice) => notice.added > 0);
+      const data = nextEvent(services.changes.onDidChangeData, (notice) => notice.added > 0);
       sim.traffic.step(5);
       await services.sync.syncNow(added.id);
       expect((await data).instanceId).toBe(added.id);
@@ -101,7 +100,7 @@ describe('createMirrorServices (worker engine)', () => {
       expect(statuses.map((entry) => entry.instanceId)).toEqual([added.id]);
       expect((await services.sync.activity({ instanceId: added.id })).length).toBeGreaterThan(0);
     } finally {
-      await services.close();
+      await app.close();
     }
   });
 });

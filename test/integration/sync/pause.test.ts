@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nextEvent } from '../../../src-main/common/event';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
-import { createMirrorServices } from '../../../src-main/sync';
+import { createServices } from '../../../src-main/hosts/services';
 
 let simulator: RunningSimulator;
 let dataDir: string;
@@ -20,14 +20,15 @@ afterAll(async () => {
 });
 
 it('keeps a paused instance paused after a restart', async () => {
-  const first = await createMirrorServices({ dataDir, engine: 'in-thread', timing: { fastMs: 100 } });
+  const first = await createServices({ dataDir, engine: 'in-thread', keychain: null, timing: { fastMs: 100 } });
   let id: string;
   try {
-    const upToDate = nextEvent(first.sync.onDidChangeStatus, (status) => status.state === 'up-to-date');
-    id = (await first.instances.add({ name: 'Seed', url: simulator.url, db: 'seed', login: 'admin', password: 'admin' })).id;
+    const { sync, instances } = first.services;
+    const upToDate = nextEvent(sync.onDidChangeStatus, (status) => status.state === 'up-to-date');
+    id = (await instances.add({ name: 'Seed', url: simulator.url, db: 'seed', login: 'admin', password: 'admin' })).id;
     await upToDate;
-    const paused = nextEvent(first.sync.onDidChangeStatus, (status) => status.state === 'paused');
-    await first.sync.pause(id);
+    const paused = nextEvent(sync.onDidChangeStatus, (status) => status.state === 'paused');
+    await sync.pause(id);
     await paused;
   } finally {
     await first.close();
@@ -35,18 +36,20 @@ it('keeps a paused instance paused after a restart', async () => {
   const mirroredBefore = simulator.database('seed').webhookRows().length;
   simulator.database('seed').create('res.partner', [{ name: 'Written while the app was closed' }]);
 
-  const second = await createMirrorServices({ dataDir, engine: 'in-thread', timing: { fastMs: 100 }, autoStart: false });
+  const second = await createServices({ dataDir, engine: 'in-thread', keychain: null, timing: { fastMs: 100 }, autoStart: false });
   try {
-    const pausedAgain = nextEvent(second.sync.onDidChangeStatus, (status) => status.instanceId === id && status.state === 'paused');
+    const { sync } = second.services;
+    const statusOf = async () => (await sync.statuses()).find((status) => status.instanceId === id);
+    const pausedAgain = nextEvent(sync.onDidChangeStatus, (status) => status.instanceId === id && status.state === 'paused');
     second.startSync();
     await pausedAgain;
-    expect((await second.sync.statuses()).find((status) => status.instanceId === id)?.state).toBe('paused');
-    expect(second.store.mirror.counts(id).changeCount).toBe(mirroredBefore);
+    expect((await statusOf())?.state).toBe('paused');
+    expect((await statusOf())?.changeCount).toBe(mirroredBefore);
 
-    const caughtUp = nextEvent(second.sync.onDidChangeStatus, (status) => status.instanceId === id && status.state === 'up-to-date');
-    await second.sync.resume(id);
+    const caughtUp = nextEvent(sync.onDidChangeStatus, (status) => status.instanceId === id && status.state === 'up-to-date');
+    await sync.resume(id);
     await caughtUp;
-    expect(second.store.mirror.counts(id).changeCount).toBe(mirroredBefore + 1);
+    expect((await statusOf())?.changeCount).toBe(mirroredBefore + 1);
   } finally {
     await second.close();
   }

@@ -11,8 +11,9 @@ import { nextEvent } from '../../../src-main/common/event';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
 import { databasePath } from '../../../src-main/store/data-directory';
 import { openStore } from '../../../src-main/store/store';
-import { createMirrorServices } from '../../../src-main/sync';
-import { syncTargets } from '../../../src-main/sync/services';
+import { InstanceSecrets, unlockInstances } from '../../../src-main/config/secrets';
+import { createServices } from '../../../src-main/hosts/services';
+import { createKeyFileVault } from '../../../src-main/store/secret-vault';
 import { startSyncWorker } from '../../../src-main/sync/worker-host';
 
 let simulator: RunningSimulator;
@@ -28,10 +29,12 @@ afterAll(async () => {
 });
 
 it('restarts a crashed sync worker and resumes syncing', async () => {
-  const services = await createMirrorServices({ dataDir, engine: 'none' });
-  const instance = await services.instances.add({ name: 'Seed', url: simulator.url, db: 'seed', login: 'admin', password: 'admin', transport: 'jsonrpc' });
-  const targets = syncTargets(services.store, services.vault);
-  await services.close();
+  const app = await createServices({ dataDir, engine: 'none', keychain: null });
+  const instance = await app.services.instances.add({ name: 'Seed', url: simulator.url, db: 'seed', login: 'admin', password: 'admin', transport: 'jsonrpc' });
+  await app.close();
+  const saved = openStore(databasePath(dataDir));
+  const targets = unlockInstances(saved, new InstanceSecrets(createKeyFileVault(dataDir)));
+  saved.close();
 
   const workers: Worker[] = [];
   const backend = await startSyncWorker({ databasePath: databasePath(dataDir), timing: { fastMs: 200 }, onWorker: (worker) => workers.push(worker) });

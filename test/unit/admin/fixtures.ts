@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChangeEvent, ChangeRow, InstanceConfig } from '../../../src-main/common/model';
 import { AdminService, type AdminServiceOptions } from '../../../src-main/admin/admin-service';
-import { JournalStore } from '../../../src-main/admin/journal-store';
+import { JournalRepository } from '../../../src-main/store/repositories/journal';
 import type { AdminRowSource, RowMarker } from '../../../src-main/admin/ports';
 import { MIGRATIONS } from '../../../src-main/store/schema';
 import { FakeOdooClient } from './fake-odoo';
@@ -49,6 +49,7 @@ export function mirrorRow(serverId: number, model: string, recordId: number, eve
 export function memoryRows(rows: ChangeRow[]): AdminRowSource {
   return {
     rowsByKeys: (keys) => rows.filter((row) => keys.includes(row.key)),
+    rowsByServerIds: (instanceId, serverIds) => rows.filter((row) => row.instanceId === instanceId && !row.removedAt && serverIds.includes(row.serverId)),
     rows: (filter) =>
       rows.filter(
         (row) =>
@@ -75,7 +76,7 @@ export function recordingMarker(): RowMarker & { marked: number[] } {
 export interface Harness {
   service: AdminService;
   client: FakeOdooClient;
-  journal: JournalStore;
+  journal: JournalRepository;
   marker: ReturnType<typeof recordingMarker>;
   close(): void;
 }
@@ -85,7 +86,7 @@ export function harness(options: { instances?: InstanceConfig[]; rows?: ChangeRo
   const dir = mkdtempSync(path.join(tmpdir(), 'ocm-admin-'));
   const db = new Database(path.join(dir, 'mirror.sqlite'));
   for (const migration of MIGRATIONS) db.exec(migration.sql);
-  const journal = new JournalStore(db);
+  const journal = new JournalRepository(db);
   const client = new FakeOdooClient();
   const marker = recordingMarker();
   const instances = options.instances ?? [instance()];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { INTERRUPTED } from '../../../src-main/admin/journal-store';
+import { INTERRUPTED } from '../../../src-main/store/repositories/journal';
 import { journalToCsv, journalToJson } from '../../../src-main/reports/journal-export';
 import { harness, type Harness } from './fixtures';
 

@@ -4,16 +4,14 @@
  * and 19's recorded formatted_read_group answer (recorded over JSON-2; execute_kw returns the same value).
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectOdoo } from '../../../src-main/odoo/client';
+import { connectOdoo } from '../../../src-main/odoo/connection';
 import { groupTotals, planReadGroup, readGroupArguments, readGroupRowsFromFormatted, totalsFromFormattedReadGroup, totalsFromReadGroup } from '../../../src-main/odoo/group-totals';
 import type { OdooConnection } from '../../../src-main/odoo/types';
 import { answerWith, methodOf, recordedAnswer, startServer, type TestServer } from './servers';
+import { ODOO19_EXCHANGES_FILE } from '../../fixtures/recordings';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const formatted19 = (JSON.parse(readFileSync(resolve(repoRoot, 'test/fixtures/odoo19-recordings/exchanges.json'), 'utf8')) as { name: string; response: string }[]).find(
+const formatted19 = (JSON.parse(readFileSync(ODOO19_EXCHANGES_FILE, 'utf8')) as { name: string; response: string }[]).find(
   (exchange) => exchange.name === 'json2_formatted_read_group',
 )!.response;
 
@@ -26,7 +24,7 @@ describe('groupTotals over execute_kw', () => {
       if (method === 'authenticate') return answerWith(recordedAnswer('02-authenticate-ok.response.xml'), response);
       return answerWith(recordedAnswer('13-read_group-hour.response.xml'), response);
     });
-    client = await connectOdoo({ url: server.url, db: 'big', login: 'admin', password: 'admin', transport: 'xmlrpc' });
+    client = await connectOdoo({ url: server.url, db: 'big', login: 'admin', secret: 'admin', transport: 'xmlrpc' });
   });
   afterAll(async () => {
     client.close();

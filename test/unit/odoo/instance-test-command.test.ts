@@ -1,9 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createInstanceTestCommand, formatChecks } from '../../../src-main/hosts/cli/commands/instance-test';
+import { createServices } from '../../../src-main/hosts/services';
 import { parseArgs, type CliIo } from '../../../src-main/hosts/cli/command';
-import type { CapabilityCheck, ConnectionInput } from '../../../src-main/odoo/types';
+import type { ConnectionInput } from '../../../src-main/odoo/types';
+import type { ConnectionCheck } from '../../../src-main/common/services';
 
-const passing: CapabilityCheck[] = [
+const passing: ConnectionCheck[] = [
   { id: 'reach', status: 'ok', message: 'Odoo answered at http://x over XML-RPC.' },
   { id: 'version', status: 'ok', message: 'Odoo 18.0 (18.0-20250421)' },
   { id: 'database', status: 'ok', message: 'Database seed exists.' },
@@ -12,7 +17,7 @@ const passing: CapabilityCheck[] = [
   { id: 'error-log', status: 'warning', message: 'Error log webhook.errors exists but admin may not read it.', hint: 'Ask an Odoo administrator to grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.', code: 'access-error' },
   { id: 'rights', status: 'ok', message: 'admin may read and delete rows of update.webhook.' },
 ];
-const failing: CapabilityCheck[] = [
+const failing: ConnectionCheck[] = [
   { id: 'reach', status: 'ok', message: 'Odoo answered.' },
   { id: 'version', status: 'ok', message: 'Odoo 18.0 (18.0-20250421)' },
   { id: 'database', status: 'ok', message: 'Database seed exists.' },
@@ -48,12 +53,12 @@ describe('ocm instance test', () => {
     const command = createInstanceTestCommand({
       runChecks: async (input) => {
         received = input;
-        return input.password === 'good' ? passing : failing;
+        return input.secret === 'good' ? passing : failing;
       },
     });
     const good = io({ OCM_PW: 'good' });
     expect(await command.run(args('--url http://x --db seed --login admin --password-env OCM_PW --transport jsonrpc'), good.io)).toBe(0);
-    expect(received).toMatchObject({ url: 'http://x', db: 'seed', login: 'admin', password: 'good', transport: 'jsonrpc' });
+    expect(received).toMatchObject({ url: 'http://x', db: 'seed', login: 'admin', secret: 'good', transport: 'jsonrpc' });
     expect(good.out.join('\n')).toContain('Passed with 1 warning');
     const bad = io({ OCM_PW: 'bad' });
     expect(await command.run(args('--url http://x --db seed --login admin --password-env OCM_PW'), bad.io)).toBe(2);
@@ -64,7 +69,7 @@ describe('ocm instance test', () => {
     const command = createInstanceTestCommand({ runChecks: async () => failing });
     const run = io({ PW: 'x' });
     expect(await command.run(args('--url http://x --db seed --login admin --password-env PW --json'), run.io)).toBe(2);
-    const parsed = JSON.parse(run.out.join('')) as { ok: boolean; checks: CapabilityCheck[] };
+    const parsed = JSON.parse(run.out.join('')) as { ok: boolean; checks: ConnectionCheck[] };
     expect(parsed.ok).toBe(false);
     expect(parsed.checks.find((check) => check.id === 'login')?.code).toBe('auth-failed');
   });
@@ -76,17 +81,22 @@ describe('ocm instance test', () => {
     await expect(command.run(args('--url http://x --db d --login a --password-env PW --transport soap'), io({ PW: 'x' }).io)).rejects.toMatchObject({ code: 'invalid-input' });
   });
 
-  it('resolves --name through the saved-instance seam only when one is given', async () => {
-    await expect(createInstanceTestCommand({ runChecks: async () => passing }).run(args('--name prod'), io().io)).rejects.toMatchObject({ code: 'invalid-input' });
+  it('tests a saved instance (--name) through the instance service, with its saved password', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ocm-instance-test-'));
     let received: ConnectionInput | undefined;
-    const command = createInstanceTestCommand({
-      resolveSaved: async (name) => ({ url: `http://${name}`, db: 'seed', login: 'admin', password: 'saved', transport: 'xmlrpc' }),
-      runChecks: async (input) => {
-        received = input;
-        return passing;
-      },
-    });
-    expect(await command.run(args('--name prod --transport jsonrpc'), io().io)).toBe(0);
-    expect(received).toMatchObject({ url: 'http://prod', password: 'saved', transport: 'jsonrpc' });
+    const open = () => createServices({ dataDir, engine: 'none', keychain: null, checker: async (input) => ((received = input), passing) });
+    try {
+      const setup = await open();
+      await setup.services.instances.add({ name: 'prod', url: 'http://prod.example', db: 'seed', login: 'admin', password: 'saved' });
+      await setup.close();
+      const command = createInstanceTestCommand({ open, runChecks: async () => failing });
+      const run = io();
+      expect(await command.run(args('--name prod --transport jsonrpc --timeout 5'), run.io)).toBe(0);
+      expect(received).toMatchObject({ url: 'http://prod.example', db: 'seed', secret: 'saved', transport: 'jsonrpc', timeoutMs: 5000 });
+      expect(run.out.join('\n')).toContain('Testing admin on database seed at http://prod.example (JSON-RPC)');
+      await expect(command.run(args('--name nope'), io().io)).rejects.toMatchObject({ code: 'not-found' });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

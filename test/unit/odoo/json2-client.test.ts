@@ -5,18 +5,17 @@
  * database) whatever the path, as Odoo checks those before it looks at the model. Every recorded JSON-2
  * error status is also mapped through `json2Error` and checked for its code and message.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import { dirname, resolve } from 'node:path';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectJson2, fetchServerVersion, type Json2Connection } from '../../../src-main/odoo/json2-client';
 import { json2Error } from '../../../src-main/odoo/json2-errors';
 import { failure, startServer, type ReceivedRequest, type TestServer } from './servers';
+import { ODOO19_EXCHANGES_FILE, RECORDINGS_DIR } from '../../fixtures/recordings';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const recordingsFile = [resolve(repoRoot, 'test/fixtures/odoo19-recordings/exchanges.json'), resolve(repoRoot, '../shared/odoo19-recordings/exchanges.json')].find((file) => existsSync(file))!;
+const recordingsFile = ODOO19_EXCHANGES_FILE;
 
 interface Exchange {
   n: number;
@@ -86,7 +85,7 @@ afterAll(() => server.close());
 
 /** Connects with the admin key (context_get answers uid 2). */
 async function connect(key = adminKey): Promise<Json2Connection> {
-  return connectJson2({ url: server.url, db: database, password: key });
+  return connectJson2({ url: server.url, db: database, secret: key });
 }
 
 describe('connectJson2', () => {
@@ -124,14 +123,14 @@ describe('connectJson2', () => {
   });
 
   it('turns the "no database is selected" page into database-missing', async () => {
-    const error = await failure(connectJson2({ url: server.url, db: 'nosuchdb', password: adminKey }));
+    const error = await failure(connectJson2({ url: server.url, db: 'nosuchdb', secret: adminKey }));
     expect(error.code).toBe('database-missing');
     expect(error.message).toBe(`${server.url} has no database named nosuchdb: Odoo answered that no database is selected.`);
   });
 
   it('refuses a missing key without calling the server', async () => {
     const before = server.requests.length;
-    const error = await failure(connectJson2({ url: server.url, db: database, password: ' ' }));
+    const error = await failure(connectJson2({ url: server.url, db: database, secret: ' ' }));
     expect(error.code).toBe('invalid-input');
     expect(server.requests.length).toBe(before);
   });
@@ -224,7 +223,7 @@ describe('fetchServerVersion', () => {
   it('falls back to common.version on a server without /web/version (Odoo 18)', async () => {
     const odoo18 = await startServer((request, response) => {
       if (request.path === '/web/version') return void response.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>');
-      const answer = readFileSync(resolve(repoRoot, 'test/fixtures/odoo-recordings/27-jsonrpc-version.response.json'), 'utf8');
+      const answer = readFileSync(join(RECORDINGS_DIR, '27-jsonrpc-version.response.json'), 'utf8');
       response.writeHead(200, { 'Content-Type': 'application/json' }).end(answer.slice(answer.indexOf('\n\n') + 2));
     });
     try {

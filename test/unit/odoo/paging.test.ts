@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OcmError } from '../../../src-main/common/errors';
-import { keysetPages, type PagingSource } from '../../../src-main/odoo/paging';
+import { keysetPages, MAX_LIMIT_FACTOR, type PagingSource } from '../../../src-main/odoo/paging';
 import type { CallOptions, Domain, OdooRecord } from '../../../src-main/odoo/types';
 
 /** An in-memory model supporting the id bounds and `order='id asc|desc'` the pager uses. */
@@ -72,7 +72,7 @@ describe('keysetPages', () => {
     const { source, stats } = fakeSource(unevenIds);
     const pages = await collect(keysetPages(source, 'update.webhook', { pageSize: 64, pipelineDepth: depth }));
     expect(pages.flat().map((row) => row.id)).toEqual(unevenIds);
-    expect(pages.every((page) => page.length > 0 && page.length <= 64)).toBe(true);
+    expect(pages.every((page) => page.length > 0 && page.length <= 64 * MAX_LIMIT_FACTOR)).toBe(true);
     expect(stats.maxInFlight).toBeGreaterThan(1);
     expect(stats.maxInFlight).toBeLessThanOrEqual(Math.max(3, depth));
   });
@@ -83,6 +83,23 @@ describe('keysetPages', () => {
       const pages = await collect(keysetPages(source, 'update.webhook', { pageSize: 50, pipelineDepth: depth, afterId: 1070, upToId: 5010 }));
       expect(pages.flat().map((row) => row.id)).toEqual(unevenIds.filter((id) => id > 1070 && id <= 5010));
     }
+  });
+
+  it('reads a dense span with one request per range when the bounds are known (a snapshot)', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => i + 1);
+    const { source, stats } = fakeSource(ids);
+    const pages = await collect(keysetPages(source, 'update.webhook', { pageSize: 100, pipelineDepth: 3, afterId: 0, upToId: 1000, count: 1000 }));
+    expect(pages.flat().map((row) => row.id)).toEqual(ids);
+    expect(pages).toHaveLength(10);
+    expect(stats.calls).toBe(10); // no follow-up request for full ranges, no request for the bounds
+  });
+
+  it('reads sparse ids with a dense cluster after a cursor, every row once', async () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => i + 1).filter((id) => id % 10 === 0 || (id >= 2000 && id <= 2600));
+    const { source } = fakeSource(ids);
+    const after = ids.filter((id) => id > 150);
+    const pages = await collect(keysetPages(source, 'update.webhook', { pageSize: 50, pipelineDepth: 4, afterId: 150, upToId: after[after.length - 1], count: after.length }));
+    expect(pages.flat().map((row) => row.id)).toEqual(after);
   });
 
   it('yields nothing for an empty table', async () => {

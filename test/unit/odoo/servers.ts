@@ -1,6 +1,6 @@
 /**
  * Tiny servers for transport tests: they answer with the recorded bodies of a real Odoo 18 server
- * (`/work/shared/odoo-recordings`, copied nowhere: read in place) or with broken answers.
+ * (test/fixtures/odoo-recordings) or with broken answers.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { OcmError } from '../../../src-main/common/errors';
+import { RECORDINGS_DIR } from '../../fixtures/recordings';
 
 /** Where the recorded exchanges live. */
-export const recordingsDir = process.env.OCM_RECORDINGS_DIR ?? '/work/shared/odoo-recordings';
+export const recordingsDir = RECORDINGS_DIR;
 
 /** One recorded answer: status line, content type and body. */
 export interface RecordedAnswer {

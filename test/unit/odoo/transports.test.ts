@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcmError } from '../../../src-main/common/errors';
 import { createTransport } from '../../../src-main/odoo/transport';
-import type { OdooValue, RpcTransport, TransportKind } from '../../../src-main/odoo/types';
+import type { OdooValue, RpcTransport } from '../../../src-main/odoo/types';
 import { answerWith, closedPort, methodOf, recordedAnswer, selfSignedCertificate, startServer, type RecordedAnswer, type TestServer } from './servers';
+import type { TransportKind } from '../../../src-main/common/model';
 
 /** Rejection of a promise as an OcmError (fails the test when it resolves or rejects with something else). */
 async function failure(promise: Promise<unknown>): Promise<OcmError> {

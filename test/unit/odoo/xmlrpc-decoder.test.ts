@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { serializeFault, serializeMethodResponse } from 'xmlrpc/lib/serializer.js';
 import { decodeMethodResponse } from '../../../src-main/odoo/xmlrpc-codec';
 import { decodeXmlRpcResponse, XmlRpcDecodeError, type DecodedResponse } from '../../../src-main/odoo/xmlrpc-decoder';
+import { ODOO19_EXCHANGES_FILE } from '../../fixtures/recordings';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -150,7 +151,7 @@ describe('decodeXmlRpcResponse on recorded answers of real Odoo servers', () => 
       const text = readFileSync(join(odoo18, file), 'utf8');
       return [`18.0 ${file}`, text.slice(text.indexOf('\n\n') + 2)] as const;
     });
-  const odoo19File = [resolve(repoRoot, 'test/fixtures/odoo19-recordings/exchanges.json'), '/work/shared/odoo19-recordings/exchanges.json'].find((file) => existsSync(file))!;
+  const odoo19File = ODOO19_EXCHANGES_FILE;
   const recorded19 = (JSON.parse(readFileSync(odoo19File, 'utf8')) as { name: string; path: string; response: string }[])
     .filter((exchange) => exchange.path.startsWith('/xmlrpc/'))
     .map((exchange) => [`19.0 ${exchange.name}`, exchange.response] as const);

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Emitter, nextEvent } from '../../../src-main/common/event';
 import type { ChangesNotice } from '../../../src-main/common/model';
 import { ChangeService } from '../../../src-main/store/queries/change-service';
-import { openDefaultReadStore } from '../../../src-main/store/queries/read-store';
+import { createServices } from '../../../src-main/hosts/services';
 import { OcmError } from '../../../src-main/common/errors';
 import { createMirrorDatabase, insertChanges } from './fixtures';
 import { END, iso } from './test-mirror';
@@ -25,14 +25,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('ChangeService over the default read-only store', () => {
+describe('ChangeService over a read-only mirror', () => {
   it('answers the contract and relays data notices', async () => {
-    const store = await openDefaultReadStore({ OCM_HOME: dir });
+    const app = await createServices({ dataDir: dir, engine: 'none', readonly: true, keychain: null });
     const notices = new Emitter<ChangesNotice>();
-    const service = new ChangeService(store.db, notices.event);
+    // The store's read queries behind the contract, on the read-only connection the CLI's query commands use.
+    const db = new (await import('better-sqlite3')).default(join(dir, 'mirror.sqlite'), { readonly: true });
+    const service = new ChangeService(db, notices.event);
     try {
-      expect(store.resolveInstanceId('alpha')).toBe('a');
-      expect(store.instanceNameById('a')).toBe('Alpha');
+      expect((await app.services.instances.list({ includeRemoved: true })).map((instance) => instance.name)).toEqual(['Alpha']);
       const page = await service.timeline({ filter: {}, limit: 2 });
       expect(page.rows.map((row) => row.timestamp)).toEqual([iso(END - 10), iso(END - 20)]);
       expect(await service.count({ models: ['res.partner'] })).toBe(2);
@@ -46,12 +47,16 @@ describe('ChangeService over the default read-only store', () => {
       notices.fire({ instanceId: 'a', added: 3, removed: 0 });
       expect(await notice).toEqual({ instanceId: 'a', added: 3, removed: 0 });
     } finally {
-      store.close();
+      db.close();
+      await app.close();
     }
   });
 
-  it('says clearly when there is no mirror yet', () => {
-    expect(() => openDefaultReadStore({ OCM_HOME: join(dir, 'missing') })).toThrowError(OcmError);
-    expect(() => openDefaultReadStore({ OCM_HOME: join(dir, 'missing') })).toThrowError(/no local mirror/);
+  it('says clearly when there is no mirror yet, and creates nothing', async () => {
+    const missing = join(dir, 'missing');
+    const error = await createServices({ dataDir: missing, engine: 'none', readonly: true, keychain: null }).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(OcmError);
+    expect(error).toMatchObject({ code: 'not-found', message: expect.stringMatching(/no local mirror/) });
+    expect(existsSync(missing)).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { runCli } from '../../../src-main/hosts/cli/run-cli';
 import { createChangesCommand } from '../../../src-main/hosts/cli/commands/changes';
 import { csvCell, csvLine } from '../../../src-main/reports/csv';
 import { createErrorsCommand } from '../../../src-main/hosts/cli/commands/errors';
-import { readStoreFor } from '../../../src-main/store/queries/read-store';
+import { createServices } from '../../../src-main/hosts/services';
 import { insertErrors } from './fixtures';
 import { allRows, END, iso, matches, openTestMirror, type PlainRow } from './test-mirror';
 
@@ -30,8 +30,18 @@ beforeAll(() => {
 });
 afterAll(() => mirror.dispose());
 
-const openStore = () => readStoreFor(db, () => closed++);
-const commands = [createChangesCommand(openStore, { now: () => END * 1000 }), createErrorsCommand(openStore, { now: () => END * 1000 })];
+/** The commands' services over the seeded mirror file, read-only, counting closes. */
+const open = async () => {
+  const app = await createServices({ dataDir: mirror.dir, engine: 'none', readonly: true, keychain: null });
+  return {
+    ...app,
+    async close() {
+      await app.close();
+      closed++;
+    },
+  };
+};
+const commands = [createChangesCommand(open, { now: () => END * 1000 }), createErrorsCommand(open, { now: () => END * 1000 })];
 
 async function run(argv: string[], signal = new AbortController().signal): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

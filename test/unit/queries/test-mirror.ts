@@ -24,7 +24,7 @@ export interface PlainRow {
 }
 
 /** Opens a fresh mirror in a temp dir: 3,000 realistic rows over 3 days plus hand-made awkward rows. */
-export function openTestMirror(): { db: Database.Database; dispose(): void } {
+export function openTestMirror(): { db: Database.Database; dir: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'ocm-queries-'));
   const db = createMirrorDatabase(join(dir, 'mirror.sqlite'));
   seedRealistic(db, { rows: 3000, end: END, days: 3, removedFraction: 0.05, seed: 7 });
@@ -40,6 +40,7 @@ export function openTestMirror(): { db: Database.Database; dispose(): void } {
   markRemoved(db, [ids[1]], END, 'user');
   return {
     db,
+    dir,
     dispose() {
       db.close();
       rmSync(dir, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import { en } from '../../../src-renderer/i18n/en';
 import { isMessageKey, localizeCheck, localizeError, localizeLogEntry } from '../../../src-renderer/i18n/service-text';
 import { ErrorBanner } from '../../../src-renderer/ui/primitives';
 import { Panel } from '../../../src-renderer/workbench/Panel';
+import { syncTarget } from '../sync/targets';
 
 // The panel reads the workbench store through useSyncExternalStore, which cannot render on a server:
 // hand it a plain state instead.
@@ -81,10 +82,7 @@ describe('sync activity lines', () => {
   it('every line the sync engine writes has a known key and renders in Arabic', async () => {
     const lines: NewLogEntry[] = [];
     const abort = new AbortController();
-    const target = {
-      config: { id: 'riyadh', name: 'Riyadh ERP', url: sim.url, db: 'seed', login: 'admin', transport: 'jsonrpc' as const, production: false, demo: false, pollIntervalSeconds: 30, createdAt: '2026-11-30T00:00:00Z' },
-      password: 'admin',
-    };
+    const target = syncTarget({ id: 'riyadh', name: 'Riyadh ERP', url: sim.url, db: 'seed', transport: 'jsonrpc' });
     const { client, capabilities } = await connectTarget(target, abort.signal);
     try {
       const pass = () => runSyncPass({ store, client, capabilities, instanceId: 'riyadh', log: (entry) => lines.push(entry) });
@@ -148,7 +146,7 @@ describe('sync activity lines', () => {
 });
 
 describe('connection checks', () => {
-  const input = (password: string) => ({ url: sim.url, db: 'seed', login: 'admin', password, transport: 'xmlrpc' as const });
+  const input = (secret: string) => ({ url: sim.url, db: 'seed', login: 'admin', secret, transport: 'xmlrpc' as const });
 
   it('every check of a passing test has a known key and reads in Arabic', async () => {
     const checks: ConnectionCheck[] = await runConnectionChecks(input('admin'));

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CHANGE_COLUMNS, UTF8_BOM, csvCell, csvLine } from '../../../src-main/reports/csv';
+import { CHANGE_EXPORT_COLUMNS, UTF8_BOM, csvCell, csvLine } from '../../../src-main/reports/csv';
 import { writeChangesCsv } from '../../../src-main/reports/csv-export';
 import { TextSink } from '../../../src-main/reports/row-stream';
 import { generateRows, makeRows } from './fixtures';
@@ -57,7 +57,7 @@ describe('writeChangesCsv', () => {
     await sink.end();
     const lines = out.text().split('\r\n');
     expect(count).toBe(3);
-    expect(lines[0]).toBe(CHANGE_COLUMNS.join(','));
+    expect(lines[0]).toBe(CHANGE_EXPORT_COLUMNS.join(','));
     expect(lines[1]).toBe('Main ERP,i1,2026-11-01T00:00:00Z,res.partner,100,create,1,,,,2026-11-01T00:00:00Z,,');
     expect(lines).toHaveLength(5); // header, 3 rows, and the empty string after the last CRLF
   });

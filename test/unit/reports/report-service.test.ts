@@ -6,6 +6,7 @@ import type { ChangeFilter, Progress } from '../../../src-main/common/model';
 import { ChromiumPdfRenderer, type PdfRenderer } from '../../../src-main/reports/pdf';
 import { ReportService, type ReportDataSource } from '../../../src-main/reports/report-service';
 import { generateRows, makeRows, migratedDatabase, scratchDirectory } from './fixtures';
+import { ReportDefinitionRepository } from '../../../src-main/store/repositories/report-definitions';
 
 const scratch = scratchDirectory();
 let db: Database.Database;
@@ -35,7 +36,7 @@ function source(count = 30): ReportDataSource & { filters: ChangeFilter[] } {
 
 describe('ReportService', () => {
   it('exports to the given path and reports rows, bytes and progress', async () => {
-    const service = new ReportService({ data: source(), definitions: db, downloadsDirectory: path.join(scratch.dir, 'downloads') });
+    const service = new ReportService({ data: source(), definitions: new ReportDefinitionRepository(db), downloadsDirectory: path.join(scratch.dir, 'downloads') });
     const events: Progress[] = [];
     service.onDidProgress((progress) => events.push(progress));
     const outPath = path.join(scratch.dir, 'out', 'partners.csv');
@@ -52,7 +53,7 @@ describe('ReportService', () => {
     const downloads = path.join(scratch.dir, 'downloads');
     const service = new ReportService({
       data: source(),
-      definitions: db,
+      definitions: new ReportDefinitionRepository(db),
       downloadsDirectory: downloads,
       downloadUrlFor: (file) => `/downloads/${path.basename(file)}?token=t`,
     });
@@ -65,7 +66,7 @@ describe('ReportService', () => {
 
   it('cancels a running export and leaves no file behind', async () => {
     const data: ReportDataSource = { rows: () => generateRows(200_000) };
-    const service = new ReportService({ data, definitions: db, downloadsDirectory: scratch.dir });
+    const service = new ReportService({ data, definitions: new ReportDefinitionRepository(db), downloadsDirectory: scratch.dir });
     service.onDidProgress((progress) => {
       if (progress.phase === 'rows' && progress.done >= 20_000) void service.cancel(progress.jobId);
     });
@@ -84,7 +85,7 @@ describe('ReportService', () => {
         return new TextEncoder().encode('%PDF-1.7 fake');
       },
     };
-    const service = new ReportService({ data: source(), definitions: db, downloadsDirectory: scratch.dir, pdf });
+    const service = new ReportService({ data: source(), definitions: new ReportDefinitionRepository(db), downloadsDirectory: scratch.dir, pdf });
     const htmlPath = path.join(scratch.dir, 'report.html');
     const html = await service.export({ format: 'html', filter: {}, outPath: htmlPath, language: 'ar' });
     expect(html.rows).toBe(30);
@@ -101,7 +102,7 @@ describe('ReportService', () => {
     const empty = path.join(scratch.dir, 'no-browser');
     const env = { LOCALAPPDATA: path.join(empty, 'Local'), PROGRAMFILES: path.join(empty, 'Program Files') };
     const data = source();
-    const service = new ReportService({ data, definitions: db, downloadsDirectory: scratch.dir, pdf: new ChromiumPdfRenderer({ search: { platform: 'win32', env } }) });
+    const service = new ReportService({ data, definitions: new ReportDefinitionRepository(db), downloadsDirectory: scratch.dir, pdf: new ChromiumPdfRenderer({ search: { platform: 'win32', env } }) });
     const status = await service.pdfEngine();
     expect(status).toMatchObject({ engine: 'browser', available: false });
     expect(status.searched.map((search) => search.browser)).toEqual(['Google Chrome', 'Chromium', 'Microsoft Edge', 'Brave']);
@@ -119,19 +120,22 @@ describe('ReportService', () => {
   });
 
   it('rejects an unknown format', async () => {
-    const service = new ReportService({ data: source(), definitions: db, downloadsDirectory: scratch.dir });
+    const service = new ReportService({ data: source(), definitions: new ReportDefinitionRepository(db), downloadsDirectory: scratch.dir });
     await expect(service.export({ format: 'docx' as 'csv', filter: {} })).rejects.toMatchObject({ code: 'invalid-input' });
   });
 
   it('saves, lists, re-runs and deletes report definitions in SQLite', async () => {
     const data = source();
-    const service = new ReportService({ data, definitions: db, downloadsDirectory: scratch.dir });
+    const service = new ReportService({ data, definitions: new ReportDefinitionRepository(db), downloadsDirectory: scratch.dir });
     const saved = await service.saveDefinition({ name: 'Partners', request: { format: 'json', filter: { models: ['res.partner'] } } });
     await expect(service.saveDefinition({ name: 'partners', request: { format: 'csv', filter: {} } })).rejects.toMatchObject({ code: 'conflict' });
     expect(await service.listDefinitions()).toEqual([saved]);
+    await expect(service.saveDefinition({ name: ' ', request: { format: 'csv', filter: {} } })).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(service.saveDefinition({ name: 'Odd', request: { format: 'docx' as 'csv', filter: {} } })).rejects.toMatchObject({ code: 'invalid-input' });
 
     const outPath = path.join(scratch.dir, 'rerun.json');
-    const result = await service.runDefinition('Partners', { outPath });
+    const [definition] = await service.listDefinitions();
+    const result = await service.export({ ...definition.request, outPath });
     expect(result.rows).toBe(10);
     expect(data.filters.at(-1)).toEqual({ models: ['res.partner'] });
     expect((JSON.parse(readFileSync(outPath, 'utf8')) as unknown[]).length).toBe(10);

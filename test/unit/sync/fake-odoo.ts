@@ -1,6 +1,8 @@
 /** An in-memory OdooClient over one update.webhook table, enough for the sync engine's calls. */
 import { OcmError } from '../../../src-main/common/errors';
-import type { Capabilities, Domain, KeysetPageOptions, OdooClient, OdooRecord, OdooValue } from '../../../src-main/odoo/types';
+import { keysetPages } from '../../../src-main/odoo/paging';
+import type { Domain, KeysetPageOptions, OdooClient, OdooRecord, OdooValue } from '../../../src-main/odoo/types';
+import type { Capabilities } from '../../../src-main/common/model';
 
 /** A server row as the fake keeps it. */
 export interface FakeRow extends OdooRecord {
@@ -127,20 +129,9 @@ export class FakeOdoo {
         fake.gate();
         return true;
       },
-      pages(model: string, options: KeysetPageOptions): AsyncIterable<OdooRecord[]> {
-        return (async function* () {
-          let after = options.afterId ?? 0;
-          for (;;) {
-            options.signal?.throwIfAborted();
-            fake.gate();
-            const domain: Domain = [['id', '>', after]];
-            if (options.upToId !== undefined) domain.push(['id', '<=', options.upToId]);
-            const page = fake.select(model, domain, { limit: options.pageSize, order: 'id asc' });
-            if (page.length > 0) yield page;
-            if (page.length < options.pageSize) return;
-            after = page[page.length - 1].id;
-          }
-        })();
+      // The real pager over this client (`this`, so a test that replaces searchRead on a copy is honoured).
+      pages(this: OdooClient, model: string, options: KeysetPageOptions): AsyncIterable<OdooRecord[]> {
+        return keysetPages(this, model, options);
       },
       close() {},
     };

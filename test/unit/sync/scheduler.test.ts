@@ -9,6 +9,7 @@ import { openStore, type Store } from '../../../src-main/store/store';
 import { backoffDelay, DEFAULT_TIMING } from '../../../src-main/sync/backend';
 import { SyncScheduler } from '../../../src-main/sync/scheduler';
 import { FakeOdoo, fakeCapabilities } from './fake-odoo';
+import { syncTarget } from './targets';
 
 let dir: string;
 let store: Store;
@@ -58,8 +59,8 @@ describe('SyncScheduler', () => {
     });
     const upToDate = nextEvent(scheduler.onDidChangeStatus, (status) => status.instanceId === 'live' && status.state === 'up-to-date');
     scheduler.setTargets([
-      { config: config('dead'), password: 'x' },
-      { config: config('live'), password: 'x' },
+      syncTarget(config('dead'), 'x'),
+      syncTarget(config('live'), 'x'),
     ]);
     const status = await upToDate;
     expect(status.changeCount).toBe(250);
@@ -73,7 +74,7 @@ describe('SyncScheduler', () => {
     scheduler = new SyncScheduler({ store, timing: { fastMs: 10, backoffBaseMs: 5, backoffMaxMs: 20 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });
     const offline = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'offline');
     const logged = nextEvent(scheduler.onDidLog, (entry) => entry.level === 'error');
-    scheduler.setTargets([{ config: config('live'), password: 'x' }]);
+    scheduler.setTargets([syncTarget(config('live'), 'x')]);
     const status = await offline;
     expect(status.lastError?.code).toBe('network-refused');
     expect(status.nextAttemptAt).toBeDefined();
@@ -90,7 +91,7 @@ describe('SyncScheduler', () => {
     server.failAll = new OcmError('access-denied', 'Access Denied');
     scheduler = new SyncScheduler({ store, timing: { fastMs: 10, backoffBaseMs: 5, backoffMaxMs: 20 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });
     const failed = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'error');
-    scheduler.setTargets([{ config: config('a'), password: 'x' }]);
+    scheduler.setTargets([syncTarget(config('a'), 'x')]);
     expect((await failed).lastError?.code).toBe('access-denied');
   });
 
@@ -99,7 +100,7 @@ describe('SyncScheduler', () => {
     server.add(5);
     scheduler = new SyncScheduler({ store, timing: { fastMs: 10 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });
     const first = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'up-to-date');
-    scheduler.setTargets([{ config: { ...config('a'), pollIntervalSeconds: 3600 }, password: 'x' }]);
+    scheduler.setTargets([syncTarget({ ...config('a'), pollIntervalSeconds: 3600 }, 'x')]);
     await first;
     const paused = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'paused');
     scheduler.pause('a');
@@ -114,7 +115,7 @@ describe('SyncScheduler', () => {
     const server = new FakeOdoo();
     scheduler = new SyncScheduler({ store, timing: { fastMs: 10 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });
     const first = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'up-to-date');
-    scheduler.setTargets([{ config: { ...config('a'), pollIntervalSeconds: 3600 }, password: 'x' }]);
+    scheduler.setTargets([syncTarget({ ...config('a'), pollIntervalSeconds: 3600 }, 'x')]);
     await first;
     // Let the loop settle into its long idle wait, then add rows and ask for a sync.
     server.add(2);
@@ -134,8 +135,8 @@ describe('SyncScheduler', () => {
       },
     });
     const results = await scheduler.runOnce([
-      { config: config('good'), password: 'x' },
-      { config: config('bad'), password: 'x' },
+      syncTarget(config('good'), 'x'),
+      syncTarget(config('bad'), 'x'),
     ]);
     expect(results.get('good')).toMatchObject({ added: 7 });
     expect(results.get('bad')).toMatchObject({ code: 'auth-failed' });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const script = join(__dirname, '..', '..', '..', 'scripts', 'lint-layers.mjs');
@@ -12,16 +12,19 @@ function file(path: string, text: string): void {
   writeFileSync(join(tree, path), text);
 }
 
-function lint(): { status: number; output: string } {
+function lint(folder = tree): { status: number; output: string } {
   try {
-    return { status: 0, output: execFileSync(process.execPath, [script, tree], { encoding: 'utf8' }) };
+    return { status: 0, output: execFileSync(process.execPath, [script, folder], { encoding: 'utf8' }) };
   } catch (error) {
     const failure = error as { status: number; stdout: string };
     return { status: failure.status, output: failure.stdout };
   }
 }
 
-afterEach(() => rmSync(tree, { recursive: true, force: true }));
+afterEach(() => {
+  if (tree) rmSync(tree, { recursive: true, force: true });
+  tree = '';
+});
 
 describe('layer lint', () => {
   it('accepts a tree that follows the layering', () => {
@@ -50,5 +53,40 @@ describe('layer lint', () => {
     expect(output).toContain('src-main/sync/engine.ts: src-main must not import the renderer');
     expect(output).toContain("src-main/hosts/updates/check.ts: only src-main/hosts/electron may import 'electron-updater'");
     expect(output).toContain('layers: 8 violation(s)');
+  });
+
+  it('accepts the repository as it is', () => {
+    expect(lint(resolve(__dirname, '..', '..', '..'))).toMatchObject({ status: 0, output: expect.stringContaining('no violations') });
+  });
+
+  it('accepts imports down the order inside src-main', () => {
+    tree = mkdtempSync(join(tmpdir(), 'ocm-lint-'));
+    file('src-main/odoo/client.ts', "import { a } from '../common/a';");
+    file('src-main/store/store.ts', "import { a } from '../common/a';");
+    for (const feature of ['sync', 'admin', 'reports', 'config']) file(`src-main/${feature}/x.ts`, "import { c } from '../odoo/client';\nimport { s } from '../store/store';");
+    file('src-main/simulator/index.ts', "import http from 'node:http';\nimport { t } from './table';");
+    file('src-main/hosts/services.ts', ['sync', 'admin', 'reports', 'config'].map((name) => `import { x as ${name} } from '../${name}/x';`).join('\n') + "\nimport { s } from '../simulator/index';");
+    expect(lint()).toMatchObject({ status: 0 });
+  });
+
+  it.each([
+    ['src-main/odoo/client.ts', "import type { Store } from '../store/store';", 'odoo and store never import each other'],
+    ['src-main/store/repositories/state.ts', "import type { Capabilities } from '../../odoo/types';", 'odoo and store never import each other'],
+    ['src-main/store/store.ts', "import { SyncScheduler } from '../sync/scheduler';", 'store sits below sync'],
+    ['src-main/sync/pass.ts', "import { AdminService } from '../admin/admin-service';", 'sync, admin, reports, config do not import one another: sync must not import admin'],
+    ['src-main/admin/ports.ts', "import type { ReportService } from '../reports/report-service';", 'sync, admin, reports, config do not import one another: admin must not import reports'],
+    ['src-main/reports/data.ts', "import { SyncService } from '../sync/sync-service';", 'sync, admin, reports, config do not import one another: reports must not import sync'],
+    ['src-main/config/secrets.ts', "import type { SyncTarget } from '../sync/backend';", 'sync, admin, reports, config do not import one another: config must not import sync'],
+    ['src-main/sync/index.ts', "import { createServices } from '../hosts/services';", 'only hosts composes: sync must not import hosts'],
+    ['src-main/odoo/faults.ts', "import { OcmError } from '../common/errors';\nimport { startSimulator } from '../simulator/index';", 'only hosts may use the simulator: odoo must not import it'],
+    ['src-main/simulator/http-server.ts', "import { openStore } from '../store/store';", 'simulator sits below store'],
+    ['src-main/common/a.ts', "import { x } from '../sync/x';", 'common must not import outside common'],
+    ['src-main/extras/thing.ts', "import { a } from '../common/a';", 'src-main/extras is not in the layer order'],
+  ])('fails %s on a synthetic violation', (path, source, problem) => {
+    tree = mkdtempSync(join(tmpdir(), 'ocm-lint-'));
+    file(path, source);
+    const { status, output } = lint();
+    expect(status).toBe(1);
+    expect(output).toContain(`${path}: ${problem}`);
   });
 });

@@ -4,10 +4,10 @@
  * part of the history and marked as such.
  */
 import { OcmError } from '../../../common/errors';
-import type { ChangeEvent, ChangeFilter, ChangeRow } from '../../../common/model';
-import { iterateChanges } from '../../../store/queries/change-queries';
-import { openDefaultReadStore, type OpenReadStore, type ReadStore } from '../../../store/queries/read-store';
-import { CHANGE_COLUMNS, changeCells, csvCell, type CsvValue } from '../../../reports/csv';
+import type { ChangeEvent, ChangeFilter, ChangeRow, TimelineCursor } from '../../../common/model';
+import type { IChangeService } from '../../../common/services';
+import { CHANGE_EXPORT_COLUMNS, changeCells, csvCell, type CsvValue } from '../../../reports/csv';
+import { instanceLookup, openServices, type InstanceLookup, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 import { alignRow, columnWidths } from '../text-table';
@@ -36,8 +36,8 @@ export interface ChangesCommandOptions {
   now?: () => number;
 }
 
-/** Creates `ocm changes` over the store `openReadStore` opens (closed when the command ends). */
-export function createChangesCommand(openReadStore: OpenReadStore = openDefaultReadStore, options: ChangesCommandOptions = {}): CliCommand {
+/** Creates `ocm changes` over the services `open` gives (read-only; closed when the command ends). */
+export function createChangesCommand(open: OpenServices = openServices, options: ChangesCommandOptions = {}): CliCommand {
   const now = options.now ?? Date.now;
   return {
     path: ['changes'],
@@ -46,13 +46,14 @@ export function createChangesCommand(openReadStore: OpenReadStore = openDefaultR
     async run(args, io) {
       const format = outputFormat(args);
       const limit = positiveInteger(args, 'limit');
-      const store = await openReadStore(io.env);
+      const app = await open(io, { readonly: true });
       try {
-        const filter = changeFilter(args, store, now());
-        const rows = iterateChanges(store.db, filter, { batchSize: BATCH_SIZE, last: limit });
-        const writer = format === 'table' ? new TableWriter(io, store) : new RecordWriter(io, store, format, flag(args, 'bom'));
+        const { changes, instances } = app.services;
+        const lookup = instanceLookup(await instances.list({ includeRemoved: true }));
+        const filter = changeFilter(args, lookup, now());
+        const writer = format === 'table' ? new TableWriter(io, lookup) : new RecordWriter(io, lookup, format, flag(args, 'bom'));
         let count = 0;
-        for (const row of rows) {
+        for await (const row of oldestFirst(changes, filter, limit)) {
           if (count % BATCH_SIZE === 0 && io.interrupted.aborted) {
             writer.flush();
             throw new OcmError('cancelled', 'Interrupted.');
@@ -63,13 +64,44 @@ export function createChangesCommand(openReadStore: OpenReadStore = openDefaultR
         writer.end(count);
         return 0;
       } finally {
-        store.close();
+        await app.close();
       }
     },
   };
 }
 
-/** `ocm changes` over the default read-only store. */
+/**
+ * Every row matching `filter`, oldest first, read through the timeline contract one keyset page at a
+ * time (constant memory for millions of rows). With `last`, only the newest `last` rows: a first walk
+ * back finds where they start, then they are read forwards. Rows arriving meanwhile are included.
+ */
+export async function* oldestFirst(changes: IChangeService, filter: ChangeFilter, last?: number): AsyncGenerator<ChangeRow> {
+  let cursor: TimelineCursor | undefined;
+  if (last !== undefined) {
+    // Walk back `last` rows; the cursor of the row just before them is where reading forwards starts.
+    let seen = 0;
+    let back: TimelineCursor | undefined;
+    for (;;) {
+      const page = await changes.timeline({ filter, limit: Math.min(BATCH_SIZE, last + 1 - seen), cursor: back, direction: 'older' });
+      seen += page.rows.length;
+      if (seen > last) {
+        const boundary = page.rows[page.rows.length - 1];
+        cursor = { timestamp: boundary.timestamp, key: boundary.key };
+        break;
+      }
+      if (!page.older) break;
+      back = page.older;
+    }
+  }
+  for (;;) {
+    const page = await changes.timeline({ filter, limit: BATCH_SIZE, cursor, direction: 'newer' });
+    for (let index = page.rows.length - 1; index >= 0; index--) yield page.rows[index];
+    if (!page.newer) return;
+    cursor = page.newer;
+  }
+}
+
+/** `ocm changes` over the mirror in $OCM_HOME (read-only). */
 export const changesCommand: CliCommand = createChangesCommand();
 
 type Format = 'table' | 'json' | 'csv' | 'ndjson';
@@ -99,16 +131,16 @@ export function listOption(args: ParsedArgs, name: string): string[] | undefined
 }
 
 /** Resolves `--instance` names: the whole value first (names may contain commas), then each comma part. */
-export function instanceOption(args: ParsedArgs, store: ReadStore): string[] | undefined {
+export function instanceOption(args: ParsedArgs, lookup: InstanceLookup): string[] | undefined {
   const text = option(args, 'instance');
   if (text === undefined) {
     if (args.options.has('instance')) usageError('--instance needs a name.', usage);
     return undefined;
   }
-  const whole = store.resolveInstanceId(text.trim());
+  const whole = lookup.idOf(text.trim());
   if (whole !== undefined) return [whole];
   return listOption(args, 'instance')?.map((name) => {
-    const id = store.resolveInstanceId(name);
+    const id = lookup.idOf(name);
     if (id === undefined) {
       throw new OcmError('invalid-input', `There is no instance named "${name}".`, { hint: '`ocm instance list` shows the names.' });
     }
@@ -130,10 +162,10 @@ export function timeOption(args: ParsedArgs, name: string, now: number): string 
 }
 
 /** The filter the options describe. */
-export function changeFilter(args: ParsedArgs, store: ReadStore, now: number): ChangeFilter {
+export function changeFilter(args: ParsedArgs, lookup: InstanceLookup, now: number): ChangeFilter {
   if (flag(args, 'removed') && flag(args, 'present')) usageError('Use --removed or --present, not both.', usage);
   const filter: ChangeFilter = {
-    instanceIds: instanceOption(args, store),
+    instanceIds: instanceOption(args, lookup),
     models: listOption(args, 'model'),
     events: listOption(args, 'event') as ChangeEvent[] | undefined,
     from: timeOption(args, 'since', now),
@@ -186,13 +218,13 @@ class LineBuffer {
 class RecordWriter implements RowWriter {
   private readonly buffer: LineBuffer;
   private pending: string | undefined;
-  constructor(io: CliIo, private readonly store: ReadStore, private readonly format: 'json' | 'csv' | 'ndjson', bom: boolean) {
+  constructor(io: CliIo, private readonly lookup: InstanceLookup, private readonly format: 'json' | 'csv' | 'ndjson', bom: boolean) {
     this.buffer = new LineBuffer(io);
     if (format === 'json') this.buffer.push('[');
-    if (format === 'csv') this.buffer.push((bom ? '\uFEFF' : '') + csvRecord(CHANGE_COLUMNS));
+    if (format === 'csv') this.buffer.push((bom ? '\uFEFF' : '') + csvRecord(CHANGE_EXPORT_COLUMNS));
   }
   write(row: ChangeRow): void {
-    const instanceName = this.store.instanceNameById(row.instanceId) ?? row.instanceId;
+    const instanceName = this.lookup.nameOf(row.instanceId);
     if (this.format === 'csv') {
       this.buffer.push(csvRecord(changeCells(row, instanceName)));
       return;
@@ -225,12 +257,12 @@ class TableWriter implements RowWriter {
   private readonly buffer: LineBuffer;
   private sample: string[][] | undefined = [];
   private widths: number[] = [];
-  constructor(io: CliIo, private readonly store: ReadStore) {
+  constructor(io: CliIo, private readonly lookup: InstanceLookup) {
     this.buffer = new LineBuffer(io);
   }
   write(row: ChangeRow): void {
     const cells = [
-      this.store.instanceNameById(row.instanceId) ?? row.instanceId,
+      this.lookup.nameOf(row.instanceId),
       localTime(row.timestamp),
       row.model,
       String(row.recordId),

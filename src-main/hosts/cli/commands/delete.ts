@@ -2,72 +2,28 @@
  * `ocm delete`: deletes change-log rows on a server (by server row id, or everything matching filters
  * on one instance), after a preview and the typed instance name. Local history keeps the rows, marked
  * as removed by the user. Also the shared plumbing of the admin commands (`orphans`, `journal`).
+ * The rules (rights, confirmation threshold, journal) are the admin service's; the CLI adds only its
+ * own stricter habit of always asking for the typed name.
  */
 import { createInterface } from 'node:readline';
-import type { OrphanScan } from '../../../admin/admin-service';
-import { keysForServerIds } from '../../../admin/store-adapters';
 import { OcmError } from '../../../common/errors';
-import type { AdminResult, InstanceConfig, InstanceId, JournalEntry, Progress, RowSelection } from '../../../common/model';
+import type { AdminResult, InstanceConfig, Progress, RowSelection } from '../../../common/model';
 import type { IAdminService } from '../../../common/services';
-import type { QueryDatabase } from '../../../store/queries/database';
-import { readStoreFor, type ReadStore } from '../../../store/queries/read-store';
-import { composeAdmin } from '../../compose';
+import { instanceLookup, openServices, type InstanceLookup, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 import { changeFilter } from './changes';
-import { openCliMirror } from './mirror-context';
-
-/** The admin service as the CLI uses it (AdminService satisfies it). */
-export type CliAdminService = Omit<IAdminService, 'findOrphans'> & {
-  findOrphans(instanceId: InstanceId, options: { includeUnlink: boolean }): Promise<OrphanScan>;
-};
-
-/** What the admin commands work with; closed when the command ends. */
-export interface AdminCliContext {
-  admin: CliAdminService;
-  /** The mirror (rows for `--id`, instance names for filters). */
-  db: QueryDatabase;
-  /** An instance by name (case-insensitive) or id. */
-  findInstance(nameOrId: string): InstanceConfig | undefined;
-  /** The admin-action journal, for `ocm journal` without a running service. */
-  journal(options: { instanceId?: InstanceId; limit?: number }): JournalEntry[] | Promise<JournalEntry[]>;
-  close(): void | Promise<void>;
-}
-
-/** Opens an {@link AdminCliContext} for the command's environment. */
-export type OpenAdminCliContext = (io: CliIo) => Promise<AdminCliContext>;
 
 /** Reads one line typed by the user (undefined at end of input). */
 export type ReadLine = (prompt: string, io: CliIo) => Promise<string | undefined>;
 
 /** Options shared by the admin command factories. */
 export interface AdminCommandOptions {
+  /** How the services are opened; default: the mirror in $OCM_HOME. */
+  open?: OpenServices;
   /** How the typed instance name is read; default: one line from stdin. */
   readLine?: ReadLine;
 }
-
-/**
- * The default context: the store in `$OCM_HOME`, stored passwords decrypted by the data directory's
- * vault, and an AdminService over them.
- */
-export const openAdminCliContext: OpenAdminCliContext = async (io) => {
-  const mirror = await openCliMirror(io);
-  const { store } = mirror;
-  const { admin, journal, close: closeClients } = composeAdmin(mirror);
-  return {
-    admin,
-    db: store.db,
-    findInstance: (nameOrId) => {
-      const all = store.instances.list().map((record) => record.config);
-      return all.find((config) => config.name === nameOrId) ?? all.find((config) => config.name.toLowerCase() === nameOrId.toLowerCase()) ?? all.find((config) => config.id === nameOrId);
-    },
-    journal: (options) => journal.list(options),
-    close: async () => {
-      closeClients();
-      await mirror.close();
-    },
-  };
-};
 
 /** Reads one line from stdin (the prompt goes to stderr so stdout stays clean for pipes). */
 export const readLineFromStdin: ReadLine = (prompt, io) =>
@@ -85,11 +41,17 @@ export const readLineFromStdin: ReadLine = (prompt, io) =>
     });
   });
 
+/** A visible instance by name (exact, then case-insensitive) or id. */
+export function findInstance(lookup: InstanceLookup, nameOrId: string): InstanceConfig | undefined {
+  const id = lookup.idOf(nameOrId);
+  return lookup.visible.find((instance) => instance.id === id) ?? lookup.visible.find((instance) => instance.name.toLowerCase() === nameOrId.toLowerCase());
+}
+
 /** The instance named by `--instance`, or a usage error. */
-export function requiredInstance(args: ParsedArgs, context: AdminCliContext, usage: string): InstanceConfig {
+export function requiredInstance(args: ParsedArgs, lookup: InstanceLookup, usage: string): InstanceConfig {
   const name = option(args, 'instance');
   if (!name) usageError('--instance NAME is required.', usage);
-  const instance = context.findInstance(name);
+  const instance = findInstance(lookup, name);
   if (!instance) throw new OcmError('invalid-input', `There is no instance named "${name}".`, { hint: '`ocm instance list` shows the names.' });
   return instance;
 }
@@ -110,7 +72,7 @@ export async function typedConfirmation(args: ParsedArgs, io: CliIo, instance: I
 }
 
 /** Runs a delete-like job: progress on a terminal, Ctrl+C cancels it between batches. */
-export async function withProgress<T>(admin: CliAdminService, io: CliIo, label: string, work: () => Promise<T>): Promise<T> {
+export async function withProgress<T>(admin: IAdminService, io: CliIo, label: string, work: () => Promise<T>): Promise<T> {
   let jobId: string | undefined;
   const cancel = (): void => {
     if (jobId) void admin.cancel(jobId);
@@ -146,19 +108,22 @@ you. Without --apply it only shows what would be deleted.
   --apply            delete, after typing the instance name (read from stdin)
   --yes-i-typed NAME the instance name, for scripts`;
 
-/** Creates `ocm delete` over `open` (the default opens the store in $OCM_HOME). */
-export function createDeleteCommand(open: OpenAdminCliContext = openAdminCliContext, options: AdminCommandOptions = {}): CliCommand {
+/** Creates `ocm delete` (the default opens the mirror in $OCM_HOME). */
+export function createDeleteCommand(options: AdminCommandOptions = {}): CliCommand {
+  const open = options.open ?? openServices;
   const readLine = options.readLine ?? readLineFromStdin;
   return {
     path: ['delete'],
     summary: 'Delete change-log rows on a server (preview first; history keeps them)',
     usage,
     async run(args, io) {
-      const context = await open(io);
+      const app = await open(io);
       try {
-        const instance = requiredInstance(args, context, usage);
-        const selection = selectionFrom(args, context, instance);
-        const preview = await context.admin.previewDelete(instance.id, selection);
+        const { admin, instances } = app.services;
+        const lookup = instanceLookup(await instances.list({ includeRemoved: true }));
+        const instance = requiredInstance(args, lookup, usage);
+        const selection = selectionFrom(args, lookup);
+        const preview = await admin.previewDelete(instance.id, selection);
         io.out(`${preview.count.toLocaleString('en-US')} ${preview.count === 1 ? 'row' : 'rows'} on ${preview.instanceName} would be deleted on the server.`);
         if (!preview.canDelete) throw new OcmError('access-error', preview.reason ?? `You may not delete change-log rows on ${instance.name}.`);
         if (preview.count === 0) return 0;
@@ -167,27 +132,26 @@ export function createDeleteCommand(open: OpenAdminCliContext = openAdminCliCont
           return 0;
         }
         const typedName = await typedConfirmation(args, io, instance, preview.count, 'change-log rows', readLine);
-        const result = await withProgress(context.admin, io, 'Deleting', () => context.admin.deleteRows(instance.id, selection, { typedName }));
+        const result = await withProgress(admin, io, 'Deleting', () => admin.deleteRows(instance.id, selection, { typedName }));
         return reportResult(io, result, instance);
       } finally {
-        await context.close();
+        await app.close();
       }
     },
   };
 }
 
-function selectionFrom(args: ParsedArgs, context: AdminCliContext, instance: InstanceConfig): RowSelection {
+function selectionFrom(args: ParsedArgs, lookup: InstanceLookup): RowSelection {
   if (args.options.has('id')) {
     const words = [option(args, 'id') ?? '', ...args.positionals].join(',');
     const ids = words.split(',').map((word) => word.trim()).filter(Boolean).map(Number);
     if (ids.length === 0 || ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) usageError('--id needs server row ids, e.g. --id 12,15,40.', usage);
-    return { keys: keysForServerIds(context.db, instance.id, ids) };
+    return { serverIds: ids };
   }
-  const store: ReadStore = readStoreFor(context.db);
-  const filter = changeFilter(args, store, Date.now());
+  const filter = changeFilter(args, lookup, Date.now());
   delete filter.instanceIds;
   return { filter };
 }
 
-/** `ocm delete` over the store in $OCM_HOME. */
+/** `ocm delete` over the mirror in $OCM_HOME. */
 export const deleteCommand: CliCommand = createDeleteCommand();

@@ -1,7 +1,6 @@
 /** `ocm errors`: the mirrored error log, as rows (newest first) or as groups of the same message. */
 import type { ErrorFilter } from '../../../common/model';
-import { errorGroups, errorRows } from '../../../store/queries/error-queries';
-import { openDefaultReadStore, type OpenReadStore } from '../../../store/queries/read-store';
+import { instanceLookup, openServices, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand } from '../command';
 import { usageError } from '../run-cli';
 import { textTable } from '../text-table';
@@ -19,8 +18,8 @@ const DEFAULT_LIMIT = 100;
 /** Longest message text shown in a table cell (the full message is in --json). */
 const MESSAGE_WIDTH = 120;
 
-/** Creates `ocm errors` over the store `openReadStore` opens (closed when the command ends). */
-export function createErrorsCommand(openReadStore: OpenReadStore = openDefaultReadStore, options: { now?: () => number } = {}): CliCommand {
+/** Creates `ocm errors` over the services `open` gives (read-only; closed when the command ends). */
+export function createErrorsCommand(open: OpenServices = openServices, options: { now?: () => number } = {}): CliCommand {
   const now = options.now ?? Date.now;
   return {
     path: ['errors'],
@@ -29,18 +28,20 @@ export function createErrorsCommand(openReadStore: OpenReadStore = openDefaultRe
     async run(args, io) {
       const limit = positiveInteger(args, 'limit') ?? DEFAULT_LIMIT;
       if (flag(args, 'groups') && args.options.has('limit')) usageError('--limit applies to rows, not to --groups.', usage);
-      const store = await openReadStore(io.env);
+      const app = await open(io, { readonly: true });
       try {
+        const { changes, instances } = app.services;
+        const lookup = instanceLookup(await instances.list({ includeRemoved: true }));
         const filter: ErrorFilter = {
-          instanceIds: instanceOption(args, store),
+          instanceIds: instanceOption(args, lookup),
           models: listOption(args, 'model'),
           from: timeOption(args, 'since', now()),
           to: timeOption(args, 'until', now()),
           text: option(args, 'text'),
         };
-        const name = (id: string) => store.instanceNameById(id) ?? id;
+        const name = lookup.nameOf;
         if (flag(args, 'groups')) {
-          const groups = errorGroups(store.db, filter);
+          const groups = await changes.errorGroups(filter);
           if (flag(args, 'json')) {
             io.out(JSON.stringify(groups.map((group) => ({ ...group, instanceNames: group.instanceIds.map(name) })), null, 2));
           } else if (groups.length === 0) {
@@ -53,7 +54,7 @@ export function createErrorsCommand(openReadStore: OpenReadStore = openDefaultRe
           }
           return 0;
         }
-        const rows = errorRows(store.db, filter, { limit });
+        const rows = await changes.errors(filter, { limit });
         if (flag(args, 'json')) {
           io.out(JSON.stringify(rows.map((row) => ({ ...row, instanceName: name(row.instanceId) })), null, 2));
         } else if (rows.length === 0) {
@@ -66,13 +67,13 @@ export function createErrorsCommand(openReadStore: OpenReadStore = openDefaultRe
         }
         return 0;
       } finally {
-        store.close();
+        await app.close();
       }
     },
   };
 }
 
-/** `ocm errors` over the default read-only store. */
+/** `ocm errors` over the mirror in $OCM_HOME (read-only). */
 export const errorsCommand: CliCommand = createErrorsCommand();
 
 function shorten(message: string): string {

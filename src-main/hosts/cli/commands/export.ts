@@ -4,37 +4,12 @@
  * the HTML/PDF report. Saved report definitions can be listed, saved and re-run.
  */
 import { OcmError } from '../../../common/errors';
-import type { ExportFormat, ExportRequest, ExportResult, Progress } from '../../../common/model';
+import type { ExportFormat, ExportRequest, ExportResult, Progress, ReportDefinition } from '../../../common/model';
 import type { IReportService } from '../../../common/services';
-import type { ReportService } from '../../../reports/report-service';
-import { dataDirectory } from '../../../store/data-directory';
-import { readStoreFor, type ReadStore } from '../../../store/queries/read-store';
-import { composeReports } from '../../compose';
+import { instanceLookup, openServices, type InstanceLookup, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 import { changeFilter } from './changes';
-import { openCliMirror } from './mirror-context';
-
-/** The report service as the CLI uses it (ReportService satisfies it). */
-export type CliReportService = IReportService & Pick<ReportService, 'runDefinition'>;
-
-/** What `ocm export` works with; closed when the command ends. */
-export interface ExportCliContext {
-  reports: CliReportService;
-  /** Instance names for `--instance`. */
-  store: ReadStore;
-  close(): void | Promise<void>;
-}
-
-/** Opens an {@link ExportCliContext} for the command's environment. */
-export type OpenExportCliContext = (io: CliIo) => Promise<ExportCliContext>;
-
-/** The default context: the store in $OCM_HOME; files without --out go to $OCM_HOME/downloads. */
-export const openExportCliContext: OpenExportCliContext = async (io) => {
-  const mirror = await openCliMirror(io);
-  const reports = composeReports(mirror, { dataDir: dataDirectory(io.env) });
-  return { reports, store: readStoreFor(mirror.store.db), close: () => mirror.close() };
-};
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'ndjson', 'xlsx', 'html', 'pdf'];
 
@@ -52,17 +27,18 @@ a chart, the most-changed records and error groups).
   --lang ar      HTML/PDF/XLSX summary in Arabic (right to left)
   Without --out (with --report) the file is written to $OCM_HOME/downloads.`;
 
-/** Creates `ocm export` over `open` (the default opens the store in $OCM_HOME). */
-export function createExportCommand(open: OpenExportCliContext = openExportCliContext): CliCommand {
+/** Creates `ocm export` over the services `open` gives (default: the mirror in $OCM_HOME). */
+export function createExportCommand(open: OpenServices = openServices): CliCommand {
   return {
     path: ['export'],
     summary: 'Export changes as CSV, JSON, NDJSON, XLSX, or an HTML/PDF report',
     usage,
     async run(args, io) {
-      const context = await open(io);
+      const app = await open(io);
       try {
+        const { reports, instances } = app.services;
         if (flag(args, 'list-reports')) {
-          const definitions = await context.reports.listDefinitions();
+          const definitions = await reports.listDefinitions();
           if (!definitions.length) io.out('No saved reports. Save one with `ocm export ... --save NAME`.');
           for (const definition of definitions) io.out(`${definition.name}  (${definition.request.format}, id ${definition.id})`);
           return 0;
@@ -71,35 +47,43 @@ export function createExportCommand(open: OpenExportCliContext = openExportCliCo
         if (args.options.has('out') && !outPath) usageError('--out needs a file name.', usage);
         const report = option(args, 'report');
         if (report !== undefined) {
-          const result = await withExportProgress(context.reports, io, () => context.reports.runDefinition(report, { outPath }));
+          const definition = savedReport(await reports.listDefinitions(), report);
+          const result = await withExportProgress(reports, io, () => reports.export({ title: definition.name, ...definition.request, outPath }));
           return printResult(io, result);
         }
-        const request = requestFrom(args, context.store);
+        const request = requestFrom(args, instanceLookup(await instances.list({ includeRemoved: true })));
         const saveName = option(args, 'save');
         if (saveName !== undefined) {
-          const saved = await context.reports.saveDefinition({ name: saveName, request });
+          const saved = await reports.saveDefinition({ name: saveName, request });
           io.out(`Saved report "${saved.name}" (id ${saved.id}). Re-run it with: ocm export --report "${saved.name}" --out FILE`);
           if (!outPath) return 0;
         }
         if (!outPath) usageError('--out FILE is required.', usage);
-        const result = await withExportProgress(context.reports, io, () => context.reports.export({ ...request, outPath }));
+        const result = await withExportProgress(reports, io, () => reports.export({ ...request, outPath }));
         return printResult(io, result);
       } finally {
-        await context.close();
+        await app.close();
       }
     },
   };
 }
 
+/** A saved report by id, or by name (case-insensitive). */
+function savedReport(definitions: readonly ReportDefinition[], idOrName: string): ReportDefinition {
+  const found = definitions.find((definition) => definition.id === idOrName) ?? definitions.find((definition) => definition.name.toLowerCase() === idOrName.toLowerCase());
+  if (!found) throw new OcmError('not-found', `No saved report named or numbered "${idOrName}".`, { hint: 'List them with `ocm export --list-reports`.' });
+  return found;
+}
+
 /** The export request the options describe (without the output path). */
-export function requestFrom(args: ParsedArgs, store: ReadStore): Omit<ExportRequest, 'outPath'> {
+export function requestFrom(args: ParsedArgs, lookup: InstanceLookup): Omit<ExportRequest, 'outPath'> {
   const format = option(args, 'format') as ExportFormat | undefined;
   if (!format) usageError('--format is required (csv, json, ndjson, xlsx, html or pdf).', usage);
   if (!FORMATS.includes(format)) usageError(`Unknown format "${format}": use csv, json, ndjson, xlsx, html or pdf.`, usage);
   const language = option(args, 'lang') ?? 'en';
   if (language !== 'en' && language !== 'ar') usageError('--lang must be en or ar.', usage);
   if (flag(args, 'bom') && format !== 'csv') usageError('--bom applies to --format csv only.', usage);
-  const request: Omit<ExportRequest, 'outPath'> = { format, filter: changeFilter(args, store, Date.now()), language };
+  const request: Omit<ExportRequest, 'outPath'> = { format, filter: changeFilter(args, lookup, Date.now()), language };
   if (flag(args, 'bom')) request.bom = true;
   const title = option(args, 'title');
   if (title) request.title = title;
@@ -108,7 +92,7 @@ export function requestFrom(args: ParsedArgs, store: ReadStore): Omit<ExportRequ
   return request;
 }
 
-async function withExportProgress(reports: CliReportService, io: CliIo, work: () => Promise<ExportResult>): Promise<ExportResult> {
+async function withExportProgress(reports: IReportService, io: CliIo, work: () => Promise<ExportResult>): Promise<ExportResult> {
   let jobId: string | undefined;
   let lastShown = 0;
   const cancel = (): void => {
@@ -142,5 +126,5 @@ function printResult(io: CliIo, result: ExportResult): number {
   return 0;
 }
 
-/** `ocm export` over the store in $OCM_HOME. */
+/** `ocm export` over the mirror in $OCM_HOME. */
 export const exportCommand: CliCommand = createExportCommand();

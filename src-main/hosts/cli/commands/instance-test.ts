@@ -6,46 +6,72 @@
  * step failed (unreachable URL, TLS, wrong database, wrong login or password, module missing, no read
  * right), 64 for bad options.
  */
-import type { CapabilityCheck, ConnectionInput, TransportKind } from '../../../odoo/types';
+import { OcmError } from '../../../common/errors';
+import { validateConnectionFields } from '../../../common/instance-input';
+import { TRANSPORT_LABELS, type TransportKind } from '../../../common/model';
+import type { ConnectionCheck } from '../../../common/services';
 import { runConnectionChecks } from '../../../odoo/capabilities';
-import { flag, option, type CliCommand } from '../command';
+import { connectionInputOf } from '../../../odoo/connection';
+import type { ConnectionInput } from '../../../odoo/types';
+import { openServices, type OpenServices } from '../cli-services';
+import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 
 /** Options of {@link createInstanceTestCommand}. */
 export interface InstanceTestCommandOptions {
-  /** Resolves `--name N` to a saved instance's connection (password included). Without it `--name` is refused. */
-  resolveSaved?: (name: string) => Promise<ConnectionInput>;
-  /** Replaces the real connection test (tests of the command itself). */
-  runChecks?: (input: ConnectionInput, options: { signal?: AbortSignal }) => Promise<CapabilityCheck[]>;
+  /** How `--name N` reaches the saved instance: through the instance service (default: the mirror in $OCM_HOME). */
+  open?: OpenServices;
+  /** Replaces the real connection test of typed options (tests of the command itself). */
+  runChecks?: (input: ConnectionInput, options: { signal?: AbortSignal }) => Promise<ConnectionCheck[]>;
 }
 
 const usage = `Usage: ocm instance test --url URL --db DB --login LOGIN --password-env VAR [--transport xmlrpc|jsonrpc]
                         [--timeout SECONDS] [--trust-certificate SHA256] [--json]
-       ocm instance test --name NAME [--json]
+       ocm instance test --name NAME [--transport xmlrpc|jsonrpc] [--timeout SECONDS] [--json]
 
 Tests a connection step by step: reach, version, database, login, change log (update.webhook),
 error log (webhook.errors) and rights. The password (or API key) is read from the environment
-variable named by --password-env, never from the command line.
+variable named by --password-env, never from the command line. A saved instance is tested with its
+saved password, only against the address and database it was saved for.
 
 Marks: ✓ ok, ! warning, ✗ failed, - skipped.
 Exit code: 0 when no step failed (warnings, e.g. an unreadable error log, do not fail it),
 2 when a step failed, 64 for bad options.`;
 
-/** Creates the command; the seam for saved instances is `resolveSaved`. */
+/** What was tested, for the heading and `--json`. */
+interface Tested {
+  url: string;
+  db: string;
+  login: string;
+  transport: TransportKind;
+}
+
+/** Creates the command. */
 export function createInstanceTestCommand(options: InstanceTestCommandOptions = {}): CliCommand {
   const runChecks = options.runChecks ?? runConnectionChecks;
+  const open = options.open ?? openServices;
   return {
     path: ['instance', 'test'],
     summary: 'Test the connection to an Odoo server step by step',
     usage,
     async run(args, io) {
-      const input = await connectionInput(args, io.env, options.resolveSaved);
-      const checks = await runChecks(input, { signal: io.interrupted });
+      const timeoutSeconds = timeoutOption(args);
+      const transport = option(args, 'transport') as TransportKind | undefined;
+      const name = option(args, 'name');
+      let tested: Tested;
+      let checks: ConnectionCheck[];
+      if (name !== undefined) {
+        ({ tested, checks } = await testSaved(open, io, name, { transport, timeoutSeconds }));
+      } else {
+        const input = typedInput(args, io.env, transport, timeoutSeconds);
+        tested = input;
+        checks = await runChecks(input, { signal: io.interrupted });
+      }
       const failed = checks.some((check) => check.status === 'failed');
       if (flag(args, 'json')) {
-        io.out(JSON.stringify({ ok: !failed, url: input.url, db: input.db, login: input.login, transport: input.transport, checks }, null, 2));
+        io.out(JSON.stringify({ ok: !failed, ...tested, checks }, null, 2));
       } else {
-        io.out(`Testing ${input.login} on database ${input.db} at ${input.url} (${input.transport === 'jsonrpc' ? 'JSON-RPC' : 'XML-RPC'})`);
+        io.out(`Testing ${tested.login} on database ${tested.db} at ${tested.url} (${TRANSPORT_LABELS[tested.transport] ?? tested.transport})`);
         io.out(formatChecks(checks));
         const fingerprint = checks.find((check) => check.code === 'tls')?.message.match(/[0-9A-F]{2}(?::[0-9A-F]{2}){31}/)?.[0];
         if (fingerprint) io.out(`\nIf this is the server's own certificate, trust it with: --trust-certificate ${fingerprint}`);
@@ -55,22 +81,25 @@ export function createInstanceTestCommand(options: InstanceTestCommandOptions = 
   };
 }
 
-/** `ocm instance test` without saved-instance support. */
+/** `ocm instance test`. */
 export const instanceTestCommand: CliCommand = createInstanceTestCommand();
 
-type Args = Parameters<CliCommand['run']>[0];
-
-async function connectionInput(args: Args, env: Readonly<Record<string, string | undefined>>, resolveSaved?: (name: string) => Promise<ConnectionInput>): Promise<ConnectionInput> {
-  const name = option(args, 'name');
-  const transport = transportOption(args);
-  const timeout = option(args, 'timeout');
-  const timeoutMs = timeout === undefined ? undefined : Number(timeout) * 1000;
-  if (timeoutMs !== undefined && !(timeoutMs > 0)) usageError(`--timeout must be a number of seconds, not "${timeout}".`, usage);
-  if (name !== undefined) {
-    if (!resolveSaved) usageError('--name is not available here: give --url, --db, --login and --password-env.', usage);
-    const saved = await resolveSaved(name);
-    return { ...saved, ...(transport ? { transport } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
+/** Tests a saved instance through the instance service: its secret never leaves the service. */
+async function testSaved(open: OpenServices, io: CliIo, name: string, overrides: { transport?: TransportKind; timeoutSeconds?: number }): Promise<{ tested: Tested; checks: ConnectionCheck[] }> {
+  const app = await open(io);
+  try {
+    const { instances } = app.services;
+    const saved = (await instances.list()).find((instance) => instance.name === name);
+    if (!saved) throw new OcmError('not-found', `No instance named "${name}".`, { hint: 'See `ocm instance list`.' });
+    const transport = overrides.transport ?? saved.transport;
+    const checks = await instances.test({ id: saved.id, name: saved.name, url: saved.url, db: saved.db, login: saved.login, transport, trustedCertificateSha256: saved.trustedCertificateSha256, timeoutSeconds: overrides.timeoutSeconds });
+    return { tested: { url: saved.url, db: saved.db, login: saved.login, transport }, checks };
+  } finally {
+    await app.close();
   }
+}
+
+function typedInput(args: ParsedArgs, env: CliIo['env'], transport: TransportKind | undefined, timeoutSeconds: number | undefined): ConnectionInput {
   const url = option(args, 'url');
   const db = option(args, 'db');
   const login = option(args, 'login');
@@ -79,28 +108,22 @@ async function connectionInput(args: Args, env: Readonly<Record<string, string |
   if (missing.length) usageError(`Missing ${missing.join(', ')}.`, usage);
   const password = env[passwordEnv!];
   if (password === undefined || password === '') usageError(`The environment variable ${passwordEnv} named by --password-env is not set.`, usage);
-  return {
-    url: url!,
-    db: db!,
-    login: login!,
-    password,
-    transport: transport ?? 'xmlrpc',
-    timeoutMs,
-    trustedCertificateSha256: option(args, 'trust-certificate'),
-  };
+  const fields = validateConnectionFields({ url: url!, db: db!, login: login!, transport, trustedCertificateSha256: option(args, 'trust-certificate') });
+  return connectionInputOf(fields, password, { timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000 });
 }
 
-function transportOption(args: Args): TransportKind | undefined {
-  const value = option(args, 'transport');
-  if (value === undefined) return undefined;
-  if (value !== 'xmlrpc' && value !== 'jsonrpc') usageError(`--transport must be xmlrpc or jsonrpc, not "${value}".`, usage);
-  return value;
+function timeoutOption(args: ParsedArgs): number | undefined {
+  const timeout = option(args, 'timeout');
+  if (timeout === undefined) return undefined;
+  const seconds = Number(timeout);
+  if (!(seconds > 0) || seconds > 600) usageError(`--timeout must be a number of seconds (up to 600), not "${timeout}".`, usage);
+  return seconds;
 }
 
-const marks: Record<CapabilityCheck['status'], string> = { ok: '✓', warning: '!', failed: '✗', skipped: '-' };
+const marks: Record<ConnectionCheck['status'], string> = { ok: '✓', warning: '!', failed: '✗', skipped: '-' };
 
 /** The checks as aligned lines (mark, step, message, then the hint indented), plus a summary line. */
-export function formatChecks(checks: readonly CapabilityCheck[]): string {
+export function formatChecks(checks: readonly ConnectionCheck[]): string {
   const width = Math.max(0, ...checks.map((check) => check.id.length));
   const lines: string[] = [];
   for (const check of checks) {

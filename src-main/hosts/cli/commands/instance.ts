@@ -4,12 +4,14 @@
  * encrypted (key-file vault in the data directory under the CLI).
  */
 import { OcmError } from '../../../common/errors';
+import { validateInstanceInput } from '../../../common/instance-input';
 import type { InstanceConfig, InstanceInput, TransportKind } from '../../../common/model';
-import type { ConnectionInput } from '../../../odoo/types';
+import type { IInstanceService } from '../../../common/services';
+import { openServices, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 import { formatChecks } from './instance-test';
-import { openCliMirror, type CliMirrorOptions } from './mirror-context';
+import { SECRET_STORAGE_SENTENCES } from './status';
 
 const addUsage = `Usage: ocm instance add --name NAME --url URL --db DB --login LOGIN --password-env VAR
                        [--transport xmlrpc|jsonrpc] [--production] [--poll-interval SECONDS]
@@ -33,18 +35,17 @@ const removeUsage = `Usage: ocm instance remove --name NAME [--keep-history]
 Removes an instance. With --keep-history its mirrored rows stay in the local database (hidden instance);
 without it they are deleted.`;
 
-function transportOf(args: ParsedArgs, usage: string): TransportKind | undefined {
-  const value = option(args, 'transport');
-  if (value === undefined) return undefined;
-  if (value !== 'xmlrpc' && value !== 'jsonrpc') usageError(`--transport must be xmlrpc or jsonrpc, not "${value}".`, usage);
-  return value;
+/** `--transport` as given; the instance service says what is allowed. */
+function transportOf(args: ParsedArgs): TransportKind | undefined {
+  return option(args, 'transport') as TransportKind | undefined;
 }
 
+/** `--poll-interval` as a number; the instance service checks its bounds. */
 function pollOf(args: ParsedArgs, usage: string): number | undefined {
   const value = option(args, 'poll-interval');
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 2) usageError(`--poll-interval must be a whole number of seconds (2 or more), not "${value}".`, usage);
+  if (value.trim() === '' || Number.isNaN(seconds)) usageError(`--poll-interval must be a number of seconds, not "${value}".`, usage);
   return seconds;
 }
 
@@ -67,8 +68,15 @@ function describe(instance: InstanceConfig): string {
   return `${instance.name}  ${instance.login}@${instance.db}  ${instance.url}  (${flags}, poll ${instance.pollIntervalSeconds} s)`;
 }
 
-/** Creates the instance commands; `options` are seams for tests. */
-export function createInstanceCommands(options: CliMirrorOptions = {}): CliCommand[] {
+/** A visible instance by exact name. */
+async function byName(instances: IInstanceService, name: string): Promise<InstanceConfig> {
+  const found = (await instances.list()).find((instance) => instance.name === name);
+  if (!found) throw new OcmError('not-found', `No instance named "${name}".`, { hint: 'See `ocm instance list`.' });
+  return found;
+}
+
+/** Creates the instance commands over the services `open` gives (default: the mirror in $OCM_HOME). */
+export function createInstanceCommands(open: OpenServices = openServices): CliCommand[] {
   const add: CliCommand = {
     path: ['instance', 'add'],
     summary: 'Add an Odoo instance (tests the connection first)',
@@ -82,27 +90,31 @@ export function createInstanceCommands(options: CliMirrorOptions = {}): CliComma
         db: option(args, 'db')!,
         login: option(args, 'login')!,
         password: passwordOf(args, io, addUsage),
-        transport: transportOf(args, addUsage) ?? 'xmlrpc',
+        transport: transportOf(args) ?? 'xmlrpc',
         production: flag(args, 'production'),
         pollIntervalSeconds: pollOf(args, addUsage),
         trustedCertificateSha256: option(args, 'trust-certificate'),
       };
-      const mirror = await openCliMirror(io, options);
+      const app = await open(io);
       try {
-        if (mirror.store.instances.findByName(input.name)) throw new OcmError('conflict', `An instance named "${input.name}" already exists.`, { hint: 'Choose another name, or use `ocm instance edit`.' });
+        const { instances, host } = app.services;
+        if ((await instances.list()).some((instance) => instance.name === input.name)) {
+          throw new OcmError('conflict', `An instance named "${input.name}" already exists.`, { hint: 'Choose another name, or use `ocm instance edit`.' });
+        }
+        validateInstanceInput(input); // the service's own rules, before the network is tried
         io.out(`Testing ${input.login} on database ${input.db} at ${input.url}`);
-        const checks = await mirror.instances.test(input);
+        const checks = await instances.test(input);
         io.out(formatChecks(checks));
         if (checks.some((check) => check.status === 'failed') && !flag(args, 'force')) {
           io.err('Not saved: the connection test failed. Fix it, or add --force to save anyway.');
           return 2;
         }
-        const saved = await mirror.instances.add(input);
+        const saved = await instances.add(input);
         io.out(`Added ${describe(saved)}`);
-        io.out(`Secrets are stored ${mirror.vault.kind === 'os-keychain' ? 'in the OS keychain' : 'encrypted with a local key file (weaker than the OS keychain)'}.`);
+        io.out(SECRET_STORAGE_SENTENCES[(await host.info()).secretStorage]);
         return 0;
       } finally {
-        await mirror.close();
+        await app.close();
       }
     },
   };
@@ -112,15 +124,15 @@ export function createInstanceCommands(options: CliMirrorOptions = {}): CliComma
     summary: 'List the configured instances',
     usage: listUsage,
     async run(args, io) {
-      const mirror = await openCliMirror(io, options);
+      const app = await open(io);
       try {
-        const instances = await mirror.instances.list();
+        const instances = await app.services.instances.list();
         if (flag(args, 'json')) io.out(JSON.stringify(instances, null, 2));
         else if (instances.length === 0) io.out('No instances yet. Add one with `ocm instance add`.');
         else for (const instance of instances) io.out(describe(instance));
         return 0;
       } finally {
-        await mirror.close();
+        await app.close();
       }
     },
   };
@@ -140,7 +152,7 @@ export function createInstanceCommands(options: CliMirrorOptions = {}): CliComma
       set('db', option(args, 'db'));
       set('login', option(args, 'login'));
       set('password', passwordOf(args, io, editUsage));
-      set('transport', transportOf(args, editUsage));
+      set('transport', transportOf(args));
       set('pollIntervalSeconds', pollOf(args, editUsage));
       set('trustedCertificateSha256', option(args, 'trust-certificate'));
       if (args.options.has('production')) {
@@ -148,15 +160,14 @@ export function createInstanceCommands(options: CliMirrorOptions = {}): CliComma
         patch.production = value === true || value === 'true' || value === 'yes';
       }
       if (Object.keys(patch).length === 0) usageError('Nothing to change.', editUsage);
-      const mirror = await openCliMirror(io, options);
+      const app = await open(io);
       try {
-        const existing = mirror.store.instances.findByName(name);
-        if (!existing) throw new OcmError('not-found', `No instance named "${name}".`, { hint: 'See `ocm instance list`.' });
-        const saved = await mirror.instances.update(existing.config.id, patch);
+        const { instances } = app.services;
+        const saved = await instances.update((await byName(instances, name)).id, patch);
         io.out(`Saved ${describe(saved)}`);
         return 0;
       } finally {
-        await mirror.close();
+        await app.close();
       }
     },
   };
@@ -167,16 +178,15 @@ export function createInstanceCommands(options: CliMirrorOptions = {}): CliComma
     usage: removeUsage,
     async run(args, io) {
       const name = requireName(args, removeUsage);
-      const mirror = await openCliMirror(io, options);
+      const app = await open(io);
       try {
-        const existing = mirror.store.instances.findByName(name);
-        if (!existing) throw new OcmError('not-found', `No instance named "${name}".`, { hint: 'See `ocm instance list`.' });
+        const { instances } = app.services;
         const keepHistory = flag(args, 'keep-history');
-        await mirror.instances.remove(existing.config.id, { keepHistory });
+        await instances.remove((await byName(instances, name)).id, { keepHistory });
         io.out(keepHistory ? `Removed ${name}; its history stays in the local database.` : `Removed ${name} and its mirrored rows.`);
         return 0;
       } finally {
-        await mirror.close();
+        await app.close();
       }
     },
   };
@@ -186,22 +196,3 @@ export function createInstanceCommands(options: CliMirrorOptions = {}): CliComma
 
 /** `ocm instance add | list | edit | remove`. */
 export const instanceCommands: CliCommand[] = createInstanceCommands();
-
-/**
- * Resolves a saved instance by name to its connection (password decrypted), for
- * `createInstanceTestCommand({ resolveSaved })` in the CLI's composition.
- */
-export function savedInstanceResolver(env: Readonly<Record<string, string | undefined>>): (name: string) => Promise<ConnectionInput> {
-  return async (name) => {
-    const io = { env } as CliIo;
-    const mirror = await openCliMirror(io);
-    try {
-      const record = mirror.store.instances.findByName(name);
-      if (!record) throw new OcmError('not-found', `No instance named "${name}".`, { hint: 'See `ocm instance list`.' });
-      const { config } = record;
-      return { url: config.url, db: config.db, login: config.login, password: mirror.vault.decrypt(record.secret), transport: config.transport, trustedCertificateSha256: config.trustedCertificateSha256 };
-    } finally {
-      await mirror.close();
-    }
-  };
-}

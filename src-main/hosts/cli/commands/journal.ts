@@ -1,9 +1,10 @@
 /** `ocm journal [--instance NAME] [--limit N] [--csv [--bom] | --json]`: the admin-action journal. */
 import { OcmError } from '../../../common/errors';
 import { journalToCsv, journalToJson } from '../../../reports/journal-export';
+import { instanceLookup, openServices, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand } from '../command';
 import { usageError } from '../run-cli';
-import { openAdminCliContext, type OpenAdminCliContext } from './delete';
+import { findInstance } from './delete';
 
 const usage = `Usage: ocm journal [--instance NAME] [--limit N] [--csv [--bom] | --json]
 
@@ -11,8 +12,8 @@ Lists the admin actions taken on servers (deletions, orphan cleanups), newest fi
 instance, what, how many, and the result. An action still marked "failed" with "did not finish" was
 interrupted.`;
 
-/** Creates `ocm journal` over `open` (the default opens the store in $OCM_HOME). */
-export function createJournalCommand(open: OpenAdminCliContext = openAdminCliContext): CliCommand {
+/** Creates `ocm journal` over the services `open` gives (default: the mirror in $OCM_HOME). */
+export function createJournalCommand(open: OpenServices = openServices): CliCommand {
   return {
     path: ['journal'],
     summary: 'List admin actions taken on servers (--csv/--json to export)',
@@ -22,12 +23,13 @@ export function createJournalCommand(open: OpenAdminCliContext = openAdminCliCon
       const limitText = option(args, 'limit');
       const limit = limitText === undefined ? 10_000 : Number(limitText);
       if (!Number.isSafeInteger(limit) || limit < 1) usageError('--limit needs a whole number of at least 1.', usage);
-      const context = await open(io);
+      const app = await open(io);
       try {
+        const { admin, instances } = app.services;
         const name = option(args, 'instance');
-        const instance = name === undefined ? undefined : context.findInstance(name);
+        const instance = name === undefined ? undefined : findInstance(instanceLookup(await instances.list()), name);
         if (name !== undefined && !instance) throw new OcmError('invalid-input', `There is no instance named "${name}".`, { hint: '`ocm instance list` shows the names.' });
-        const entries = await context.journal({ instanceId: instance?.id, limit });
+        const entries = await admin.journal({ instanceId: instance?.id, limit });
         if (flag(args, 'csv')) io.out(journalToCsv(entries, { bom: flag(args, 'bom') }).replace(/\r\n$/, ''));
         else if (flag(args, 'json')) io.out(journalToJson(entries).trimEnd());
         else if (entries.length === 0) io.out('No admin actions yet.');
@@ -39,11 +41,11 @@ export function createJournalCommand(open: OpenAdminCliContext = openAdminCliCon
         }
         return 0;
       } finally {
-        await context.close();
+        await app.close();
       }
     },
   };
 }
 
-/** `ocm journal` over the store in $OCM_HOME. */
+/** `ocm journal` over the mirror in $OCM_HOME. */
 export const journalCommand: CliCommand = createJournalCommand();

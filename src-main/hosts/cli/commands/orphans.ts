@@ -3,20 +3,11 @@
  * rows whose record no longer exists, prints the preview (model, record id, events, why), and with
  * `--apply` deletes them after the typed instance name.
  */
-import type { OrphanScan } from '../../../admin/admin-service';
-import type { OrphanCandidate } from '../../../common/model';
+import type { OrphanCandidate, OrphanPreview } from '../../../common/model';
+import { instanceLookup, openServices } from '../cli-services';
 import { flag, type CliCommand, type CliIo } from '../command';
 import { textTable } from '../text-table';
-import {
-  openAdminCliContext,
-  readLineFromStdin,
-  reportResult,
-  requiredInstance,
-  typedConfirmation,
-  withProgress,
-  type AdminCommandOptions,
-  type OpenAdminCliContext,
-} from './delete';
+import { readLineFromStdin, reportResult, requiredInstance, typedConfirmation, withProgress, type AdminCommandOptions } from './delete';
 
 const usage = `Usage: ocm orphans --instance NAME [--include-unlink] [--json] [--apply [--yes-i-typed NAME]]
 
@@ -50,7 +41,7 @@ export function groupByRecord(orphans: readonly OrphanCandidate[]): RecordLine[]
 }
 
 /** The preview as a text table plus a summary. */
-export function formatOrphanPreview(scan: OrphanScan, instanceName: string): string {
+export function formatOrphanPreview(scan: OrphanPreview, instanceName: string): string {
   const records = groupByRecord(scan.orphans);
   const out: string[] = [
     `Orphan scan of ${instanceName}: ${scan.checkedRows.toLocaleString('en-US')} log rows checked in ${scan.requests.toLocaleString('en-US')} requests.`,
@@ -66,18 +57,20 @@ export function formatOrphanPreview(scan: OrphanScan, instanceName: string): str
   return out.join('\n');
 }
 
-/** Creates `ocm orphans` over `open` (the default opens the store in $OCM_HOME). */
-export function createOrphansCommand(open: OpenAdminCliContext = openAdminCliContext, options: AdminCommandOptions = {}): CliCommand {
+/** Creates `ocm orphans` (the default opens the mirror in $OCM_HOME). */
+export function createOrphansCommand(options: AdminCommandOptions = {}): CliCommand {
+  const open = options.open ?? openServices;
   const readLine = options.readLine ?? readLineFromStdin;
   return {
     path: ['orphans'],
     summary: 'Find change-log rows whose record no longer exists (--apply deletes them)',
     usage,
     async run(args, io: CliIo) {
-      const context = await open(io);
+      const app = await open(io);
       try {
-        const instance = requiredInstance(args, context, usage);
-        const scan = await withProgress(context.admin, io, 'Scanning', () => context.admin.findOrphans(instance.id, { includeUnlink: flag(args, 'include-unlink') }));
+        const { admin, instances } = app.services;
+        const instance = requiredInstance(args, instanceLookup(await instances.list()), usage);
+        const scan = await withProgress(admin, io, 'Scanning', () => admin.findOrphans(instance.id, { includeUnlink: flag(args, 'include-unlink') }));
         if (flag(args, 'json')) io.out(JSON.stringify(scan, null, 2));
         else io.out(formatOrphanPreview(scan, instance.name));
         if (!flag(args, 'apply') || scan.orphans.length === 0) {
@@ -86,14 +79,14 @@ export function createOrphansCommand(open: OpenAdminCliContext = openAdminCliCon
         }
         const typedName = await typedConfirmation(args, io, instance, scan.orphans.length, 'orphaned change-log rows', readLine);
         const keys = scan.orphans.map((orphan) => orphan.key);
-        const result = await withProgress(context.admin, io, 'Deleting', () => context.admin.cleanOrphans(instance.id, keys, { typedName }));
+        const result = await withProgress(admin, io, 'Deleting', () => admin.cleanOrphans(instance.id, keys, { typedName }));
         return reportResult(io, result, instance);
       } finally {
-        await context.close();
+        await app.close();
       }
     },
   };
 }
 
-/** `ocm orphans` over the store in $OCM_HOME. */
+/** `ocm orphans` over the mirror in $OCM_HOME. */
 export const orphansCommand: CliCommand = createOrphansCommand();

@@ -5,11 +5,9 @@
  */
 import { OcmError } from '../../../common/errors';
 import type { InstanceId } from '../../../common/model';
-import { SyncScheduler } from '../../../sync/scheduler';
-import { syncTargets } from '../../../sync/services';
+import { openServices, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand } from '../command';
 import { usageError } from '../run-cli';
-import { openCliMirror, type CliMirrorOptions } from './mirror-context';
 
 const usage = `Usage: ocm sync [--once | --watch] [--instance NAME]
 
@@ -18,33 +16,34 @@ Mirrors the change log (and the error log, when readable) of every configured in
 --watch  keep polling: fast while changes flow, slower when idle, backing off when a server fails;
          stop with Ctrl+C`;
 
-/** Creates the command; `options` are seams for tests. */
-export function createSyncCommand(options: CliMirrorOptions = {}): CliCommand {
+/** Creates the command over the services `open` gives (default: the mirror in $OCM_HOME, engine in this thread). */
+export function createSyncCommand(open: OpenServices = openServices): CliCommand {
   return {
     path: ['sync'],
     summary: 'Mirror the change logs (--once, or --watch to keep polling)',
     usage,
     async run(args, io) {
       if (flag(args, 'once') && flag(args, 'watch')) usageError('Choose --once or --watch, not both.', usage);
-      const mirror = await openCliMirror(io, options);
-      const scheduler = new SyncScheduler({ store: mirror.store, connect: options.services?.connect, pass: options.services?.pass, timing: options.services?.timing });
+      const app = await open(io, { engine: 'in-thread' });
       try {
+        const { instances, sync, changes } = app.services;
         const wanted = option(args, 'instance');
-        let targets = syncTargets(mirror.store, mirror.vault, (config, error) => io.err(`${config.name}: ${error.describe()}`));
+        let chosen = await instances.list();
         if (wanted !== undefined) {
-          targets = targets.filter((target) => target.config.name === wanted || target.config.id === wanted);
-          if (targets.length === 0) throw new OcmError('not-found', `No instance named "${wanted}".`, { hint: 'See `ocm instance list`.' });
+          chosen = chosen.filter((instance) => instance.name === wanted || instance.id === wanted);
+          if (chosen.length === 0) throw new OcmError('not-found', `No instance named "${wanted}".`, { hint: 'See `ocm instance list`.' });
         }
-        if (targets.length === 0) {
+        if (chosen.length === 0) {
           io.out('No instances to sync. Add one with `ocm instance add`.');
           return 0;
         }
-        const names = new Map<InstanceId, string>(targets.map((target) => [target.config.id, target.config.name]));
+        const ids = chosen.map((instance) => instance.id);
+        const names = new Map<InstanceId, string>(chosen.map((instance) => [instance.id, instance.name]));
         const name = (id: InstanceId) => names.get(id) ?? id;
 
         // Progress: one line per instance per second at most, with the rate since the snapshot began.
         const started = new Map<InstanceId, { at: number; lastPrint: number }>();
-        scheduler.onDidProgress((progress) => {
+        sync.onDidProgress((progress) => {
           const now = Date.now();
           const clock = started.get(progress.instanceId) ?? { at: now, lastPrint: 0 };
           started.set(progress.instanceId, clock);
@@ -55,11 +54,12 @@ export function createSyncCommand(options: CliMirrorOptions = {}): CliCommand {
           const total = progress.total === undefined ? '' : ` / ${progress.total.toLocaleString('en-US')}`;
           io.out(`${name(progress.instanceId)}: ${progress.done.toLocaleString('en-US')}${total} rows (${Math.round(progress.done / seconds).toLocaleString('en-US')} rows/s)`);
         });
-        scheduler.onDidLog((entry) => (entry.level === 'error' ? io.err : io.out)(`${name(entry.instanceId)}: ${entry.message}`));
+        sync.onDidLog((entry) => (entry.level === 'error' ? io.err : io.out)(`${name(entry.instanceId)}: ${entry.message}`));
 
         if (!flag(args, 'watch')) {
           const begin = Date.now();
-          const results = await scheduler.runOnce(targets, io.interrupted);
+          const { results, locked } = await app.syncOnce(ids, io.interrupted);
+          for (const { config, error } of locked) io.err(`${config.name}: ${error.describe()}`);
           let failed = 0;
           for (const [id, result] of results) {
             if (result instanceof OcmError) {
@@ -77,15 +77,15 @@ export function createSyncCommand(options: CliMirrorOptions = {}): CliCommand {
           return failed > 0 ? 1 : 0;
         }
 
-        scheduler.onDidChangeStatus((status) => {
+        sync.onDidChangeStatus((status) => {
           if (status.state === 'up-to-date') io.out(`${name(status.instanceId)}: up to date (${status.changeCount.toLocaleString('en-US')} rows, ${status.removedCount.toLocaleString('en-US')} removed on the server)`);
           else if (status.state === 'syncing') io.out(`${name(status.instanceId)}: syncing`);
           // error/offline are reported by the log line with the reason and the retry delay.
         });
-        scheduler.onDidChangeData((notice) => {
+        changes.onDidChangeData((notice) => {
           if (notice.added || notice.removed) io.out(`${name(notice.instanceId)}: +${notice.added} -${notice.removed}${notice.newestTimestamp ? ` (newest ${notice.newestTimestamp})` : ''}`);
         });
-        scheduler.setTargets(targets);
+        for (const { config, error } of app.startSync(ids)) io.err(`${config.name}: ${error.describe()}`);
         await new Promise<void>((resolve) => {
           if (io.interrupted.aborted) return resolve();
           io.interrupted.addEventListener('abort', () => resolve(), { once: true });
@@ -93,8 +93,7 @@ export function createSyncCommand(options: CliMirrorOptions = {}): CliCommand {
         io.out('Stopping.');
         return 0;
       } finally {
-        await scheduler.close();
-        await mirror.close();
+        await app.close();
       }
     },
   };

@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nextEvent } from '../../../src-main/common/event';
-import { createAppServices } from '../../../src-main/hosts/app-services';
+import { createServices } from '../../../src-main/hosts/services';
 import { DEMO_INSTANCE_NAME } from '../../../src-main/hosts/demo-instance';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ocm-app-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('createAppServices', () => {
+describe('createServices', () => {
   it('opens on the demo instance with live data, and remembers that the user removed it', async () => {
-    const app = await createAppServices({ dataDir, timing: { fastMs: 300 } });
+    const app = await createServices({ dataDir, demo: true, keychain: null, timing: { fastMs: 300 } });
     try {
       const arrived = nextEvent(app.services.changes.onDidChangeData, (notice) => notice.added > 0);
       const errorsMirrored = nextEvent(app.services.sync.onDidChangeStatus, (status) => status.errorCount > 0);
@@ -34,7 +34,7 @@ describe('createAppServices', () => {
     } finally {
       await app.close();
     }
-    const reopened = await createAppServices({ dataDir });
+    const reopened = await createServices({ dataDir, demo: true, keychain: null });
     try {
       expect(await reopened.services.instances.list()).toEqual([]);
     } finally {
@@ -43,7 +43,7 @@ describe('createAppServices', () => {
   });
 
   it('writes workbench exports into the downloads folder, whatever path the request names', async () => {
-    const app = await createAppServices({ dataDir, demo: false });
+    const app = await createServices({ dataDir, keychain: null });
     const elsewhere = join(tmpdir(), `ocm-not-here-${process.pid}.csv`);
     try {
       const result = await app.services.reports.export({ format: 'csv', filter: {}, outPath: elsewhere });

@@ -1,5 +1,5 @@
-/** Conversions between the store's integer Unix seconds and the contracts' ISO-8601 UTC strings. */
-import { OcmError } from '../../common/errors';
+/** The contracts speak ISO-8601 UTC; the store and the engine count in integer Unix seconds: the one pair of conversions. */
+import { OcmError } from './errors';
 
 /** Unix seconds → `YYYY-MM-DDTHH:MM:SSZ`. */
 export function isoFromSeconds(seconds: number): string {

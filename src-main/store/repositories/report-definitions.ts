@@ -1,13 +1,11 @@
 /** Saved report definitions, in the store's `report_definitions` table. */
 import { randomUUID } from 'node:crypto';
-import type { SqlDatabase } from '../store/database';
-import { OcmError } from '../common/errors';
-import type { ExportFormat, ReportDefinition } from '../common/model';
-
-const FORMATS: ReadonlySet<ExportFormat> = new Set(['csv', 'json', 'ndjson', 'xlsx', 'html', 'pdf']);
+import { OcmError } from '../../common/errors';
+import type { ReportDefinition } from '../../common/model';
+import type { SqlDatabase } from '../database';
 
 /** CRUD over `report_definitions`; names are unique (case-insensitive) so the CLI can run one by name. */
-export class ReportDefinitionStore {
+export class ReportDefinitionRepository {
   constructor(private readonly db: SqlDatabase) {}
 
   /** All definitions, by name. */
@@ -16,21 +14,9 @@ export class ReportDefinitionStore {
     return rows.map(toDefinition);
   }
 
-  /** One definition by id or (case-insensitive) name. */
-  find(idOrName: string): ReportDefinition | undefined {
-    const row = this.db
-      .prepare('SELECT id, name, request FROM report_definitions WHERE id = ? OR name = ? COLLATE NOCASE ORDER BY id = ? DESC LIMIT 1')
-      .get(idOrName, idOrName, idOrName) as DefinitionRow | undefined;
-    return row ? toDefinition(row) : undefined;
-  }
-
-  /** Inserts or replaces; rejects 'invalid-input' for a bad request and 'conflict' for a taken name. */
+  /** Inserts or replaces (the caller checked the request); rejects 'conflict' for a taken name. */
   save(definition: Omit<ReportDefinition, 'id'> & { id?: string }): ReportDefinition {
-    const name = definition.name?.trim();
-    if (!name) throw new OcmError('invalid-input', 'A report definition needs a name.');
-    if (!FORMATS.has(definition.request?.format)) {
-      throw new OcmError('invalid-input', `Unknown export format "${String(definition.request?.format)}".`, { hint: 'Use csv, json, ndjson, xlsx, html or pdf.' });
-    }
+    const name = definition.name.trim();
     const id = definition.id ?? randomUUID();
     const clash = this.db.prepare('SELECT id FROM report_definitions WHERE name = ? COLLATE NOCASE AND id <> ?').get(name, id) as { id: string } | undefined;
     if (clash) throw new OcmError('conflict', `A report named "${name}" already exists.`, { hint: 'Choose another name or edit that report.' });

@@ -2,8 +2,9 @@
  * The journal of admin actions (`journal` table). A row is written BEFORE an action starts, as
  * 'failed' with an "interrupted" note, and updated when it ends, so a crash mid-action leaves a trace.
  */
-import type { SqlDatabase } from '../store/database';
-import type { InstanceId, JournalEntry } from '../common/model';
+import type { InstanceId, JournalEntry } from '../../common/model';
+import { isoFromSeconds } from '../../common/time';
+import type { SqlDatabase } from '../database';
 
 /** What is known when an action starts. */
 export interface JournalStart {
@@ -45,7 +46,7 @@ interface JournalRow {
 }
 
 /** Reads and writes the journal table. */
-export class JournalStore {
+export class JournalRepository {
   constructor(private readonly db: SqlDatabase) {}
 
   /** Records that an action is starting; returns the entry id. */
@@ -101,7 +102,7 @@ export class JournalStore {
 function toEntry(row: JournalRow): JournalEntry {
   const entry: JournalEntry = {
     id: row.id,
-    at: new Date(row.at * 1000).toISOString().replace('.000Z', 'Z'),
+    at: isoFromSeconds(row.at),
     actor: row.actor,
     instanceId: row.instance_id,
     instanceName: row.instance_name,

@@ -1,0 +1,103 @@
+/**
+ * The rules of an instance's settings, in one place: the instance service applies them to what the
+ * workbench and the CLI send, the CLI's `instance test` to its options, and the editor reads the bounds.
+ * Each failure is an 'invalid-input' error that names the field and says what to enter.
+ */
+import { OcmError } from './errors';
+import { TRANSPORT_LABELS, type InstanceInput, type TransportKind } from './model';
+
+/** The idle poll interval's bounds and default, in seconds. */
+export const POLL_INTERVAL_SECONDS = { min: 2, max: 86_400, default: 30 } as const;
+
+/** The fields that say where and as whom to connect. */
+export type ConnectionFields = Pick<InstanceInput, 'url' | 'db' | 'login' | 'transport' | 'trustedCertificateSha256'>;
+
+/** Connection fields after validation: trimmed, the URL without trailing slashes, the transport chosen. */
+export interface ValidConnectionFields {
+  url: string;
+  db: string;
+  login: string;
+  transport: TransportKind;
+  trustedCertificateSha256?: string;
+}
+
+/** An instance's input after validation (the password, when given, is kept as typed). */
+export interface ValidInstanceInput extends ValidConnectionFields {
+  name: string;
+  password?: string;
+  production: boolean;
+  pollIntervalSeconds: number;
+}
+
+const TRANSPORTS = Object.keys(TRANSPORT_LABELS) as TransportKind[];
+
+/** Validates where and as whom to connect. */
+export function validateConnectionFields(input: ConnectionFields): ValidConnectionFields {
+  const transport = input.transport ?? 'xmlrpc';
+  if (!TRANSPORTS.includes(transport)) {
+    throw new OcmError('invalid-input', `Unknown transport "${String(transport)}".`, { hint: `Use ${TRANSPORTS.join(' or ')}.` });
+  }
+  const fields: ValidConnectionFields = { url: validUrl(input.url), db: required(input.db, 'database'), login: required(input.login, 'login'), transport };
+  const fingerprint = input.trustedCertificateSha256?.trim();
+  if (fingerprint) fields.trustedCertificateSha256 = fingerprint;
+  return fields;
+}
+
+/** Validates a whole instance; `password` may be absent (an edit keeps the stored one). */
+export function validateInstanceInput(input: InstanceInput): ValidInstanceInput {
+  const poll = input.pollIntervalSeconds ?? POLL_INTERVAL_SECONDS.default;
+  if (!Number.isInteger(poll) || poll < POLL_INTERVAL_SECONDS.min || poll > POLL_INTERVAL_SECONDS.max) {
+    throw new OcmError('invalid-input', `The poll interval must be a whole number of seconds between ${POLL_INTERVAL_SECONDS.min} and ${POLL_INTERVAL_SECONDS.max} (got ${String(poll)}).`);
+  }
+  const valid: ValidInstanceInput = {
+    name: required(input.name, 'name'),
+    ...validateConnectionFields(input),
+    production: input.production ?? false,
+    pollIntervalSeconds: poll,
+  };
+  if (input.password) valid.password = input.password;
+  return valid;
+}
+
+/** A password or API key that must be there. */
+export function requiredSecret(value: string | undefined): string {
+  if (!value) throw new OcmError('invalid-input', 'The password is missing.', { hint: 'Enter the password or an API key.' });
+  return value;
+}
+
+/** The origin (scheme, host and port) of an http(s) URL, e.g. `https://erp.example.com` for port 443. */
+export function originOf(url: string): string {
+  return new URL(url).origin;
+}
+
+/**
+ * True when a saved secret may not follow an edit from `saved` to `next`: it was saved for one origin and
+ * database, and is only ever sent there. Anything else needs the password again.
+ */
+export function needsNewSecret(saved: { url: string; db: string }, next: { url: string; db: string }): boolean {
+  try {
+    return originOf(saved.url) !== originOf(next.url) || saved.db.trim() !== next.db.trim();
+  } catch {
+    return true; // an unparsable URL is never the saved origin
+  }
+}
+
+function required(value: string | undefined, what: string): string {
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  if (!trimmed) throw new OcmError('invalid-input', `The ${what} is missing.`, { hint: `Enter the ${what}.` });
+  return trimmed;
+}
+
+function validUrl(value: string | undefined): string {
+  const url = required(value, 'URL');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new OcmError('invalid-input', `"${url}" is not a URL.`, { hint: 'Enter the server address, e.g. https://erp.example.com.' });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new OcmError('invalid-input', `"${url}" is not an http or https URL.`, { hint: 'Enter the server address, e.g. https://erp.example.com.' });
+  }
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,281 @@
+/**
+ * The composition root: `createServices` builds every service of the {@link Services} contract from one
+ * data directory. Electron, browser mode, every CLI command and the tests call it; each host adds only
+ * what is its own (safeStorage, the PDF engine, how a link is opened, how a file is downloaded). Nothing
+ * here is a singleton, and nothing runs that was not asked for: with `engine: 'none'` no scheduler or
+ * worker exists, and `readonly` opens the mirror without writing a byte.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AdminService } from '../admin/admin-service';
+import { createClientPool } from '../admin/client-pool';
+import { storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
+import { OcmError } from '../common/errors';
+import { Emitter } from '../common/event';
+import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
+import type { HostInfo, IHostService, IReportService, Services } from '../common/services';
+import { InstanceService, type ConnectionChecker } from '../config/instance-service';
+import { InstanceSecrets, migrateSecrets, unlockInstances } from '../config/secrets';
+import { SettingsService } from '../config/settings-service';
+import { runConnectionChecks } from '../odoo/capabilities';
+import type { PdfRenderer } from '../reports/pdf';
+import { ReportService } from '../reports/report-service';
+import { storeReportData } from '../reports/store-data-source';
+import { databasePath } from '../store/data-directory';
+import { systemKeychain, type Keychain } from '../store/keychain';
+import { ChangeService } from '../store/queries/change-service';
+import { KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
+import { openStore, type Store } from '../store/store';
+import type { PollTiming, SyncBackend } from '../sync/backend';
+import type { ConnectFunction } from '../sync/connect';
+import type { SyncPassOptions, SyncPassResult } from '../sync/pass';
+import { SyncScheduler } from '../sync/scheduler';
+import { SyncService } from '../sync/sync-service';
+import { startSyncWorker } from '../sync/worker-host';
+import { startDemoInstance } from './demo-instance';
+
+/** Where the sync engine runs: a worker thread, this thread, or nowhere. */
+export type EnginePlacement = 'worker' | 'in-thread' | 'none';
+
+/** Options of {@link createServices}. */
+export interface CreateServicesOptions {
+  /** The data directory: `mirror.sqlite`, `downloads/`, and `secret.key` where no OS keychain answers. */
+  dataDir: string;
+  /** Where the sync engine runs (default 'worker'); 'none' starts no engine at all. */
+  engine?: EnginePlacement;
+  /** Open the mirror read-only: no migrations, nothing written; the database must exist ('not-found'). */
+  readonly?: boolean;
+  /** Start syncing every instance at once (default true; only with an engine). */
+  autoStart?: boolean;
+  /** The host's own secret vault (Electron's safeStorage); default: the OS keychain, else a key file. */
+  vault?: SecretVault;
+  /** The keychain to look for (tests pass their own; null: none); default the system's. */
+  keychain?: Keychain | null;
+  /** Add and run the built-in demo instance when nothing is configured (default false). */
+  demo?: boolean;
+  /**
+   * Let exports be written wherever `outPath` says (trusted callers: the CLI, tests). Default false:
+   * a renderer is not trusted to name files, so its exports land in `<dataDir>/downloads`.
+   */
+  exportsAnywhere?: boolean;
+  /** PDF engine; default the workstation's Chromium-based browser. */
+  pdfRenderer?: PdfRenderer;
+  /** Browser mode: turns an exported file into a one-time download URL. */
+  downloadUrlFor?(filePath: string): string | undefined;
+  /** What the host is and how it opens links (default: browser mode, links opened by the browser). */
+  host?: { kind: HostInfo['kind']; version: string; openExternal?(url: string): Promise<unknown> };
+  /** How long a statement waits for another process's lock before 'store-locked'. */
+  busyTimeoutMs?: number;
+  timing?: Partial<PollTiming>;
+  pass?: Partial<SyncPassOptions>;
+  /** In-thread engine only: replaces the real connection (tests). */
+  connect?: ConnectFunction;
+  /** Replaces the real connection test (tests). */
+  checker?: ConnectionChecker;
+}
+
+/** An instance whose secret could not be opened, and why. */
+export interface LockedInstance {
+  config: InstanceConfig;
+  error: OcmError;
+}
+
+/** The running services and the host-side controls of the engine. */
+export interface RunningServices {
+  services: Services;
+  /**
+   * Starts syncing the visible instances, or those in `ids` only (instance changes refresh the set).
+   * Returns the instances left out because their secret could not be opened (each also logged).
+   */
+  startSync(ids?: readonly InstanceId[]): LockedInstance[];
+  /**
+   * One pass per instance (of `ids`, else all) without polling, for `ocm sync --once`; needs the
+   * in-thread engine. Instances whose secret cannot be opened are listed apart.
+   */
+  syncOnce(ids?: readonly InstanceId[], signal?: AbortSignal): Promise<{ results: Map<InstanceId, SyncPassResult | OcmError>; locked: LockedInstance[] }>;
+  /** Stops the engine (and the demo server) and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store and wires every service. Rejects with 'store-locked', 'store-corrupt', 'conflict' or 'not-found' (read-only, no mirror yet). */
+export async function createServices(options: CreateServicesOptions): Promise<RunningServices> {
+  const engine = options.engine ?? 'worker';
+  const readonly = options.readonly ?? false;
+  if (readonly && engine !== 'none') throw new OcmError('invalid-input', 'A read-only mirror runs no sync engine.', { hint: "Use engine 'none' with readonly." });
+  const path = databasePath(options.dataDir);
+  if (readonly && !existsSync(path)) {
+    throw new OcmError('not-found', `There is no local mirror at ${path} yet.`, {
+      hint: 'Add an instance with `ocm instance add` and run `ocm sync`, or set OCM_HOME to the data folder.',
+    });
+  }
+  if (!readonly) mkdirSync(options.dataDir, { recursive: true });
+  const store = openStore(path, { readonly, busyTimeoutMs: options.busyTimeoutMs });
+  const closers: (() => Promise<void> | void)[] = [() => store.close()];
+  const close = async () => {
+    for (const closer of closers.splice(0)) await closer();
+  };
+  try {
+    // The keychain is asked only when a secret (or how they are kept) is first needed.
+    let opened: OpenedVault | undefined;
+    const openedVault = () => (opened ??= openVault(options));
+    const vault = lazyVault(() => openedVault().vault);
+    const secrets = new InstanceSecrets(vault);
+    // First use: secrets without a binding are sealed; a key file whose secrets can move to the keychain is emptied.
+    const pending = () => !store.settings.hasFlag(SECRETS_SEALED) || (existsSync(join(options.dataDir, KEY_FILE)) && openedVault().legacy !== undefined);
+    if (!readonly && pending()) {
+      migrateSecrets(store, secrets, vault, openedVault().legacy);
+      store.settings.setFlag(SECRETS_SEALED);
+    }
+
+    const backend = await startEngine(engine, store, path, options);
+    if (backend) closers.unshift(() => backend.close());
+    const instances = new InstanceService(store, secrets, options.checker ?? ((input) => runConnectionChecks(input)));
+
+    const demo = options.demo ? await startDemoInstance({ store, secrets, instances }) : undefined;
+    if (demo) closers.unshift(() => demo.close());
+
+    const dataNotices = new Emitter<ChangesNotice>();
+    const forward = backend?.onDidChangeData((notice) => dataNotices.fire(notice));
+    closers.unshift(() => forward?.dispose());
+
+    const clients = createClientPool((id) => {
+      const record = store.instances.get(id);
+      if (!record || record.removed) throw new OcmError('not-found', `No instance with id ${id}.`);
+      return secrets.connectionOf(record);
+    });
+    closers.unshift(() => clients.close());
+    const admin = new AdminService({
+      instances: storeInstanceDirectory(store),
+      clients,
+      rows: storeRowSource(store.db),
+      marker: storeRowMarker(store),
+      journal: store.journal,
+      settings: storeAdminSettings(store),
+    });
+    const reports = new ReportService({
+      data: storeReportData(store),
+      definitions: store.reportDefinitions,
+      downloadsDirectory: join(options.dataDir, 'downloads'),
+      pdf: options.pdfRenderer,
+      downloadUrlFor: options.downloadUrlFor,
+    });
+
+    const services: Services = {
+      instances,
+      changes: new ChangeService(store.db, dataNotices.event),
+      sync: new SyncService(store, backend),
+      admin,
+      reports: options.exportsAnywhere ? reports : withoutChosenPaths(reports),
+      settings: new SettingsService(store),
+      host: hostService(options, () => vault.kind),
+    };
+
+    const control = engineControl(store, secrets, backend);
+    const subscription = instances.onDidChangeInstances(() => void control.refresh());
+    closers.unshift(() => subscription.dispose());
+    if (backend && (options.autoStart ?? true)) control.startSync();
+    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** What the host drives of the engine: which instances it syncs (refreshed on every change), or one pass. */
+function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBackend | undefined) {
+  const logLocked = (config: InstanceConfig, error: OcmError) =>
+    store.syncLog.append({ instanceId: config.id, level: 'error', kind: 'error', message: `${error.message} ${error.hint ?? ''}`.trim(), messageKey: 'sync.failed', params: { code: error.code } });
+  let wanted: readonly InstanceId[] | undefined;
+  let started = false;
+  const chosen = (ids: readonly InstanceId[] | undefined, config: InstanceConfig) => !ids || ids.includes(config.id);
+  const refresh = (): LockedInstance[] => {
+    const locked: LockedInstance[] = [];
+    if (!started || !backend) return locked;
+    const targets = unlockInstances(store, secrets, (config, error) => {
+      if (!chosen(wanted, config)) return;
+      logLocked(config, error);
+      locked.push({ config, error });
+    });
+    backend.setTargets(targets.filter((target) => chosen(wanted, target.config)));
+    return locked;
+  };
+  return {
+    refresh,
+    startSync(ids?: readonly InstanceId[]): LockedInstance[] {
+      started = true;
+      wanted = ids;
+      return refresh();
+    },
+    async syncOnce(ids?: readonly InstanceId[], signal?: AbortSignal): ReturnType<RunningServices['syncOnce']> {
+      if (!(backend instanceof SyncScheduler)) throw new OcmError('invalid-input', "One pass at a time needs the in-thread engine (engine: 'in-thread').");
+      const locked: LockedInstance[] = [];
+      const targets = unlockInstances(store, secrets, (config, error) => {
+        if (chosen(ids, config)) locked.push({ config, error });
+      }).filter((target) => chosen(ids, target.config));
+      return { results: await backend.runOnce(targets, signal), locked };
+    },
+  };
+}
+
+/** Marks a mirror whose secrets were all sealed to their server (the first-use migration is done). */
+const SECRETS_SEALED = 'secrets.sealed';
+
+function openVault(options: CreateServicesOptions): OpenedVault {
+  // The host's vault (Electron's safeStorage) wins; the key file, when there is one, still opens older secrets.
+  if (options.vault) {
+    const legacy = options.vault.kind === 'local-key-file' ? undefined : legacyKeyFile(options.dataDir);
+    return legacy ? { vault: options.vault, legacy } : { vault: options.vault };
+  }
+  return openSecretVault(options.dataDir, options.keychain === null ? undefined : (options.keychain ?? systemKeychain()));
+}
+
+async function startEngine(engine: EnginePlacement, store: Store, path: string, options: CreateServicesOptions): Promise<SyncBackend | undefined> {
+  switch (engine) {
+    case 'none':
+      return undefined;
+    case 'in-thread':
+      return new SyncScheduler({ store, connect: options.connect, timing: options.timing, pass: options.pass });
+    case 'worker':
+      return startSyncWorker({ databasePath: path, busyTimeoutMs: options.busyTimeoutMs, timing: withoutRandom(options.timing), pass: options.pass });
+  }
+}
+
+/** Functions cannot cross to the worker: drop the random source. */
+function withoutRandom(timing: Partial<PollTiming> | undefined): Partial<Omit<PollTiming, 'random'>> | undefined {
+  if (!timing) return undefined;
+  const { random: _random, ...rest } = timing;
+  return rest;
+}
+
+function hostService(options: CreateServicesOptions, secretStorage: () => HostInfo['secretStorage']): IHostService {
+  return {
+    info: async () => ({
+      kind: options.host?.kind ?? 'browser',
+      version: options.host?.version ?? '0.1.0',
+      platform: process.platform,
+      secretStorage: secretStorage(),
+      dataDirectory: options.dataDir,
+    }),
+    openExternal: async (url) => {
+      // Only web links leave the app (Open in Odoo); anything else is refused.
+      if (!/^https?:\/\//i.test(url)) return;
+      await options.host?.openExternal?.(url);
+    },
+  };
+}
+
+/**
+ * The report service as the workbench may use it: the renderer is not trusted to name files on disk,
+ * so its exports always land in the downloads folder (offered as a download in browser mode).
+ */
+function withoutChosenPaths(reports: IReportService): IReportService {
+  return {
+    export: (request) => reports.export({ ...request, outPath: undefined }),
+    cancel: (jobId) => reports.cancel(jobId),
+    listDefinitions: () => reports.listDefinitions(),
+    saveDefinition: (definition) => reports.saveDefinition(definition),
+    deleteDefinition: (id) => reports.deleteDefinition(id),
+    pdfEngine: () => reports.pdfEngine(),
+    onDidProgress: reports.onDidProgress,
+  };
+}

@@ -1,0 +1,44 @@
+/** The one set of rules for an instance's settings, and where a saved secret may go. */
+import { describe, expect, it } from 'vitest';
+import { needsNewSecret, originOf, POLL_INTERVAL_SECONDS, validateConnectionFields, validateInstanceInput } from '../../../src-main/common/instance-input';
+
+const input = { name: ' Prod ', url: 'https://erp.example.com//', db: ' prod ', login: 'admin', password: 'pw' };
+
+describe('validateInstanceInput', () => {
+  it('trims, drops trailing slashes and fills in the defaults', () => {
+    expect(validateInstanceInput(input)).toEqual({ name: 'Prod', url: 'https://erp.example.com', db: 'prod', login: 'admin', password: 'pw', transport: 'xmlrpc', production: false, pollIntervalSeconds: POLL_INTERVAL_SECONDS.default });
+  });
+
+  it('names the field that is wrong', () => {
+    expect(() => validateInstanceInput({ ...input, name: ' ' })).toThrow('The name is missing.');
+    expect(() => validateInstanceInput({ ...input, url: 'erp.example.com' })).toThrow('"erp.example.com" is not a URL.');
+    expect(() => validateInstanceInput({ ...input, url: 'ftp://erp.example.com' })).toThrow('is not an http or https URL');
+    expect(() => validateInstanceInput({ ...input, db: '' })).toThrow('The database is missing.');
+    expect(() => validateInstanceInput({ ...input, transport: 'soap' as 'xmlrpc' })).toThrow('Unknown transport "soap".');
+    expect(() => validateInstanceInput({ ...input, pollIntervalSeconds: POLL_INTERVAL_SECONDS.min - 1 })).toThrow(`between ${POLL_INTERVAL_SECONDS.min} and ${POLL_INTERVAL_SECONDS.max}`);
+    expect(() => validateInstanceInput({ ...input, pollIntervalSeconds: 2.5 })).toThrow(expect.objectContaining({ code: 'invalid-input' }));
+  });
+
+  it('checks connection fields alone for a connection test', () => {
+    expect(validateConnectionFields({ url: 'http://x:8069/', db: 'd', login: 'l', transport: 'jsonrpc', trustedCertificateSha256: ' AB ' })).toEqual({ url: 'http://x:8069', db: 'd', login: 'l', transport: 'jsonrpc', trustedCertificateSha256: 'AB' });
+  });
+});
+
+describe('needsNewSecret', () => {
+  const saved = { url: 'https://erp.example.com/odoo', db: 'prod' };
+  it('lets a secret follow a new path or an explicit default port on the same origin and database', () => {
+    expect(originOf('https://erp.example.com:443/x')).toBe('https://erp.example.com');
+    expect(needsNewSecret(saved, { url: 'https://erp.example.com', db: 'prod' })).toBe(false);
+    expect(needsNewSecret(saved, { url: 'https://erp.example.com:443/web', db: ' prod' })).toBe(false);
+  });
+
+  it('asks for it again for another scheme, host, port or database, or an unreadable URL', () => {
+    for (const next of [
+      { url: 'http://erp.example.com', db: 'prod' },
+      { url: 'https://erp.example.com.evil.io', db: 'prod' },
+      { url: 'https://erp.example.com:8443', db: 'prod' },
+      { url: 'https://erp.example.com', db: 'prod2' },
+      { url: 'not a url', db: 'prod' },
+    ]) expect(needsNewSecret(saved, next), JSON.stringify(next)).toBe(true);
+  });
+});
