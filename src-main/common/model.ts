@@ -139,6 +139,43 @@ export interface ChangeRow {
   userName?: string;
   changedFields?: string[];
   changeCount?: number;
+  /** Where the row came from (absent on rows mirrored before sources existed: the module log). */
+  origin?: ChangeOrigin;
+  /** Old → new of the changed fields, where the source knows them (our addon, Odoo's tracking). */
+  values?: FieldChange[];
+}
+
+/**
+ * Where a change came from: the module's log (`update.webhook`), polling of a model's `write_date`
+ * (several writes between two polls merge into one event; a deletion's author is unknown), or Odoo's own
+ * field tracking (`mail.tracking.value`: tracked fields only). The UI never claims more than its source knows.
+ */
+export type ChangeOrigin = 'module' | 'polling' | 'tracking';
+
+/**
+ * One side of a field change, rendered for people as docs/addon-protocol.md ("The value format") says:
+ * `false` for empty, text, a number, a boolean, `[id, name]` for many2one, a list of `[id, name]` for x2many.
+ */
+export type FieldValue = string | number | boolean | [number, string] | [number, string][];
+
+/** One field's change, from our addon's `changed_values` or from Odoo's tracking values. */
+export interface FieldChange {
+  /** Technical field name, e.g. `list_price`. */
+  field: string;
+  /** The field's label on the server, e.g. "Sales Price". */
+  label?: string;
+  /** Odoo field type, e.g. 'monetary', 'many2one'. */
+  type?: string;
+  old?: FieldValue;
+  new?: FieldValue;
+  /** Set when only the fact of a change is known (binary fields, restricted fields). */
+  changed?: boolean;
+  /** A side was cut; the full lengths (characters) or counts (x2many records) of the cut sides. */
+  truncated?: boolean;
+  oldLength?: number;
+  newLength?: number;
+  oldCount?: number;
+  newCount?: number;
 }
 
 /** Filters shared by the timeline, facets, histogram, exports and bulk deletes. All optional, and-ed. */

@@ -28,7 +28,7 @@ import { KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, 
 import { openStore, type Store } from '../store/store';
 import type { PollTiming, SyncBackend } from '../sync/backend';
 import type { ConnectFunction } from '../sync/connect';
-import type { SyncPassOptions, SyncPassResult } from '../sync/pass';
+import type { SyncPassOptions, SyncPassResult } from '../sync/source';
 import { SyncScheduler } from '../sync/scheduler';
 import { SyncService } from '../sync/sync-service';
 import { startSyncWorker } from '../sync/worker-host';

@@ -5,11 +5,15 @@ import { connectOdoo } from '../odoo/connection';
 import type { OdooClient } from '../odoo/types';
 import type { SyncTarget } from './backend';
 import type { Capabilities } from '../common/model';
+import { moduleLogSource } from './module-log/pass';
+import type { ChangeSource } from './source';
 
-/** A connected client and its capabilities. */
+/** A connected client, its capabilities, and the source its changes are read from. */
 export interface Connection {
   client: OdooClient;
   capabilities: Capabilities;
+  /** Default: the module log. */
+  source?: ChangeSource;
 }
 
 /** How the engine connects (injected so tests can use fakes). */
@@ -31,7 +35,7 @@ export const connectTarget: ConnectFunction = async (target, signal) => {
         hint: 'Give this user the Internal User group, or use another login.',
       });
     }
-    return { client, capabilities };
+    return { client, capabilities, source: moduleLogSource };
   } catch (error) {
     client.close();
     throw error;

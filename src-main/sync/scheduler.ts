@@ -5,13 +5,13 @@
  * The worker (worker-entry.ts) runs one of these; unit tests and `ocm sync` use it directly.
  */
 import { isAbortError, OcmError, toOcmError } from '../common/errors';
-import type { Capabilities, ChangesNotice, InstanceId, InstanceStatus, Progress } from '../common/model';
-import type { OdooClient } from '../odoo/types';
+import type { ChangesNotice, InstanceId, InstanceStatus, Progress } from '../common/model';
 import type { NewLogEntry } from '../store/repositories/sync-log';
 import type { Store } from '../store/store';
 import { backoffDelay, DEFAULT_TIMING, OFFLINE_CODES, SyncBackendEvents, type PollTiming, type SyncBackend, type SyncTarget } from './backend';
-import { connectTarget, type ConnectFunction } from './connect';
-import { runSyncPass, type SyncPassOptions, type SyncPassResult } from './pass';
+import { connectTarget, type Connection, type ConnectFunction } from './connect';
+import { runSyncPass } from './pass';
+import type { SyncPassOptions, SyncPassResult } from './source';
 import { capabilityFields, instanceStatus } from './status';
 import { isoFromSeconds } from '../common/time';
 
@@ -150,7 +150,7 @@ interface RunnerDeps {
 class InstanceRunner {
   status: InstanceStatus;
   private readonly controller = new AbortController();
-  private connection?: { client: OdooClient; capabilities: Capabilities };
+  private connection?: Connection;
   private wake?: () => void;
   private wakeRequested = false;
   private paused = false;
@@ -265,11 +265,12 @@ class InstanceRunner {
         });
       }
     }
-    const { client, capabilities } = this.connection;
+    const { client, capabilities, source } = this.connection;
     return await runSyncPass({
       store,
       client,
       capabilities,
+      source,
       instanceId,
       signal,
       options: this.deps.pass,

@@ -2,7 +2,7 @@
 import type { ChangesNotice, InstanceId, InstanceStatus, Progress, SyncLogEntry } from '../common/model';
 import type { SerializedError } from '../common/errors';
 import type { PollTiming, SyncTarget } from './backend';
-import type { SyncPassOptions } from './pass';
+import type { SyncPassOptions } from './source';
 
 /** What the worker is started with (`workerData`). */
 export interface SyncWorkerData {

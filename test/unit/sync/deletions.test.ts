@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDeletions, type LocalRows } from '../../../src-main/sync/deletions';
+import { findDeletions, type LocalRows } from '../../../src-main/sync/module-log/deletions';
 import { FakeOdoo } from './fake-odoo';
 
 function setup(rows: number): { server: FakeOdoo; local: LocalRows } {

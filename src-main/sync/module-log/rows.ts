@@ -1,10 +1,10 @@
 /** Converts update.webhook and webhook.errors records to the store's rows (timestamps to Unix seconds). */
-import { OcmError } from '../common/errors';
-import type { ChangeEvent } from '../common/model';
-import { CHANGE_LOG_FIELDS, RICH_CHANGE_LOG_FIELDS } from '../odoo/log-models';
-import type { OdooRecord, OdooValue } from '../odoo/types';
-import type { MirrorChange, MirrorError, RowIdentity } from '../store/repositories/mirror';
-import { secondsFromOdooTime } from '../odoo/datetime';
+import { OcmError } from '../../common/errors';
+import type { ChangeEvent } from '../../common/model';
+import { CHANGE_LOG_FIELDS, RICH_CHANGE_LOG_FIELDS } from '../../odoo/log-models';
+import type { OdooRecord, OdooValue } from '../../odoo/types';
+import type { MirrorChange, MirrorError, RowIdentity } from '../../store/repositories/mirror';
+import { secondsFromOdooTime } from '../../odoo/datetime';
 
 const EVENTS = new Set<string>(['create', 'write', 'unlink']);
 

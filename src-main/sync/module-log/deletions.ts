@@ -13,9 +13,9 @@
  * Requests of one level run concurrently. XML-RPC cannot carry integers above 2^31-1, so ranges whose
  * sums could overflow are counted instead; a server that refuses `read_group` falls back to counts.
  */
-import { OcmError } from '../common/errors';
-import type { Domain, OdooClient } from '../odoo/types';
-import { CHANGE_LOG_MODEL } from '../odoo/log-models';
+import { OcmError } from '../../common/errors';
+import type { Domain, OdooClient } from '../../odoo/types';
+import { CHANGE_LOG_MODEL } from '../../odoo/log-models';
 
 /** Tuning of {@link findDeletions}. */
 export interface DeletionScanOptions {
