@@ -174,4 +174,12 @@ ALTER TABLE sync_log ADD COLUMN params TEXT;    -- JSON object of the key's plac
 ALTER TABLE sync_state ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 5,
+    description: 'where each change came from, and the old → new values of its fields where the source knows them',
+    sql: `
+ALTER TABLE changes ADD COLUMN origin TEXT NOT NULL DEFAULT 'module' CHECK (origin IN ('module', 'polling', 'tracking'));
+ALTER TABLE changes ADD COLUMN field_values TEXT;  -- JSON array of FieldChange (common/model.ts)
+`,
+  },
 ];

@@ -1,10 +1,10 @@
 /** Mapping of `changes` rows to the contract's {@link ChangeRow}. */
-import type { ChangeEvent, ChangeRow } from '../../common/model';
+import type { ChangeEvent, ChangeOrigin, ChangeRow, FieldChange } from '../../common/model';
 import { isoFromSeconds } from '../../common/time';
 
 /** The columns every row query selects, in this order. */
 export const CHANGE_RECORD_COLUMNS =
-  'id, instance_id, server_id, model, record_id, event, ts, first_seen_at, removed_at, removed_by, user_name, changed_fields, change_count';
+  'id, instance_id, server_id, model, record_id, event, ts, first_seen_at, removed_at, removed_by, user_name, changed_fields, change_count, origin, field_values';
 
 /** A `changes` row as SQLite returns it for {@link CHANGE_RECORD_COLUMNS}. */
 export interface ChangeRecord {
@@ -21,6 +21,9 @@ export interface ChangeRecord {
   user_name: string | null;
   changed_fields: string | null;
   change_count: number | null;
+  origin: ChangeOrigin;
+  /** JSON array of FieldChange, written by the mirror. */
+  field_values: string | null;
 }
 
 /** The contract's row: ISO UTC times, key = local id, optional fields only when the server had them. */
@@ -45,5 +48,7 @@ export function toChangeRow(record: ChangeRecord): ChangeRow {
     row.changedFields = record.changed_fields.split(',').map((field) => field.trim()).filter((field) => field.length > 0);
   }
   if (record.change_count !== null) row.changeCount = record.change_count;
+  if (record.origin !== 'module') row.origin = record.origin;
+  if (record.field_values !== null) row.values = JSON.parse(record.field_values) as FieldChange[];
   return row;
 }

@@ -6,7 +6,7 @@
  * Rows are never deleted here. Inserts are idempotent on (instance_id, epoch, server_id, revision), and
  * the cursor advances in the same transaction as the rows, so a crash can neither lose nor double them.
  */
-import type { ChangeEvent, InstanceId } from '../../common/model';
+import type { ChangeEvent, ChangeOrigin, FieldChange, InstanceId } from '../../common/model';
 import type { SqlDatabase, SqlStatement } from '../database';
 import { errorFingerprint } from '../fingerprint';
 
@@ -24,6 +24,10 @@ export interface MirrorChange {
   changeCount?: number | null;
   /** JSON of any other server fields. */
   extra?: string | null;
+  /** Where the row came from (default the module log). */
+  origin?: ChangeOrigin;
+  /** Old → new of the changed fields, where the source knows them. */
+  values?: readonly FieldChange[] | null;
 }
 
 /** One server error row, converted. */
@@ -67,8 +71,8 @@ export class MirrorRepository {
 
   constructor(private readonly db: SqlDatabase) {
     this.insertChange = db.prepare(
-      `INSERT INTO changes (instance_id, epoch, server_id, revision, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, extra)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO changes (instance_id, epoch, server_id, revision, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, extra, origin, field_values)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (instance_id, epoch, server_id, revision) DO NOTHING`,
     );
     this.bumpHour = db.prepare(
@@ -105,6 +109,8 @@ export class MirrorRepository {
           row.changedFields ?? null,
           row.changeCount ?? null,
           row.extra ?? null,
+          row.origin ?? 'module',
+          row.values && row.values.length > 0 ? JSON.stringify(row.values) : null,
         );
         if (result.changes > 0) {
           inserted++;

@@ -5,6 +5,7 @@ import { CHANGE_LOG_FIELDS, RICH_CHANGE_LOG_FIELDS } from '../../odoo/log-models
 import type { OdooRecord, OdooValue } from '../../odoo/types';
 import type { MirrorChange, MirrorError, RowIdentity } from '../../store/repositories/mirror';
 import { secondsFromOdooTime } from '../../odoo/datetime';
+import { fieldChangesFromChangedValues } from '../../odoo/field-values';
 
 const EVENTS = new Set<string>(['create', 'write', 'unlink']);
 
@@ -27,6 +28,7 @@ export function toMirrorChange(record: OdooRecord): MirrorChange {
   if ('user_id' in record) row.userName = Array.isArray(record.user_id) ? text(record.user_id[1]) : null;
   if ('changed_fields' in record) row.changedFields = text(record.changed_fields);
   if ('change_count' in record) row.changeCount = typeof record.change_count === 'number' ? record.change_count : null;
+  if ('changed_values' in record) row.values = fieldChangesFromChangedValues(record.changed_values) ?? null;
   return row;
 }
 
