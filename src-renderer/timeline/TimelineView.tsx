@@ -31,7 +31,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
   const [facets, setFacets] = useState<Facets>();
-  const [histogram, setHistogram] = useState<HistogramData>();
+  const [histogram, setHistogram] = useState<{ filterKey: string; data: HistogramData }>();
   const [newCount, setNewCount] = useState(0);
   const [refresh, setRefresh] = useState(0);
   const [liveTail, setLiveTail] = useState(true);
@@ -79,7 +79,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
   useEffect(() => {
     let live = true;
     services.changes.facets(tab.filter).then((value) => live && setFacets(value), () => undefined);
-    services.changes.histogram(tab.filter, { maxBuckets: 120 }).then((value) => live && setHistogram(value), () => undefined);
+    services.changes.histogram(tab.filter, { maxBuckets: 120 }).then((value) => live && setHistogram({ filterKey, data: value }), () => undefined);
     return () => {
       live = false;
     };
@@ -155,7 +155,8 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
         onChange={setFilter}
       />
       <Histogram
-        data={histogram}
+        data={histogram?.data}
+        filterKey={histogram?.filterKey}
         tabId={tab.id}
         theme={theme}
         onRange={onRange}
