@@ -5,8 +5,8 @@
  * technical values (model names, ids) are isolated with `<bdi>` so they keep their order.
  */
 import type { ChangeEvent, ChangeFilter, ErrorGroup, Histogram, InstanceId } from '../common/model';
-import type { ReportData } from './report-data';
-import { bucketName, reportLocale, reportStrings, type ReportLanguage, type ReportStrings } from './strings';
+import { periodHistogram, type ReportData } from './report-data';
+import { bucketName, reportLocale, reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
 
 /** What {@link renderHtmlReport} needs. */
 export interface HtmlReportInput {
@@ -34,12 +34,14 @@ class Formatter {
   private readonly numbers: Intl.NumberFormat;
   private readonly dates: Intl.DateTimeFormat;
   private readonly days: Intl.DateTimeFormat;
+  private readonly seconds: Intl.DateTimeFormat;
 
   constructor(readonly language: ReportLanguage) {
     const locale = reportLocale(language);
     this.numbers = new Intl.NumberFormat(locale);
     this.dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
     this.days = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+    this.seconds = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'UTC' });
   }
 
   number(value: number): string {
@@ -50,8 +52,9 @@ class Formatter {
     return this.dates.format(new Date(iso));
   }
 
-  shortDate(iso: string): string {
-    return this.days.format(new Date(iso));
+  /** A bucket boundary, to the second when buckets are shorter than a minute (else two would read alike). */
+  bucketTime(iso: string, bucketSeconds: number): string {
+    return (bucketSeconds < 60 ? this.seconds : this.days).format(new Date(iso));
   }
 }
 
@@ -59,12 +62,12 @@ class Formatter {
 export function renderHtmlReport(input: HtmlReportInput): string {
   const strings = reportStrings(input.language);
   const format = new Formatter(input.language);
-  const title = input.title?.trim() || strings.defaultTitle;
+  const title = reportTitle(input.language, input.title);
   const direction = input.language === 'ar' ? 'rtl' : 'ltr';
   const body = [
     `<header><h1>${escapeHtml(title)}</h1>${scopeSection(input, strings, format)}</header>`,
     summarySection(input, strings, format),
-    histogramSection(input.data.histogram, strings, format, input.language),
+    histogramSection(periodHistogram(input.data, input.filter), strings, format, input.language),
     mostChangedSection(input, strings, format),
     errorSection(input.errorGroups, input.instanceNames, strings, format),
   ].join('\n');
@@ -148,8 +151,11 @@ ${detail}
 </section>`;
 }
 
-/** A stacked bar chart as inline SVG (time runs left to right in both languages, as on a clock axis). */
-export function histogramSvg(histogram: Histogram, format: { number(value: number): string; shortDate(iso: string): string }): string {
+/**
+ * A stacked bar chart as inline SVG (time runs left to right in both languages, as on a clock axis). The
+ * axis is labelled with where the first bucket starts and the last one ends.
+ */
+export function histogramSvg(histogram: Histogram, format: { number(value: number): string; bucketTime(iso: string, bucketSeconds: number): string }): string {
   const width = 720;
   const height = 220;
   const left = 48;
@@ -169,19 +175,20 @@ export function histogramSvg(histogram: Histogram, format: { number(value: numbe
       const barHeight = (value / max) * plotHeight;
       y -= barHeight;
       bars.push(
-        `<rect x="${(left + index * slot + (slot - barWidth) / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${barHeight.toFixed(1)}" fill="${EVENT_COLOURS[event]}"><title>${escapeHtml(format.shortDate(bucket.start))}: ${format.number(value)}</title></rect>`,
+        `<rect x="${(left + index * slot + (slot - barWidth) / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${barHeight.toFixed(1)}" fill="${EVENT_COLOURS[event]}"><title>${escapeHtml(format.bucketTime(bucket.start, histogram.bucketSeconds))}: ${format.number(value)}</title></rect>`,
       );
     }
   });
-  const firstLabel = histogram.buckets.length ? format.shortDate(histogram.buckets[0].start) : '';
-  const lastLabel = histogram.buckets.length ? format.shortDate(histogram.buckets[histogram.buckets.length - 1].start) : '';
+  const end = histogram.buckets.length ? new Date(Date.parse(histogram.buckets[histogram.buckets.length - 1].start) + histogram.bucketSeconds * 1000).toISOString() : '';
+  const firstLabel = histogram.buckets.length ? format.bucketTime(histogram.buckets[0].start, histogram.bucketSeconds) : '';
+  const lastLabel = histogram.buckets.length ? format.bucketTime(end, histogram.bucketSeconds) : '';
   return `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" direction="ltr" role="img">
 <line x1="${left}" y1="${top + plotHeight}" x2="${width - 8}" y2="${top + plotHeight}" stroke="#888"/>
 <line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotHeight}" stroke="#888"/>
 <text x="${left - 6}" y="${top + 10}" text-anchor="end" font-size="11">${escapeHtml(format.number(max))}</text>
 <text x="${left - 6}" y="${top + plotHeight}" text-anchor="end" font-size="11">${escapeHtml(format.number(0))}</text>
-<text x="${left}" y="${height - 8}" text-anchor="start" font-size="11">${escapeHtml(firstLabel)}</text>
-<text x="${width - 8}" y="${height - 8}" text-anchor="end" font-size="11">${escapeHtml(lastLabel)}</text>
+<text x="${left}" y="${height - 8}" text-anchor="start" font-size="11" class="axis-start">${escapeHtml(firstLabel)}</text>
+<text x="${width - 8}" y="${height - 8}" text-anchor="end" font-size="11" class="axis-end">${escapeHtml(lastLabel)}</text>
 ${bars.join('\n')}
 </svg>`;
 }

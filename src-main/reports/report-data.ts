@@ -1,9 +1,12 @@
 /**
  * One pass over the rows of a report collects what the HTML/PDF report and the XLSX summary show:
- * counts per instance, model and event, counts per hour (for the histogram) and per record (for the
- * most-changed list). Memory is proportional to the distinct hours and records, not to the rows.
+ * counts per instance, model and event, counts over time (for the histogram) and per record (for the
+ * most-changed list). Memory is proportional to the distinct records and to a bounded number of time
+ * slots, not to the rows.
  */
-import type { ChangeEvent, ChangeRow, Histogram, HistogramBucket, InstanceId } from '../common/model';
+import type { ChangeEvent, ChangeRow, Histogram, InstanceId } from '../common/model';
+import { bucketGrid, emptyBuckets } from '../store/queries/aggregates';
+import { isoFromSeconds } from '../common/time';
 import { forEachRow, type RowIterable, type StreamOptions } from './row-stream';
 
 /** Rows of one instance, model and event. */
@@ -31,7 +34,10 @@ export interface ReportData {
   first?: string;
   last?: string;
   summary: SummaryRow[];
+  /** Over the rows' own span (first to last); {@link periodHistogram} draws it over the report's period. */
   histogram: Histogram;
+  /** Counts over time, fine enough for any histogram of the period (see {@link TimeTally}). */
+  activity: TimeTally;
   mostChanged: RecordActivity[];
 }
 
@@ -43,10 +49,90 @@ export interface CollectOptions extends StreamOptions {
   maxBuckets?: number;
 }
 
-/** Bucket sizes a histogram may use, smallest first (seconds). */
-export const BUCKET_SIZES = [3600, 7200, 21600, 43200, 86400, 604800, 2592000] as const;
-
 const EVENTS: readonly ChangeEvent[] = ['create', 'write', 'unlink'];
+/** Default upper bound on the report chart's bars. */
+const DEFAULT_MAX_BUCKETS = 60;
+/** Resolutions counts over time are kept at, finest first; each divides every histogram bucket size above it. */
+const RESOLUTIONS = [1, 60, 3600, 86400] as const;
+
+/**
+ * Per-event counts over time, at the finest resolution the rows' span allows: per second while the rows
+ * span less than `maxBuckets` minutes, per minute, hour or day beyond. A coarser resolution is taken
+ * only when no histogram of `maxBuckets` bars could use buckets as fine as the current one, so the
+ * chart's bucket size follows the period (an 11-minute report gets 30-second bars, not one hourly bar),
+ * and the slots kept stay below about 60 × maxBuckets.
+ */
+export class TimeTally {
+  /** Seconds per slot. */
+  resolution: number = RESOLUTIONS[0];
+  /** Slot (Unix seconds / resolution) → counts per event, in {@link EVENTS} order. */
+  readonly slots = new Map<number, [number, number, number]>();
+  /** Oldest and newest second seen. */
+  oldest = Infinity;
+  newest = -Infinity;
+
+  constructor(private readonly maxBuckets: number = DEFAULT_MAX_BUCKETS) {}
+
+  /** Counts one row stamped at `seconds` (Unix). */
+  add(seconds: number, event: ChangeEvent): void {
+    if (seconds < this.oldest) this.oldest = seconds;
+    if (seconds > this.newest) this.newest = seconds;
+    this.coarsenForSpan();
+    const slot = Math.floor(seconds / this.resolution);
+    let counts = this.slots.get(slot);
+    if (!counts) this.slots.set(slot, (counts = [0, 0, 0]));
+    counts[EVENTS.indexOf(event)]++;
+  }
+
+  /**
+   * Stacked counts over `[from, to)` (Unix seconds; default: the rows' own span), in at most `maxBuckets`
+   * aligned buckets that cover it whole, of the same ladder the timeline's histogram uses.
+   */
+  histogram(from = this.oldest, to = this.newest + 1, maxBuckets = this.maxBuckets): Histogram {
+    if (this.slots.size === 0 || !(to > from)) return { bucketSeconds: this.resolution, from: '', to: '', buckets: [] };
+    const grid = bucketGrid(Math.min(from, this.oldest), Math.max(to, this.newest + 1), maxBuckets, this.resolution);
+    const buckets = emptyBuckets(grid);
+    for (const [slot, counts] of this.slots) {
+      const bucket = buckets[Math.floor((slot * this.resolution - grid.origin) / grid.size)];
+      bucket.create += counts[0];
+      bucket.write += counts[1];
+      bucket.unlink += counts[2];
+      bucket.count += counts[0] + counts[1] + counts[2];
+    }
+    return { bucketSeconds: grid.size, from: isoFromSeconds(grid.origin), to: isoFromSeconds(grid.origin + grid.count * grid.size), buckets };
+  }
+
+  /** Moves to a coarser resolution once the span outgrows what the current one can serve. */
+  private coarsenForSpan(): void {
+    let index = RESOLUTIONS.indexOf(this.resolution as (typeof RESOLUTIONS)[number]);
+    const span = this.newest - this.oldest + 1;
+    let next = RESOLUTIONS[index + 1];
+    if (next === undefined || span <= this.maxBuckets * next) return;
+    while (next !== undefined && span > this.maxBuckets * next) next = RESOLUTIONS[++index + 1];
+    const coarser = RESOLUTIONS[index];
+    const merged = new Map<number, [number, number, number]>();
+    for (const [slot, counts] of this.slots) {
+      const target = Math.floor((slot * this.resolution) / coarser);
+      const into = merged.get(target);
+      if (into) for (let event = 0; event < 3; event++) into[event] += counts[event];
+      else merged.set(target, counts);
+    }
+    this.slots.clear();
+    for (const [slot, counts] of merged) this.slots.set(slot, counts);
+    this.resolution = coarser;
+  }
+}
+
+/**
+ * The report's chart over its period: the filter's range where it sets one, the rows' own span where it
+ * leaves it open (so an 11-minute period gets buckets of seconds, a year weeks).
+ */
+export function periodHistogram(data: Pick<ReportData, 'activity'>, period: { from?: string; to?: string }): Histogram {
+  const seconds = (iso: string | undefined) => (iso ? Math.floor(Date.parse(iso) / 1000) : undefined);
+  const from = seconds(period.from) ?? data.activity.oldest;
+  const to = seconds(period.to) ?? data.activity.newest + 1;
+  return data.activity.histogram(from, to);
+}
 
 interface RecordTally {
   count: number;
@@ -58,7 +144,7 @@ interface RecordTally {
 export async function collectReportData(rows: RowIterable, options: CollectOptions = {}): Promise<ReportData> {
   const topRecords = options.topRecords ?? 20;
   const cells = new Map<string, SummaryRow>();
-  const hours = new Map<number, [number, number, number]>();
+  const activity = new TimeTally(options.maxBuckets ?? DEFAULT_MAX_BUCKETS);
   const records = new Map<string, RecordTally>();
   let first: string | undefined;
   let last: string | undefined;
@@ -74,10 +160,7 @@ export async function collectReportData(rows: RowIterable, options: CollectOptio
       if (first === undefined || row.timestamp < first) first = row.timestamp;
       if (last === undefined || row.timestamp > last) last = row.timestamp;
 
-      const hour = Math.floor(Date.parse(row.timestamp) / 3_600_000);
-      let hourCounts = hours.get(hour);
-      if (!hourCounts) hours.set(hour, (hourCounts = [0, 0, 0]));
-      hourCounts[EVENTS.indexOf(row.event)]++;
+      activity.add(Math.floor(Date.parse(row.timestamp) / 1000), row.event);
 
       if (topRecords > 0) {
         const recordKey = `${row.instanceId}\u0000${row.model}\u0000${row.recordId}`;
@@ -102,39 +185,10 @@ export async function collectReportData(rows: RowIterable, options: CollectOptio
     first,
     last,
     summary,
-    histogram: bucketHours(hours, options.maxBuckets ?? 60),
+    histogram: activity.histogram(),
+    activity,
     mostChanged: topRecords > 0 ? mostChanged(records, topRecords) : [],
   };
-}
-
-/** Merges per-hour counts into at most `maxBuckets` buckets of one of {@link BUCKET_SIZES}. */
-export function bucketHours(hours: ReadonlyMap<number, readonly number[]>, maxBuckets: number): Histogram {
-  if (hours.size === 0) return { bucketSeconds: 3600, from: '', to: '', buckets: [] };
-  let minHour = Infinity;
-  let maxHour = -Infinity;
-  for (const hour of hours.keys()) {
-    if (hour < minHour) minHour = hour;
-    if (hour > maxHour) maxHour = hour;
-  }
-  const spanSeconds = (maxHour - minHour + 1) * 3600;
-  const size = BUCKET_SIZES.find((candidate) => Math.ceil(spanSeconds / candidate) + 1 <= maxBuckets) ?? BUCKET_SIZES[BUCKET_SIZES.length - 1];
-  const start = Math.floor((minHour * 3600) / size) * size;
-  const count = Math.floor((maxHour * 3600 - start) / size) + 1;
-  const buckets: HistogramBucket[] = Array.from({ length: count }, (_, index) => ({
-    start: isoSeconds(start + index * size),
-    count: 0,
-    create: 0,
-    write: 0,
-    unlink: 0,
-  }));
-  for (const [hour, counts] of hours) {
-    const bucket = buckets[Math.floor((hour * 3600 - start) / size)];
-    bucket.create += counts[0];
-    bucket.write += counts[1];
-    bucket.unlink += counts[2];
-    bucket.count += counts[0] + counts[1] + counts[2];
-  }
-  return { bucketSeconds: size, from: isoSeconds(start), to: isoSeconds(start + count * size), buckets };
 }
 
 function mostChanged(records: ReadonlyMap<string, RecordTally>, limit: number): RecordActivity[] {
@@ -152,9 +206,4 @@ function mostChanged(records: ReadonlyMap<string, RecordTally>, limit: number): 
       lastTimestamp: tally.last,
     };
   });
-}
-
-/** Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`. */
-export function isoSeconds(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -44,6 +44,23 @@ export interface ReportStrings {
   noErrors: string;
   noChanges: string;
   removedFromServer: string;
+  /** Column headers of the XLSX data sheet. */
+  columns: {
+    instance: string;
+    timeUtc: string;
+    model: string;
+    modelName: string;
+    recordId: string;
+    event: string;
+    user: string;
+    changedFields: string;
+    timesChanged: string;
+    logRowId: string;
+    firstSeenUtc: string;
+    removedUtc: string;
+    removedBy: string;
+  };
+  removedByNames: Record<'server' | 'user', string>;
   eventNames: Record<'create' | 'write' | 'unlink', string>;
   modelNames: Record<string, string>;
 }
@@ -84,6 +101,22 @@ const english: ReportStrings = {
   noErrors: 'No errors in this period.',
   noChanges: 'No changes match this report.',
   removedFromServer: 'Removed from the server since',
+  columns: {
+    instance: 'Instance',
+    timeUtc: 'Time (UTC)',
+    model: 'Model',
+    modelName: 'Model name',
+    recordId: 'Record id',
+    event: 'Event',
+    user: 'User',
+    changedFields: 'Changed fields',
+    timesChanged: 'Times changed',
+    logRowId: 'Log row id',
+    firstSeenUtc: 'First seen (UTC)',
+    removedUtc: 'Removed from server (UTC)',
+    removedBy: 'Removed by',
+  },
+  removedByNames: { server: 'the server', user: 'a user of this app' },
   eventNames: { create: 'Create', write: 'Write', unlink: 'Delete' },
   modelNames: { ...TRACKED_MODELS },
 
@@ -125,6 +158,22 @@ const arabic: ReportStrings = {
   noErrors: 'لا توجد أخطاء في هذه الفترة.',
   noChanges: 'لا توجد تغييرات مطابقة لهذا التقرير.',
   removedFromServer: 'حُذف من الخادم منذ',
+  columns: {
+    instance: 'الخادم',
+    timeUtc: 'الوقت (UTC)',
+    model: 'النموذج',
+    modelName: 'اسم النموذج',
+    recordId: 'رقم السجل',
+    event: 'الحدث',
+    user: 'المستخدم',
+    changedFields: 'الحقول المعدَّلة',
+    timesChanged: 'عدد مرات التعديل',
+    logRowId: 'رقم صف السجل',
+    firstSeenUtc: 'أول ظهور (UTC)',
+    removedUtc: 'حُذف من الخادم في (UTC)',
+    removedBy: 'حذفه',
+  },
+  removedByNames: { server: 'الخادم', user: 'مستخدم لهذا التطبيق' },
   eventNames: { create: 'إنشاء', write: 'تعديل', unlink: 'حذف' },
   modelNames: {
     'sale.order': 'أمر بيع',
@@ -142,10 +191,23 @@ const arabic: ReportStrings = {
 
 const catalogue: Readonly<Record<ReportLanguage, ReportStrings>> = { en: english, ar: arabic };
 
-/** Names of histogram bucket sizes, per language (used in the chart caption). */
-const bucketNames: Readonly<Record<ReportLanguage, Record<number, string>>> = {
-  en: { 3600: 'hour', 7200: '2 hours', 21600: '6 hours', 43200: '12 hours', 86400: 'day', 604800: 'week', 2592000: '30 days' },
-  ar: { 3600: 'ساعة', 7200: 'ساعتين', 21600: '6 ساعات', 43200: '12 ساعة', 86400: 'يوم', 604800: 'أسبوع', 2592000: '30 يوماً' },
+/** Units a bucket size is named in, largest first, with their length in seconds. */
+const UNITS = [
+  ['week', 604800],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+] as const;
+type Unit = (typeof UNITS)[number][0];
+
+/** One unit ("per hour"), and two of it where the language has a dual ("per two hours": Arabic, genitive after "لكل"). */
+const unitNames: Readonly<Record<ReportLanguage, { one: Record<Unit, string>; two?: Record<Unit, string> }>> = {
+  en: { one: { week: 'week', day: 'day', hour: 'hour', minute: 'minute', second: 'second' } },
+  ar: {
+    one: { week: 'أسبوع', day: 'يوم', hour: 'ساعة', minute: 'دقيقة', second: 'ثانية' },
+    two: { week: 'أسبوعين', day: 'يومين', hour: 'ساعتين', minute: 'دقيقتين', second: 'ثانيتين' },
+  },
 };
 
 /** The labels of a language. */
@@ -153,9 +215,23 @@ export function reportStrings(language: ReportLanguage): ReportStrings {
   return catalogue[language];
 }
 
-/** A bucket size in words, e.g. 'day' or 'يوم'. */
+/**
+ * A report's title: the one asked for, else the language's default ("Change report"). Every way of
+ * making a report (the workbench's export dialog, `ocm export`, a saved definition) ends here, so the
+ * same request gets the same title whichever asked.
+ */
+export function reportTitle(language: ReportLanguage, requested?: string): string {
+  return requested?.trim() || catalogue[language].defaultTitle;
+}
+
+/** A bucket size in words, in the largest unit that divides it: 'day', '30 seconds', '2 weeks', 'ساعة', '٥ دقائق'. */
 export function bucketName(language: ReportLanguage, seconds: number): string {
-  return bucketNames[language][seconds] ?? `${seconds / 3600} h`;
+  const [unit, length] = UNITS.find(([, unitSeconds]) => seconds % unitSeconds === 0) ?? UNITS[UNITS.length - 1];
+  const amount = seconds / length;
+  const names = unitNames[language];
+  if (amount === 1) return names.one[unit];
+  if (amount === 2 && names.two) return names.two[unit];
+  return new Intl.NumberFormat(reportLocale(language), { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
 }
 
 /** The Intl locale of a language: Arabic uses Arabic-Indic digits, as Arabic reports are read. */

@@ -1,28 +1,55 @@
 /**
  * Streams change rows into an XLSX workbook (exceljs WorkbookWriter): a summary sheet (counts per
- * instance, model and event) first, then the data sheet. Rows are committed as they come and the writer
- * waits for the output stream to drain, so memory stays bounded. The summary must be known before the
- * rows (the zip is written in sheet order): it comes from the store's aggregates or a counting pass.
+ * instance, model and event) first, then the data sheet. The workbook is for people: headers in the
+ * report's language, instances by name (never the internal id), events in words, a frozen header row and
+ * an autofilter (CSV and JSON keep the machine-friendly column names). Rows are committed as they come
+ * and the writer waits for the output stream to drain, so memory stays bounded. The summary must be
+ * known before the rows (the zip is written in sheet order): it comes from the store's aggregates or a
+ * counting pass.
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { InstanceId } from '../common/model';
-import { CHANGE_EXPORT_COLUMNS } from './csv';
+import type { ChangeRow, InstanceId } from '../common/model';
 import type { SummaryRow } from './report-data';
 import { forEachRow, throwIfAborted, type RowIterable, type StreamOptions } from './row-stream';
-import { reportStrings, type ReportLanguage } from './strings';
+import { reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
 
 /** Options of {@link writeChangesXlsx}. */
 export interface XlsxExportOptions extends StreamOptions {
   summary: readonly SummaryRow[];
   instanceNames?: ReadonlyMap<InstanceId, string>;
-  /** Language of the summary sheet's labels (default English). */
+  /** Language of the sheets' labels (default English). */
   language?: ReportLanguage;
+  /** The workbook's title (document properties); default the language's report title. */
+  title?: string;
 }
 
-/** Columns written as Excel dates (UTC). */
-const DATE_COLUMNS: ReadonlySet<string> = new Set(['timestamp', 'first_seen_at', 'removed_at']);
+/** One column of the data sheet: its header (from the catalogue), width, and cell for a row. */
+interface DataColumn {
+  header: keyof ReportStrings['columns'];
+  width: number;
+  /** Written as an Excel date (UTC). */
+  date?: boolean;
+  cell(row: ChangeRow, context: { strings: ReportStrings; instanceName: string }): ExcelJS.CellValue;
+}
+
+/** The data sheet, in order. */
+const DATA_COLUMNS: readonly DataColumn[] = [
+  { header: 'instance', width: 24, cell: (_row, { instanceName }) => instanceName },
+  { header: 'timeUtc', width: 20, date: true, cell: (row) => new Date(row.timestamp) },
+  { header: 'model', width: 22, cell: (row) => row.model },
+  { header: 'modelName', width: 20, cell: (row, { strings }) => strings.modelNames[row.model] ?? null },
+  { header: 'recordId', width: 12, cell: (row) => row.recordId },
+  { header: 'event', width: 12, cell: (row, { strings }) => strings.eventNames[row.event] },
+  { header: 'user', width: 20, cell: (row) => row.userName ?? null },
+  { header: 'changedFields', width: 28, cell: (row) => row.changedFields?.join(', ') ?? null },
+  { header: 'timesChanged', width: 12, cell: (row) => row.changeCount ?? null },
+  { header: 'logRowId', width: 12, cell: (row) => row.serverId },
+  { header: 'firstSeenUtc', width: 20, date: true, cell: (row) => new Date(row.firstSeenAt) },
+  { header: 'removedUtc', width: 20, date: true, cell: (row) => (row.removedAt ? new Date(row.removedAt) : null) },
+  { header: 'removedBy', width: 16, cell: (row, { strings }) => (row.removedBy ? strings.removedByNames[row.removedBy] : null) },
+];
 
 /** Rows between yields to the zip pipeline. */
 const YIELD_EVERY = 1000;
@@ -33,8 +60,10 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   const names = options.instanceNames;
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Odoo Change Monitor';
+  workbook.title = reportTitle(options.language ?? 'en', options.title);
 
-  const summary = workbook.addWorksheet('Summary', { views: [{ state: 'frozen', ySplit: 1, rightToLeft: options.language === 'ar' }] });
+  const rightToLeft = options.language === 'ar';
+  const summary = workbook.addWorksheet(strings.summary, { views: [{ state: 'frozen', ySplit: 1, rightToLeft }] });
   summary.columns = [
     { header: strings.instance, key: 'instance', width: 28 },
     { header: strings.model, key: 'model', width: 24 },
@@ -44,7 +73,7 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   summary.getRow(1).font = { bold: true };
   let total = 0;
   for (const row of options.summary) {
-    summary.addRow({ instance: names?.get(row.instanceId) ?? row.instanceId, model: row.model, event: row.event, count: row.count }).commit();
+    summary.addRow({ instance: names?.get(row.instanceId) ?? row.instanceId, model: row.model, event: strings.eventNames[row.event], count: row.count }).commit();
     total += row.count;
   }
   const totalRow = summary.addRow({ instance: strings.totalChanges, count: total });
@@ -52,12 +81,14 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   totalRow.commit();
   summary.commit();
 
-  const data = workbook.addWorksheet('Changes', { views: [{ state: 'frozen', ySplit: 1 }] });
-  data.columns = CHANGE_EXPORT_COLUMNS.map((column) => ({
-    header: column,
-    key: column,
-    width: column === 'instance' || column === 'changed_fields' ? 24 : DATE_COLUMNS.has(column) ? 20 : 14,
-    style: DATE_COLUMNS.has(column) ? { numFmt: 'yyyy-mm-dd hh:mm:ss' } : {},
+  const data = workbook.addWorksheet(strings.changes, { views: [{ state: 'frozen', ySplit: 1, rightToLeft }] });
+  // Filter buttons on the header row; Excel extends the filter over the rows below it.
+  data.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: DATA_COLUMNS.length } };
+  data.columns = DATA_COLUMNS.map((column) => ({
+    header: strings.columns[column.header],
+    key: column.header,
+    width: column.width,
+    style: column.date ? { numFmt: 'yyyy-mm-dd hh:mm:ss' } : {},
   }));
   data.getRow(1).font = { bold: true };
   data.getRow(1).commit();
@@ -66,24 +97,8 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   const count = await forEachRow(
     rows,
     (row) => {
-      data
-        .addRow([
-          // In CHANGE_EXPORT_COLUMNS order.
-          names?.get(row.instanceId) ?? row.instanceId,
-          row.instanceId,
-          new Date(row.timestamp),
-          row.model,
-          row.recordId,
-          row.event,
-          row.serverId,
-          row.userName ?? null,
-          row.changedFields?.join(' ') ?? null,
-          row.changeCount ?? null,
-          new Date(row.firstSeenAt),
-          row.removedAt ? new Date(row.removedAt) : null,
-          row.removedBy ?? null,
-        ])
-        .commit();
+      const context = { strings, instanceName: names?.get(row.instanceId) ?? row.instanceId };
+      data.addRow(DATA_COLUMNS.map((column) => column.cell(row, context))).commit();
       if (++sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
         return letZipDrain(out);

@@ -7,7 +7,7 @@ import { requiresTypedName } from '../../src-main/common/confirmation';
 import { type AdminResult, type OrphanPreview, type Progress } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
-import { Banner, EmptyState, ErrorBanner, Icon, ProgressBar } from '../ui/primitives';
+import { Banner, Dialog, EmptyState, ErrorBanner, Icon, ProgressBar } from '../ui/primitives';
 import { appEvents } from '../workbench/app-events';
 import { useStore, useWorkbench } from '../workbench/store';
 
@@ -162,35 +162,41 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
                   </tbody>
                 </table>
               </div>
-              {!confirming ? (
-                <div className="form-actions">
-                  <button type="button" className="button danger" data-testid="orphans-apply" disabled={phase !== 'idle'} onClick={() => setConfirming(true)}>
-                    <Icon name="trash" /> {t('orphans.apply', { count: preview.orphans.length })}
-                  </button>
-                </div>
-              ) : (
-                // The same confirmation as deleting rows: it names the instance and the count.
-                <div className="confirm-panel" role="alertdialog" aria-labelledby="orphans-confirm-text" data-testid="orphans-confirm">
-                  <p id="orphans-confirm-text">{t('orphans.confirm', { count: preview.orphans.length, name: instance?.name ?? '' })}</p>
+              <div className="form-actions">
+                <button type="button" className="button danger" data-testid="orphans-apply" disabled={phase !== 'idle'} onClick={() => setConfirming(true)}>
+                  <Icon name="trash" /> {t('orphans.apply', { count: preview.orphans.length })}
+                </button>
+              </div>
+              {confirming && (
+                // The same confirmation as deleting rows (it names the instance and the count), as a modal
+                // dialog: a decision opens in view, not below a long preview the user must scroll past.
+                <Dialog
+                  title={t('orphans.confirmTitle', { name: instance?.name ?? '' })}
+                  onClose={() => setConfirming(false)}
+                  testId="orphans-confirm"
+                  footer={
+                    <>
+                      <button type="button" className="button secondary" onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
+                      <button
+                        type="button"
+                        className="button danger"
+                        data-testid="orphans-confirm-apply"
+                        disabled={phase !== 'idle' || (needsName && typed !== instance?.name)}
+                        onClick={() => void apply()}
+                      >
+                        <Icon name="trash" /> {t('orphans.apply', { count: preview.orphans.length })}
+                      </button>
+                    </>
+                  }
+                >
+                  <p>{t('orphans.confirm', { count: preview.orphans.length, name: instance?.name ?? '' })}</p>
                   {needsName && (
                     <label className="form-field">
                       <span>{t('delete.typeName', { name: instance?.name ?? '' })}</span>
                       <input value={typed} onChange={(event) => setTyped(event.target.value)} data-testid="orphans-typed-name" autoComplete="off" spellCheck={false} />
                     </label>
                   )}
-                  <div className="form-actions">
-                    <button
-                      type="button"
-                      className="button danger"
-                      data-testid="orphans-confirm-apply"
-                      disabled={phase !== 'idle' || (needsName && typed !== instance?.name)}
-                      onClick={() => void apply()}
-                    >
-                      <Icon name="trash" /> {t('orphans.apply', { count: preview.orphans.length })}
-                    </button>
-                    <button type="button" className="button secondary" onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
-                  </div>
-                </div>
+                </Dialog>
               )}
             </>
           )}

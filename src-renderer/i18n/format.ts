@@ -7,11 +7,19 @@
 /** Values a message can interpolate. */
 export type MessageParams = Readonly<Record<string, string | number | undefined>>;
 
+/** Number formats and plural rules per locale: building them costs far more than using them. */
+const formatters = new Map<string, { numbers: Intl.NumberFormat; rules: Intl.PluralRules }>();
+
+function formattersFor(locale: string): { numbers: Intl.NumberFormat; rules: Intl.PluralRules } {
+  let found = formatters.get(locale);
+  if (!found) formatters.set(locale, (found = { numbers: new Intl.NumberFormat(locale), rules: new Intl.PluralRules(locale) }));
+  return found;
+}
+
 /** Formats one catalogue message for `locale`. Unknown placeholders are left visible, not dropped. */
 export function formatMessage(message: string, params: MessageParams | undefined, locale: string): string {
   if (!params || !message.includes('{')) return message;
-  const numbers = new Intl.NumberFormat(locale);
-  const rules = new Intl.PluralRules(locale);
+  const { numbers, rules } = formattersFor(locale);
   let out = '';
   let i = 0;
   while (i < message.length) {

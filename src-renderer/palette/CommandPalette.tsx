@@ -90,7 +90,7 @@ export function QuickOpen() {
           {savedFilters.length > 0 && (
             <Command.Group heading={t('quickOpen.filters')}>
               {savedFilters.map((saved) => (
-                <Command.Item key={saved.id} value={`${saved.name} ${saved.id}`} onSelect={() => (close(), openTimeline(store, undefined, saved.filter))}>
+                <Command.Item key={saved.id} value={`${saved.name} ${saved.id}`} onSelect={() => (close(), openTimeline(store, undefined, saved.filter, saved.name))}>
                   <Icon name="filter" /> {saved.name}
                 </Command.Item>
               ))}

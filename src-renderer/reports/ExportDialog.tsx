@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { isAbortError, OcmError } from '../../src-main/common/errors';
 import type { BrowserLocation, ChangeFilter, ExportFormat, ExportResult, PdfEngineStatus, Progress } from '../../src-main/common/model';
-import { useTranslator, type MessageKey, type Translator } from '../i18n';
+import { createTranslator, useTranslator, type MessageKey, type Translator } from '../i18n';
 import { isMessageKey } from '../i18n/service-text';
 import { useServices } from '../services/services';
 import { Dialog, ErrorBanner, Icon, ProgressBar } from '../ui/primitives';
@@ -29,7 +29,8 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [bom, setBom] = useState(language === 'ar');
   const [reportLanguage, setReportLanguage] = useState<'en' | 'ar'>(language);
-  const [title, setTitle] = useState(t('app.title'));
+  // Empty = the report's own default title, the same one `ocm export` gives (shown as the placeholder).
+  const [title, setTitle] = useState('');
   const [count, setCount] = useState<number>();
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<Progress>();
@@ -116,7 +117,7 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
       {(format === 'html' || format === 'pdf' || format === 'xlsx') && (
         <label className="form-field">
           <span>{t('export.reportTitle')}</span>
-          <input value={title} onChange={(event) => setTitle(event.target.value)} />
+          <input value={title} placeholder={createTranslator(reportLanguage).t('export.defaultReportTitle')} onChange={(event) => setTitle(event.target.value)} data-testid="export-title" />
         </label>
       )}
       {noBrowser && pdfEngine && (

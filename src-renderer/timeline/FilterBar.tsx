@@ -5,7 +5,7 @@ import { useTranslator, type MessageKey } from '../i18n';
 import { Icon } from '../ui/primitives';
 import type { TimePreset } from '../workbench/store';
 import { FacetMenu } from './FacetMenu';
-import { fromLocalInput, presetFrom, toLocalInput } from './time-presets';
+import { fromEndInput, fromLocalInput, presetFrom, toEndInput, toLocalInput } from './time-presets';
 
 const PRESETS: TimePreset[] = ['all', '15m', '1h', '24h', '7d', 'custom'];
 
@@ -181,11 +181,12 @@ export const FilterBar = memo(function FilterBar({
           <div className="filter-range">
             <label>
               {t('filter.from')}
-              <input type="datetime-local" data-testid="filter-from" value={toLocalInput(filter.from)} onChange={(event) => set({ from: fromLocalInput(event.target.value) })} />
+              <input type="datetime-local" step={1} data-testid="filter-from" value={toLocalInput(filter.from)} onChange={(event) => set({ from: fromLocalInput(event.target.value) })} />
             </label>
             <label>
               {t('filter.to')}
-              <input type="datetime-local" data-testid="filter-to" value={toLocalInput(filter.to)} onChange={(event) => set({ to: fromLocalInput(event.target.value) })} />
+              {/* Shows the last second included (the filter's end is exclusive), to the second like the start. */}
+              <input type="datetime-local" step={1} data-testid="filter-to" value={toEndInput(filter.to)} onChange={(event) => set({ to: fromEndInput(event.target.value) })} />
             </label>
           </div>
         )}

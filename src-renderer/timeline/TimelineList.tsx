@@ -1,19 +1,19 @@
 /**
  * The virtualized change list: only the visible rows exist in the DOM and only their pages are
- * fetched, so a million rows scroll like a hundred. Keyboard: up/down/page/home/end move, Enter opens
- * the details, Space selects.
+ * fetched, so a million rows scroll like a hundred. React renders the frame (scroller, header, body);
+ * the rows themselves are drawn by {@link RowView} inside the scroll event, so the frame that paints a
+ * scroll position paints its rows too, with no component reconciled per frame. Keyboard: up/down/page/
+ * home/end move, Enter opens the details, Space selects.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type ChangeRow, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { EVENT_ICON } from '../ui/event-style';
-import { Icon } from '../ui/primitives';
 import { appEvents, markOnce } from '../workbench/app-events';
 import type { RowSource } from './row-source';
+import { columnWidths, ROW_HEIGHT, RowView, slotsFor, visibleRange, type RowContext } from './row-view';
 
-/** Row height in pixels (dense, like VS Code's lists). */
-export const ROW_HEIGHT = 24;
+export { ROW_HEIGHT } from './row-view';
 
 /** Rows fetched ahead of the visible ones when scrolling slowly. */
 const MIN_LOOKAHEAD = 150;
@@ -23,9 +23,11 @@ const LOOKBEHIND = 50;
 const MAX_LOOKAHEAD = 1500;
 /** When scrolling fast, fetch ahead as many rows as this many frames of scrolling move. */
 const LOOKAHEAD_FRAMES = 8;
+/** Names of the column-width custom properties, in column order (header and rows read them). */
+const COLUMN_PROPERTIES = ['--col-instance', '--col-time', '--col-event', '--col-model', '--col-record', '--col-extra'];
 
 /** The grid of rows of one source. */
-export function TimelineList({
+export const TimelineList = memo(function TimelineList({
   source,
   version,
   tabId,
@@ -39,7 +41,7 @@ export function TimelineList({
   scrollToTop = 0,
 }: {
   source: RowSource;
-  /** Bumped when the source reports new rows, to re-render. */
+  /** Bumped when the source reports new rows, to redraw. */
   version: number;
   tabId: string;
   filterKey: string;
@@ -55,84 +57,12 @@ export function TimelineList({
   const translator = useTranslator();
   const { t } = translator;
   const scroller = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const view = useRef<RowView | null>(null);
   const [focused, setFocused] = useState(0);
   const total = source.total ?? 0;
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    // Every extra row is laid out and painted each frame of a fast scroll: keep only a couple.
-    overscan: 2,
-    // The sticky header sits above the rows inside the same scroller.
-    scrollMargin: ROW_HEIGHT,
-    scrollPaddingStart: ROW_HEIGHT,
-    // Render the new rows inside the scroll event, so the frame that paints the new scroll position
-    // paints its rows too (deferred, the frame showed the previous rows and React ran after it).
-    useFlushSync: true,
-  });
-  useEffect(() => {
-    if (scrollToTop === 0) return;
-    virtualizer.scrollToOffset(0);
-    setFocused(0);
-  }, [scrollToTop]); // eslint-disable-line react-hooks/exhaustive-deps
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
-
-  // The rows on screen first; once they are in, the rows ahead in the scroll direction, further the
-  // faster it scrolls, so rows are there before they scroll in (a skeleton frame followed by a filled
-  // one costs twice the layout work of a filled one). Margins wait for the rows on screen because a
-  // margin outside every loaded segment starts a far-jump lookup of its own, which would compete with
-  // the one for the screen. A far jump is no direction: it only gets the usual margins.
-  const loaded = items.filter((item) => source.row(item.index)).length;
-  const previousFirst = useRef(first);
-  useEffect(() => {
-    if (last < 0) return;
-    const moved = first - previousFirst.current;
-    previousFirst.current = first;
-    source.ensure(first, last);
-    if (loaded < last - first + 1) return;
-    const speed = Math.abs(moved) > MAX_LOOKAHEAD ? 0 : Math.abs(moved);
-    const ahead = Math.min(MAX_LOOKAHEAD, Math.max(MIN_LOOKAHEAD, speed * LOOKAHEAD_FRAMES));
-    if (moved < 0 && speed > 0) source.ensure(Math.max(0, first - ahead), last + LOOKBEHIND);
-    else source.ensure(Math.max(0, first - LOOKBEHIND), last + ahead);
-  }, [source, first, last, version, loaded]);
-
-  // Tell tests and benchmarks when rows with data are on screen.
-  useLayoutEffect(() => {
-    if (loaded === 0) return;
-    markOnce('ocm:first-rows');
-    appEvents.emit('rows-rendered', { tabId, rows: loaded, total, filterKey });
-  }, [loaded, total, filterKey, tabId, first]);
 
   const instanceNames = useMemo(() => new Map(instances.map((instance) => [instance.id, instance.name])), [instances]);
-
-  const move = (index: number) => {
-    const next = Math.max(0, Math.min(total - 1, index));
-    setFocused(next);
-    virtualizer.scrollToIndex(next, { align: 'auto' });
-  };
-  const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1);
-
-  // Rows call back through a ref, so the callback they hold never changes and memo() can skip them.
-  const latest = useRef({ source, onOpen, onToggleSelect });
-  latest.current = { source, onOpen, onToggleSelect };
-  const onRowClick = useCallback((index: number, event: React.MouseEvent) => {
-    const { source: current, onOpen: open, onToggleSelect: toggle } = latest.current;
-    const row = current.row(index);
-    if (!row) return;
-    setFocused(index);
-    if (event.ctrlKey || event.metaKey || event.shiftKey) toggle(row, event.shiftKey);
-    else open(row);
-  }, []);
-
-  // Row elements are recycled: each visible index keeps the slot `index % slots`, and slots are
-  // rendered in slot order, so scrolling rewrites the text of existing rows instead of creating,
-  // removing or moving DOM nodes (which dominated the frame when scrolling fast).
-  const slotCount = useRef(0);
-  slotCount.current = Math.max(slotCount.current, Math.ceil(items.length / SLOT_STEP) * SLOT_STEP);
-  const slots = slotCount.current;
-  const bySlot = items.slice().sort((a, b) => (a.index % slots) - (b.index % slots));
   const labels = useMemo(
     () => ({
       loading: t('timeline.loadingRow'),
@@ -142,6 +72,112 @@ export function TimelineList({
     }),
     [t],
   );
+  // Everything a row shows besides its data; a new object only when one of its parts changed. The UTC
+  // tooltip is the catalogue's message cut around its placeholder once, not formatted per row and frame.
+  const context = useMemo<RowContext>(() => {
+    const [before, after = ''] = t('common.utcTime', { time: '\u0000' }).split('\u0000');
+    return {
+    tabId,
+      instanceName: (id) => instanceNames.get(id) ?? id,
+      selected,
+      activeKey,
+      focused,
+      labels,
+      time: translator.shortTime,
+      utcTitle: (iso) => before + iso.replace('T', ' ').replace('Z', '') + after,
+      id: translator.id,
+      model: translator.model,
+    };
+  }, [tabId, instanceNames, selected, activeKey, focused, labels, translator, t]);
+
+  // What the scroll handler needs, always current without re-subscribing.
+  const latest = useRef({ source, context, filterKey, onOpen, onToggleSelect, onScrollTop });
+  latest.current = { source, context, filterKey, onOpen, onToggleSelect, onScrollTop };
+  const drawState = useRef({ first: -1, reported: '', slots: 0 });
+
+  /** Draws the rows for the current scroll position and asks the source for the rows around them. */
+  const draw = useCallback(() => {
+    const element = scroller.current;
+    const rows = view.current;
+    if (!element || !rows) return;
+    const { source: current, context: rowContext, filterKey: key } = latest.current;
+    const count = current.total ?? 0;
+    const range = visibleRange(element.scrollTop, element.clientHeight, count);
+    const state = drawState.current;
+    state.slots = Math.max(state.slots, slotsFor(element.clientHeight));
+    const loaded = rows.render(range, (index) => current.row(index), rowContext, state.slots);
+    if (range.last < range.first) return;
+
+    // The rows on screen first; once they are in, the rows ahead in the scroll direction, further the
+    // faster it scrolls, so rows are there before they scroll in. Margins wait for the rows on screen
+    // because a margin outside every loaded segment starts a far-jump lookup of its own, which would
+    // compete with the one for the screen. A far jump is no direction: it only gets the usual margins.
+    const moved = state.first < 0 ? 0 : range.first - state.first;
+    state.first = range.first;
+    current.ensure(range.first, range.last);
+    if (loaded === range.last - range.first + 1) {
+      const speed = Math.abs(moved) > MAX_LOOKAHEAD ? 0 : Math.abs(moved);
+      const ahead = Math.min(MAX_LOOKAHEAD, Math.max(MIN_LOOKAHEAD, speed * LOOKAHEAD_FRAMES));
+      if (moved < 0 && speed > 0) current.ensure(Math.max(0, range.first - ahead), range.last + LOOKBEHIND);
+      else current.ensure(Math.max(0, range.first - LOOKBEHIND), range.last + ahead);
+    }
+
+    // Tell tests and benchmarks when rows with data are on screen (once per change of what is shown).
+    if (loaded > 0) {
+      const report = `${key}\u0000${count}\u0000${range.first}\u0000${loaded}`;
+      if (report !== state.reported) {
+        state.reported = report;
+        markOnce('ocm:first-rows');
+        appEvents.emit('rows-rendered', { tabId: rowContext.tabId, rows: loaded, total: count, filterKey: key });
+      }
+    }
+  }, []);
+
+  // The row elements live as long as the body; widths follow the scroller's width.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element || !body.current) return;
+    view.current = new RowView(body.current);
+    const applyWidths = () => {
+      const widths = columnWidths(element.clientWidth);
+      widths.forEach((width, column) => element.style.setProperty(COLUMN_PROPERTIES[column], `${width}px`));
+      draw();
+    };
+    applyWidths();
+    const observer = new ResizeObserver(applyWidths);
+    observer.observe(element);
+    const onScroll = () => {
+      draw();
+      latest.current.onScrollTop(element.scrollTop < ROW_HEIGHT);
+    };
+    element.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      observer.disconnect();
+      element.removeEventListener('scroll', onScroll);
+      view.current = null;
+    };
+  }, [draw]);
+
+  // Redraw when the rows, the filter or what a row shows changed.
+  useLayoutEffect(draw, [draw, source, version, total, filterKey, context]);
+
+  useEffect(() => {
+    if (scrollToTop === 0 || !scroller.current) return;
+    scroller.current.scrollTop = 0;
+    setFocused(0);
+  }, [scrollToTop]);
+
+  /** Moves the focus to `index` and scrolls it into view (below the sticky header). */
+  const move = (index: number) => {
+    const element = scroller.current;
+    const next = Math.max(0, Math.min(total - 1, index));
+    setFocused(next);
+    if (!element) return;
+    const top = next * ROW_HEIGHT;
+    if (top < element.scrollTop) element.scrollTop = top;
+    else if (top + 2 * ROW_HEIGHT > element.scrollTop + element.clientHeight) element.scrollTop = top + 2 * ROW_HEIGHT - element.clientHeight;
+  };
+  const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1);
 
   return (
     <div
@@ -154,7 +190,6 @@ export function TimelineList({
       aria-activedescendant={total ? `${tabId}-row-${focused}` : undefined}
       tabIndex={0}
       data-testid="timeline-list"
-      onScroll={(event) => onScrollTop(event.currentTarget.scrollTop < ROW_HEIGHT)}
       onKeyDown={(event) => {
         const keys: Record<string, () => void> = {
           ArrowDown: () => move(focused + 1),
@@ -187,120 +222,22 @@ export function TimelineList({
         <span role="columnheader" className="cell-record">{t('timeline.record')}</span>
         <span role="columnheader" className="cell-extra">{t('timeline.user')} · {t('timeline.fields')}</span>
       </div>
-      <div className="timeline-body" style={{ blockSize: virtualizer.getTotalSize() }}>
-        {bySlot.map((item) => {
-          const row = source.row(item.index);
-          return (
-            <TimelineRow
-              key={item.index % slots}
-              row={row}
-              index={item.index}
-              top={item.start - ROW_HEIGHT}
-              tabId={tabId}
-              instanceName={row ? (instanceNames.get(row.instanceId) ?? row.instanceId) : ''}
-              focused={item.index === focused}
-              selected={row ? selected.has(row.key) : false}
-              active={row ? row.key === activeKey : false}
-              labels={labels}
-              onClick={onRowClick}
-            />
-          );
-        })}
-      </div>
-    </div>
-  );
-}
-
-/** Row slots grow in steps of this many, so a slightly taller viewport does not re-key every row. */
-const SLOT_STEP = 8;
-
-/** Translated strings every row shows, resolved once per language instead of once per row. */
-interface RowLabels {
-  loading: string;
-  removed: string;
-  removedByUser: string;
-  events: Record<string, string>;
-}
-
-/**
- * One row, or its skeleton while its page loads. Memoized on plain values so scrolling re-renders only
- * the slots whose row changed; the element itself is reused from row to row.
- */
-const TimelineRow = memo(function TimelineRow({
-  row,
-  index,
-  top,
-  tabId,
-  instanceName,
-  focused,
-  selected,
-  active,
-  labels,
-  onClick,
-}: {
-  row: ChangeRow | undefined;
-  index: number;
-  /** Offset from the top of the body (the sticky header sits above it in the same scroller). */
-  top: number;
-  tabId: string;
-  instanceName: string;
-  focused: boolean;
-  selected: boolean;
-  active: boolean;
-  labels: RowLabels;
-  onClick(index: number, event: React.MouseEvent): void;
-}) {
-  const translator = useTranslator();
-  const style = { transform: `translateY(${top}px)` };
-  if (!row) {
-    return (
-      <div className="timeline-row loading" role="row" aria-rowindex={index + 2} id={`${tabId}-row-${index}`} style={style}>
-        <span className="skeleton-line" role="gridcell" aria-label={labels.loading} />
-      </div>
-    );
-  }
-  let className = `timeline-row event-${row.event}`;
-  if (focused) className += ' focused';
-  if (selected) className += ' selected';
-  if (active) className += ' active';
-  if (row.removedAt) className += ' removed';
-  return (
-    <div
-      id={`${tabId}-row-${index}`}
-      className={className}
-      role="row"
-      aria-rowindex={index + 2}
-      aria-selected={selected}
-      data-key={row.key}
-      style={style}
-      onClick={(event) => onClick(index, event)}
-    >
-      <span role="gridcell" className="cell-instance">{instanceName}</span>
-      <span role="gridcell" className="cell-time" title={translator.t('common.utcTime', { time: row.timestamp.replace('T', ' ').replace('Z', '') })}>
-        {translator.shortTime(row.timestamp)}
-      </span>
-      <span role="gridcell" className="cell-event">
-        <Icon name={EVENT_ICON[row.event]} />
-        {labels.events[row.event]}
-      </span>
-      <span role="gridcell" className="cell-model" title={row.model}>
-        {translator.model(row.model)}{' '}
-        <span className="technical">{row.model}</span>
-      </span>
-      <span role="gridcell" className="cell-record">
-        {translator.id(row.recordId)}
-        {row.removedAt && (
-          <Icon
-            name={row.removedBy === 'user' ? 'trash' : 'circle-slash'}
-            className="removed-marker"
-            label={row.removedBy === 'user' ? labels.removedByUser : labels.removed}
-          />
-        )}
-      </span>
-      <span role="gridcell" className="cell-extra">
-        {row.userName && <span className="user"><Icon name="account" />{row.userName}</span>}
-        {row.changedFields && row.changedFields.length > 0 && <span className="fields">{row.changedFields.join(', ')}</span>}
-      </span>
+      <div
+        ref={body}
+        className="timeline-body"
+        style={{ blockSize: total * ROW_HEIGHT }}
+        onClick={(event) => {
+          // One listener for every row: the row under the click says which index it shows.
+          const element = (event.target as HTMLElement).closest<HTMLElement>('.timeline-row');
+          if (!element?.dataset.index) return;
+          const index = Number(element.dataset.index);
+          const row = latest.current.source.row(index);
+          if (!row) return;
+          setFocused(index);
+          if (event.ctrlKey || event.metaKey || event.shiftKey) latest.current.onToggleSelect(row, event.shiftKey);
+          else latest.current.onOpen(row);
+        }}
+      />
     </div>
   );
 });

@@ -31,7 +31,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
   const [facets, setFacets] = useState<Facets>();
-  const [histogram, setHistogram] = useState<HistogramData>();
+  const [histogram, setHistogram] = useState<{ filterKey: string; data: HistogramData }>();
   const [newCount, setNewCount] = useState(0);
   const [refresh, setRefresh] = useState(0);
   const [liveTail, setLiveTail] = useState(true);
@@ -75,15 +75,6 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
 
   useEffect(() => () => sourceRef.current?.dispose(), []);
 
-  // Facets and histogram come after the rows: they are context, the rows are the content.
-  useEffect(() => {
-    let live = true;
-    services.changes.facets(tab.filter).then((value) => live && setFacets(value), () => undefined);
-    services.changes.histogram(tab.filter, { maxBuckets: 120 }).then((value) => live && setHistogram(value), () => undefined);
-    return () => {
-      live = false;
-    };
-  }, [services, filterKey, refresh]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Live tail: reload at the top, otherwise count what arrived and offer the pill.
   useEffect(() => {
@@ -141,6 +132,19 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
   const total = source?.total;
   // 'ready' only once the rows on screen answer the tab's current filter.
   const state = error !== undefined && !source ? 'error' : loading || source?.key !== filterKey ? 'loading' : total === 0 ? 'empty' : 'ready';
+
+  // Facets and histogram come after the rows: they are context, the rows are the content. Asked for once
+  // the rows of the filter are in, so their queries never compete with the rows' for the server or the CPU.
+  const rowsIn = state === 'ready' || state === 'empty';
+  useEffect(() => {
+    if (!rowsIn) return;
+    let live = true;
+    services.changes.facets(tab.filter).then((value) => live && setFacets(value), () => undefined);
+    services.changes.histogram(tab.filter, { maxBuckets: 120 }).then((value) => live && setHistogram({ filterKey, data: value }), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [services, filterKey, refresh, rowsIn]); // eslint-disable-line react-hooks/exhaustive-deps
   const singleInstance = tab.filter.instanceIds?.length === 1 ? tab.filter.instanceIds[0] : undefined;
   const hasAnyData = instances.length > 0 && Object.values(statuses).some((status) => status.changeCount > 0);
 
@@ -155,7 +159,8 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
         onChange={setFilter}
       />
       <Histogram
-        data={histogram}
+        data={histogram?.data}
+        filterKey={histogram?.filterKey}
         tabId={tab.id}
         theme={theme}
         onRange={onRange}

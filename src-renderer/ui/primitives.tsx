@@ -1,5 +1,6 @@
 /** Small shared building blocks: icons, empty states, error banners, skeletons, dialogs. */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslator } from '../i18n';
 import { localizeError } from '../i18n/service-text';
 
@@ -96,7 +97,12 @@ export function Skeleton({ lines = 3 }: { lines?: number }) {
   );
 }
 
-/** A modal dialog: focus moves in, Escape closes, focus returns to where it was. */
+/**
+ * A modal dialog: focus moves in, Escape closes, focus returns to where it was. It is rendered into
+ * `document.body` and centred in the window, so a decision is always in view: never laid out below a
+ * long table or a panel that the user would have to scroll past, whatever view opened it. The body
+ * scrolls inside the dialog; the header and the footer with its buttons stay put.
+ */
 export function Dialog({
   title,
   onClose,
@@ -120,9 +126,9 @@ export function Dialog({
     (first ?? ref.current)?.focus();
     return () => previous?.focus?.();
   }, []);
-  const { t } = useTranslator();
-  return (
-    <div className="dialog-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
+  const { t, direction } = useTranslator();
+  return createPortal(
+    <div className="dialog-backdrop" dir={direction} onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
       <div
         ref={ref}
         className={`dialog ${wide ? 'dialog-wide' : ''}`}
@@ -147,7 +153,8 @@ export function Dialog({
         <div className="dialog-body">{children}</div>
         {footer && <footer className="dialog-footer">{footer}</footer>}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }
 

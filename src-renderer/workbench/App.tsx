@@ -50,7 +50,8 @@ export function App({ registry }: { registry: CommandRegistry }) {
   const direction = translator.direction;
   const sidePane = (
     <Allotment.Pane key="side" preferredSize={280} minSize={180} maxSize={520} visible={sidebarVisible} snap>
-      <div className="pane-content" dir={direction}>
+      {/* Hidden, not only zero-wide: a collapsed side bar must leave the tab order and the accessibility tree. */}
+      <div className="pane-content" dir={direction} hidden={!sidebarVisible}>
         <SideBar />
       </div>
     </Allotment.Pane>

@@ -61,7 +61,7 @@ export function SideBar() {
   };
 
   return (
-    <div className="side-bar" data-testid="side-bar">
+    <div className="side-bar" id="side-bar" data-testid="side-bar">
       <header className="side-bar-title">
         <h1>{t(titles[view])}</h1>
         <span className="spacer" />
@@ -107,7 +107,7 @@ export function SideBar() {
             <ul className="tree" role="tree">
               {savedFilters.map((saved) => (
                 <li key={saved.id} className="tree-item" role="treeitem" aria-selected={false}>
-                  <button type="button" className="tree-row" onClick={() => openTimeline(store, undefined, saved.filter)}>
+                  <button type="button" className="tree-row" onClick={() => openTimeline(store, undefined, saved.filter, saved.name)}>
                     <Icon name="filter" />
                     <span className="tree-label"><span className="tree-name">{saved.name}</span></span>
                   </button>

@@ -10,7 +10,8 @@ export interface AppEventMap {
   'rows-rendered': { tabId: string; rows: number; total: number; filterKey: string };
   data: { instanceId: string; added: number; removed: number };
   status: { instanceId: string; state: string };
-  'histogram-rendered': { tabId: string; buckets: number };
+  /** Drawn: how many buckets got a bar drawn (all of them, unless the x scale cuts some off); min/max: the x range (Unix seconds); labels: the time axis as drawn. */
+  'histogram-rendered': { tabId: string; filterKey: string; buckets: number; drawn: number; min: number; max: number; labels: string[] };
   'details-opened': { key: string };
   'connection-tested': { ok: boolean; failed: string[] };
   'instance-saved': { id: string };

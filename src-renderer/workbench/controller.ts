@@ -60,11 +60,11 @@ export function openDefaultTabs(store: WorkbenchStore): void {
   if (store.getState().tabs.length === 0) openTimeline(store);
 }
 
-/** Opens (or focuses) the timeline of one instance, or of all, optionally with a filter. */
-export function openTimeline(store: WorkbenchStore, instanceId?: string, filter?: ChangeFilter): void {
+/** Opens (or focuses) the timeline of one instance, or of all, optionally with a filter (and the saved filter's name as its title). */
+export function openTimeline(store: WorkbenchStore, instanceId?: string, filter?: ChangeFilter, name?: string): void {
   const base: ChangeFilter = filter ?? (instanceId ? { instanceIds: [instanceId] } : {});
   if (filter) {
-    store.openTab({ kind: 'timeline', instanceId, filter: base, preset: filter.from ? 'custom' : 'all' }, { unique: false });
+    store.openTab({ kind: 'timeline', instanceId, filter: base, preset: filter.from ? 'custom' : 'all', name }, { unique: false });
   } else {
     store.openTab({ kind: 'timeline', instanceId, filter: base, preset: 'all' });
   }
@@ -94,7 +94,7 @@ export function registerCommands(registry: CommandRegistry, store: WorkbenchStor
     { id: 'view.settings', title: 'command.settings', category: 'command.category.preferences', keybinding: 'mod+,', run: () => { store.update({ view: 'settings' }); store.openTab({ kind: 'settings' }); } },
     { id: 'view.journal', title: 'command.journal', category: 'command.category.admin', run: () => { store.openTab({ kind: 'journal' }); } },
     { id: 'view.togglePanel', title: 'command.togglePanel', category: 'command.category.view', keybinding: 'mod+j', run: () => store.update((state) => ({ panelVisible: !state.panelVisible })) },
-    { id: 'view.toggleSidebar', title: 'command.toggleSidebar', category: 'command.category.view', keybinding: 'mod+b', run: () => store.update((state) => ({ sidebarVisible: !state.sidebarVisible })) },
+    { id: 'view.toggleSidebar', title: 'command.toggleSidebar', category: 'command.category.view', keybinding: 'mod+b', run: () => store.toggleSidebar() },
     { id: 'tab.close', title: 'command.closeTab', category: 'command.category.view', keybinding: 'alt+w', when: () => !!store.getState().activeTabId, run: () => { const id = store.getState().activeTabId; if (id) store.closeTab(id); } },
     { id: 'tab.next', title: 'command.nextTab', category: 'command.category.view', keybinding: 'ctrl+pagedown', run: () => store.cycleTab(1) },
     { id: 'tab.previous', title: 'command.previousTab', category: 'command.category.view', keybinding: 'ctrl+pageup', run: () => store.cycleTab(-1) },

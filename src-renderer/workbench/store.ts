@@ -21,7 +21,7 @@ export type ActivityView = 'changes' | 'errors' | 'instances' | 'reports' | 'set
 
 /** An editor tab. Timeline tabs keep their own filter. */
 export type Tab =
-  | { id: string; kind: 'timeline'; instanceId?: InstanceId; filter: ChangeFilter; preset: TimePreset }
+  | { id: string; kind: 'timeline'; instanceId?: InstanceId; filter: ChangeFilter; preset: TimePreset; /** A saved filter's name, shown as the tab's title. */ name?: string }
   | { id: string; kind: 'errors'; instanceId?: InstanceId }
   | { id: string; kind: 'instance'; instanceId?: InstanceId }
   | { id: string; kind: 'journal' }
@@ -128,6 +128,11 @@ export class WorkbenchStore {
     this.update((state) => ({
       tabs: state.tabs.map((tab) => (tab.id === id ? ({ ...tab, ...patch } as Tab) : tab)),
     }));
+  }
+
+  /** Shows the side bar when hidden and hides it when shown (Ctrl+B, the active activity-bar icon, the tab bar's layout button). */
+  toggleSidebar(): void {
+    this.update((state) => ({ sidebarVisible: !state.sidebarVisible }));
   }
 
   /** Moves focus to the next (+1) or previous (-1) tab. */

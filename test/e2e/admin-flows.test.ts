@@ -114,7 +114,7 @@ describe('admin flows in browser mode', () => {
     // A confirmation names the instance and the count; on a production instance the delete stays
     // disabled until the instance name is typed.
     await view.getByTestId('orphans-apply').click();
-    const confirm = view.getByTestId('orphans-confirm');
+    const confirm = page.getByTestId('orphans-confirm'); // a modal dialog over the whole window
     expect(await confirm.textContent()).toContain(`Delete ${expected.length} orphaned log rows on ${INSTANCE}?`);
     const apply = confirm.getByTestId('orphans-confirm-apply');
     expect(await apply.isDisabled()).toBe(true);

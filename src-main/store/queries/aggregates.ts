@@ -152,29 +152,42 @@ export function facetCounts(db: SqlDatabase, filter: NormalizedFilter): Facets {
   };
 }
 
-/** Bucket sizes a histogram may use, smallest first: 1 min, 5 min, 15 min, 1 h, 3 h, 6 h, 1 d, 7 d. */
-export const BUCKET_LADDER: readonly number[] = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86400, 7 * 86400];
+/**
+ * Bucket sizes a histogram may use, smallest first: 1 s, 5 s, 10 s, 30 s, 1 min, 5 min, 15 min, 1 h, 3 h,
+ * 6 h, 1 d, 7 d. The sub-minute sizes keep a few rows within a minute (or a range dragged down to
+ * seconds) readable as several bars instead of one.
+ */
+export const BUCKET_LADDER: readonly number[] = [1, 5, 10, 30, 60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86400, 7 * 86400];
+/** The span given to a histogram whose range is known on one side only (and nothing matches). */
+const MINUTE = 60;
 const WEEK = 7 * 86400;
 /** 1970-01-05 was a Monday: weekly buckets start on Mondays (UTC). */
 const MONDAY_OFFSET = 4 * 86400;
 /** Default upper bound on buckets: with the ladder's steps, 60–120 buckets for most ranges. */
 export const DEFAULT_MAX_BUCKETS = 120;
 
-/** A bucket grid: the first bucket starts at `origin` (aligned to the size in UTC), `count` buckets cover the range. */
+/**
+ * A bucket grid: the first bucket starts at `origin` (aligned to the size in UTC, so at or before the
+ * range's start), and `count` buckets end at or after the range's end: together they cover it whole.
+ */
 export interface BucketGrid {
   size: number;
   origin: number;
   count: number;
 }
 
-/** The smallest ladder size whose aligned grid over [from, to) has at most `maxBuckets` buckets. */
-export function bucketGrid(from: number, to: number, maxBuckets: number): BucketGrid {
+/**
+ * The smallest ladder size (at least `minimumSize`, e.g. the resolution counts were kept at) whose
+ * aligned grid over [from, to) has at most `maxBuckets` buckets.
+ */
+export function bucketGrid(from: number, to: number, maxBuckets: number, minimumSize = 1): BucketGrid {
   const gridFor = (size: number): BucketGrid => {
     const offset = size % WEEK === 0 ? MONDAY_OFFSET : 0;
     const origin = Math.floor((from - offset) / size) * size + offset;
     return { size, origin, count: Math.max(1, Math.ceil((to - origin) / size)) };
   };
   for (const size of BUCKET_LADDER) {
+    if (size < minimumSize) continue;
     const grid = gridFor(size);
     if (grid.count <= maxBuckets) return grid;
   }
@@ -184,10 +197,17 @@ export function bucketGrid(from: number, to: number, maxBuckets: number): Bucket
   return gridFor(weeks * WEEK);
 }
 
+/** The grid's buckets, every count zero. */
+export function emptyBuckets(grid: BucketGrid): HistogramBucket[] {
+  return Array.from({ length: grid.count }, (_, index) => ({ start: isoFromSeconds(grid.origin + index * grid.size), count: 0, create: 0, write: 0, unlink: 0 }));
+}
+
 /**
  * Per-event counts in buckets over the filter's range, or over the matching data's range when the filter
- * leaves it open. Buckets are zero-filled; the first and last may be partly outside the range (only rows
- * inside the range are counted). `from`/`to` echo the range used.
+ * leaves it open (oldest row to newest row inclusive). Buckets are zero-filled and cover the range whole:
+ * the first starts at or before `from` and the last ends at or after `to`, so they may stick out of it
+ * (only rows inside the range are counted). `from`/`to` echo the range used; a chart should span the
+ * buckets (first start to last end), not `from`/`to`, or it cuts the edge buckets off.
  */
 export function histogram(db: SqlDatabase, filter: NormalizedFilter, maxBuckets = DEFAULT_MAX_BUCKETS): Histogram {
   const limit = Math.max(1, Math.min(Math.floor(maxBuckets), 1000));
@@ -198,19 +218,13 @@ export function histogram(db: SqlDatabase, filter: NormalizedFilter, maxBuckets 
     to = newest === undefined ? undefined : newest + 1;
   }
   if (from === undefined && to === undefined) {
-    return { bucketSeconds: BUCKET_LADDER[0], from: isoFromSeconds(0), to: isoFromSeconds(0), buckets: [] };
+    return { bucketSeconds: MINUTE, from: isoFromSeconds(0), to: isoFromSeconds(0), buckets: [] };
   }
-  from ??= to! - BUCKET_LADDER[0];
-  to ??= from + BUCKET_LADDER[0];
-  if (to <= from) return { bucketSeconds: BUCKET_LADDER[0], from: isoFromSeconds(from), to: isoFromSeconds(to), buckets: [] };
+  from ??= to! - MINUTE;
+  to ??= from + MINUTE;
+  if (to <= from) return { bucketSeconds: MINUTE, from: isoFromSeconds(from), to: isoFromSeconds(to), buckets: [] };
   const grid = bucketGrid(from, to, limit);
-  const buckets: HistogramBucket[] = Array.from({ length: grid.count }, (_, index) => ({
-    start: isoFromSeconds(grid.origin + index * grid.size),
-    count: 0,
-    create: 0,
-    write: 0,
-    unlink: 0,
-  }));
+  const buckets = emptyBuckets(grid);
   const cells = aggregate(db, { ...filter, from, to }, { applyDimensions: true, group: ['event'], bucket: grid });
   for (const cell of cells) {
     const bucket = buckets[cell.bucket!];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
+import fc from 'fast-check';
 import type { ChangeFilter } from '../../../src-main/common/model';
 import { BUCKET_LADDER, bucketGrid, countChanges, facetCounts, histogram } from '../../../src-main/store/queries/aggregates';
 import { normalizeFilter } from '../../../src-main/store/queries/filter';
@@ -86,7 +87,9 @@ describe('facets', () => {
 
 describe('histogram', () => {
   it('picks the smallest ladder size that fits, aligned in UTC (weeks on Mondays)', () => {
-    expect(bucketGrid(END - 3600, END, 120)).toMatchObject({ size: 60, count: 60 });
+    expect(bucketGrid(END - 900, END, 120)).toMatchObject({ size: 10, count: 90 });
+    expect(bucketGrid(END - 3600, END, 120)).toMatchObject({ size: 30, count: 120 });
+    expect(bucketGrid(END - 2 * 3600, END, 120)).toMatchObject({ size: 60, count: 120 });
     expect(bucketGrid(END - 86400, END, 120)).toMatchObject({ size: 900, count: 96 });
     expect(bucketGrid(END - 30 * 86400, END, 120)).toMatchObject({ size: 21600, count: 120 });
     expect(bucketGrid(END - 90 * 86400, END, 120)).toMatchObject({ size: 86400, count: 90 });
@@ -127,5 +130,61 @@ describe('histogram', () => {
 
   it('is empty when nothing matches an open range', () => {
     expect(histogram(db, normalizeFilter({ models: ['no.such.model'] })).buckets).toEqual([]);
+  });
+});
+
+describe('histogram of a few rows (issue 14, item 1)', () => {
+  const base = END - 5 * 86400 + 13 * 3600 + 42 * 60; // 13:42:00 UTC, before the seeded period
+  /** Inserts rows of one record at these offsets from `base`; returns the filter that finds exactly them. */
+  function record(recordId: number, offsets: number[]): ChangeFilter {
+    insertChanges(db, offsets.map((offset) => ({ instanceId: 'inst-few', model: 'res.partner', recordId, event: 'write' as const, ts: base + offset })));
+    return { instanceIds: ['inst-few'], recordId };
+  }
+  /** Every matching row lies in a bucket, and that bucket counts it; the buckets run from before the first row to after the last. */
+  function expectCovered(filter: ChangeFilter, times: number[]): void {
+    const result = histogram(db, normalizeFilter(filter));
+    const starts = result.buckets.map((bucket) => Date.parse(bucket.start) / 1000);
+    const end = starts.at(-1)! + result.bucketSeconds;
+    expect(starts[0]).toBeLessThanOrEqual(Math.min(...times));
+    expect(end).toBeGreaterThan(Math.max(...times));
+    const expected = starts.map((start) => times.filter((ts) => ts >= start && ts < start + result.bucketSeconds).length);
+    expect(result.buckets.map((bucket) => bucket.count)).toEqual(expected);
+    expect(result.buckets[0].count, 'the first bucket holds the oldest row').toBeGreaterThan(0);
+  }
+
+  it('four rows across three minutes: the oldest row is in the first bucket, every row is counted', () => {
+    // 13:42:35, 13:42:39, 13:43:57, 13:44:03 (the trial's record).
+    const offsets = [35, 39, 117, 123];
+    expectCovered(record(9001, offsets), offsets.map((offset) => base + offset));
+  });
+
+  it('one row gets one non-empty bucket', () => {
+    const filter = record(9002, [35]);
+    const result = histogram(db, normalizeFilter(filter));
+    expect(result.buckets.filter((bucket) => bucket.count > 0)).toHaveLength(1);
+    expectCovered(filter, [base + 35]);
+  });
+
+  it('rows within one minute spread over several buckets', () => {
+    const offsets = [5, 6, 20, 44];
+    const filter = record(9003, offsets);
+    expectCovered(filter, offsets.map((offset) => base + offset));
+    expect(histogram(db, normalizeFilter(filter)).buckets.filter((bucket) => bucket.count > 0).length).toBeGreaterThan(1);
+  });
+
+  it('any range at any zoom is covered whole by at most maxBuckets buckets', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 * 86400 }), fc.integer({ min: 1, max: 30 * 86400 }), fc.integer({ min: 10, max: 200 }), (offset, span, maxBuckets) => {
+        const from = END - offset - span;
+        const to = from + span;
+        const grid = bucketGrid(from, to, maxBuckets);
+        expect(grid.origin).toBeLessThanOrEqual(from);
+        expect(grid.origin + grid.count * grid.size).toBeGreaterThanOrEqual(to);
+        expect(grid.count).toBeLessThanOrEqual(maxBuckets);
+        // Not needlessly coarse: the next smaller size of the ladder would not have fitted.
+        const smaller = BUCKET_LADDER.filter((size) => size < grid.size).at(-1);
+        if (smaller !== undefined && grid.size <= BUCKET_LADDER.at(-1)!) expect(Math.ceil((to - Math.floor(from / smaller) * smaller) / smaller)).toBeGreaterThan(maxBuckets);
+      }),
+    );
   });
 });

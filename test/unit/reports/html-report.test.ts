@@ -68,6 +68,25 @@ describe('HTML report', () => {
     expect(html).toContain('&#60;img');
   });
 
+  it('draws an 11-minute period in bars of seconds, labelled from the first bucket’s start to the last one’s end (issue 14, item 16)', async () => {
+    const rows = makeRows(12).map((row, index) => ({ ...row, timestamp: new Date(Date.UTC(2026, 11, 1, 13, 42, 35) + index * 55_000).toISOString().replace('.000Z', 'Z') }));
+    const data = await collectReportData(rows);
+    const period = { from: '2026-12-01T13:42:35Z', to: '2026-12-01T13:53:35Z' };
+    for (const [language, caption, start, end] of [
+      ['en', 'Changes per 30 seconds, stacked by event.', '1 Dec, 13:42:30', '1 Dec, 13:54:00'],
+      ['ar', 'التغييرات لكل ٣٠ ثانية، مكدسة حسب الحدث.', undefined, undefined],
+    ] as const) {
+      const html = renderHtmlReport({ data, language, generatedAt: new Date('2026-12-01T14:00:00Z'), filter: period, instanceNames: new Map(), errorGroups: [] });
+      expect(html).toContain(caption);
+      const axisStart = /class="axis-start">([^<]*)</.exec(html)![1];
+      const axisEnd = /class="axis-end">([^<]*)</.exec(html)![1];
+      expect(axisStart).not.toBe(axisEnd);
+      if (start) expect([axisStart, axisEnd]).toEqual([start, end]);
+      // One bar per non-empty bucket and event: twelve rows, each in a bucket of its own.
+      expect(html.match(/<rect /g)).toHaveLength(12);
+    }
+  });
+
   it('says so when nothing matches', async () => {
     const data = await collectReportData([]);
     const html = renderHtmlReport({ data, language: 'en', generatedAt: new Date(), filter: {}, instanceNames: new Map(), errorGroups: [] });
