@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
 import { createServices, type RunningServices } from '../../../src-main/hosts/services';
+import type { CliIo } from '../../../src-main/hosts/cli/command';
+import { createInstanceTestCommand } from '../../../src-main/hosts/cli/commands/instance-test';
+import { instanceCommands } from '../../../src-main/hosts/cli/commands/instance';
+import { runCli } from '../../../src-main/hosts/cli/run-cli';
 
 let sim18: RunningSimulator;
 let sim19: RunningSimulator;
@@ -84,5 +88,35 @@ describe('the transport of a new instance', () => {
     expect(offline).toMatchObject({ transport: 'xmlrpc', transportChoice: { reason: 'unreachable' } });
     const moved = await app.services.instances.update(offline.id, { url: sim18.url, password: 'admin' });
     expect(moved).toMatchObject({ transport: 'jsonrpc', transportChoice: { reason: 'jsonrpc' } });
+  });
+});
+
+describe('ocm instance add | list | test', () => {
+  it('prints the protocol chosen and why, and tests a saved instance over it with the same words', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ocm-transport-cli-'));
+    const ocm = async (...argv: string[]) => {
+      const out: string[] = [];
+      const io: CliIo = { out: (text) => out.push(text), err: (text) => out.push(text), env: { OCM_HOME: home, KEY: sim19.database('seed').apiKey('admin'), PW: 'admin' }, interrupted: new AbortController().signal, isTty: false };
+      return { code: await runCli([...instanceCommands, createInstanceTestCommand()], argv, io), text: out.join('\n') };
+    };
+    try {
+      const keyed = await ocm('instance', 'add', '--name', 'keyed', '--url', sim19.url, '--db', 'seed', '--login', 'admin', '--password-env', 'KEY');
+      expect(keyed.code).toBe(0);
+      expect(keyed.text).toMatch(/✓ transport +JSON-2, chosen automatically: Odoo 19\.0 offers it and an API key was given\./);
+      expect(keyed.text).toContain('Protocol: JSON-2, chosen automatically: Odoo 19.0 offers it and an API key was given.');
+
+      const password = await ocm('instance', 'add', '--name', 'password', '--url', sim19.url, '--db', 'seed', '--login', 'admin', '--password-env', 'PW');
+      expect(password.code).toBe(0);
+      expect(password.text).toContain('Protocol: JSON-RPC for now: Odoo 19.0 offers JSON-2, which needs an API key, and a password was given.');
+      expect(password.text).toContain('→ Create an API key in Odoo (your avatar → Preferences → Account Security → New API Key)');
+
+      expect((await ocm('instance', 'list')).text).toMatch(/keyed .*\(json2 \(auto\), poll 30 s\)[\s\S]*password .*\(jsonrpc \(auto\), poll 30 s\)/);
+      const saved = await ocm('instance', 'test', '--name', 'password');
+      expect(saved.code).toBe(0);
+      expect(saved.text).toContain('Testing admin on database seed at ' + sim19.url + ' (JSON-RPC)');
+      expect(saved.text).toMatch(/! transport +JSON-RPC for now: Odoo 19\.0 offers JSON-2, which needs an API key/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
