@@ -150,8 +150,9 @@ export class InstanceService implements IInstanceService {
 
   /**
    * An edit's transport: a transport not asked for keeps the current one (and how it was chosen); an
-   * automatic one is chosen again when the server or the secret changed, or it could not be asked
-   * before. When the server cannot be asked now, an earlier automatic choice for the same server stays.
+   * automatic one is chosen again when `auto` is asked for, the server or the secret changed, or the
+   * server could not be asked before. When it cannot be asked now, an earlier automatic choice for the
+   * same server stays.
    */
   async #updatedTransport(asked: TransportSetting | undefined, valid: ValidInstanceInput, existing: { config: InstanceConfig; secret: string }): Promise<ResolvedTransport> {
     const current = existing.config;
@@ -159,7 +160,7 @@ export class InstanceService implements IInstanceService {
     const automatic = isAutomatic(current.transportChoice);
     if (valid.transport !== 'auto') return asked === undefined ? kept : this.#resolveTransport(valid.transport, valid, '');
     const moved = needsNewSecret(current, valid);
-    if (automatic && !moved && !valid.password && current.transportChoice?.reason !== 'unreachable') return kept;
+    if (asked === undefined && automatic && !moved && !valid.password && current.transportChoice?.reason !== 'unreachable') return kept;
     const secret = valid.password ?? this.#secrets.open(existing.secret, current);
     const chosen = await this.#resolveTransport('auto', valid, secret);
     return chosen.transportChoice?.reason === 'unreachable' && automatic && !moved ? kept : chosen;

@@ -66,7 +66,8 @@ describe('the transport of a new instance', () => {
     // An edit that changes nothing deciding keeps the choice without asking the server.
     const renamed = await app.services.instances.update(added.id, { name: 'Still a password on 19' });
     expect(renamed).toMatchObject({ transport: 'jsonrpc', transportChoice: { reason: 'json2-needs-key' } });
-    // Entering the API key chooses again.
+    // Asking for auto chooses again (the same here); so does entering the API key.
+    expect(await app.services.instances.update(added.id, { transport: 'auto' })).toMatchObject({ transport: 'jsonrpc', transportChoice: { reason: 'json2-needs-key' } });
     const keyed = await app.services.instances.update(added.id, { password: sim19.database('seed').apiKey('admin') });
     expect(keyed).toMatchObject({ transport: 'json2', transportChoice: { reason: 'json2' } });
   });
@@ -88,6 +89,13 @@ describe('the transport of a new instance', () => {
     expect(offline).toMatchObject({ transport: 'xmlrpc', transportChoice: { reason: 'unreachable' } });
     const moved = await app.services.instances.update(offline.id, { url: sim18.url, password: 'admin' });
     expect(moved).toMatchObject({ transport: 'jsonrpc', transportChoice: { reason: 'jsonrpc' } });
+    // The server down during a later save: the earlier choice for it stays.
+    await sim18.faults.stopListening();
+    try {
+      expect(await app.services.instances.update(offline.id, { transport: 'auto' })).toMatchObject({ transport: 'jsonrpc', transportChoice: { reason: 'jsonrpc' } });
+    } finally {
+      await sim18.faults.resumeListening();
+    }
   });
 });
 
