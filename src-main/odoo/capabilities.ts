@@ -124,12 +124,12 @@ export async function runConnectionChecks(input: ConnectionTestInput, options: C
     );
     checks.push(versionCheck(version));
 
-    // 3. transport: which one, why, and whether this server deprecates it.
+    // 2b. transport: which one, why, and whether this server deprecates it.
     const { status, ...words } = transportNote(endpoint.transport, input.transport === 'auto' ? choice : (input.transportChoice ?? choice), { major: version.major, serie: version.serverSerie });
     checks.push({ id: 'transport', status, ...words, ...(status === 'ok' ? {} : { code: 'transport' }) });
     if (status === 'failed') return finish('transportUnusable');
 
-    // 4. database + 5. login: the login tells both apart (a fault for the database, a refusal for the login).
+    // 3. database + 4. login: the login tells both apart (a fault for the database, a refusal for the login).
     try {
       client = await connectOdoo({ ...input, transport: endpoint.transport }, { signal: options.signal, endpoint });
     } catch (error) {
@@ -145,7 +145,7 @@ export async function runConnectionChecks(input: ConnectionTestInput, options: C
     checks.push(databaseFound(input.db));
     checks.push({ id: 'login', status: 'ok', message: `Logged in as ${input.login} (user id ${client.uid}).`, messageKey: 'check.login.ok', params: { login: input.login, uid: client.uid } });
 
-    // 6. change-log
+    // 5. change-log
     let fields: string[] | undefined;
     try {
       fields = await changeLogFieldsOf(client, options.signal);
@@ -193,7 +193,7 @@ export async function runConnectionChecks(input: ConnectionTestInput, options: C
           },
     );
 
-    // 7. error-log (never blocking)
+    // 6. error-log (never blocking)
     try {
       const state = await errorLogState(client, options.signal);
       checks.push(
@@ -225,7 +225,7 @@ export async function runConnectionChecks(input: ConnectionTestInput, options: C
       checks.push({ ...failed('error-log', error), status: 'warning' });
     }
 
-    // 8. rights
+    // 7. rights
     try {
       const [canRead, canDelete] = await Promise.all([client.checkAccessRights(CHANGE_LOG_MODEL, 'read', call), client.checkAccessRights(CHANGE_LOG_MODEL, 'unlink', call)]);
       if (!canRead) {
