@@ -4,7 +4,7 @@
  * Each failure is an 'invalid-input' error that names the field and says what to enter.
  */
 import { OcmError } from './errors';
-import { TRANSPORT_LABELS, type InstanceInput, type TransportKind } from './model';
+import { TRANSPORT_LABELS, type InstanceInput, type TransportKind, type TransportSetting } from './model';
 
 /** The idle poll interval's bounds and default, in seconds. */
 export const POLL_INTERVAL_SECONDS = { min: 2, max: 86_400, default: 30 } as const;
@@ -12,12 +12,12 @@ export const POLL_INTERVAL_SECONDS = { min: 2, max: 86_400, default: 30 } as con
 /** The fields that say where and as whom to connect. */
 export type ConnectionFields = Pick<InstanceInput, 'url' | 'db' | 'login' | 'transport' | 'trustedCertificateSha256'>;
 
-/** Connection fields after validation: trimmed, the URL without trailing slashes, the transport chosen. */
+/** Connection fields after validation: trimmed, the URL without trailing slashes, the transport set (`'auto'` when not given). */
 export interface ValidConnectionFields {
   url: string;
   db: string;
   login: string;
-  transport: TransportKind;
+  transport: TransportSetting;
   trustedCertificateSha256?: string;
 }
 
@@ -29,13 +29,16 @@ export interface ValidInstanceInput extends ValidConnectionFields {
   pollIntervalSeconds: number;
 }
 
-const TRANSPORTS = Object.keys(TRANSPORT_LABELS) as TransportKind[];
+/** Every value a transport may be set to: `'auto'` first, then each kind. */
+export const TRANSPORT_SETTINGS: readonly TransportSetting[] = ['auto', ...(Object.keys(TRANSPORT_LABELS) as TransportKind[])];
 
-/** Validates where and as whom to connect. */
+/** Validates where and as whom to connect; no transport means `'auto'`. */
 export function validateConnectionFields(input: ConnectionFields): ValidConnectionFields {
-  const transport = input.transport ?? 'xmlrpc';
-  if (!TRANSPORTS.includes(transport)) {
-    throw new OcmError('invalid-input', `Unknown transport "${String(transport)}".`, { hint: `Use ${TRANSPORTS.join(' or ')}.` });
+  const transport = input.transport ?? 'auto';
+  if (!TRANSPORT_SETTINGS.includes(transport)) {
+    throw new OcmError('invalid-input', `Unknown transport "${String(transport)}".`, {
+      hint: `Use ${TRANSPORT_SETTINGS.slice(0, -1).join(', ')} or ${TRANSPORT_SETTINGS[TRANSPORT_SETTINGS.length - 1]} (auto lets the server's version decide).`,
+    });
   }
   const fields: ValidConnectionFields = { url: validUrl(input.url), db: required(input.db, 'database'), login: required(input.login, 'login'), transport };
   const fingerprint = input.trustedCertificateSha256?.trim();

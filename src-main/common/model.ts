@@ -25,10 +25,30 @@ export const TRACKED_MODELS: Readonly<Record<string, string>> = {
 };
 
 /** Wire protocol of an instance (the one definition: the contracts, the store and odoo/ use it). */
-export type TransportKind = 'xmlrpc' | 'jsonrpc';
+export type TransportKind = 'xmlrpc' | 'jsonrpc' | 'json2';
 
 /** How each transport is named to people; a new kind does not compile until it has a name here. */
-export const TRANSPORT_LABELS: Readonly<Record<TransportKind, string>> = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC' };
+export const TRANSPORT_LABELS: Readonly<Record<TransportKind, string>> = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', json2: 'JSON-2' };
+
+/** A transport as the user sets it: one kind, or `'auto'` to let the server's version decide. */
+export type TransportSetting = TransportKind | 'auto';
+
+/**
+ * Why an instance uses its transport: `json2`, Odoo 19+ and an API key; `json2-needs-key`, Odoo 19+
+ * offers JSON-2 but a password was given (JSON-RPC meanwhile); `jsonrpc`, the server answers JSON-RPC
+ * (Odoo before 19); `xmlrpc`, it answers only XML-RPC; `unreachable`, the server could not be asked
+ * (XML-RPC until it is chosen again); `forced`, the user chose it.
+ */
+export type TransportReason = 'json2' | 'json2-needs-key' | 'jsonrpc' | 'xmlrpc' | 'unreachable' | 'forced';
+
+/** How an instance's transport was chosen, kept with it. */
+export interface TransportChoice {
+  reason: TransportReason;
+  /** The server's series when its version was read, e.g. '19.0'. */
+  serverSerie?: string;
+  /** Its major version (19). */
+  major?: number;
+}
 
 /** What `common.version()` answers. */
 export interface ServerVersion {
@@ -64,6 +84,8 @@ export interface InstanceConfig {
   db: string;
   login: string;
   transport: TransportKind;
+  /** How `transport` was chosen; absent on instances saved before the app chose transports (they keep theirs). */
+  transportChoice?: TransportChoice;
   /** Production instances ask for the instance name to be typed before destructive actions. */
   production: boolean;
   /** The built-in demo instance (the simulator), labelled as such and removable. */
@@ -85,7 +107,8 @@ export interface InstanceInput {
   login: string;
   /** Password or API key. Omitted on edit = keep the stored one. */
   password?: string;
-  transport?: TransportKind;
+  /** Omitted on add = `'auto'` (the server's version decides); omitted on edit = keep the current one. */
+  transport?: TransportSetting;
   production?: boolean;
   pollIntervalSeconds?: number;
   trustedCertificateSha256?: string;

@@ -46,7 +46,7 @@ import { array, boolean, integer, number, object, oneOf, optional, string, varia
 
 /** A connection-test step as shown in the instance editor and `ocm instance test`. */
 export interface ConnectionCheck {
-  id: 'reach' | 'version' | 'database' | 'login' | 'change-log' | 'error-log' | 'rights';
+  id: 'reach' | 'version' | 'transport' | 'database' | 'login' | 'change-log' | 'error-log' | 'rights';
   status: 'ok' | 'warning' | 'failed' | 'skipped';
   /** The English sentence (CLI, and the fallback when the UI does not know `messageKey`). */
   message: string;
@@ -226,7 +226,7 @@ const names = array(name, { max: 1000 });
 const isoTime = string({ max: 64 });
 const keys = array(string({ min: 1, max: 200 }), { max: 1_000_000 });
 const rowLimit = integer({ min: 0, max: 1_000_000 });
-const transport = oneOf(...(Object.keys(TRANSPORT_LABELS) as TransportKind[]));
+const transport = oneOf('auto', ...(Object.keys(TRANSPORT_LABELS) as TransportKind[]));
 const language = oneOf('en', 'ar');
 const byInstance = optional(object<{ instanceId?: InstanceId; limit?: number }>({ instanceId: optional(id), limit: optional(rowLimit) }));
 const confirmation = object<{ typedName?: string }>({ typedName: optional(name) });

@@ -11,16 +11,29 @@ import { randomUUID } from 'node:crypto';
 import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import { needsNewSecret, requiredSecret, validateConnectionFields, validateInstanceInput, type ValidInstanceInput } from '../common/instance-input';
-import type { InstanceConfig, InstanceId, InstanceInput } from '../common/model';
+import type { InstanceConfig, InstanceId, InstanceInput, TransportChoice, TransportKind, TransportSetting } from '../common/model';
 import type { ConnectionCheck, IInstanceService, InstanceTestInput } from '../common/services';
 import { connectionInputOf } from '../odoo/connection';
-import type { ConnectionInput } from '../odoo/types';
+import { chooseTransport, type TransportChoiceInput } from '../odoo/transport-choice';
+import type { ConnectionTestInput } from '../odoo/types';
 import type { InstanceFields } from '../store/repositories/instances';
 import type { Store } from '../store/store';
 import type { InstanceSecrets } from './secrets';
 
 /** Runs the connection checks (the real one is odoo/capabilities.runConnectionChecks). */
-export type ConnectionChecker = (input: ConnectionInput) => Promise<ConnectionCheck[]>;
+export type ConnectionChecker = (input: ConnectionTestInput) => Promise<ConnectionCheck[]>;
+
+/** Chooses the transport of an instance set to `'auto'` (the real one is odoo/transport-choice.chooseTransport). */
+export type TransportChooser = (input: TransportChoiceInput) => Promise<TransportChoice & { transport: TransportKind }>;
+
+/** How long the transport's choice waits for the server's version before falling back (ms). */
+const CHOICE_TIMEOUT_MS = 10_000;
+
+/** A transport with how it was chosen (no choice: an instance that keeps the transport it had). */
+interface ResolvedTransport {
+  transport: TransportKind;
+  transportChoice?: TransportChoice;
+}
 
 /** Configured instances, stored with their secrets sealed. */
 export class InstanceService implements IInstanceService {
@@ -29,11 +42,13 @@ export class InstanceService implements IInstanceService {
   readonly #store: Pick<Store, 'instances'>;
   readonly #secrets: InstanceSecrets;
   readonly #checker: ConnectionChecker;
+  readonly #chooser: TransportChooser;
 
-  constructor(store: Pick<Store, 'instances'>, secrets: InstanceSecrets, checker: ConnectionChecker) {
+  constructor(store: Pick<Store, 'instances'>, secrets: InstanceSecrets, checker: ConnectionChecker, chooser: TransportChooser = chooseTransport) {
     this.#store = store;
     this.#secrets = secrets;
     this.#checker = checker;
+    this.#chooser = chooser;
   }
 
   async list(options: { includeRemoved?: boolean } = {}): Promise<InstanceConfig[]> {
@@ -42,9 +57,12 @@ export class InstanceService implements IInstanceService {
 
   async add(input: InstanceInput): Promise<InstanceConfig> {
     const valid = validateInstanceInput(input);
-    const fields = this.#fields(valid, this.#secrets.seal(requiredSecret(valid.password), valid), false);
+    const password = requiredSecret(valid.password);
+    this.#assertNameFree(valid.name);
+    const transport = await this.#resolveTransport(valid.transport, valid, password);
+    const fields = this.#fields(valid, transport, this.#secrets.seal(password, valid), false);
     const id = randomUUID();
-    this.#assertNameFree(fields.name);
+    this.#assertNameFree(fields.name); // again: another add may have taken the name while the server was asked
     this.#store.instances.insert(id, fields, Math.floor(Date.now() / 1000));
     await this.#fire();
     return this.#get(id);
@@ -60,7 +78,8 @@ export class InstanceService implements IInstanceService {
       db: input.db ?? current.db,
       login: input.login ?? current.login,
       password: input.password,
-      transport: input.transport ?? current.transport,
+      // Not given: an instance whose transport was chosen automatically stays automatic.
+      transport: input.transport ?? (isAutomatic(current.transportChoice) ? 'auto' : current.transport),
       production: input.production ?? current.production,
       pollIntervalSeconds: input.pollIntervalSeconds ?? current.pollIntervalSeconds,
       trustedCertificateSha256: 'trustedCertificateSha256' in input ? input.trustedCertificateSha256 : current.trustedCertificateSha256,
@@ -68,7 +87,8 @@ export class InstanceService implements IInstanceService {
     let secret = existing.secret;
     if (valid.password) secret = this.#secrets.seal(valid.password, valid);
     else if (needsNewSecret(current, valid)) throw newServerNeedsPassword(current, valid);
-    const fields = this.#fields(valid, secret, current.demo);
+    const transport = await this.#updatedTransport(input.transport, valid, existing);
+    const fields = this.#fields(valid, transport, secret, current.demo);
     if (fields.name !== current.name) this.#assertNameFree(fields.name);
     this.#store.instances.update(id, fields);
     await this.#fire();
@@ -94,7 +114,11 @@ export class InstanceService implements IInstanceService {
       if (needsNewSecret(saved.config, fields)) throw newServerNeedsPassword(saved.config, fields);
       secret = this.#secrets.open(saved.secret, saved.config);
     }
-    const checks = await this.#checker(connectionInputOf(fields, requiredSecret(secret), { timeoutMs }));
+    const connection: ConnectionTestInput = connectionInputOf(fields, requiredSecret(secret), { timeoutMs });
+    // A saved instance tested on its own transport says how that transport was chosen.
+    const saved = input.id === undefined ? undefined : this.#store.instances.get(input.id)?.config;
+    if (saved?.transportChoice && saved.transport === fields.transport) connection.transportChoice = saved.transportChoice;
+    const checks = await this.#checker(connection);
     return checks.map((check) => ({ ...check }));
   }
 
@@ -110,18 +134,51 @@ export class InstanceService implements IInstanceService {
     }
   }
 
-  #fields(valid: ValidInstanceInput, secret: string, demo: boolean): InstanceFields {
+  /** The transport of a setting: as set, or for `'auto'` chosen from the server's version (XML-RPC when it cannot be asked). */
+  async #resolveTransport(setting: TransportSetting, where: ValidInstanceInput, secret: string): Promise<ResolvedTransport> {
+    if (setting !== 'auto') return { transport: setting, transportChoice: { reason: 'forced' } };
+    try {
+      const chosen = await this.#chooser({ url: where.url, secret, trustedCertificateSha256: where.trustedCertificateSha256, timeoutMs: CHOICE_TIMEOUT_MS });
+      const transportChoice: TransportChoice = { reason: chosen.reason };
+      if (chosen.serverSerie !== undefined) transportChoice.serverSerie = chosen.serverSerie;
+      if (chosen.major !== undefined) transportChoice.major = chosen.major;
+      return { transport: chosen.transport, transportChoice };
+    } catch {
+      return { transport: 'xmlrpc', transportChoice: { reason: 'unreachable' } };
+    }
+  }
+
+  /**
+   * An edit's transport: a transport not asked for keeps the current one (and how it was chosen); an
+   * automatic one is chosen again when `auto` is asked for, the server or the secret changed, or the
+   * server could not be asked before. When it cannot be asked now, an earlier automatic choice for the
+   * same server stays.
+   */
+  async #updatedTransport(asked: TransportSetting | undefined, valid: ValidInstanceInput, existing: { config: InstanceConfig; secret: string }): Promise<ResolvedTransport> {
+    const current = existing.config;
+    const kept: ResolvedTransport = { transport: current.transport, ...(current.transportChoice ? { transportChoice: current.transportChoice } : {}) };
+    const automatic = isAutomatic(current.transportChoice);
+    if (valid.transport !== 'auto') return asked === undefined ? kept : this.#resolveTransport(valid.transport, valid, '');
+    const moved = needsNewSecret(current, valid);
+    if (asked === undefined && automatic && !moved && !valid.password && current.transportChoice?.reason !== 'unreachable') return kept;
+    const secret = valid.password ?? this.#secrets.open(existing.secret, current);
+    const chosen = await this.#resolveTransport('auto', valid, secret);
+    return chosen.transportChoice?.reason === 'unreachable' && automatic && !moved ? kept : chosen;
+  }
+
+  #fields(valid: ValidInstanceInput, resolved: ResolvedTransport, secret: string, demo: boolean): InstanceFields {
     const fields: InstanceFields = {
       name: valid.name,
       url: valid.url,
       db: valid.db,
       login: valid.login,
       secret,
-      transport: valid.transport,
+      transport: resolved.transport,
       production: valid.production,
       demo,
       pollIntervalSeconds: valid.pollIntervalSeconds,
     };
+    if (resolved.transportChoice) fields.transportChoice = resolved.transportChoice;
     if (valid.trustedCertificateSha256) fields.trustedCertificateSha256 = valid.trustedCertificateSha256;
     return fields;
   }
@@ -129,6 +186,11 @@ export class InstanceService implements IInstanceService {
   async #fire(): Promise<void> {
     this.#changed.fire(await this.list());
   }
+}
+
+/** True when the transport was chosen by the app (not set by the user, nor kept from before choices existed). */
+function isAutomatic(choice: TransportChoice | undefined): boolean {
+  return choice !== undefined && choice.reason !== 'forced';
 }
 
 /** The refusal to send a saved secret anywhere but where it was saved for. */

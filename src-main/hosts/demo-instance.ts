@@ -60,6 +60,7 @@ export async function startDemoInstance(context: DemoContext): Promise<{ simulat
     login: 'admin',
     secret: secrets.seal('admin', { url: simulator.url, db: 'seed' }),
     transport: 'jsonrpc' as const,
+    transportChoice: { reason: 'jsonrpc' as const, serverSerie: '18.0', major: 18 }, // what the choice gives an Odoo 18 simulator
     production: false,
     demo: true,
     pollIntervalSeconds: existing?.config.pollIntervalSeconds ?? 5,

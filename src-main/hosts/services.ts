@@ -14,7 +14,7 @@ import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
 import type { HostInfo, IHostService, IReportService, Services } from '../common/services';
-import { InstanceService, type ConnectionChecker } from '../config/instance-service';
+import { InstanceService, type ConnectionChecker, type TransportChooser } from '../config/instance-service';
 import { InstanceSecrets, migrateSecrets, unlockInstances } from '../config/secrets';
 import { SettingsService } from '../config/settings-service';
 import { runConnectionChecks } from '../odoo/capabilities';
@@ -72,6 +72,8 @@ export interface CreateServicesOptions {
   connect?: ConnectFunction;
   /** Replaces the real connection test (tests). */
   checker?: ConnectionChecker;
+  /** Replaces the real choice of a new instance's transport from the server's version (tests). */
+  chooser?: TransportChooser;
 }
 
 /** An instance whose secret could not be opened, and why. */
@@ -129,7 +131,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
 
     const backend = await startEngine(engine, store, path, options);
     if (backend) closers.unshift(() => backend.close());
-    const instances = new InstanceService(store, secrets, options.checker ?? ((input) => runConnectionChecks(input)));
+    const instances = new InstanceService(store, secrets, options.checker ?? ((input) => runConnectionChecks(input)), options.chooser);
 
     const demo = options.demo ? await startDemoInstance({ store, secrets, instances }) : undefined;
     if (demo) closers.unshift(() => demo.close());

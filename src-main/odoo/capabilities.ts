@@ -3,11 +3,13 @@
  * shown by `ocm instance test` and the instance editor.
  */
 import { OcmError, toOcmError } from '../common/errors';
-import { connectOdoo, openEndpoint } from './connection';
+import { connectOdoo } from './connection';
 import { CHANGE_LOG_FIELDS, CHANGE_LOG_MODEL, ERROR_LOG_MODEL, RICH_CHANGE_LOG_FIELDS } from './log-models';
 import { TRANSPORT_LABELS, type Capabilities, type ServerVersion } from '../common/model';
 import type { ConnectionCheck } from '../common/services';
-import type { ConnectionInput, OdooClient, OdooConnection, OdooEndpoint } from './types';
+import { transportNote } from '../common/transport-note';
+import { openVersionedEndpoint, type VersionedEndpoint } from './transport-choice';
+import type { ConnectionTestInput, OdooClient, OdooConnection } from './types';
 
 /** The hint for an unreadable error log (the original module's state). */
 export const unreadableErrorLogHint = 'grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon';
@@ -73,6 +75,7 @@ const skipReasons = {
   changeLogUninspected: 'the change log could not be inspected',
   changeLogMissing: 'the change log is missing',
   changeLogUnusable: 'the change log is not usable',
+  transportUnusable: 'the protocol does not fit this server',
 } as const;
 
 /** Options of {@link runConnectionChecks}. */
@@ -81,14 +84,15 @@ export interface ConnectionCheckOptions {
 }
 
 /**
- * Runs the connection test step by step: reach, version, database, login, change-log, error-log,
- * rights. Never rejects: each failure becomes a 'failed' step with its own message, hint and code, and
- * the steps that depend on it are 'skipped'. Warnings (unusual version, unreadable error log, no delete
- * right) do not stop the test.
+ * Runs the connection test step by step: reach, version, transport, database, login, change-log,
+ * error-log, rights. With transport `'auto'` the transport is chosen from the version (transport-choice.ts)
+ * and the transport step says which and why. Never rejects: each failure becomes a 'failed' step with
+ * its own message, hint and code, and the steps that depend on it are 'skipped'. Warnings (unusual
+ * version, a deprecated transport, unreadable error log, no delete right) do not stop the test.
  */
-export async function runConnectionChecks(input: ConnectionInput, options: ConnectionCheckOptions = {}): Promise<ConnectionCheck[]> {
+export async function runConnectionChecks(input: ConnectionTestInput, options: ConnectionCheckOptions = {}): Promise<ConnectionCheck[]> {
   const checks: ConnectionCheck[] = [];
-  const order: ConnectionCheck['id'][] = ['reach', 'version', 'database', 'login', 'change-log', 'error-log', 'rights'];
+  const order: ConnectionCheck['id'][] = ['reach', 'version', 'transport', 'database', 'login', 'change-log', 'error-log', 'rights'];
   const finish = (reason: keyof typeof skipReasons) => {
     for (const id of order.slice(checks.length)) checks.push({ id, status: 'skipped', message: `Skipped: ${skipReasons[reason]}.`, messageKey: `check.skipped.${reason}` });
     return checks;
@@ -100,31 +104,34 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
   };
   const call = { signal: options.signal };
 
-  // 1. reach + 2. version: one unauthenticated call.
-  let endpoint: OdooEndpoint;
+  // 1. reach + 2. version (+ the transport's choice): unauthenticated calls.
+  let opened: VersionedEndpoint;
   try {
-    endpoint = openEndpoint(input);
+    opened = await openVersionedEndpoint(input, call);
   } catch (error) {
     checks.push(failed('reach', error));
-    return finish('urlUnusable');
+    const code = toOcmError(error).code;
+    return finish(code === 'invalid-input' ? 'urlUnusable' : code === 'tls' ? 'certificate' : code === 'http-status' || code === 'protocol' ? 'notOdoo' : 'unreachable');
   }
+  const { endpoint, version, choice } = opened;
   let client: OdooClient | undefined;
   try {
-    let version: ServerVersion;
-    try {
-      version = await endpoint.version(call);
-    } catch (error) {
-      checks.push(failed('reach', error));
-      const code = toOcmError(error).code;
-      return finish(code === 'tls' ? 'certificate' : code === 'http-status' || code === 'protocol' ? 'notOdoo' : 'unreachable');
-    }
-    const protocol = TRANSPORT_LABELS[input.transport];
-    checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${endpoint.url} over ${protocol}.`, messageKey: 'check.reach.ok', params: { url: endpoint.url, transport: protocol } });
+    const protocol = TRANSPORT_LABELS[endpoint.transport];
+    checks.push(
+      input.transport === 'auto'
+        ? { id: 'reach', status: 'ok', message: `Odoo answered at ${endpoint.url}.`, messageKey: 'check.reach.okAuto', params: { url: endpoint.url } }
+        : { id: 'reach', status: 'ok', message: `Odoo answered at ${endpoint.url} over ${protocol}.`, messageKey: 'check.reach.ok', params: { url: endpoint.url, transport: protocol } },
+    );
     checks.push(versionCheck(version));
+
+    // 2b. transport: which one, why, and whether this server deprecates it.
+    const { status, ...words } = transportNote(endpoint.transport, input.transport === 'auto' ? choice : (input.transportChoice ?? choice), { major: version.major, serie: version.serverSerie });
+    checks.push({ id: 'transport', status, ...words, ...(status === 'ok' ? {} : { code: 'transport' }) });
+    if (status === 'failed') return finish('transportUnusable');
 
     // 3. database + 4. login: the login tells both apart (a fault for the database, a refusal for the login).
     try {
-      client = await connectOdoo(input, { signal: options.signal, endpoint });
+      client = await connectOdoo({ ...input, transport: endpoint.transport }, { signal: options.signal, endpoint });
     } catch (error) {
       const ocm = toOcmError(error);
       if (ocm.code === 'auth-failed' || ocm.code === 'access-denied') {
@@ -260,27 +267,31 @@ function databaseFound(db: string): ConnectionCheck {
   return { id: 'database', status: 'ok', message: `Database ${db} exists.`, messageKey: 'check.database.ok', params: { db } };
 }
 
+/** The Odoo major versions the contract suite runs against (README's version matrix). */
+export const TESTED_VERSIONS = { oldest: 17, newest: 20 } as const;
+
 function versionCheck(version: ServerVersion): ConnectionCheck {
   const label = describeVersion(version);
   const params = { serie: version.serverSerie, build: version.serverVersion };
-  if (version.major >= 19) {
+  const tested = `${TESTED_VERSIONS.oldest}–${TESTED_VERSIONS.newest}`;
+  if (version.major > TESTED_VERSIONS.newest) {
     return {
       id: 'version',
       status: 'warning',
       code: 'version',
-      message: `${label}: newer than the versions this app is tested with (16–18).`,
-      hint: 'Odoo 19 deprecates XML-RPC and JSON-RPC in favour of the JSON-2 API (removal planned for Odoo 22); they still work for now.',
+      message: `${label}: newer than the versions this app is tested with (${tested}).`,
+      hint: 'Most things should work over JSON-2; if something fails, check for a newer version of this app.',
       messageKey: 'check.version.newer',
       hintKey: 'check.version.newerHint',
       params,
     };
   }
-  if (version.major < 16) {
+  if (version.major < TESTED_VERSIONS.oldest) {
     return {
       id: 'version',
       status: 'warning',
       code: 'version',
-      message: `${label}: older than the versions this app is tested with (16–18).`,
+      message: `${label}: older than the versions this app is tested with (${tested}).`,
       hint: 'Most things should work, but upgrade Odoo if something fails.',
       messageKey: 'check.version.older',
       hintKey: 'check.version.olderHint',

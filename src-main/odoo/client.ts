@@ -5,21 +5,30 @@
  * converting them is the caller's job, at the edge where they are stored or shown.
  */
 import { OcmError } from '../common/errors';
+import { formattedReadGroupSince, planReadGroup, readGroupRowsFromFormatted } from './group-totals';
 import { keysetPages } from './paging';
 import type { ServerVersion, TransportKind } from '../common/model';
 import type { CallOptions, Domain, KeysetPageOptions, OdooConnection, OdooRecord, OdooEndpoint, OdooValue, ReadGroupRow, RpcTransport, SearchReadOptions } from './types';
+
+/** The first Odoo major version without the `db` service (Odoo's documentation: removed in 20). */
+const dbServiceRemovedIn = 20;
 
 /**
  * One server over XML-RPC or JSON-RPC, before login: `common.version()` and `common.authenticate`
  * over `transport`. The connection {@link OdooEndpoint.login} returns owns the transport from then on.
  */
 export function rpcEndpoint(transport: RpcTransport): OdooEndpoint {
+  /** The major version once read (the connection test reads it before logging in). */
+  let major: number | undefined;
+  const version = async (call?: CallOptions) => {
+    const read = parseVersion(await transport.call('common', 'version', [], call), transport.url);
+    major = read.major;
+    return read;
+  };
   return {
     url: transport.url,
     transport: transport.kind,
-    async version(call) {
-      return parseVersion(await transport.call('common', 'version', [], call), transport.url);
-    },
+    version,
     async login(credentials, call) {
       try {
         const uid = await transport.call('common', 'authenticate', [credentials.db, credentials.login, credentials.secret, {}], call);
@@ -29,10 +38,13 @@ export function rpcEndpoint(transport: RpcTransport): OdooEndpoint {
           });
         }
         if (typeof uid !== 'number') throw unexpected(transport.url, 'authenticate', uid);
-        return new RpcOdooClient(transport, { db: credentials.db, uid, secret: credentials.secret });
+        return new RpcOdooClient(transport, { db: credentials.db, uid, secret: credentials.secret, major });
       } catch (error) {
-        if (error instanceof OcmError && error.code === 'database-missing') throw await withDatabaseList(error, transport, call?.signal);
-        throw error;
+        if (!(error instanceof OcmError) || error.code !== 'database-missing') throw error;
+        // Odoo 20 has no `db` service: the login's answer is all there is to know.
+        major ??= await version({ signal: call?.signal, timeoutMs: 10_000 }).then((read) => read.major, () => undefined);
+        if (major !== undefined && major >= dbServiceRemovedIn) throw error;
+        throw await withDatabaseList(error, transport, call?.signal);
       }
     },
     close: () => transport.close(),
@@ -92,20 +104,25 @@ class RpcOdooClient implements OdooConnection {
   readonly uid: number;
   readonly transport: TransportKind;
   private readonly secret: string;
+  /** The server's major version once known: it decides between read_group and formatted_read_group. */
+  private major: number | undefined;
 
   constructor(
     private readonly rpc: RpcTransport,
-    session: { db: string; uid: number; secret: string },
+    session: { db: string; uid: number; secret: string; major?: number },
   ) {
     this.url = rpc.url;
     this.db = session.db;
     this.uid = session.uid;
     this.secret = session.secret;
     this.transport = rpc.kind;
+    this.major = session.major;
   }
 
   async version(call?: CallOptions): Promise<ServerVersion> {
-    return parseVersion(await this.rpc.call('common', 'version', [], call), this.url);
+    const version = parseVersion(await this.rpc.call('common', 'version', [], call), this.url);
+    this.major = version.major;
+    return version;
   }
 
   executeKw(model: string, method: string, args: OdooValue[], kw: Record<string, OdooValue> = {}, call?: CallOptions): Promise<OdooValue> {
@@ -142,7 +159,11 @@ class RpcOdooClient implements OdooConnection {
     return fields as Record<string, Record<string, OdooValue>>;
   }
 
-  /** `read_group`; `lazy` defaults to false so every row has `__count` (lazy grouping names it `<field>_count`). */
+  /**
+   * `read_group`'s answer; `lazy` defaults to false so every row has `__count` (lazy grouping names it
+   * `<field>_count`). On Odoo 19 and later, where read_group is deprecated, it is computed by
+   * `formatted_read_group` when the fields say how to aggregate (group-totals.ts).
+   */
   async readGroup(
     model: string,
     domain: Domain,
@@ -151,7 +172,11 @@ class RpcOdooClient implements OdooConnection {
     options: { lazy?: boolean; orderby?: string; context?: Record<string, OdooValue> } = {},
     call?: CallOptions,
   ): Promise<ReadGroupRow[]> {
-    const kw = kwargs({ lazy: options.lazy ?? false, orderby: options.orderby, context: options.context });
+    const lazy = options.lazy ?? false;
+    const major = this.major ?? (await this.version(call)).major;
+    const plan = major >= formattedReadGroupSince ? planReadGroup(domain, fields, groupby, { ...options, lazy }) : undefined;
+    if (plan) return readGroupRowsFromFormatted(await this.executeKw(model, 'formatted_read_group', [], plan.arguments, call), plan, lazy);
+    const kw = kwargs({ lazy, orderby: options.orderby, context: options.context });
     const rows = await this.executeKw(model, 'read_group', [domain, fields, groupby], kw, call);
     if (!Array.isArray(rows)) throw unexpected(this.url, `${model}.read_group`, rows);
     return rows as ReadGroupRow[];

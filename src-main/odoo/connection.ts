@@ -3,8 +3,9 @@
  * logged-in {@link OdooConnection}. Each transport is one case of {@link openEndpoint}; the sync engine,
  * the admin actions, the connection test and the CLI all come through here.
  */
-import type { InstanceConfig, ServerVersion } from '../common/model';
+import type { InstanceConfig, ServerVersion, TransportSetting } from '../common/model';
 import { rpcEndpoint } from './client';
+import { json2Endpoint } from './json2-client';
 import { createTransport } from './transport';
 import type { CallOptions, ConnectionInput, OdooConnection, OdooEndpoint } from './types';
 
@@ -15,6 +16,8 @@ export function openEndpoint(input: Pick<ConnectionInput, 'url' | 'transport' | 
     case 'xmlrpc':
     case 'jsonrpc':
       return rpcEndpoint(createTransport(input.transport, options));
+    case 'json2':
+      return json2Endpoint(options);
   }
 }
 
@@ -46,13 +49,16 @@ export async function fetchVersion(input: Pick<ConnectionInput, 'url' | 'transpo
   }
 }
 
-/** The connection input of a configured instance with its (decrypted) secret. */
-export function connectionInputOf(
-  config: Pick<InstanceConfig, 'url' | 'db' | 'login' | 'transport' | 'trustedCertificateSha256'>,
+/**
+ * The connection input of a configured instance with its (decrypted) secret. Given typed fields whose
+ * transport is `'auto'`, the input keeps `'auto'` (the connection test chooses, see transport-choice.ts).
+ */
+export function connectionInputOf<T extends TransportSetting = InstanceConfig['transport']>(
+  config: Pick<InstanceConfig, 'url' | 'db' | 'login' | 'trustedCertificateSha256'> & { transport: T },
   secret: string,
   options: { timeoutMs?: number } = {},
-): ConnectionInput {
-  const input: ConnectionInput = { url: config.url, db: config.db, login: config.login, secret, transport: config.transport };
+): Omit<ConnectionInput, 'transport'> & { transport: T } {
+  const input: Omit<ConnectionInput, 'transport'> & { transport: T } = { url: config.url, db: config.db, login: config.login, secret, transport: config.transport };
   if (options.timeoutMs !== undefined) input.timeoutMs = options.timeoutMs;
   if (config.trustedCertificateSha256) input.trustedCertificateSha256 = config.trustedCertificateSha256;
   return input;

@@ -47,7 +47,7 @@ export function callContext(url: string, service: string, method: string, args: 
 }
 
 /** Model methods that change nothing (or, like unlink, end in the same state when repeated). */
-const repeatableMethods = new Set(['search', 'search_read', 'search_count', 'read', 'fields_get', 'read_group', 'check_access_rights', 'unlink', 'name_search', 'web_search_read', 'has_access']);
+const repeatableMethods = new Set(['search', 'search_read', 'search_count', 'read', 'fields_get', 'read_group', 'formatted_read_group', 'check_access_rights', 'unlink', 'name_search', 'web_search_read', 'has_access', 'context_get']);
 
 /** Whether a call may be sent a second time if its first attempt failed before reaching the server. */
 export function isRepeatable(context: CallContext): boolean {

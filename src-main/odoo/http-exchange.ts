@@ -25,8 +25,7 @@ export class HttpEndpoint {
 
   constructor(url: string, options: { trustedCertificateSha256?: string } = {}) {
     this.parsed = parseBaseUrl(url);
-    // The displayed URL never carries credentials typed into it (user:password@host).
-    this.url = (this.parsed.origin + this.parsed.pathname).replace(/\/+$/, '');
+    this.url = displayedUrl(this.parsed);
     const agentOptions = { keepAlive: true, maxSockets: 8, maxFreeSockets: 8 };
     this.agent = this.isSecure
       ? new VerifyingAgent({ ...agentOptions, trustedCertificateSha256: options.trustedCertificateSha256 })
@@ -188,6 +187,11 @@ export function readBody(response: http.IncomingMessage): Promise<Buffer> {
     response.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
     response.on('error', reject);
   });
+}
+
+/** A base URL as every message shows it: no trailing slash, and never the credentials typed into it (user:password@host). */
+export function displayedUrl(parsed: URL): string {
+  return (parsed.origin + parsed.pathname).replace(/\/+$/, '');
 }
 
 /** Validates and parses a base URL given by the user. */

@@ -13,7 +13,8 @@
  */
 import type http from 'node:http';
 import { OcmError } from '../common/errors';
-import type { ServerVersion } from '../common/model';
+import type { ServerVersion, TransportKind } from '../common/model';
+import { looksLikeApiKey } from '../common/transport-note';
 import { createTransport } from './transport';
 import { parseVersion } from './client';
 import { isRepeatable, protocolError, type CallContext } from './faults';
@@ -25,7 +26,7 @@ import {
   type GroupTotals,
   type GroupTotalsQuery,
 } from './group-totals';
-import { HttpEndpoint, readBody } from './http-exchange';
+import { displayedUrl, HttpEndpoint, parseBaseUrl, readBody } from './http-exchange';
 import { apiKeyHint, json2Error } from './json2-errors';
 import { keysetPages } from './paging';
 import type {
@@ -34,6 +35,7 @@ import type {
   Domain,
   KeysetPageOptions,
   OdooConnection,
+  OdooEndpoint,
   OdooRecord,
   OdooValue,
   ReadGroupRow,
@@ -42,8 +44,8 @@ import type {
 } from './types';
 import { assertOdooValues } from './values';
 
-/** The transport kind of a JSON-2 connection (to be added to `TransportKind` when the client layer is wired). */
-export type Json2TransportKind = 'json2';
+/** The transport kind of a JSON-2 connection. */
+export type Json2TransportKind = Extract<TransportKind, 'json2'>;
 
 /** Where and how to reach a server over JSON-2: the `secret` is the API key; `login` only names the user in messages. */
 export type Json2ConnectionInput = Pick<ConnectionInput, 'url' | 'db' | 'secret' | 'timeoutMs' | 'trustedCertificateSha256'> & { login?: string };
@@ -83,6 +85,23 @@ export async function connectJson2(input: Json2ConnectionInput, options: { signa
     }
     throw error;
   }
+}
+
+/**
+ * One server over JSON-2, before login (the `json2` case of `openEndpoint`): the version comes from
+ * {@link fetchServerVersion}, so a server older than 19 still tells its version (and the connection
+ * test can say JSON-2 needs 19); the login checks the API key with {@link connectJson2}.
+ */
+export function json2Endpoint(options: TransportOptions): OdooEndpoint {
+  const url = displayedUrl(parseBaseUrl(options.url));
+  const where = { timeoutMs: options.timeoutMs, trustedCertificateSha256: options.trustedCertificateSha256 };
+  return {
+    url,
+    transport: 'json2',
+    version: (call) => fetchServerVersion(url, { ...where, ...call, timeoutMs: call?.timeoutMs ?? options.timeoutMs }),
+    login: (credentials, call) => connectJson2({ url, ...where, db: credentials.db, secret: credentials.secret, login: credentials.login }, { signal: call?.signal }),
+    close: () => undefined,
+  };
 }
 
 /**
@@ -321,11 +340,6 @@ function defined(entries: Record<string, OdooValue | undefined>): Record<string,
   const out: Record<string, OdooValue> = {};
   for (const [key, value] of Object.entries(entries)) if (value !== undefined) out[key] = value;
   return out;
-}
-
-/** Odoo's API keys are 40 hexadecimal characters (`secrets.token_hex(20)`). */
-function looksLikeApiKey(secret: string): boolean {
-  return /^[0-9a-f]{40}$/i.test(secret.trim());
 }
 
 function unexpected(url: string, what: string, value: unknown): OcmError {

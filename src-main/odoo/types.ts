@@ -4,7 +4,7 @@
  * admin actions and tests depend only on these types. The plain-JSON facts about a server (its transport,
  * version and capabilities) are contract types in common, since the services and the store carry them.
  */
-import type { ServerVersion, TransportKind } from '../common/model';
+import type { ServerVersion, TransportChoice, TransportKind, TransportSetting } from '../common/model';
 
 /** A value as Odoo's RPC marshals it: no null on the wire (empty values are `false`). */
 export type OdooValue = boolean | number | string | OdooValue[] | { [key: string]: OdooValue };
@@ -70,6 +70,12 @@ export interface ConnectionInput {
   /** See {@link TransportOptions.trustedCertificateSha256}. */
   trustedCertificateSha256?: string;
 }
+
+/**
+ * What the connection test runs against: a {@link ConnectionInput} whose transport may be `'auto'`
+ * (chosen from the server's version), and, for a saved instance's own transport, how it was chosen.
+ */
+export type ConnectionTestInput = Omit<ConnectionInput, 'transport'> & { transport: TransportSetting; transportChoice?: TransportChoice };
 
 /** Options of search_read beyond the domain. */
 export interface SearchReadOptions {

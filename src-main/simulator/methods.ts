@@ -273,6 +273,19 @@ const METHODS: Record<string, MethodSpec> = {
       return db.checkAccess(uid, model, operation as AccessMode, args.raise_exception !== false);
     },
   },
+  // Odoo 18 added has_access (check_access_rights is deprecated since): on no records it is the model's ACL.
+  has_access: {
+    ids: true,
+    params: [['operation', undefined]],
+    since: 18,
+    run: (db, uid, model, _ids, args) => {
+      const operation = args.operation;
+      if (operation !== 'read' && operation !== 'write' && operation !== 'create' && operation !== 'unlink') {
+        throw pythonError('AssertionError', 'Invalid access mode');
+      }
+      return db.checkAccess(uid, model, operation as AccessMode, false);
+    },
+  },
   name_search: {
     ids: false,
     params: [

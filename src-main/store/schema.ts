@@ -182,4 +182,34 @@ ALTER TABLE changes ADD COLUMN origin TEXT NOT NULL DEFAULT 'module' CHECK (orig
 ALTER TABLE changes ADD COLUMN field_values TEXT;  -- JSON array of FieldChange (common/model.ts)
 `,
   },
+  {
+    version: 6,
+    description: 'instances may use JSON-2 (Odoo 19+), and keep how their transport was chosen',
+    // SQLite cannot alter a CHECK constraint: the table is rebuilt (new table, copy, drop, rename, index),
+    // every row kept. A later migration that adds instance columns must come after this one.
+    sql: `
+CREATE TABLE instances_next (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  url TEXT NOT NULL,
+  db TEXT NOT NULL,
+  login TEXT NOT NULL,
+  secret TEXT NOT NULL,                       -- password or API key, encrypted by the SecretVault
+  transport TEXT NOT NULL DEFAULT 'xmlrpc' CHECK (transport IN ('xmlrpc', 'jsonrpc', 'json2')),
+  production INTEGER NOT NULL DEFAULT 0,
+  demo INTEGER NOT NULL DEFAULT 0,
+  poll_interval_seconds INTEGER NOT NULL DEFAULT 30,
+  trusted_cert_sha256 TEXT,
+  position INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  removed_at INTEGER,                         -- removed but history kept: hidden from the instance list
+  transport_choice TEXT                       -- JSON TransportChoice (reason, server version); NULL: kept as it was
+);
+INSERT INTO instances_next (id, name, url, db, login, secret, transport, production, demo, poll_interval_seconds, trusted_cert_sha256, position, created_at, removed_at)
+  SELECT id, name, url, db, login, secret, transport, production, demo, poll_interval_seconds, trusted_cert_sha256, position, created_at, removed_at FROM instances;
+DROP TABLE instances;
+ALTER TABLE instances_next RENAME TO instances;
+CREATE UNIQUE INDEX instances_name ON instances(name) WHERE removed_at IS NULL;
+`,
+  },
 ];

@@ -5,7 +5,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { needsNewSecret, POLL_INTERVAL_SECONDS } from '../../src-main/common/instance-input';
 import type { ConnectionCheck } from '../../src-main/common/services';
-import type { InstanceInput, TransportKind } from '../../src-main/common/model';
+import { TRANSPORT_LABELS, type InstanceConfig, type InstanceInput, type InstanceStatus, type TransportKind, type TransportSetting } from '../../src-main/common/model';
+import { majorOfServerVersion, transportNote } from '../../src-main/common/transport-note';
 import { useTranslator, type MessageKey } from '../i18n';
 import { localizeCheck } from '../i18n/service-text';
 import { useServices } from '../services/services';
@@ -21,7 +22,7 @@ interface FormState {
   db: string;
   login: string;
   password: string;
-  transport: TransportKind;
+  transport: TransportSetting;
   production: boolean;
   pollIntervalSeconds: number;
   trustedCertificateSha256: string;
@@ -41,7 +42,7 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
     db: '',
     login: '',
     password: '',
-    transport: 'xmlrpc',
+    transport: 'auto',
     production: false,
     pollIntervalSeconds: POLL_INTERVAL_SECONDS.default,
     trustedCertificateSha256: '',
@@ -59,7 +60,7 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
       db: instance.db,
       login: instance.login,
       password: '',
-      transport: instance.transport,
+      transport: instance.transportChoice && instance.transportChoice.reason !== 'forced' ? 'auto' : instance.transport,
       production: instance.production,
       pollIntervalSeconds: instance.pollIntervalSeconds,
       trustedCertificateSha256: instance.trustedCertificateSha256 ?? '',
@@ -172,9 +173,13 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
         <div className="form-row">
           <label className="form-field">
             <span>{t('instances.transport')}</span>
-            <select value={form.transport} onChange={(event) => set('transport', event.target.value as TransportKind)}>
-              <option value="xmlrpc" dir="ltr">XML-RPC</option>
-              <option value="jsonrpc" dir="ltr">JSON-RPC</option>
+            <select value={form.transport} data-testid="instance-transport" aria-describedby="instance-transport-note" onChange={(event) => set('transport', event.target.value as TransportSetting)}>
+              <option value="auto">{t('instances.transportAuto')}</option>
+              {(Object.keys(TRANSPORT_LABELS) as TransportKind[]).map((kind) => (
+                <option key={kind} value={kind} dir="ltr">
+                  {TRANSPORT_LABELS[kind]}
+                </option>
+              ))}
             </select>
           </label>
           <label className="form-field">
@@ -188,6 +193,7 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
             />
           </label>
         </div>
+        <TransportNoteLine instance={instance} status={status} setting={form.transport} />
         <label className="form-field">
           <span>{t('instances.fingerprint')}</span>
           <input value={form.trustedCertificateSha256} onChange={(event) => set('trustedCertificateSha256', event.target.value)} spellCheck={false} />
@@ -237,5 +243,31 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
         </section>
       )}
     </div>
+  );
+}
+
+/**
+ * Under the protocol: for a saved instance, the transport it uses and why (a warning when the server
+ * deprecates it, e.g. XML-RPC on Odoo 19+); for a new one set to Automatic, how the choice is made.
+ */
+function TransportNoteLine({ instance, status, setting }: { instance?: InstanceConfig; status?: InstanceStatus; setting: TransportSetting }) {
+  const translator = useTranslator();
+  if (!instance) {
+    return setting === 'auto' ? (
+      <p id="instance-transport-note" className="form-note check-hint" data-testid="instance-transport-note">
+        {translator.t('instances.transportAutoHint')}
+      </p>
+    ) : null;
+  }
+  const { status: level, ...note } = transportNote(instance.transport, instance.transportChoice, { major: majorOfServerVersion(status?.serverVersion) });
+  const words = localizeCheck(translator, { id: 'transport', status: level, ...note });
+  return (
+    <p id="instance-transport-note" className={`form-note check-hint note-${level}`} role="note" data-testid="instance-transport-note" data-status={level}>
+      {level !== 'ok' && <Icon name={CHECK_ICON[level]} label={translator.t(`check.status.${level}`)} />}
+      <span>
+        {words.message}
+        {words.hint && level !== 'ok' && <> {words.hint}</>}
+      </span>
+    </p>
   );
 }

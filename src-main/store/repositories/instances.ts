@@ -1,5 +1,5 @@
 /** Configured instances. The secret column holds the vault's cipher text, never the password. */
-import type { InstanceConfig, InstanceId, TransportKind } from '../../common/model';
+import type { InstanceConfig, InstanceId, TransportChoice, TransportKind } from '../../common/model';
 import type { SqlDatabase } from '../database';
 import { isoFromSeconds } from '../../common/time';
 
@@ -18,6 +18,8 @@ export interface InstanceFields {
   login: string;
   secret: string;
   transport: TransportKind;
+  /** How the transport was chosen; absent keeps none (an instance that keeps the transport it had). */
+  transportChoice?: TransportChoice;
   production: boolean;
   demo: boolean;
   pollIntervalSeconds: number;
@@ -39,6 +41,18 @@ interface InstanceRow {
   position: number;
   created_at: number;
   removed_at: number | null;
+  transport_choice: string | null;
+}
+
+/** The stored choice, or undefined when there is none or it cannot be read (the transport stands on its own). */
+function choiceOf(text: string | null): TransportChoice | undefined {
+  if (!text) return undefined;
+  try {
+    const choice = JSON.parse(text) as TransportChoice;
+    return typeof choice?.reason === 'string' ? choice : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function toRecord(row: InstanceRow): InstanceRecord {
@@ -54,9 +68,15 @@ function toRecord(row: InstanceRow): InstanceRecord {
     pollIntervalSeconds: row.poll_interval_seconds,
     createdAt: isoFromSeconds(row.created_at),
   };
+  const choice = choiceOf(row.transport_choice);
+  if (choice) config.transportChoice = choice;
   if (row.trusted_cert_sha256) config.trustedCertificateSha256 = row.trusted_cert_sha256;
   if (row.removed_at !== null) config.removedAt = isoFromSeconds(row.removed_at);
   return { config, secret: row.secret };
+}
+
+function choiceText(fields: InstanceFields): string | null {
+  return fields.transportChoice ? JSON.stringify(fields.transportChoice) : null;
 }
 
 /** Reads and writes the `instances` table. */
@@ -93,19 +113,19 @@ export class InstanceRepository {
     const position = Number(this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 FROM instances').pluck().get());
     this.db
       .prepare(
-        `INSERT INTO instances (id, name, url, db, login, secret, transport, production, demo, poll_interval_seconds, trusted_cert_sha256, position, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO instances (id, name, url, db, login, secret, transport, transport_choice, production, demo, poll_interval_seconds, trusted_cert_sha256, position, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, position, createdAt);
+      .run(id, fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, choiceText(fields), fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, position, createdAt);
   }
 
   update(id: InstanceId, fields: InstanceFields): void {
     this.db
       .prepare(
-        `UPDATE instances SET name = ?, url = ?, db = ?, login = ?, secret = ?, transport = ?, production = ?, demo = ?,
+        `UPDATE instances SET name = ?, url = ?, db = ?, login = ?, secret = ?, transport = ?, transport_choice = ?, production = ?, demo = ?,
          poll_interval_seconds = ?, trusted_cert_sha256 = ? WHERE id = ?`,
       )
-      .run(fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, id);
+      .run(fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, choiceText(fields), fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, id);
   }
 
   /** Replaces the stored secret (re-sealed or re-encrypted under another key). */

@@ -6,7 +6,7 @@ const input = { name: ' Prod ', url: 'https://erp.example.com//', db: ' prod ', 
 
 describe('validateInstanceInput', () => {
   it('trims, drops trailing slashes and fills in the defaults', () => {
-    expect(validateInstanceInput(input)).toEqual({ name: 'Prod', url: 'https://erp.example.com', db: 'prod', login: 'admin', password: 'pw', transport: 'xmlrpc', production: false, pollIntervalSeconds: POLL_INTERVAL_SECONDS.default });
+    expect(validateInstanceInput(input)).toEqual({ name: 'Prod', url: 'https://erp.example.com', db: 'prod', login: 'admin', password: 'pw', transport: 'auto', production: false, pollIntervalSeconds: POLL_INTERVAL_SECONDS.default });
   });
 
   it('names the field that is wrong', () => {
@@ -14,9 +14,13 @@ describe('validateInstanceInput', () => {
     expect(() => validateInstanceInput({ ...input, url: 'erp.example.com' })).toThrow('"erp.example.com" is not a URL.');
     expect(() => validateInstanceInput({ ...input, url: 'ftp://erp.example.com' })).toThrow('is not an http or https URL');
     expect(() => validateInstanceInput({ ...input, db: '' })).toThrow('The database is missing.');
-    expect(() => validateInstanceInput({ ...input, transport: 'soap' as 'xmlrpc' })).toThrow('Unknown transport "soap".');
+    expect(() => validateInstanceInput({ ...input, transport: 'soap' as 'xmlrpc' })).toThrow(expect.objectContaining({ message: 'Unknown transport "soap".', hint: "Use auto, xmlrpc, jsonrpc or json2 (auto lets the server's version decide)." }));
     expect(() => validateInstanceInput({ ...input, pollIntervalSeconds: POLL_INTERVAL_SECONDS.min - 1 })).toThrow(`between ${POLL_INTERVAL_SECONDS.min} and ${POLL_INTERVAL_SECONDS.max}`);
     expect(() => validateInstanceInput({ ...input, pollIntervalSeconds: 2.5 })).toThrow(expect.objectContaining({ code: 'invalid-input' }));
+  });
+
+  it('takes every transport kind, and auto (the server\'s version decides)', () => {
+    for (const transport of ['auto', 'xmlrpc', 'jsonrpc', 'json2'] as const) expect(validateInstanceInput({ ...input, transport }).transport).toBe(transport);
   });
 
   it('checks connection fields alone for a connection test', () => {

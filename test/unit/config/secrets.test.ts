@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionInput } from '../../../src-main/odoo/types';
+import type { ConnectionTestInput } from '../../../src-main/odoo/types';
 import { createServices } from '../../../src-main/hosts/services';
 import { systemKeychain, type Keychain } from '../../../src-main/store/keychain';
 import { createKeyFileVault, KEY_FILE, keychainAccount, openSecretVault } from '../../../src-main/store/secret-vault';
@@ -99,7 +99,7 @@ describe('first use after an upgrade', () => {
   it('moves key-file secrets into the keychain, seals them to their server, and removes the key file', async () => {
     const added = await savedByAnOlderVersion();
 
-    const tested: ConnectionInput[] = [];
+    const tested: ConnectionTestInput[] = [];
     const keychain = memoryKeychain();
     const after = await createServices({ dataDir: dir, engine: 'none', keychain, checker: async (input) => (tested.push(input), []) });
     try {

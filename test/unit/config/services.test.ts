@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OcmError } from '../../../src-main/common/errors';
 import { nextEvent } from '../../../src-main/common/event';
-import type { ConnectionInput } from '../../../src-main/odoo/types';
+import type { ConnectionTestInput } from '../../../src-main/odoo/types';
 import { createServices, type RunningServices } from '../../../src-main/hosts/services';
 import { createKeyFileVault } from '../../../src-main/store/secret-vault';
 import { FakeOdoo, fakeCapabilities } from '../sync/fake-odoo';
@@ -13,7 +14,7 @@ import { FakeOdoo, fakeCapabilities } from '../sync/fake-odoo';
 let dir: string;
 let app: RunningServices;
 let server: FakeOdoo;
-let tested: ConnectionInput[];
+let tested: ConnectionTestInput[];
 const input = { name: 'Prod', url: 'https://erp.example.com/', db: 'prod', login: 'admin', password: 'pw-123456' };
 
 /** A second connection to the mirror file, to look at what was stored. */
@@ -37,6 +38,10 @@ beforeEach(async () => {
     keychain: null,
     timing: { fastMs: 10 },
     connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }),
+    // erp.example.com is never asked: a server that cannot be asked gets XML-RPC until it answers.
+    chooser: async () => {
+      throw new OcmError('network-dns', 'erp.example.com cannot be found.');
+    },
     checker: async (connection) => {
       tested.push(connection);
       return [{ id: 'login', status: connection.secret === 'pw-123456' ? 'ok' : 'failed', message: 'login' }];
@@ -53,7 +58,7 @@ describe('InstanceService', () => {
     const { instances } = app.services;
     const changed = nextEvent(instances.onDidChangeInstances);
     const added = await instances.add(input);
-    expect(added).toMatchObject({ name: 'Prod', url: 'https://erp.example.com', transport: 'xmlrpc', production: false, pollIntervalSeconds: 30 });
+    expect(added).toMatchObject({ name: 'Prod', url: 'https://erp.example.com', transport: 'xmlrpc', transportChoice: { reason: 'unreachable' }, production: false, pollIntervalSeconds: 30 });
     expect(added).not.toHaveProperty('password');
     expect((await changed).map((instance) => instance.id)).toEqual([added.id]);
     const secret = stored<string>('SELECT secret FROM instances');
@@ -70,7 +75,7 @@ describe('InstanceService', () => {
     await expect(instances.add({ ...input, password: '' })).rejects.toMatchObject({ code: 'invalid-input', message: 'The password is missing.' });
     await expect(instances.add({ ...input, pollIntervalSeconds: 1 })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('between 2 and 86400') });
     await expect(instances.add({ ...input, pollIntervalSeconds: 86_401 })).rejects.toMatchObject({ code: 'invalid-input' });
-    await expect(instances.add({ ...input, transport: 'soap' as 'xmlrpc' })).rejects.toMatchObject({ code: 'invalid-input', hint: 'Use xmlrpc or jsonrpc.' });
+    await expect(instances.add({ ...input, transport: 'soap' as 'xmlrpc' })).rejects.toMatchObject({ code: 'invalid-input', hint: expect.stringContaining('Use auto, xmlrpc, jsonrpc or json2') });
   });
 
   it('keeps the stored password when an edit omits it and the server stays, and tests a saved instance with it', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createInstanceTestCommand, formatChecks } from '../../../src-main/hosts/cli/commands/instance-test';
 import { createServices } from '../../../src-main/hosts/services';
 import { parseArgs, type CliIo } from '../../../src-main/hosts/cli/command';
-import type { ConnectionInput } from '../../../src-main/odoo/types';
+import type { ConnectionTestInput } from '../../../src-main/odoo/types';
 import type { ConnectionCheck } from '../../../src-main/common/services';
 
 const passing: ConnectionCheck[] = [
@@ -49,7 +49,7 @@ describe('formatChecks', () => {
 
 describe('ocm instance test', () => {
   it('exits 2 on a failed step and 0 when only warnings were found', async () => {
-    let received: ConnectionInput | undefined;
+    let received: ConnectionTestInput | undefined;
     const command = createInstanceTestCommand({
       runChecks: async (input) => {
         received = input;
@@ -62,7 +62,8 @@ describe('ocm instance test', () => {
     expect(good.out.join('\n')).toContain('Passed with 1 warning');
     const bad = io({ OCM_PW: 'bad' });
     expect(await command.run(args('--url http://x --db seed --login admin --password-env OCM_PW'), bad.io)).toBe(2);
-    expect(received?.transport).toBe('xmlrpc');
+    expect(received?.transport).toBe('auto');
+    expect(bad.out[0]).toBe("Testing admin on database seed at http://x (protocol chosen from the server's version)");
   });
 
   it('prints JSON with --json', async () => {
@@ -83,7 +84,7 @@ describe('ocm instance test', () => {
 
   it('tests a saved instance (--name) through the instance service, with its saved password', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ocm-instance-test-'));
-    let received: ConnectionInput | undefined;
+    let received: ConnectionTestInput | undefined;
     const open = () => createServices({ dataDir, engine: 'none', keychain: null, checker: async (input) => ((received = input), passing) });
     try {
       const setup = await open();

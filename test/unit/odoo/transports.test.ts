@@ -7,7 +7,7 @@ import { OcmError } from '../../../src-main/common/errors';
 import { createTransport } from '../../../src-main/odoo/transport';
 import type { OdooValue, RpcTransport } from '../../../src-main/odoo/types';
 import { answerWith, closedPort, methodOf, recordedAnswer, selfSignedCertificate, startServer, type RecordedAnswer, type TestServer } from './servers';
-import type { TransportKind } from '../../../src-main/common/model';
+import type { RpcTransportKind } from '../../../src-main/odoo/transport';
 
 /** Rejection of a promise as an OcmError (fails the test when it resolves or rejects with something else). */
 async function failure(promise: Promise<unknown>): Promise<OcmError> {
@@ -32,7 +32,7 @@ function jsonError(name: string, message: string, debug: string): RecordedAnswer
 }
 
 /** The recorded answer each transport gets for one scenario. */
-const scenarios: Record<string, Record<TransportKind, () => RecordedAnswer>> = {
+const scenarios: Record<string, Record<RpcTransportKind, () => RecordedAnswer>> = {
   version: { xmlrpc: () => recordedAnswer('01-version.response.xml'), jsonrpc: () => recordedAnswer('27-jsonrpc-version.response.json') },
   'access-denied': { xmlrpc: () => recordedAnswer('17-fault3-wrong-password.response.xml'), jsonrpc: () => recordedAnswer('30-jsonrpc-fault-access-denied.response.json') },
   'access-error': { xmlrpc: () => recordedAnswer('16-fault4-webhook.errors-unreadable.response.xml'), jsonrpc: () => recordedAnswer('31-jsonrpc-fault-access-error.response.json') },

@@ -11,6 +11,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OcmError } from '../../../src-main/common/errors';
 import type { SyncLogEntry } from '../../../src-main/common/model';
+import { transportNote } from '../../../src-main/common/transport-note';
 import type { ConnectionCheck } from '../../../src-main/common/services';
 import { runConnectionChecks } from '../../../src-main/odoo/capabilities';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
@@ -150,7 +151,7 @@ describe('connection checks', () => {
 
   it('every check of a passing test has a known key and reads in Arabic', async () => {
     const checks: ConnectionCheck[] = await runConnectionChecks(input('admin'));
-    expect(checks.map((check) => check.id)).toEqual(['reach', 'version', 'database', 'login', 'change-log', 'error-log', 'rights']);
+    expect(checks.map((check) => check.id)).toEqual(['reach', 'version', 'transport', 'database', 'login', 'change-log', 'error-log', 'rights']);
     for (const check of checks) {
       expect(isMessageKey(check.messageKey), `${check.id}: ${check.messageKey}`).toBe(true);
       if (check.hint) expect(isMessageKey(check.hintKey), `${check.id}: ${check.hintKey}`).toBe(true);
@@ -175,6 +176,28 @@ describe('connection checks', () => {
     const skipped = checks.filter((check) => check.status === 'skipped');
     expect(skipped.length).toBeGreaterThan(0);
     for (const check of skipped) expect(localizeCheck(arabic, check).message).toBe('تُخطّي: فشل تسجيل الدخول.');
+  });
+
+  it('words every transport note (chosen, forced, deprecated, too old, unreachable) in English as the service does, and in Arabic', () => {
+    const notes = [
+      transportNote('json2', { reason: 'json2', serverSerie: '19.0', major: 19 }),
+      transportNote('jsonrpc', { reason: 'json2-needs-key', serverSerie: '19.0', major: 19 }),
+      ...(['jsonrpc', 'xmlrpc', 'unreachable', 'forced'] as const).map((reason) => transportNote(reason === 'jsonrpc' ? 'jsonrpc' : 'xmlrpc', { reason, serverSerie: '18.0', major: 18 })),
+      transportNote('xmlrpc', { reason: 'forced' }, { major: 19, serie: '19.0' }),
+      transportNote('jsonrpc', undefined, { major: 20 }),
+      transportNote('json2', { reason: 'forced' }, { major: 17, serie: '17.0' }),
+    ];
+    expect(new Set(notes.map((note) => note.messageKey)).size).toBe(8);
+    for (const { status, ...note } of notes) {
+      const check: ConnectionCheck = { id: 'transport', status, ...note };
+      expect(isMessageKey(check.messageKey), check.messageKey).toBe(true);
+      if (check.hint) expect(isMessageKey(check.hintKey), check.hintKey).toBe(true);
+      expect(localizeCheck(english, check), check.messageKey).toEqual(check.hint ? { message: check.message, hint: check.hint } : { message: check.message });
+      const words = localizeCheck(arabic, check);
+      expect(words.message, check.messageKey).toMatch(ARABIC_LETTER);
+      if (check.hint) expect(words.hint, check.hintKey).toMatch(ARABIC_LETTER);
+    }
+    expect(localizeCheck(arabic, { id: 'transport', ...transportNote('jsonrpc', undefined, { major: 20 }) }).message).toBe('البروتوكول JSON-RPC مُهمَل على أودو 20.0 الذي يوفّر JSON-2؛ ويزيله أودو ٢٢.');
   });
 
   it('falls back to the English message and hint when no key is known', () => {

@@ -7,12 +7,12 @@
  * right), 64 for bad options.
  */
 import { OcmError } from '../../../common/errors';
-import { validateConnectionFields } from '../../../common/instance-input';
-import { TRANSPORT_LABELS, type TransportKind } from '../../../common/model';
+import { TRANSPORT_SETTINGS, validateConnectionFields } from '../../../common/instance-input';
+import { TRANSPORT_LABELS, type TransportSetting } from '../../../common/model';
 import type { ConnectionCheck } from '../../../common/services';
 import { runConnectionChecks } from '../../../odoo/capabilities';
 import { connectionInputOf } from '../../../odoo/connection';
-import type { ConnectionInput } from '../../../odoo/types';
+import type { ConnectionTestInput } from '../../../odoo/types';
 import { openServices, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
@@ -22,17 +22,29 @@ export interface InstanceTestCommandOptions {
   /** How `--name N` reaches the saved instance: through the instance service (default: the mirror in $OCM_HOME). */
   open?: OpenServices;
   /** Replaces the real connection test of typed options (tests of the command itself). */
-  runChecks?: (input: ConnectionInput, options: { signal?: AbortSignal }) => Promise<ConnectionCheck[]>;
+  runChecks?: (input: ConnectionTestInput, options: { signal?: AbortSignal }) => Promise<ConnectionCheck[]>;
 }
 
-const usage = `Usage: ocm instance test --url URL --db DB --login LOGIN --password-env VAR [--transport xmlrpc|jsonrpc]
-                        [--timeout SECONDS] [--trust-certificate SHA256] [--json]
-       ocm instance test --name NAME [--transport xmlrpc|jsonrpc] [--timeout SECONDS] [--json]
+/** `--transport`'s values, for the usages. */
+export const TRANSPORT_CHOICES = TRANSPORT_SETTINGS.join('|');
 
-Tests a connection step by step: reach, version, database, login, change log (update.webhook),
-error log (webhook.errors) and rights. The password (or API key) is read from the environment
-variable named by --password-env, never from the command line. A saved instance is tested with its
-saved password, only against the address and database it was saved for.
+/** How `auto` chooses, for the usages. */
+export const TRANSPORT_HELP = `--transport auto (the default) chooses from the server's version, read without logging in:
+JSON-2 on Odoo 19 and later when the secret is an API key (with a password: JSON-RPC until an API
+key is entered; make one in Odoo under your avatar → Preferences → Account Security → New API Key),
+JSON-RPC before 19, XML-RPC where only it answers.`;
+
+const usage = `Usage: ocm instance test --url URL --db DB --login LOGIN --password-env VAR [--transport ${TRANSPORT_CHOICES}]
+                        [--timeout SECONDS] [--trust-certificate SHA256] [--json]
+       ocm instance test --name NAME [--transport ${TRANSPORT_CHOICES}] [--timeout SECONDS] [--json]
+
+Tests a connection step by step: reach, version, transport, database, login, change log
+(update.webhook), error log (webhook.errors) and rights. The password (or API key) is read from the
+environment variable named by --password-env, never from the command line. A saved instance is
+tested with its saved password, only against the address and database it was saved for, over its
+own protocol unless --transport says otherwise.
+
+${TRANSPORT_HELP}
 
 Marks: ✓ ok, ! warning, ✗ failed, - skipped.
 Exit code: 0 when no step failed (warnings, e.g. an unreadable error log, do not fail it),
@@ -43,7 +55,7 @@ interface Tested {
   url: string;
   db: string;
   login: string;
-  transport: TransportKind;
+  transport: TransportSetting;
 }
 
 /** Creates the command. */
@@ -56,7 +68,7 @@ export function createInstanceTestCommand(options: InstanceTestCommandOptions = 
     usage,
     async run(args, io) {
       const timeoutSeconds = timeoutOption(args);
-      const transport = option(args, 'transport') as TransportKind | undefined;
+      const transport = option(args, 'transport') as TransportSetting | undefined;
       const name = option(args, 'name');
       let tested: Tested;
       let checks: ConnectionCheck[];
@@ -71,7 +83,7 @@ export function createInstanceTestCommand(options: InstanceTestCommandOptions = 
       if (flag(args, 'json')) {
         io.out(JSON.stringify({ ok: !failed, ...tested, checks }, null, 2));
       } else {
-        io.out(`Testing ${tested.login} on database ${tested.db} at ${tested.url} (${TRANSPORT_LABELS[tested.transport] ?? tested.transport})`);
+        io.out(`Testing ${tested.login} on database ${tested.db} at ${tested.url} (${transportHeading(tested.transport)})`);
         io.out(formatChecks(checks));
         const fingerprint = checks.find((check) => check.code === 'tls')?.message.match(/[0-9A-F]{2}(?::[0-9A-F]{2}){31}/)?.[0];
         if (fingerprint) io.out(`\nIf this is the server's own certificate, trust it with: --trust-certificate ${fingerprint}`);
@@ -85,7 +97,7 @@ export function createInstanceTestCommand(options: InstanceTestCommandOptions = 
 export const instanceTestCommand: CliCommand = createInstanceTestCommand();
 
 /** Tests a saved instance through the instance service: its secret never leaves the service. */
-async function testSaved(open: OpenServices, io: CliIo, name: string, overrides: { transport?: TransportKind; timeoutSeconds?: number }): Promise<{ tested: Tested; checks: ConnectionCheck[] }> {
+async function testSaved(open: OpenServices, io: CliIo, name: string, overrides: { transport?: TransportSetting; timeoutSeconds?: number }): Promise<{ tested: Tested; checks: ConnectionCheck[] }> {
   const app = await open(io);
   try {
     const { instances } = app.services;
@@ -99,7 +111,7 @@ async function testSaved(open: OpenServices, io: CliIo, name: string, overrides:
   }
 }
 
-function typedInput(args: ParsedArgs, env: CliIo['env'], transport: TransportKind | undefined, timeoutSeconds: number | undefined): ConnectionInput {
+function typedInput(args: ParsedArgs, env: CliIo['env'], transport: TransportSetting | undefined, timeoutSeconds: number | undefined): ConnectionTestInput {
   const url = option(args, 'url');
   const db = option(args, 'db');
   const login = option(args, 'login');
@@ -110,6 +122,10 @@ function typedInput(args: ParsedArgs, env: CliIo['env'], transport: TransportKin
   if (password === undefined || password === '') usageError(`The environment variable ${passwordEnv} named by --password-env is not set.`, usage);
   const fields = validateConnectionFields({ url: url!, db: db!, login: login!, transport, trustedCertificateSha256: option(args, 'trust-certificate') });
   return connectionInputOf(fields, password, { timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000 });
+}
+
+function transportHeading(transport: TransportSetting): string {
+  return transport === 'auto' ? "protocol chosen from the server's version" : TRANSPORT_LABELS[transport] ?? transport;
 }
 
 function timeoutOption(args: ParsedArgs): number | undefined {

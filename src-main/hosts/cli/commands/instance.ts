@@ -5,30 +5,34 @@
  */
 import { OcmError } from '../../../common/errors';
 import { validateInstanceInput } from '../../../common/instance-input';
-import type { InstanceConfig, InstanceInput, TransportKind } from '../../../common/model';
+import type { InstanceConfig, InstanceInput, TransportSetting } from '../../../common/model';
 import type { IInstanceService } from '../../../common/services';
+import { transportNote } from '../../../common/transport-note';
 import { openServices, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
-import { formatChecks } from './instance-test';
+import { formatChecks, TRANSPORT_CHOICES, TRANSPORT_HELP } from './instance-test';
 import { SECRET_STORAGE_SENTENCES } from './status';
 
 const addUsage = `Usage: ocm instance add --name NAME --url URL --db DB --login LOGIN --password-env VAR
-                       [--transport xmlrpc|jsonrpc] [--production] [--poll-interval SECONDS]
+                       [--transport ${TRANSPORT_CHOICES}] [--production] [--poll-interval SECONDS]
                        [--trust-certificate SHA256] [--force]
 
 Adds an Odoo instance after testing the connection. A failing test refuses to save unless --force.
-The password (or API key) is read from the environment variable named by --password-env.`;
+The password (or API key) is read from the environment variable named by --password-env.
+
+${TRANSPORT_HELP}`;
 
 const listUsage = `Usage: ocm instance list [--json]
 
 Lists the configured instances.`;
 
 const editUsage = `Usage: ocm instance edit --name NAME [--new-name NAME] [--url URL] [--db DB] [--login LOGIN]
-                        [--password-env VAR] [--transport xmlrpc|jsonrpc] [--production true|false]
+                        [--password-env VAR] [--transport ${TRANSPORT_CHOICES}] [--production true|false]
                         [--poll-interval SECONDS] [--trust-certificate SHA256]
 
-Changes an instance; options not given keep their value.`;
+Changes an instance; options not given keep their value. --transport auto chooses the protocol
+from the server's version again.`;
 
 const removeUsage = `Usage: ocm instance remove --name NAME [--keep-history]
 
@@ -36,8 +40,8 @@ Removes an instance. With --keep-history its mirrored rows stay in the local dat
 without it they are deleted.`;
 
 /** `--transport` as given; the instance service says what is allowed. */
-function transportOf(args: ParsedArgs): TransportKind | undefined {
-  return option(args, 'transport') as TransportKind | undefined;
+function transportOf(args: ParsedArgs): TransportSetting | undefined {
+  return option(args, 'transport') as TransportSetting | undefined;
 }
 
 /** `--poll-interval` as a number; the instance service checks its bounds. */
@@ -64,8 +68,15 @@ function requireName(args: ParsedArgs, usage: string): string {
 }
 
 function describe(instance: InstanceConfig): string {
-  const flags = [instance.transport, instance.production ? 'production' : '', instance.demo ? 'demo' : ''].filter(Boolean).join(', ');
+  const chosen = instance.transportChoice && instance.transportChoice.reason !== 'forced' ? ' (auto)' : '';
+  const flags = [`${instance.transport}${chosen}`, instance.production ? 'production' : '', instance.demo ? 'demo' : ''].filter(Boolean).join(', ');
   return `${instance.name}  ${instance.login}@${instance.db}  ${instance.url}  (${flags}, poll ${instance.pollIntervalSeconds} s)`;
+}
+
+/** The instance's protocol and why, with what to do when it is a warning. */
+function describeTransport(instance: InstanceConfig): string {
+  const note = transportNote(instance.transport, instance.transportChoice);
+  return `Protocol: ${note.message}${note.hint && note.status !== 'ok' ? `\n  → ${note.hint}` : ''}`;
 }
 
 /** A visible instance by exact name. */
@@ -90,7 +101,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
         db: option(args, 'db')!,
         login: option(args, 'login')!,
         password: passwordOf(args, io, addUsage),
-        transport: transportOf(args) ?? 'xmlrpc',
+        transport: transportOf(args),
         production: flag(args, 'production'),
         pollIntervalSeconds: pollOf(args, addUsage),
         trustedCertificateSha256: option(args, 'trust-certificate'),
@@ -111,6 +122,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
         }
         const saved = await instances.add(input);
         io.out(`Added ${describe(saved)}`);
+        io.out(describeTransport(saved));
         io.out(SECRET_STORAGE_SENTENCES[(await host.info()).secretStorage]);
         return 0;
       } finally {
@@ -165,6 +177,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
         const { instances } = app.services;
         const saved = await instances.update((await byName(instances, name)).id, patch);
         io.out(`Saved ${describe(saved)}`);
+        if (patch.transport !== undefined || patch.url !== undefined || patch.password !== undefined) io.out(describeTransport(saved));
         return 0;
       } finally {
         await app.close();
