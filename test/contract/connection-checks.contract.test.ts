@@ -53,7 +53,7 @@ describe.each(CONTRACT_SERVERS)('$name', (server) => {
       expect(capabilities.canReadChanges).toBe(true);
       expect(capabilities.canDeleteChanges).toBe(true);
       if (server.flavour === 'original') expect(capabilities).toMatchObject({ richFields: [], errorLog: 'unreadable' });
-      if (server.flavour === 'fixed') expect(capabilities).toMatchObject({ richFields: ['user_id', 'changed_fields', 'change_count'], errorLog: 'readable' });
+      if (server.flavour === 'fixed') expect(capabilities).toMatchObject({ richFields: ['user_id', 'changed_fields', 'change_count', 'changed_values'], errorLog: 'readable' });
     });
 
     it('passes every step on the target; the original module\'s error log and a deprecated transport are warnings', async () => {
