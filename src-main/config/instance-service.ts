@@ -10,8 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
-import { needsNewSecret, requiredSecret, validateConnectionFields, validateInstanceInput, type ValidInstanceInput } from '../common/instance-input';
-import type { InstanceConfig, InstanceId, InstanceInput } from '../common/model';
+import { needsNewSecret, requiredSecret, validateConnectionFields, validateInstanceInput, validateWatchFields, type ValidInstanceInput } from '../common/instance-input';
+import { watchedModelsOf, type InstanceConfig, type InstanceId, type InstanceInput, type ServerModel } from '../common/model';
 import type { ConnectionCheck, IInstanceService, InstanceTestInput } from '../common/services';
 import { connectionInputOf } from '../odoo/connection';
 import type { ConnectionInput } from '../odoo/types';
@@ -19,8 +19,14 @@ import type { InstanceFields } from '../store/repositories/instances';
 import type { Store } from '../store/store';
 import type { InstanceSecrets } from './secrets';
 
-/** Runs the connection checks (the real one is odoo/capabilities.runConnectionChecks). */
-export type ConnectionChecker = (input: ConnectionInput) => Promise<ConnectionCheck[]>;
+/**
+ * Runs the connection checks (the real one is odoo/capabilities.runConnectionChecks); `watch` is given for
+ * an instance watched without the module.
+ */
+export type ConnectionChecker = (input: ConnectionInput, watch?: { models: readonly string[] }) => Promise<ConnectionCheck[]>;
+
+/** Lists a server's models (the real one is odoo/watch-capabilities.fetchServerModels). */
+export type ModelLister = (input: ConnectionInput) => Promise<ServerModel[]>;
 
 /** Configured instances, stored with their secrets sealed. */
 export class InstanceService implements IInstanceService {
@@ -29,11 +35,13 @@ export class InstanceService implements IInstanceService {
   readonly #store: Pick<Store, 'instances'>;
   readonly #secrets: InstanceSecrets;
   readonly #checker: ConnectionChecker;
+  readonly #lister: ModelLister;
 
-  constructor(store: Pick<Store, 'instances'>, secrets: InstanceSecrets, checker: ConnectionChecker) {
+  constructor(store: Pick<Store, 'instances'>, secrets: InstanceSecrets, checker: ConnectionChecker, lister: ModelLister) {
     this.#store = store;
     this.#secrets = secrets;
     this.#checker = checker;
+    this.#lister = lister;
   }
 
   async list(options: { includeRemoved?: boolean } = {}): Promise<InstanceConfig[]> {
@@ -64,6 +72,9 @@ export class InstanceService implements IInstanceService {
       production: input.production ?? current.production,
       pollIntervalSeconds: input.pollIntervalSeconds ?? current.pollIntervalSeconds,
       trustedCertificateSha256: 'trustedCertificateSha256' in input ? input.trustedCertificateSha256 : current.trustedCertificateSha256,
+      source: input.source ?? current.source,
+      watchedModels: 'watchedModels' in input ? input.watchedModels : current.watchedModels,
+      trackingValues: input.trackingValues ?? current.trackingValues,
     });
     let secret = existing.secret;
     if (valid.password) secret = this.#secrets.seal(valid.password, valid);
@@ -84,18 +95,28 @@ export class InstanceService implements IInstanceService {
   }
 
   async test(input: InstanceTestInput): Promise<ConnectionCheck[]> {
+    const watch = validateWatchFields(input);
+    const connection = this.#connectionInput(input);
+    const checks = await this.#checker(connection, watch.source === 'polling' ? { models: watchedModelsOf(watch) } : undefined);
+    return checks.map((check) => ({ ...check }));
+  }
+
+  async serverModels(input: InstanceTestInput): Promise<ServerModel[]> {
+    return this.#lister(this.#connectionInput(input));
+  }
+
+  /** Where and as whom typed input connects: its password, or a saved one only where it was saved for. */
+  #connectionInput(input: InstanceTestInput): ConnectionInput {
     const fields = validateConnectionFields(input);
     const timeoutMs = input.timeoutSeconds === undefined ? undefined : input.timeoutSeconds * 1000;
     let secret = input.password;
     if (!secret && input.id !== undefined) {
       const saved = this.#store.instances.get(input.id);
       if (!saved || saved.removed) throw new OcmError('not-found', `No instance with id ${input.id}.`);
-      // A saved secret is only ever tested where it was saved for.
       if (needsNewSecret(saved.config, fields)) throw newServerNeedsPassword(saved.config, fields);
       secret = this.#secrets.open(saved.secret, saved.config);
     }
-    const checks = await this.#checker(connectionInputOf(fields, requiredSecret(secret), { timeoutMs }));
-    return checks.map((check) => ({ ...check }));
+    return connectionInputOf(fields, requiredSecret(secret), { timeoutMs });
   }
 
   async #get(id: InstanceId): Promise<InstanceConfig> {
@@ -121,8 +142,11 @@ export class InstanceService implements IInstanceService {
       production: valid.production,
       demo,
       pollIntervalSeconds: valid.pollIntervalSeconds,
+      source: valid.source,
+      trackingValues: valid.trackingValues,
     };
     if (valid.trustedCertificateSha256) fields.trustedCertificateSha256 = valid.trustedCertificateSha256;
+    if (valid.watchedModels) fields.watchedModels = valid.watchedModels;
     return fields;
   }
 

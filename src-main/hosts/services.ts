@@ -14,10 +14,11 @@ import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
 import type { HostInfo, IHostService, IReportService, Services } from '../common/services';
-import { InstanceService, type ConnectionChecker } from '../config/instance-service';
+import { InstanceService, type ConnectionChecker, type ModelLister } from '../config/instance-service';
 import { InstanceSecrets, migrateSecrets, unlockInstances } from '../config/secrets';
 import { SettingsService } from '../config/settings-service';
 import { runConnectionChecks } from '../odoo/capabilities';
+import { fetchServerModels } from '../odoo/watch-capabilities';
 import type { PdfRenderer } from '../reports/pdf';
 import { ReportService } from '../reports/report-service';
 import { storeReportData } from '../reports/store-data-source';
@@ -72,6 +73,8 @@ export interface CreateServicesOptions {
   connect?: ConnectFunction;
   /** Replaces the real connection test (tests). */
   checker?: ConnectionChecker;
+  /** Replaces the real listing of a server's models (tests). */
+  modelLister?: ModelLister;
 }
 
 /** An instance whose secret could not be opened, and why. */
@@ -129,7 +132,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
 
     const backend = await startEngine(engine, store, path, options);
     if (backend) closers.unshift(() => backend.close());
-    const instances = new InstanceService(store, secrets, options.checker ?? ((input) => runConnectionChecks(input)));
+    const instances = new InstanceService(store, secrets, options.checker ?? ((input, watch) => runConnectionChecks(input, { watch })), options.modelLister ?? ((input) => fetchServerModels(input)));
 
     const demo = options.demo ? await startDemoInstance({ store, secrets, instances }) : undefined;
     if (demo) closers.unshift(() => demo.close());

@@ -8,6 +8,7 @@ import { CHANGE_LOG_FIELDS, CHANGE_LOG_MODEL, ERROR_LOG_MODEL, RICH_CHANGE_LOG_F
 import { TRANSPORT_LABELS, type Capabilities, type ServerVersion } from '../common/model';
 import type { ConnectionCheck } from '../common/services';
 import type { ConnectionInput, OdooClient, OdooConnection, OdooEndpoint } from './types';
+import { detectWatchCapabilities, watchChecks } from './watch-capabilities';
 
 /** The hint for an unreadable error log (the original module's state). */
 export const unreadableErrorLogHint = 'grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon';
@@ -78,6 +79,8 @@ const skipReasons = {
 /** Options of {@link runConnectionChecks}. */
 export interface ConnectionCheckOptions {
   signal?: AbortSignal;
+  /** The instance is watched without the module (polling): these models are checked instead of the log. */
+  watch?: { models: readonly string[] };
 }
 
 /**
@@ -146,13 +149,23 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
       checks.push(failed('change-log', error));
       return finish('changeLogUninspected');
     }
+    if (options.watch) {
+      try {
+        const watch = await detectWatchCapabilities(client, options.watch.models, { signal: options.signal });
+        checks.push(...watchChecks(input.login, input.db, { models: options.watch.models, moduleInstalled: fields !== undefined }, watch));
+      } catch (error) {
+        checks.push(failed('watch', error));
+      }
+      return checks;
+    }
     if (!fields) {
       checks.push({
         id: 'change-log',
         status: 'failed',
         code: 'model-missing',
         message: `The auto_webhook module is not installed on database ${input.db} at ${endpoint.url} (model ${CHANGE_LOG_MODEL} is missing).`,
-        hint: 'Install the auto_webhook module (or the Odoo Change Monitor addon) on this database from Odoo\'s Apps menu.',
+        hint: 'Install the auto_webhook module (or the Odoo Change Monitor addon) on this database from Odoo\'s Apps menu, or watch it without the module (polling: --source polling).',
+        offer: 'polling',
         messageKey: 'check.changeLog.missing',
         hintKey: 'check.changeLog.missingHint',
         params: { db: input.db, url: endpoint.url, model: CHANGE_LOG_MODEL },
