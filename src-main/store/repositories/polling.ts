@@ -11,7 +11,7 @@
  * finds it by its natural key (model, record, event, time) and adds nothing.
  */
 import type { ChangeEvent, InstanceId } from '../../common/model';
-import type { SqlDatabase } from '../database';
+import type { SqlDatabase, SqlStatement } from '../database';
 import type { MirrorChange, MirrorRepository } from './mirror';
 
 /** The server id of the tracking event of `mail.message` `messageId`. */
@@ -94,14 +94,21 @@ const CHUNK = 500;
 
 /** Reads and writes the polling source's tables. */
 export class PollingRepository {
+  /** Statements by SQL, prepared once (checks run them for every row and event). */
+  private readonly statements = new Map<string, SqlStatement>();
+
   constructor(
     private readonly db: SqlDatabase,
     private readonly mirror: MirrorRepository,
   ) {}
 
+  private statement(sql: string): SqlStatement {
+    return this.statements.get(sql) ?? this.statements.set(sql, this.db.prepare(sql)).get(sql)!;
+  }
+
   /** The instance's state, or undefined before its first pass. */
   state(instanceId: InstanceId): PollingState | undefined {
-    const row = this.db.prepare('SELECT server, message_cursor, message_date, warm_until FROM polling_state WHERE instance_id = ?').get(instanceId) as StateRow | undefined;
+    const row = this.statement('SELECT server, message_cursor, message_date, warm_until FROM polling_state WHERE instance_id = ?').get(instanceId) as StateRow | undefined;
     if (!row) return undefined;
     const state: PollingState = { server: row.server };
     if (row.message_cursor !== null) state.messageCursor = row.message_cursor;
@@ -118,10 +125,9 @@ export class PollingRepository {
     const current = this.state(instanceId);
     if (current?.server === server) return current;
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM polling_models WHERE instance_id = ?').run(instanceId);
-      this.db.prepare('DELETE FROM polling_records WHERE instance_id = ?').run(instanceId);
-      this.db
-        .prepare(
+      this.statement('DELETE FROM polling_models WHERE instance_id = ?').run(instanceId);
+      this.statement('DELETE FROM polling_records WHERE instance_id = ?').run(instanceId);
+      this.statement(
           `INSERT INTO polling_state (instance_id, server) VALUES (?, ?)
            ON CONFLICT (instance_id) DO UPDATE SET server = excluded.server, message_cursor = NULL, message_date = NULL, warm_until = NULL`,
         )
@@ -132,18 +138,18 @@ export class PollingRepository {
 
   /** The cursors of the instance's models, by model (models never checked are absent). */
   models(instanceId: InstanceId): Map<string, ModelCursor> {
-    const rows = this.db.prepare('SELECT model, write_cursor, baseline_after, baseline_done, checked_at, warm_until FROM polling_models WHERE instance_id = ?').all(instanceId) as ModelRow[];
+    const rows = this.statement('SELECT model, write_cursor, baseline_after, baseline_done, checked_at, warm_until FROM polling_models WHERE instance_id = ?').all(instanceId) as ModelRow[];
     return new Map(rows.map((row) => [row.model, toCursor(row)]));
   }
 
   /** Count and sum of the ids of the records a model had when last checked. */
   knownAggregate(instanceId: InstanceId, model: string): { count: number; sum: number } {
-    return this.db.prepare('SELECT COUNT(*) AS count, COALESCE(SUM(record_id), 0) AS sum FROM polling_records WHERE instance_id = ? AND model = ?').get(instanceId, model) as { count: number; sum: number };
+    return this.statement('SELECT COUNT(*) AS count, COALESCE(SUM(record_id), 0) AS sum FROM polling_records WHERE instance_id = ? AND model = ?').get(instanceId, model) as { count: number; sum: number };
   }
 
   /** The known record ids of a model, ascending. */
   knownIds(instanceId: InstanceId, model: string): number[] {
-    return this.db.prepare('SELECT record_id FROM polling_records WHERE instance_id = ? AND model = ? ORDER BY record_id').pluck().all(instanceId, model) as number[];
+    return this.statement('SELECT record_id FROM polling_records WHERE instance_id = ? AND model = ? ORDER BY record_id').pluck().all(instanceId, model) as number[];
   }
 
   /** Which of `ids` are known records of the model. */
@@ -171,8 +177,7 @@ export class PollingRepository {
   /** Whether a tracking event of the record is mirrored with a time in `[from, to]` (Unix seconds). */
   trackingWithin(instanceId: InstanceId, model: string, recordId: number, from: number, to: number): boolean {
     return (
-      this.db
-        .prepare("SELECT 1 FROM changes WHERE model = ? AND record_id = ? AND ts BETWEEN ? AND ? AND instance_id = ? AND origin = 'tracking' LIMIT 1")
+      this.statement("SELECT 1 FROM changes WHERE model = ? AND record_id = ? AND ts BETWEEN ? AND ? AND instance_id = ? AND origin = 'tracking' LIMIT 1")
         .get(model, recordId, from, to, instanceId) !== undefined
     );
   }
@@ -184,8 +189,8 @@ export class PollingRepository {
    */
   commit(instanceId: InstanceId, commit: PollingCommit, seenAt: number): number {
     return this.db.transaction(() => {
-      const exists = this.db.prepare("SELECT 1 FROM changes WHERE model = ? AND record_id = ? AND ts = ? AND instance_id = ? AND event = ? AND origin = 'polling' LIMIT 1");
-      let next = Number(this.db.prepare('SELECT next_event FROM polling_state WHERE instance_id = ?').pluck().get(instanceId) ?? 0);
+      const exists = this.statement("SELECT 1 FROM changes WHERE model = ? AND record_id = ? AND ts = ? AND instance_id = ? AND event = ? AND origin = 'polling' LIMIT 1");
+      let next = Number(this.statement('SELECT next_event FROM polling_state WHERE instance_id = ?').pluck().get(instanceId) ?? 0);
       const seen = new Set<string>();
       const rows: MirrorChange[] = [...commit.tracking];
       for (const event of commit.events) {
@@ -215,7 +220,7 @@ export class PollingRepository {
   }
 
   private addRecords(instanceId: InstanceId, model: string, ids: readonly number[]): void {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO polling_records (instance_id, model, record_id) VALUES (?, ?, ?)');
+    const insert = this.statement('INSERT OR IGNORE INTO polling_records (instance_id, model, record_id) VALUES (?, ?, ?)');
     for (const id of ids) insert.run(instanceId, model, id);
   }
 

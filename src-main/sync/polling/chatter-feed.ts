@@ -1,7 +1,7 @@
 /**
  * Odoo's chatter as a feed of changes, for every watched model in one request: the `mail.message` rows
- * of the watched models after a cursor (and, while warm, those dated within the overlap window, for
- * messages committed late), with their author, date and, for an administrator, their tracking values
+ * of the watched models after a cursor (and named older ones: messages committed late, found in the
+ * overlap window by the pass), with their author, date and, for an administrator, their tracking values
  * (`mail.tracking.value`: field, old and new value) joined in the same `web_search_read` (Odoo 17+).
  * Older servers get the same through `search_read` and `read` (two or three requests).
  *
@@ -31,8 +31,8 @@ export interface FeedQuery {
   models: readonly string[];
   /** Messages with a greater id. */
   after: number;
-  /** Also messages dated at or after this (Odoo format): the overlap window. */
-  since?: string;
+  /** Also these older messages (committed late). */
+  also?: readonly number[];
   /** Read the tracking values (the user may read `mail.tracking.value`). */
   withValues: boolean;
   /** The server's major version: `web_search_read` from 17. */
@@ -81,8 +81,8 @@ function toMessage(row: OdooRecord, values: (row: OdooRecord) => FieldChange[] |
 /** The domain of a feed page after message id `afterId`. */
 function domainOf(query: FeedQuery, afterId: number, first: boolean): Domain {
   const models: Domain = [['model', 'in', [...query.models]]];
-  if (!first || query.since === undefined) return [...models, ['id', '>', afterId]];
-  return [...models, '|', ['id', '>', afterId], ['date', '>=', query.since]];
+  if (!first || !query.also?.length) return [...models, ['id', '>', afterId]];
+  return [...models, '|', ['id', '>', afterId], ['id', 'in', [...query.also]]];
 }
 
 /** Reads the feed, in id order; `requests` counts the round trips. */

@@ -4,9 +4,10 @@
  * - First the baseline: the model's newest `write_date` and every id (archived records included), paged
  *   and committed as it goes. The baseline is not history: it makes no event.
  * - Then each check asks one aggregate: count, sum of ids (where the transport carries it) and newest
- *   `write_date`. When that moved, or while the model is warm (something changed less than the overlap
- *   ago), the rows changed since the cursor minus the overlap are read, keyset on (`write_date`, `id`),
- *   and turned into events: a record the app did not know, or whose `create_date` equals its
+ *   `write_date`. When that moved, the rows changed since the cursor are read, keyset on (`write_date`,
+ *   `id`). While the model is warm (something changed less than the overlap ago), the window from the
+ *   cursor minus the overlap is re-read as (`id`, `write_date`) pairs only, and the rows whose pair the
+ *   source has not seen yet are read in full. Rows become events: a record the app did not know, or whose `create_date` equals its
  *   `write_date`, is a create (at `create_date`, by `create_uid`); a later `write_date` is a write (at it,
  *   by `write_uid`: several writes between two reads merge into one). Re-reading the window is how ties
  *   in a second, clock skew and late commits are caught; events repeat and are deduplicated on commit.
@@ -41,6 +42,8 @@ export interface ModelCheckContext {
   signal?: AbortSignal;
   /** Told of baseline progress (ids read). */
   progress?: (done: number) => void;
+  /** The (`id` → `write_date`) pairs of a model's rows already read in its overlap window (kept between passes). */
+  seen(model: string): Map<number, string>;
 }
 
 /** What a check found, committed by the pass with the other models' and the chatter's. */
@@ -80,13 +83,26 @@ export async function checkModel(context: ModelCheckContext, model: string, prev
   const warm = isWarm(previous);
   const from = cursor.writeCursor ?? EPOCH;
 
-  // 1. Rows changed since the cursor (minus the overlap while warm).
+  // 1. Rows changed since the cursor; while warm, the overlap window's rows not seen yet.
   let added: number[] = [];
   if (warm || (newest !== undefined && newest > from)) {
-    const since = warm ? odooTimeFromSeconds(secondsFromOdooTime(from) - context.overlapSeconds) : from;
-    const rows = await readChangedRows(context, model, [['write_date', '>=', since]], check);
+    const seen = context.seen(model);
+    let rows: OdooRecord[];
+    if (warm) {
+      const since = odooTimeFromSeconds(secondsFromOdooTime(from) - context.overlapSeconds);
+      for (const [id, date] of seen) if (date < since) seen.delete(id);
+      const stamps = await readChangedRows(context, model, [['write_date', '>=', since]], check, ['write_date']);
+      const fresh = stamps.filter((row) => seen.get(row.id) !== row.write_date).map((row) => row.id);
+      rows = fresh.length > 0 ? await readChangedRows(context, model, [['id', 'in', fresh]], check) : [];
+    } else {
+      rows = await readChangedRows(context, model, [['write_date', '>=', from]], check);
+    }
     added = rowsToEvents(context, model, rows, check);
-    for (const row of rows) if (typeof row.write_date === 'string' && row.write_date > (cursor.writeCursor ?? '')) cursor.writeCursor = row.write_date;
+    for (const row of rows) {
+      if (typeof row.write_date !== 'string') continue;
+      seen.set(row.id, row.write_date);
+      if (row.write_date > (cursor.writeCursor ?? '')) cursor.writeCursor = row.write_date;
+    }
   }
 
   // 2. Deletions and late creates: the aggregate against the known records (with the new ones).
@@ -114,14 +130,14 @@ export async function checkModel(context: ModelCheckContext, model: string, prev
   return check;
 }
 
-/** Reads the rows matching `domain`, keyset-paged on (write_date, id), archived ones included. */
-async function readChangedRows(context: ModelCheckContext, model: string, domain: Domain, check: ModelCheck): Promise<OdooRecord[]> {
+/** Reads the rows matching `domain` (`fields`, default all the events need), keyset-paged on (write_date, id), archived ones included. */
+async function readChangedRows(context: ModelCheckContext, model: string, domain: Domain, check: ModelCheck, fields: string[] = ROW_FIELDS): Promise<OdooRecord[]> {
   const rows: OdooRecord[] = [];
   let after: { date: string; id: number } | undefined;
   for (;;) {
     const keyset: Domain = after ? ['|', ['write_date', '>', after.date], '&', ['write_date', '=', after.date], ['id', '>', after.id]] : [];
     check.requests++;
-    const page = await context.client.searchRead(model, [...domain, ...keyset], { fields: ROW_FIELDS, order: 'write_date asc, id asc', limit: context.pageSize, context: ALL }, { signal: context.signal });
+    const page = await context.client.searchRead(model, [...domain, ...keyset], { fields, order: 'write_date asc, id asc', limit: context.pageSize, context: ALL }, { signal: context.signal });
     rows.push(...page);
     const last = page[page.length - 1];
     if (page.length < context.pageSize || !last || typeof last.write_date !== 'string') return rows;

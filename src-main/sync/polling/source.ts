@@ -18,6 +18,7 @@
  */
 import { isoFromSeconds } from '../../common/time';
 import { odooTimeFromSeconds, secondsFromOdooTime } from '../../odoo/datetime';
+import type { DomainTerm } from '../../odoo/types';
 import { MESSAGE_MODEL } from '../../odoo/watch-capabilities';
 import type { MirrorChange } from '../../store/repositories/mirror';
 import { trackingServerId, type ModelCursor, type PollingEvent, type PollingState } from '../../store/repositories/polling';
@@ -57,10 +58,27 @@ export interface PollingSettings {
   models: readonly string[];
 }
 
+/**
+ * What a source remembers between passes of one connection: the rows and messages already read in their
+ * overlap windows, so re-reading a window costs their ids and dates only. Lost on reconnect: the next
+ * pass reads the windows in full once (events are deduplicated on commit).
+ */
+interface Memory {
+  /** Per model: `id` → `write_date` read. */
+  rows: Map<string, Map<number, string>>;
+  /** `mail.message` id → date read. */
+  messages: Map<number, string>;
+}
+
+function newMemory(): Memory {
+  return { rows: new Map(), messages: new Map() };
+}
+
 /** The source of an instance watched without the module. */
 export function pollingSource(settings: PollingSettings, tuning: Partial<PollingTuning> = {}): ChangeSource {
   const options = { ...DEFAULT_POLLING_TUNING, ...tuning };
-  return { kind: 'polling', pass: (context) => runPass(context, settings, options, true) };
+  const memory = newMemory();
+  return { kind: 'polling', pass: (context) => runPass(context, settings, options, memory, true) };
 }
 
 /**
@@ -69,12 +87,13 @@ export function pollingSource(settings: PollingSettings, tuning: Partial<Polling
  */
 export function trackingSource(moduleLog: ChangeSource, settings: PollingSettings, tuning: Partial<PollingTuning> = {}): ChangeSource {
   const options = { ...DEFAULT_POLLING_TUNING, ...tuning };
+  const memory = newMemory();
   return {
     kind: moduleLog.kind,
     async pass(context) {
       const result = await moduleLog.pass(context);
       if (!context.capabilities.watch?.trackingValues) return result;
-      const tracking = await runPass(context, settings, options, false);
+      const tracking = await runPass(context, settings, options, memory, false);
       return { ...result, added: result.added + tracking.added, requests: result.requests + tracking.requests };
     },
   };
@@ -94,7 +113,7 @@ export function dueModels(models: readonly string[], cursors: ReadonlyMap<string
 }
 
 /** One pass; `poll` false reads only the chatter's tracking values (the module log's enrichment). */
-async function runPass(context: SyncPassContext, settings: PollingSettings, tuning: PollingTuning, poll: boolean): Promise<SyncPassResult> {
+async function runPass(context: SyncPassContext, settings: PollingSettings, tuning: PollingTuning, memory: Memory, poll: boolean): Promise<SyncPassResult> {
   const { store, client, capabilities, instanceId, signal } = context;
   const now = context.now?.() ?? Math.floor(Date.now() / 1000);
   const started = Date.now();
@@ -117,6 +136,7 @@ async function runPass(context: SyncPassContext, settings: PollingSettings, tuni
     concurrency: tuning.concurrency,
     signal,
     progress: (done) => context.progress?.(done),
+    seen: (model) => memory.rows.get(model) ?? memory.rows.set(model, new Map()).get(model)!,
   };
   const checks: { check: ModelCheck; afterFeed: boolean }[] = [];
   const checkAll = async (list: readonly string[], afterFeed: boolean) =>
@@ -131,14 +151,14 @@ async function runPass(context: SyncPassContext, settings: PollingSettings, tuni
   if (poll) await checkAll(dueModels(models, cursors, tuning.modelChecksPerPoll), false);
 
   // 2. The chatter: tracked writes, and which models moved.
-  const feed = watch?.messages && models.length > 0 ? await chatterStep(context, state, models, tuning, now, syncState.lastSyncAt, poll && watch.trackingValues) : undefined;
+  const feed = watch?.messages && models.length > 0 ? await chatterStep(context, state, models, tuning, memory.messages, now, syncState.lastSyncAt, poll ? watch.trackingValues : true) : undefined;
   if (feed) result.requests += feed.requests;
 
   // 3. Models the chatter says changed and that were not checked yet.
   if (poll && feed) await checkAll([...feed.moved].filter((model) => !checks.some(({ check }) => check.model === model)), true);
 
   // 4. One event per tracked write, then everything in one transaction.
-  const events = poll ? mergeWrites(context, checks, feed?.tracking ?? [], tuning, watch?.trackedFields ?? {}) : [];
+  const events = poll ? mergeWrites(context, checks, feed?.tracking ?? [], tuning, watch?.trackedFields ?? {}, (model, id) => checkContext.seen(model).delete(id)) : [];
   const baselines = checks.filter(({ check }) => check.baseline).length;
   const added = store.polling.commit(
     instanceId,
@@ -186,26 +206,41 @@ interface ChatterStep {
   requests: number;
 }
 
-/** Reads the chatter after its cursor (and its overlap window while warm); takes its baseline first. */
-async function chatterStep(context: SyncPassContext, state: PollingState, models: readonly string[], tuning: PollingTuning, now: number, lastPass: number | undefined, withValues: boolean): Promise<ChatterStep> {
+/**
+ * Reads the chatter after its cursor, and while warm the messages of its overlap window not read yet
+ * (their ids first, cheaply); takes its baseline first.
+ */
+async function chatterStep(context: SyncPassContext, state: PollingState, models: readonly string[], tuning: PollingTuning, seen: Map<number, string>, now: number, lastPass: number | undefined, withValues: boolean): Promise<ChatterStep> {
   const { client, signal } = context;
+  const inModels: DomainTerm = ['model', 'in', [...models]];
   if (state.messageCursor === undefined) {
     // The baseline: history starts now.
-    const [newest] = await client.searchRead(MESSAGE_MODEL, [['model', 'in', [...models]]], { fields: ['date'], order: 'id desc', limit: 1 }, { signal });
+    const [newest] = await client.searchRead(MESSAGE_MODEL, [inModels], { fields: ['date'], order: 'id desc', limit: 1 }, { signal });
     return { tracking: [], moved: new Set(), state: { messageCursor: newest?.id ?? 0, messageDate: typeof newest?.date === 'string' ? newest.date : undefined }, requests: 1 };
   }
+  const cursor = state.messageCursor;
+  let requests = 0;
+  let late: number[] = [];
   const warm = state.warmUntil !== undefined && (lastPass === undefined || lastPass <= state.warmUntil);
-  const since = warm && state.messageDate ? odooTimeFromSeconds(secondsFromOdooTime(state.messageDate) - tuning.overlapSeconds) : undefined;
-  const { messages, requests } = await readFeed(client, { models, after: state.messageCursor, since, withValues, major: context.capabilities.version.major, pageSize: tuning.pageSize, signal });
-  const fresh = messages.filter((message) => message.id > state.messageCursor!);
+  if (warm && state.messageDate) {
+    const since = odooTimeFromSeconds(secondsFromOdooTime(state.messageDate) - tuning.overlapSeconds);
+    for (const [id, date] of seen) if (date < since) seen.delete(id);
+    requests++;
+    const window = await client.search(MESSAGE_MODEL, [inModels, ['date', '>=', since], ['id', '<=', cursor]], { order: 'id asc' }, { signal });
+    late = window.filter((id) => !seen.has(id));
+  }
+  const feed = await readFeed(client, { models, after: cursor, also: late, withValues, major: context.capabilities.version.major, pageSize: tuning.pageSize, signal });
+  requests += feed.requests;
+  for (const message of feed.messages) seen.set(message.id, message.date);
+  const fresh = feed.messages.filter((message) => message.id > cursor);
   const next: Partial<PollingState> = {};
   if (fresh.length > 0) {
     next.messageCursor = Math.max(...fresh.map((message) => message.id));
     next.warmUntil = now + tuning.overlapSeconds;
   }
-  const newestDate = messages.reduce<string | undefined>((max, message) => (max === undefined || message.date > max ? message.date : max), state.messageDate);
+  const newestDate = feed.messages.reduce<string | undefined>((max, message) => (max === undefined || message.date > max ? message.date : max), state.messageDate);
   if (newestDate !== state.messageDate) next.messageDate = newestDate;
-  return { tracking: messages.filter((message) => message.values).map(trackingRow), moved: new Set(fresh.map((message) => message.model)), state: next, requests };
+  return { tracking: feed.messages.filter((message) => message.values).map(trackingRow), moved: new Set(feed.messages.filter((message) => message.id > cursor || late.includes(message.id)).map((message) => message.model)), state: next, requests };
 }
 
 /** A tracked write as a mirror row: one per message, by its author, with its values. */
@@ -230,7 +265,14 @@ function trackingRow(message: FeedMessage): MirrorChange {
  * was read, on a model with tracked fields, waits for the next pass (its model stays warm and its window
  * is re-read), so the chatter is always read after the write it may tell.
  */
-function mergeWrites(context: SyncPassContext, checks: readonly { check: ModelCheck; afterFeed: boolean }[], tracking: readonly MirrorChange[], tuning: PollingTuning, trackedFields: Record<string, string[]>): PollingEvent[] {
+function mergeWrites(
+  context: SyncPassContext,
+  checks: readonly { check: ModelCheck; afterFeed: boolean }[],
+  tracking: readonly MirrorChange[],
+  tuning: PollingTuning,
+  trackedFields: Record<string, string[]>,
+  forget: (model: string, id: number) => void,
+): PollingEvent[] {
   const told = new Map<string, number[]>();
   for (const row of tracking) {
     const key = `${row.model}\u0000${row.recordId}`;
@@ -250,6 +292,7 @@ function mergeWrites(context: SyncPassContext, checks: readonly { check: ModelCh
         const at = odooTimeFromSeconds(event.ts);
         if (check.cursor.writeCursor === undefined || at < check.cursor.writeCursor) check.cursor.writeCursor = at;
         check.cursor.warmUntil = Math.max(check.cursor.warmUntil ?? 0, (check.cursor.checkedAt ?? 0) + tuning.overlapSeconds);
+        forget(event.model, event.recordId); // read it again next pass
         continue;
       }
       events.push(event);
