@@ -1,8 +1,9 @@
 /**
  * One check of one watched model: what changed since its cursor, as events.
  *
- * - First the baseline: the model's newest `write_date` and every id (archived records included), paged
- *   and committed as it goes. The baseline is not history: it makes no event.
+ * - First the baseline: every id (archived records included), paged and committed as it goes, then the
+ *   model's newest `write_date` (taken after the ids, so a record created meanwhile is found by the
+ *   next check as new). The baseline is not history: it makes no event.
  * - Then each check asks one aggregate: count, sum of ids (where the transport carries it) and newest
  *   `write_date`. When that moved, the rows changed since the cursor are read, keyset on (`write_date`,
  *   `id`). While the model is warm (something changed less than the overlap ago), the window from the
@@ -164,29 +165,31 @@ function rowsToEvents(context: ModelCheckContext, model: string, rows: readonly 
     if (!written) continue;
     const isNew = !known.has(row.id);
     if (isNew) added.push(row.id);
-    if (created !== undefined && (isNew || created === written)) push(row.id, 'create', created, row.create_uid);
+    // A known record's create was told when it was first seen, or it was there at the baseline.
+    if (isNew && created !== undefined) push(row.id, 'create', created, row.create_uid);
     if (created === undefined || written > created) push(row.id, 'write', written, row.write_uid);
   }
   return added;
 }
 
-/** Takes (or continues) the model's baseline: its newest write_date, then every id, page by page. */
+/** Takes (or continues) the model's baseline: every id, page by page, then its newest write_date. */
 async function baseline(context: ModelCheckContext, check: ModelCheck): Promise<ModelCheck> {
-  const { client, store, instanceId, model } = { ...context, model: check.model };
+  const { client, store, instanceId } = context;
+  const model = check.model;
   const cursor = check.cursor;
   check.baseline = true;
-  if (cursor.writeCursor === undefined) {
-    check.requests++;
-    const [probe] = await groupTotals(client, context.major, model, { domain: [], maxima: ['write_date'], context: ALL }, { signal: context.signal });
-    cursor.writeCursor = typeof probe?.maxima.write_date === 'string' ? probe.maxima.write_date : EPOCH;
-  }
   let done = 0;
   for (;;) {
     check.requests++;
     const ids = await client.search(model, [['id', '>', cursor.baselineAfter]], { order: 'id asc', limit: context.baselinePageSize, context: ALL }, { signal: context.signal });
     if (ids.length > 0) cursor.baselineAfter = ids[ids.length - 1];
-    cursor.baselineDone = ids.length < context.baselinePageSize;
-    if (cursor.baselineDone) cursor.checkedAt = context.now;
+    if (ids.length < context.baselinePageSize) {
+      check.requests++;
+      const [probe] = await groupTotals(client, context.major, model, { domain: [], maxima: ['write_date'], context: ALL }, { signal: context.signal });
+      cursor.writeCursor = typeof probe?.maxima.write_date === 'string' ? probe.maxima.write_date : EPOCH;
+      cursor.baselineDone = true;
+      cursor.checkedAt = context.now;
+    }
     store.polling.addBaseline(instanceId, model, ids, cursor);
     done += ids.length;
     context.progress?.(done);
