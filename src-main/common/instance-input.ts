@@ -9,6 +9,12 @@ import { TRANSPORT_LABELS, type InstanceInput, type SourceSetting, type Transpor
 /** The idle poll interval's bounds and default, in seconds. */
 export const POLL_INTERVAL_SECONDS = { min: 2, max: 86_400, default: 30 } as const;
 
+/**
+ * Idle models the polling source checks per poll (the stalest first), so an idle poll costs the chatter's
+ * one request plus this many; a busy model is checked every poll.
+ */
+export const IDLE_MODEL_CHECKS_PER_POLL = 2;
+
 /** Most models one instance may watch (each costs a check now and then). */
 export const MAX_WATCHED_MODELS = 200;
 

@@ -38,8 +38,8 @@ export interface GroupTotals {
   count: number;
   /** Sum per field of {@link GroupTotalsQuery.sums} (0 when the group has no value to sum). */
   sums: Record<string, number>;
-  /** Greatest value per field of {@link GroupTotalsQuery.maxima} (`false` when the group has none). */
-  maxima: Record<string, OdooValue>;
+  /** Greatest value per field of {@link GroupTotalsQuery.maxima} (`false` when the group has none); only when asked for. */
+  maxima?: Record<string, OdooValue>;
 }
 
 /** The first Odoo major version with `formatted_read_group`. */
@@ -62,7 +62,7 @@ export function totalsFromFormattedReadGroup(rows: OdooValue, query: GroupTotals
     group: groupValues(row, query.groupby ?? [], (spec, value) => (Array.isArray(value) ? value[0] : value)),
     count: numberOf(row.__count),
     sums: Object.fromEntries((query.sums ?? []).map((field) => [field, numberOf(row[`${field}:sum`])])),
-    maxima: Object.fromEntries((query.maxima ?? []).map((field) => [field, row[`${field}:max`] ?? false])),
+    ...(query.maxima?.length ? { maxima: Object.fromEntries(query.maxima.map((field) => [field, row[`${field}:max`] ?? false])) } : {}),
   }));
 }
 
@@ -85,7 +85,7 @@ export function totalsFromReadGroup(rows: OdooValue, query: GroupTotalsQuery): G
       }),
       count: numberOf(row.__count),
       sums: Object.fromEntries((query.sums ?? []).map((field) => [field, numberOf(row[sumAlias(field)])])),
-      maxima: Object.fromEntries((query.maxima ?? []).map((field) => [field, row[maxAlias(field)] ?? false])),
+      ...(query.maxima?.length ? { maxima: Object.fromEntries(query.maxima.map((field) => [field, row[maxAlias(field)] ?? false])) } : {}),
     };
   });
 }

@@ -9,6 +9,7 @@ import { type ChangeRow, type InstanceConfig } from '../../src-main/common/model
 import { useTranslator, type MessageKey } from '../i18n';
 import { EVENT_ICON } from '../ui/event-style';
 import { Icon } from '../ui/primitives';
+import { OriginBadge } from '../ui/origin-badge';
 import { appEvents, markOnce } from '../workbench/app-events';
 import type { RowSource } from './row-source';
 
@@ -298,6 +299,7 @@ const TimelineRow = memo(function TimelineRow({
         )}
       </span>
       <span role="gridcell" className="cell-extra">
+        <OriginBadge origin={row.origin} />
         {row.userName && <span className="user"><Icon name="account" />{row.userName}</span>}
         {row.changedFields && row.changedFields.length > 0 && <span className="fields">{row.changedFields.join(', ')}</span>}
       </span>

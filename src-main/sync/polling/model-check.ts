@@ -80,7 +80,7 @@ export async function checkModel(context: ModelCheckContext, model: string, prev
   const fits = client.transport !== 'xmlrpc' || known.sum < 2 ** 29;
   check.requests++;
   const [probe] = await groupTotals(client, context.major, model, { domain: [], sums: fits ? ['id'] : [], maxima: ['write_date'], context: ALL }, { signal: context.signal });
-  const newest = typeof probe?.maxima.write_date === 'string' ? probe.maxima.write_date : undefined;
+  const newest = typeof probe?.maxima?.write_date === 'string' ? probe.maxima.write_date : undefined;
   const warm = isWarm(previous);
   const from = cursor.writeCursor ?? EPOCH;
 
@@ -186,7 +186,7 @@ async function baseline(context: ModelCheckContext, check: ModelCheck): Promise<
     if (ids.length < context.baselinePageSize) {
       check.requests++;
       const [probe] = await groupTotals(client, context.major, model, { domain: [], maxima: ['write_date'], context: ALL }, { signal: context.signal });
-      cursor.writeCursor = typeof probe?.maxima.write_date === 'string' ? probe.maxima.write_date : EPOCH;
+      cursor.writeCursor = typeof probe?.maxima?.write_date === 'string' ? probe.maxima.write_date : EPOCH;
       cursor.baselineDone = true;
       cursor.checkedAt = context.now;
     }

@@ -16,6 +16,7 @@
  * (3 by default; bench/polling.bench.ts). The same chatter step enriches the module log with tracking
  * values when an instance asks for them ({@link trackingSource}).
  */
+import { IDLE_MODEL_CHECKS_PER_POLL } from '../../common/instance-input';
 import { isoFromSeconds } from '../../common/time';
 import { odooTimeFromSeconds, secondsFromOdooTime } from '../../odoo/datetime';
 import type { DomainTerm } from '../../odoo/types';
@@ -48,7 +49,7 @@ export interface PollingTuning {
 }
 
 /** Defaults of {@link PollingTuning}. */
-export const DEFAULT_POLLING_TUNING: PollingTuning = { overlapSeconds: 120, modelChecksPerPoll: 2, mergeSeconds: 10, pageSize: 500, baselinePageSize: 20_000, concurrency: 4 };
+export const DEFAULT_POLLING_TUNING: PollingTuning = { overlapSeconds: 120, modelChecksPerPoll: IDLE_MODEL_CHECKS_PER_POLL, mergeSeconds: 10, pageSize: 500, baselinePageSize: 20_000, concurrency: 4 };
 
 /** What an instance watches. */
 export interface PollingSettings {
