@@ -68,9 +68,10 @@ export function DetailsDrawer({
     [t('details.timestamp'), <span title={`${row.timestamp} ${t('details.utc')}`}>{translator.dateTime(row.timestamp)}</span>],
     [t('details.utc'), <bdi>{row.timestamp}</bdi>],
     [t('details.firstSeen'), translator.dateTime(row.firstSeenAt)],
-    [t('details.serverId'), translator.id(row.serverId)],
     [t('details.origin'), <OriginBadge origin={row.origin} />],
   ];
+  // Only a module-log row has a row id on the server; other sources' ids are the app's own (negative).
+  if (row.serverId > 0) fields.splice(fields.length - 1, 0, [t('details.serverId'), translator.id(row.serverId)]);
   if (row.userName) {
     const user = row.userName;
     fields.push([
