@@ -305,6 +305,19 @@ const METHODS: Record<string, MethodSpec> = {
       return db.checkAccess(uid, model, operation as AccessMode, args.raise_exception !== false);
     },
   },
+  // Odoo 18's successor of check_access_rights: the model's access rights (and, for records, its rules).
+  has_access: {
+    ids: true,
+    since: 18,
+    params: [['operation', undefined]],
+    run: (db, uid, model, _ids, args) => {
+      const operation = args.operation;
+      if (operation !== 'read' && operation !== 'write' && operation !== 'create' && operation !== 'unlink') {
+        throw pythonError('ValueError', `Invalid access operation ${pythonStringRepr(String(operation))}`);
+      }
+      return db.checkAccess(uid, model, operation, false);
+    },
+  },
   name_search: {
     ids: false,
     params: [
