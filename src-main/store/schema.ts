@@ -196,7 +196,8 @@ CREATE TABLE polling_state (
   server TEXT NOT NULL,                       -- url and database the cursors belong to
   message_cursor INTEGER,                     -- highest mail.message id read; NULL = not baselined yet
   message_date TEXT,                          -- newest mail.message date read (Odoo format)
-  warm_until INTEGER,                         -- re-read the chatter's overlap window until then (Unix seconds, app clock)
+  changed_at INTEGER,                         -- when a new message was last read (Unix seconds, app clock)
+  window_read_at INTEGER,                     -- when the chatter's overlap window was last re-read (app clock)
   next_event INTEGER NOT NULL DEFAULT 0      -- the next polling event number (server id -(2n+1)), never reset
 );
 CREATE TABLE polling_models (
@@ -206,7 +207,8 @@ CREATE TABLE polling_models (
   baseline_after INTEGER NOT NULL DEFAULT 0,  -- ids read so far by the first scan
   baseline_done INTEGER NOT NULL DEFAULT 0,
   checked_at INTEGER,                         -- last check (Unix seconds, app clock)
-  warm_until INTEGER,                         -- re-read the overlap window until then (app clock)
+  changed_at INTEGER,                         -- last check that found a change (app clock)
+  window_read_at INTEGER,                     -- last re-read of the overlap window (app clock)
   PRIMARY KEY (instance_id, model)
 ) WITHOUT ROWID;
 -- The records each watched model had when last checked: deletions are the ones that vanish.

@@ -32,8 +32,10 @@ export interface PollingState {
   messageCursor?: number;
   /** Newest `mail.message` date read (Odoo format). */
   messageDate?: string;
-  /** The chatter's overlap window is re-read until then (Unix seconds, app clock). */
-  warmUntil?: number;
+  /** When a new message was last read (Unix seconds, app clock). */
+  changedAt?: number;
+  /** When the chatter's overlap window was last re-read (app clock). */
+  windowReadAt?: number;
 }
 
 /** Where the polling of one watched model stands. */
@@ -46,8 +48,10 @@ export interface ModelCursor {
   baselineDone: boolean;
   /** Last check (Unix seconds, app clock). */
   checkedAt?: number;
-  /** The overlap window is re-read until then (app clock). */
-  warmUntil?: number;
+  /** Last check that found a change (app clock). */
+  changedAt?: number;
+  /** Last re-read of the overlap window (app clock). */
+  windowReadAt?: number;
 }
 
 /** A change the polling source saw, before it is numbered. */
@@ -78,7 +82,8 @@ interface StateRow {
   server: string;
   message_cursor: number | null;
   message_date: string | null;
-  warm_until: number | null;
+  changed_at: number | null;
+  window_read_at: number | null;
 }
 
 interface ModelRow {
@@ -87,7 +92,8 @@ interface ModelRow {
   baseline_after: number;
   baseline_done: number;
   checked_at: number | null;
-  warm_until: number | null;
+  changed_at: number | null;
+  window_read_at: number | null;
 }
 
 const CHUNK = 500;
@@ -108,12 +114,13 @@ export class PollingRepository {
 
   /** The instance's state, or undefined before its first pass. */
   state(instanceId: InstanceId): PollingState | undefined {
-    const row = this.statement('SELECT server, message_cursor, message_date, warm_until FROM polling_state WHERE instance_id = ?').get(instanceId) as StateRow | undefined;
+    const row = this.statement('SELECT server, message_cursor, message_date, changed_at, window_read_at FROM polling_state WHERE instance_id = ?').get(instanceId) as StateRow | undefined;
     if (!row) return undefined;
     const state: PollingState = { server: row.server };
     if (row.message_cursor !== null) state.messageCursor = row.message_cursor;
     if (row.message_date !== null) state.messageDate = row.message_date;
-    if (row.warm_until !== null) state.warmUntil = row.warm_until;
+    if (row.changed_at !== null) state.changedAt = row.changed_at;
+    if (row.window_read_at !== null) state.windowReadAt = row.window_read_at;
     return state;
   }
 
@@ -129,7 +136,7 @@ export class PollingRepository {
       this.statement('DELETE FROM polling_records WHERE instance_id = ?').run(instanceId);
       this.statement(
           `INSERT INTO polling_state (instance_id, server) VALUES (?, ?)
-           ON CONFLICT (instance_id) DO UPDATE SET server = excluded.server, message_cursor = NULL, message_date = NULL, warm_until = NULL`,
+           ON CONFLICT (instance_id) DO UPDATE SET server = excluded.server, message_cursor = NULL, message_date = NULL, changed_at = NULL, window_read_at = NULL`,
         )
         .run(instanceId, server);
     })();
@@ -138,7 +145,7 @@ export class PollingRepository {
 
   /** The cursors of the instance's models, by model (models never checked are absent). */
   models(instanceId: InstanceId): Map<string, ModelCursor> {
-    const rows = this.statement('SELECT model, write_cursor, baseline_after, baseline_done, checked_at, warm_until FROM polling_models WHERE instance_id = ?').all(instanceId) as ModelRow[];
+    const rows = this.statement('SELECT model, write_cursor, baseline_after, baseline_done, checked_at, changed_at, window_read_at FROM polling_models WHERE instance_id = ?').all(instanceId) as ModelRow[];
     return new Map(rows.map((row) => [row.model, toCursor(row)]));
   }
 
@@ -212,7 +219,8 @@ export class PollingRepository {
       const columns: Record<string, unknown> = { next_event: next };
       if ('messageCursor' in state) columns.message_cursor = state.messageCursor ?? null;
       if ('messageDate' in state) columns.message_date = state.messageDate ?? null;
-      if ('warmUntil' in state) columns.warm_until = state.warmUntil ?? null;
+      if ('changedAt' in state) columns.changed_at = state.changedAt ?? null;
+      if ('windowReadAt' in state) columns.window_read_at = state.windowReadAt ?? null;
       const names = Object.keys(columns);
       this.db.prepare(`UPDATE polling_state SET ${names.map((name) => `${name} = ?`).join(', ')} WHERE instance_id = ?`).run(...names.map((name) => columns[name]), instanceId);
       return inserted;
@@ -227,11 +235,11 @@ export class PollingRepository {
   private saveModel(instanceId: InstanceId, cursor: ModelCursor): void {
     this.db
       .prepare(
-        `INSERT INTO polling_models (instance_id, model, write_cursor, baseline_after, baseline_done, checked_at, warm_until) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO polling_models (instance_id, model, write_cursor, baseline_after, baseline_done, checked_at, changed_at, window_read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (instance_id, model) DO UPDATE SET write_cursor = excluded.write_cursor, baseline_after = excluded.baseline_after,
-           baseline_done = excluded.baseline_done, checked_at = excluded.checked_at, warm_until = excluded.warm_until`,
+           baseline_done = excluded.baseline_done, checked_at = excluded.checked_at, changed_at = excluded.changed_at, window_read_at = excluded.window_read_at`,
       )
-      .run(instanceId, cursor.model, cursor.writeCursor ?? null, cursor.baselineAfter, cursor.baselineDone ? 1 : 0, cursor.checkedAt ?? null, cursor.warmUntil ?? null);
+      .run(instanceId, cursor.model, cursor.writeCursor ?? null, cursor.baselineAfter, cursor.baselineDone ? 1 : 0, cursor.checkedAt ?? null, cursor.changedAt ?? null, cursor.windowReadAt ?? null);
   }
 }
 
@@ -239,6 +247,7 @@ function toCursor(row: ModelRow): ModelCursor {
   const cursor: ModelCursor = { model: row.model, baselineAfter: row.baseline_after, baselineDone: row.baseline_done === 1 };
   if (row.write_cursor !== null) cursor.writeCursor = row.write_cursor;
   if (row.checked_at !== null) cursor.checkedAt = row.checked_at;
-  if (row.warm_until !== null) cursor.warmUntil = row.warm_until;
+  if (row.changed_at !== null) cursor.changedAt = row.changed_at;
+  if (row.window_read_at !== null) cursor.windowReadAt = row.window_read_at;
   return cursor;
 }

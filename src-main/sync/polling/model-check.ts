@@ -5,13 +5,13 @@
  *   model's newest `write_date` (taken after the ids, so a record created meanwhile is found by the
  *   next check as new). The baseline is not history: it makes no event.
  * - Then each check asks one aggregate: count, sum of ids (where the transport carries it) and newest
- *   `write_date`. When that moved, the rows changed since the cursor are read, keyset on (`write_date`,
- *   `id`). While the model is warm (something changed less than the overlap ago), the window from the
- *   cursor minus the overlap is re-read as (`id`, `write_date`) pairs only, and the rows whose pair the
- *   source has not seen yet are read in full. Rows become events: a record the app did not know, or whose `create_date` equals its
- *   `write_date`, is a create (at `create_date`, by `create_uid`); a later `write_date` is a write (at it,
- *   by `write_uid`: several writes between two reads merge into one). Re-reading the window is how ties
- *   in a second, clock skew and late commits are caught; events repeat and are deduplicated on commit.
+ *   `write_date`. When that moved past the cursor, or the last check found a change (a tie may follow in
+ *   the same second), the rows changed since the cursor are read, keyset on (`write_date`, `id`). When
+ *   the model's window is due (windows.ts), the rows from the cursor minus the window are re-read as
+ *   (`id`, `write_date`) pairs only, and the ones the source has not seen are read in full. Rows become
+ *   events: a record the app did not know is a create (at `create_date`, by `create_uid`); a
+ *   `write_date` after the `create_date` is a write (at it, by `write_uid`: several writes between two
+ *   reads merge into one). Events that repeat are deduplicated on commit.
  * - When the count or sum differs from the known records (after adding the new ones), the id ranges are
  *   compared (record-diff.ts): vanished records are unlink events at detection time, by nobody known;
  *   records never seen (committed late) are read and created.
@@ -23,6 +23,7 @@ import type { Domain, OdooClient, OdooRecord, OdooValue } from '../../odoo/types
 import type { ModelCursor, PollingEvent } from '../../store/repositories/polling';
 import type { Store } from '../../store/store';
 import { diffRecords } from './record-diff';
+import { windowDue, windowSeconds } from './windows';
 
 /** What a check needs. */
 export interface ModelCheckContext {
@@ -33,7 +34,7 @@ export interface ModelCheckContext {
   major: number;
   /** App time, Unix seconds. */
   now: number;
-  /** Seconds of `write_date` re-read behind the cursor while the model is warm. */
+  /** The longest transaction whose late commit is caught (windows.ts). */
   overlapSeconds: number;
   /** Rows per page of a row read; ids per page of the baseline. */
   pageSize: number;
@@ -64,11 +65,6 @@ const ROW_FIELDS = ['create_date', 'write_date', 'create_uid', 'write_uid'];
 /** The cursor of a model that had no record at its baseline. */
 const EPOCH = '1970-01-01 00:00:00';
 
-/** True while the overlap window must be re-read: something changed less than the overlap ago, plus one check after. */
-export function isWarm(cursor: ModelCursor | undefined): boolean {
-  return cursor?.warmUntil !== undefined && (cursor.checkedAt === undefined || cursor.checkedAt <= cursor.warmUntil);
-}
-
 /** Checks one model (its baseline first, when not taken). */
 export async function checkModel(context: ModelCheckContext, model: string, previous: ModelCursor | undefined): Promise<ModelCheck> {
   const cursor: ModelCursor = previous ? { ...previous } : { model, baselineAfter: 0, baselineDone: false };
@@ -81,23 +77,24 @@ export async function checkModel(context: ModelCheckContext, model: string, prev
   check.requests++;
   const [probe] = await groupTotals(client, context.major, model, { domain: [], sums: fits ? ['id'] : [], maxima: ['write_date'], context: ALL }, { signal: context.signal });
   const newest = typeof probe?.maxima?.write_date === 'string' ? probe.maxima.write_date : undefined;
-  const warm = isWarm(previous);
   const from = cursor.writeCursor ?? EPOCH;
+  const tie = previous?.changedAt !== undefined && previous.changedAt === previous.checkedAt;
 
-  // 1. Rows changed since the cursor; while warm, the overlap window's rows not seen yet.
+  // 1. Rows changed since the cursor; when the window is due, the window's rows not seen yet.
   let added: number[] = [];
-  if (warm || (newest !== undefined && newest > from)) {
-    const seen = context.seen(model);
-    let rows: OdooRecord[];
-    if (warm) {
-      const since = odooTimeFromSeconds(secondsFromOdooTime(from) - context.overlapSeconds);
-      for (const [id, date] of seen) if (date < since) seen.delete(id);
-      const stamps = await readChangedRows(context, model, [['write_date', '>=', since]], check, ['write_date']);
-      const fresh = stamps.filter((row) => seen.get(row.id) !== row.write_date).map((row) => row.id);
-      rows = fresh.length > 0 ? await readChangedRows(context, model, [['id', 'in', fresh]], check) : [];
-    } else {
-      rows = await readChangedRows(context, model, [['write_date', '>=', from]], check);
-    }
+  const seen = context.seen(model);
+  let rows: OdooRecord[] | undefined;
+  if (windowDue(previous, context.now, context.overlapSeconds)) {
+    const since = odooTimeFromSeconds(secondsFromOdooTime(from) - windowSeconds(context.overlapSeconds));
+    for (const [id, date] of seen) if (date < since) seen.delete(id);
+    const stamps = await readChangedRows(context, model, [['write_date', '>=', since]], check, ['write_date']);
+    const fresh = stamps.filter((row) => seen.get(row.id) !== row.write_date).map((row) => row.id);
+    rows = fresh.length > 0 ? await readChangedRows(context, model, [['id', 'in', fresh]], check) : [];
+    cursor.windowReadAt = context.now;
+  } else if (tie || (newest !== undefined && newest > from)) {
+    rows = await readChangedRows(context, model, [['write_date', '>=', from]], check);
+  }
+  if (rows) {
     added = rowsToEvents(context, model, rows, check);
     for (const row of rows) {
       if (typeof row.write_date !== 'string') continue;
@@ -126,7 +123,7 @@ export async function checkModel(context: ModelCheckContext, model: string, prev
     }
   }
   check.added = added;
-  if (check.events.length > 0 || check.added.length > 0 || check.removed.length > 0) cursor.warmUntil = context.now + context.overlapSeconds;
+  if (check.events.length > 0 || check.added.length > 0 || check.removed.length > 0) cursor.changedAt = context.now;
   cursor.checkedAt = context.now;
   return check;
 }

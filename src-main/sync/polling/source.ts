@@ -25,15 +25,16 @@ import type { MirrorChange } from '../../store/repositories/mirror';
 import { trackingServerId, type ModelCursor, type PollingEvent, type PollingState } from '../../store/repositories/polling';
 import type { ChangeSource, SyncPassContext, SyncPassResult } from '../source';
 import { readFeed, type FeedMessage } from './chatter-feed';
-import { checkModel, isWarm, type ModelCheck, type ModelCheckContext } from './model-check';
+import { checkModel, type ModelCheck, type ModelCheckContext } from './model-check';
 import { inBatches } from './record-diff';
+import { isHot, windowDue, windowSeconds } from './windows';
 
 /** Tuning of the polling source. */
 export interface PollingTuning {
   /**
-   * Seconds of `write_date` (and of message dates) re-read behind the cursors while something changed
-   * recently: ties within a second, clock skew and transactions that committed up to this long after
-   * they began are caught (default 120 s, Odoo's default `limit_time_real`).
+   * The longest transaction whose late commit is caught (default 120 s, Odoo's default
+   * `limit_time_real`): after a change, a model (and the chatter) is checked every pass for this long and
+   * its window re-read every half of it (windows.ts). Ties within a second are caught by the pass after.
    */
   overlapSeconds: number;
   /** Idle models checked per pass, the stalest first (default 2: ten models in five passes). */
@@ -100,11 +101,14 @@ export function trackingSource(moduleLog: ChangeSource, settings: PollingSetting
   };
 }
 
-/** Which models a pass checks: not baselined yet, warm, then `budget` idle ones, the stalest first. */
-export function dueModels(models: readonly string[], cursors: ReadonlyMap<string, ModelCursor>, budget: number): string[] {
+/**
+ * Which models a pass checks: not baselined yet, hot or owed a window re-read (windows.ts), then `budget`
+ * idle ones, the stalest first.
+ */
+export function dueModels(models: readonly string[], cursors: ReadonlyMap<string, ModelCursor>, budget: number, now: number, overlapSeconds: number): string[] {
   const due = models.filter((model) => {
     const cursor = cursors.get(model);
-    return !cursor || !cursor.baselineDone || isWarm(cursor);
+    return !cursor || !cursor.baselineDone || isHot(cursor, now, overlapSeconds) || windowDue(cursor, now, overlapSeconds);
   });
   const idle = models
     .filter((model) => !due.includes(model))
@@ -149,10 +153,10 @@ async function runPass(context: SyncPassContext, settings: PollingSettings, tuni
     });
 
   // 1. The models that are due.
-  if (poll) await checkAll(dueModels(models, cursors, tuning.modelChecksPerPoll), false);
+  if (poll) await checkAll(dueModels(models, cursors, tuning.modelChecksPerPoll, now, tuning.overlapSeconds), false);
 
   // 2. The chatter: tracked writes, and which models moved.
-  const feed = watch?.messages && models.length > 0 ? await chatterStep(context, state, models, tuning, memory.messages, now, syncState.lastSyncAt, poll ? watch.trackingValues : true) : undefined;
+  const feed = watch?.messages && models.length > 0 ? await chatterStep(context, state, models, tuning, memory.messages, now, poll ? watch.trackingValues : true) : undefined;
   if (feed) result.requests += feed.requests;
 
   // 3. Models the chatter says changed and that were not checked yet.
@@ -208,10 +212,10 @@ interface ChatterStep {
 }
 
 /**
- * Reads the chatter after its cursor, and while warm the messages of its overlap window not read yet
- * (their ids first, cheaply); takes its baseline first.
+ * Reads the chatter after its cursor, and when its window is due (windows.ts) the messages of the window
+ * not read yet (their ids first, cheaply); takes its baseline first.
  */
-async function chatterStep(context: SyncPassContext, state: PollingState, models: readonly string[], tuning: PollingTuning, seen: Map<number, string>, now: number, lastPass: number | undefined, withValues: boolean): Promise<ChatterStep> {
+async function chatterStep(context: SyncPassContext, state: PollingState, models: readonly string[], tuning: PollingTuning, seen: Map<number, string>, now: number, withValues: boolean): Promise<ChatterStep> {
   const { client, signal } = context;
   const inModels: DomainTerm = ['model', 'in', [...models]];
   if (state.messageCursor === undefined) {
@@ -220,24 +224,24 @@ async function chatterStep(context: SyncPassContext, state: PollingState, models
     return { tracking: [], moved: new Set(), state: { messageCursor: newest?.id ?? 0, messageDate: typeof newest?.date === 'string' ? newest.date : undefined }, requests: 1 };
   }
   const cursor = state.messageCursor;
+  const next: Partial<PollingState> = {};
   let requests = 0;
   let late: number[] = [];
-  const warm = state.warmUntil !== undefined && (lastPass === undefined || lastPass <= state.warmUntil);
-  if (warm && state.messageDate) {
-    const since = odooTimeFromSeconds(secondsFromOdooTime(state.messageDate) - tuning.overlapSeconds);
+  if (state.messageDate && windowDue(state, now, tuning.overlapSeconds)) {
+    const since = odooTimeFromSeconds(secondsFromOdooTime(state.messageDate) - windowSeconds(tuning.overlapSeconds));
     for (const [id, date] of seen) if (date < since) seen.delete(id);
     requests++;
     const window = await client.search(MESSAGE_MODEL, [inModels, ['date', '>=', since], ['id', '<=', cursor]], { order: 'id asc' }, { signal });
     late = window.filter((id) => !seen.has(id));
+    next.windowReadAt = now;
   }
   const feed = await readFeed(client, { models, after: cursor, also: late, withValues, major: context.capabilities.version.major, pageSize: tuning.pageSize, signal });
   requests += feed.requests;
   for (const message of feed.messages) seen.set(message.id, message.date);
   const fresh = feed.messages.filter((message) => message.id > cursor);
-  const next: Partial<PollingState> = {};
   if (fresh.length > 0) {
     next.messageCursor = Math.max(...fresh.map((message) => message.id));
-    next.warmUntil = now + tuning.overlapSeconds;
+    next.changedAt = now;
   }
   const newestDate = feed.messages.reduce<string | undefined>((max, message) => (max === undefined || message.date > max ? message.date : max), state.messageDate);
   if (newestDate !== state.messageDate) next.messageDate = newestDate;
@@ -292,8 +296,8 @@ function mergeWrites(
       if (afterFeed && (trackedFields[event.model]?.length ?? 0) > 0) {
         const at = odooTimeFromSeconds(event.ts);
         if (check.cursor.writeCursor === undefined || at < check.cursor.writeCursor) check.cursor.writeCursor = at;
-        check.cursor.warmUntil = Math.max(check.cursor.warmUntil ?? 0, (check.cursor.checkedAt ?? 0) + tuning.overlapSeconds);
-        forget(event.model, event.recordId); // read it again next pass
+        check.cursor.changedAt = check.cursor.checkedAt; // hot: read again from the lowered cursor next pass
+        forget(event.model, event.recordId);
         continue;
       }
       events.push(event);

@@ -26,7 +26,7 @@ let serverMs = START;
 let appSkew = 0;
 const tick = (seconds: number) => (serverMs += seconds * 1000);
 const appNow = () => Math.floor(serverMs / 1000) + appSkew;
-const databases = ['plain_xmlrpc', 'plain_jsonrpc', 'plain_skew'];
+const databases = ['plain_xmlrpc', 'plain_jsonrpc', 'plain_skew', 'plain_late'];
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 11, now: () => new Date(serverMs), databases: databases.map((name) => ({ name, module: false })), trafficDatabases: [] });
@@ -187,5 +187,28 @@ describe('what second-resolution write dates make hard', () => {
     const rows = m.rows();
     expect(rows.some((row) => row.recordId === b && row.event === 'write')).toBe(true);
     expect(rows.some((row) => row.recordId === late && row.event === 'create')).toBe(true);
+  });
+
+  it('catches a late commit that lands between two re-reads of the window, by the next one', async () => {
+    const m = await mirror('plain_late', 'xmlrpc', { overlapSeconds: 120 });
+    open.push(m);
+    await m.pass();
+    tick(5);
+    const [a, b] = m.db.recordIds('res.partner').slice(-2);
+    m.db.write('res.partner', [a], { street: 'first' });
+    await m.pass(); // the change
+    tick(2);
+    await m.pass(); // the pass after: ties, and the window read once
+    tick(2);
+    m.db.commitLate(90, () => m.db.write('res.partner', [b], { street: 'ninety seconds ago' }));
+    await m.pass(); // the window was read two seconds ago: not yet
+    expect(m.rows().some((row) => row.recordId === b)).toBe(false);
+    tick(60);
+    await m.pass(); // half the overlap later: read again
+    expect(m.rows().filter((row) => row.recordId === b).map((row) => row.event)).toEqual(['write']);
+    tick(300);
+    await m.pass();
+    const idle = await m.pass(); // cold again: back to the idle cost
+    expect(idle.requests).toBeLessThanOrEqual(1 + 10);
   });
 });
