@@ -6,8 +6,8 @@
  * (a) An idle poll: nothing changed for longer than the overlap window. Target: at most 3 requests
  *     (the chatter's one request, plus the write-date aggregate of the two stalest models).
  * (b) A busy poll: the pass right after 20 changes (creates, tracked and untracked writes, archiving,
- *     deletions) spread over the ten models, and the passes after it while the overlap window is
- *     re-read (its rows' ids and dates only).
+ *     deletions) spread over the ten models, and the five passes after it, while the models that changed
+ *     are hot (sync/polling/windows.ts).
  * (c) The baseline (first pass): every id of the ten models, once.
  */
 import http from 'node:http';
@@ -142,7 +142,7 @@ export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable
       title: '(b) Busy poll without the module: 20 changes over the ten models',
       columns: ['transport', 'events added', 'requests', 'bytes', 'requests per pass after (mean of 5)', 'bytes per pass after (mean of 5)'],
       rows: busyRows,
-      notes: ['The passes after re-read the overlap window of the models that changed as (id, write_date) pairs and the chatter\'s window as message ids, until it has passed.'],
+      notes: ['Passes 2 s apart. A model that changed is hot for the overlap (120 s): its aggregate every pass, a read from its cursor the pass after a change (ties), and its window re-read as (id, write_date) pairs every half overlap (the chatter\'s as message ids).'],
     },
     {
       title: '(c) Baseline without the module (first pass)',
