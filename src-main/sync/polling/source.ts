@@ -2,9 +2,9 @@
  * The polling source: watches a server without the module (Odoo Online included) with read access only.
  * One pass:
  *
- * 1. checks the models that are due ({@link dueModels}): each model's baseline until taken, the warm
- *    ones (something changed less than the overlap ago: their window is re-read), and a few idle ones in
- *    turn (the stalest first), so an idle pass costs one aggregate request per model checked;
+ * 1. checks the models that are due ({@link dueModels}): each model's baseline until taken, the hot
+ *    ones (changed less than the overlap ago) and those owed a window re-read (windows.ts), and a few
+ *    idle ones in turn (the stalest first), so an idle pass costs one aggregate request per model checked;
  * 2. reads Odoo's chatter for every watched model in one request (chatter-feed.ts): tracked writes
  *    become 'tracking' events with old → new values and their author; any new message also makes its
  *    model due at once (checked after the feed in the same pass);
