@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../src-main/simulator/index';
 import { startApp, type RunningApp } from './support/app';
-import { armAppEvent, launchBrowser, screenshot, type Browser } from './support/browser';
+import { armAppEvent, fillInstanceForm, openWorkbench, screenshot, type Browser } from './support/browser';
 import { ensureRendererBuilt } from './support/build';
 
 let simulator: RunningSimulator;
@@ -34,10 +34,8 @@ beforeAll(async () => {
   ensureRendererBuilt();
   simulator = await startSimulator({ trafficDatabases: [] });
   app = await startApp();
-  browser = await launchBrowser();
+  browser = await openWorkbench(app.server.url);
   page = browser.page;
-  await page.goto(app.server.url);
-  await page.waitForSelector('[data-testid="workbench"][data-ready="true"]');
 });
 
 afterAll(async () => {
@@ -50,11 +48,7 @@ describe('watching an Odoo without the module', () => {
   it('is offered by the connection test, and saved with a model picked from the server', async () => {
     await page.getByTestId('add-instance').click();
     const editor = page.getByTestId('instance-editor');
-    await editor.getByTestId('instance-name').fill(NAME);
-    await editor.getByTestId('instance-url').fill(simulator.url);
-    await editor.getByTestId('instance-db').fill('plain');
-    await editor.getByTestId('instance-login').fill('admin');
-    await editor.getByTestId('instance-password').fill('admin');
+    await fillInstanceForm(editor, { name: NAME, url: simulator.url, db: 'plain', login: 'admin', password: 'admin' });
 
     let tested = await armAppEvent(page, 'connection-tested');
     await editor.getByTestId('instance-test').click();
