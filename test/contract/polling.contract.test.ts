@@ -137,7 +137,7 @@ describe.each(['xmlrpc', 'jsonrpc', 'json2'] as const)('the polling source\'s ca
     expect(withValues.requests).toBe(1);
     expect(withValues.messages.length).toBeGreaterThan(0);
     for (const message of withValues.messages) {
-      expect(message).toMatchObject({ model: 'res.partner', resId: expect.any(Number) });
+      expect(message).toMatchObject({ model: 'res.partner', resId: expect.any(Number), author: expect.any(String) });
       expect(message.date).toMatch(ODOO_DATETIME);
     }
     const tracked = withValues.messages.filter((message) => message.values);

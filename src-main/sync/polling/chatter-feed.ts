@@ -20,7 +20,7 @@ export interface FeedMessage {
   resId: number;
   /** Odoo format. */
   date: string;
-  /** The author's name (a partner), when there is one. */
+  /** Who made the change: the message's creating user, else its author (a partner). */
   author: string | null;
   /** Old → new of the tracked fields, when the message has tracking values this user may read. */
   values?: FieldChange[];
@@ -45,7 +45,8 @@ const VALUE_COLUMNS = ['integer', 'float', 'char', 'text', 'datetime'].flatMap((
 
 /** The nested specification of one message: its record, date, author and tracking values. */
 function specification(withValues: boolean): Record<string, OdooValue> {
-  const spec: Record<string, OdooValue> = { model: {}, res_id: {}, date: {}, author_id: { fields: { name: {} } } };
+  // display_name is read as superuser: a partner or user of another company cannot fail the request.
+  const spec: Record<string, OdooValue> = { model: {}, res_id: {}, date: {}, author_id: { fields: { display_name: {} } }, create_uid: { fields: { display_name: {} } } };
   if (withValues) {
     spec.tracking_value_ids = {
       fields: {
@@ -62,17 +63,19 @@ function record(value: OdooValue | undefined): Record<string, OdooValue> | undef
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
 }
 
-/** The name of a many2one as `read` (`[id, display name]`) or `web_read` (`{id, name}`) gives it. */
+/** The name of a many2one as `read` (`[id, name]`) or `web_read` (`{id, display_name}`) gives it. */
 function nameOf(value: OdooValue | undefined): string | null {
   if (Array.isArray(value) && typeof value[1] === 'string') return value[1];
   const dict = record(value);
-  return typeof dict?.name === 'string' ? dict.name : null;
+  return typeof dict?.display_name === 'string' ? dict.display_name : null;
 }
 
 /** A message row as a {@link FeedMessage}; undefined for rows without a record. */
 function toMessage(row: OdooRecord, values: (row: OdooRecord) => FieldChange[] | undefined): FeedMessage | undefined {
   if (typeof row.model !== 'string' || typeof row.res_id !== 'number' || row.res_id <= 0 || typeof row.date !== 'string') return undefined;
-  const message: FeedMessage = { id: row.id, model: row.model, resId: row.res_id, date: row.date, author: nameOf(row.author_id) };
+  // The user who made the change, named as the polling source names users; else the message's author
+  // (a partner: Odoo shows a company's contact as "Company, Name").
+  const message: FeedMessage = { id: row.id, model: row.model, resId: row.res_id, date: row.date, author: nameOf(row.create_uid) ?? nameOf(row.author_id) };
   const changes = values(row);
   if (changes) message.values = changes;
   return message;
@@ -133,7 +136,7 @@ async function webPage(client: OdooClient, query: FeedQuery, domain: Domain): Pr
 /** One page through `search_read`, then the tracking values and their fields with `read` (before Odoo 17). */
 async function legacyPage(client: OdooClient, query: FeedQuery, domain: Domain): Promise<Page> {
   const call = { signal: query.signal };
-  const fields = ['model', 'res_id', 'date', 'author_id', ...(query.withValues ? ['tracking_value_ids'] : [])];
+  const fields = ['model', 'res_id', 'date', 'author_id', 'create_uid', ...(query.withValues ? ['tracking_value_ids'] : [])];
   const rows = await client.searchRead(MESSAGE_MODEL, domain, { fields, order: 'id asc', limit: query.pageSize }, call);
   let requests = 1;
   const valueIds = rows.flatMap((row) => (Array.isArray(row.tracking_value_ids) ? (row.tracking_value_ids as number[]) : []));
