@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<{ run: BenchSuite }>> = {
   transport: () => import('./transport.bench'),
   decode: () => import('./decode.bench'),
   sync: () => import('./sync.bench'),
+  polling: () => import('./polling.bench'),
   query: () => import('./query.bench'),
   export: () => import('./export.bench'),
   ui: () => import('./ui.bench'),

@@ -81,6 +81,10 @@ export class AdminService implements IAdminService {
 
   async previewDelete(instanceId: InstanceId, selection: RowSelection): Promise<DeletePreview> {
     const instance = await this.#instance(instanceId);
+    if (instance.source === 'polling') {
+      const refused = nothingToDelete(instance);
+      return { instanceId, instanceName: instance.name, count: 0, requiresTypedName: false, canDelete: false, reason: refused.message, error: refused.toJSON() };
+    }
     const target = await this.#resolve(instance, selection);
     const threshold = await this.#threshold();
     const preview: DeletePreview = {
@@ -108,7 +112,7 @@ export class AdminService implements IAdminService {
   }
 
   async deleteRows(instanceId: InstanceId, selection: RowSelection, confirmation: { typedName?: string }): Promise<AdminResult> {
-    const instance = await this.#instance(instanceId);
+    const instance = await this.#withChangeLog(instanceId);
     const target = await this.#resolve(instance, selection);
     const count = target.serverIds.length;
     if (count === 0) throw new OcmError('invalid-input', `None of the chosen rows is still on ${instance.name}; nothing to delete.`);
@@ -126,7 +130,7 @@ export class AdminService implements IAdminService {
   }
 
   async findOrphans(instanceId: InstanceId, options: { includeUnlink: boolean }): Promise<OrphanScan> {
-    await this.#instance(instanceId);
+    await this.#withChangeLog(instanceId);
     const { jobId, signal } = this.jobs.start('orphans');
     try {
       this.progress.fire({ jobId, phase: 'read-rows', done: 0 });
@@ -147,7 +151,7 @@ export class AdminService implements IAdminService {
   }
 
   async cleanOrphans(instanceId: InstanceId, keys: string[], confirmation: { typedName?: string }): Promise<AdminResult> {
-    const instance = await this.#instance(instanceId);
+    const instance = await this.#withChangeLog(instanceId);
     const serverIds = [...new Set(keys.map((key) => parseOrphanKey(key, instanceId)))];
     const count = serverIds.length;
     if (count === 0) throw new OcmError('invalid-input', 'No orphaned rows were chosen; nothing to delete.');
@@ -192,6 +196,13 @@ export class AdminService implements IAdminService {
     return instance;
   }
 
+  /** The instance, when it has a change log on its server to act on (not one watched without the module). */
+  async #withChangeLog(instanceId: InstanceId): Promise<InstanceConfig> {
+    const instance = await this.#instance(instanceId);
+    if (instance.source === 'polling') throw nothingToDelete(instance);
+    return instance;
+  }
+
   async #threshold(): Promise<number> {
     const settings = await this.options.settings?.get();
     const value = settings?.deleteConfirmThreshold;
@@ -223,7 +234,7 @@ export class AdminService implements IAdminService {
         if (row.instanceId !== instance.id) {
           throw new OcmError('invalid-input', `Row ${row.key} belongs to another instance than ${instance.name}.`, { hint: 'Delete rows of one instance at a time.' });
         }
-        if (row.removedAt) continue;
+        if (row.removedAt || !isLogRow(row)) continue;
         serverIds.add(row.serverId);
         single = row;
       }
@@ -239,7 +250,7 @@ export class AdminService implements IAdminService {
     if (selection.filter.presence !== 'removed') {
       const source = this.options.rows.rows(filter);
       const add = (row: ChangeRow): void => {
-        if (row.instanceId === instance.id && !row.removedAt) serverIds.add(row.serverId);
+        if (row.instanceId === instance.id && !row.removedAt && isLogRow(row)) serverIds.add(row.serverId);
       };
       if (Symbol.asyncIterator in source) for await (const row of source) add(row);
       else for (const row of source) add(row);
@@ -292,4 +303,16 @@ export class AdminService implements IAdminService {
     if (error) out.error = error.toJSON();
     return out;
   }
+}
+
+/** True for a row of the server's change log (not an event of Odoo's tracking, which has no log row to delete). */
+function isLogRow(row: ChangeRow): boolean {
+  return row.origin === undefined || row.origin === 'module';
+}
+
+/** The refusal of server deletes and orphan cleanup on an instance watched without the module. */
+function nothingToDelete(instance: InstanceConfig): OcmError {
+  return new OcmError('invalid-input', `${instance.name} is watched without the auto_webhook module: there is no change log on the server to delete rows from or clean.`, {
+    hint: 'Server deletes and orphan cleanup need the module. The local history stays as it is.',
+  });
 }

@@ -4,10 +4,23 @@
  * Each failure is an 'invalid-input' error that names the field and says what to enter.
  */
 import { OcmError } from './errors';
-import { TRANSPORT_LABELS, type InstanceInput, type TransportKind, type TransportSetting } from './model';
+import { TRANSPORT_LABELS, type InstanceInput, type SourceSetting, type TransportKind, type TransportSetting } from './model';
 
 /** The idle poll interval's bounds and default, in seconds. */
 export const POLL_INTERVAL_SECONDS = { min: 2, max: 86_400, default: 30 } as const;
+
+/**
+ * Idle models the polling source checks per poll (the stalest first), so an idle poll costs the chatter's
+ * one request plus this many; a busy model is checked every poll.
+ */
+export const IDLE_MODEL_CHECKS_PER_POLL = 2;
+
+/** Most models one instance may watch (each costs a check now and then). */
+export const MAX_WATCHED_MODELS = 200;
+
+const SOURCES: readonly SourceSetting[] = ['module', 'polling'];
+/** An Odoo model's technical name: lowercase words joined by dots (`res.partner`, `x_custom.model`). */
+const MODEL_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
 
 /** The fields that say where and as whom to connect. */
 export type ConnectionFields = Pick<InstanceInput, 'url' | 'db' | 'login' | 'transport' | 'trustedCertificateSha256'>;
@@ -27,6 +40,10 @@ export interface ValidInstanceInput extends ValidConnectionFields {
   password?: string;
   production: boolean;
   pollIntervalSeconds: number;
+  source: SourceSetting;
+  /** Absent = the default ten models. */
+  watchedModels?: string[];
+  trackingValues: boolean;
 }
 
 /** Every value a transport may be set to: `'auto'` first, then each kind. */
@@ -57,8 +74,31 @@ export function validateInstanceInput(input: InstanceInput): ValidInstanceInput 
     ...validateConnectionFields(input),
     production: input.production ?? false,
     pollIntervalSeconds: poll,
+    ...validateWatchFields(input),
   };
   if (input.password) valid.password = input.password;
+  return valid;
+}
+
+/** Validates how an instance is watched: its source, the watched models (trimmed, deduplicated) and tracking values. */
+export function validateWatchFields(input: Pick<InstanceInput, 'source' | 'watchedModels' | 'trackingValues'>): Pick<ValidInstanceInput, 'source' | 'watchedModels' | 'trackingValues'> {
+  const source = input.source ?? 'module';
+  if (!SOURCES.includes(source)) {
+    throw new OcmError('invalid-input', `Unknown source "${String(source)}".`, { hint: 'Use module (the auto_webhook change log) or polling (watch without the module).' });
+  }
+  const valid: Pick<ValidInstanceInput, 'source' | 'watchedModels' | 'trackingValues'> = { source, trackingValues: input.trackingValues ?? false };
+  if (input.watchedModels !== undefined) {
+    const models = [...new Set(input.watchedModels.map((model) => (typeof model === 'string' ? model.trim() : '')))];
+    const bad = models.find((model) => !MODEL_NAME.test(model));
+    if (bad !== undefined) {
+      throw new OcmError('invalid-input', `"${bad}" is not an Odoo model name.`, { hint: 'Use technical model names such as res.partner or sale.order.' });
+    }
+    if (models.length === 0) throw new OcmError('invalid-input', 'No model is watched.', { hint: 'Choose at least one model to watch, e.g. res.partner.' });
+    if (models.length > MAX_WATCHED_MODELS) {
+      throw new OcmError('invalid-input', `${models.length} models are too many to watch (at most ${MAX_WATCHED_MODELS}).`, { hint: 'Keep the models whose changes matter.' });
+    }
+    valid.watchedModels = models;
+  }
   return valid;
 }
 

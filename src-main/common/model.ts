@@ -24,6 +24,16 @@ export const TRACKED_MODELS: Readonly<Record<string, string>> = {
   'hr.employee': 'Employee',
 };
 
+/**
+ * Where an instance's changes are read from: the auto_webhook module's log (`update.webhook`), or, on a
+ * server without the module (Odoo Online included), polling of the watched models' `write_date` plus
+ * Odoo's own field tracking (docs/architecture.md, "The polling source").
+ */
+export type SourceSetting = 'module' | 'polling';
+
+/** The models watched when none were chosen: the ten the auto_webhook module tracks. */
+export const DEFAULT_WATCHED_MODELS: readonly string[] = Object.keys(TRACKED_MODELS);
+
 /** Wire protocol of an instance (the one definition: the contracts, the store and odoo/ use it). */
 export type TransportKind = 'xmlrpc' | 'jsonrpc' | 'json2';
 
@@ -74,6 +84,34 @@ export interface Capabilities {
   /** The user's rights on update.webhook. */
   canReadChanges: boolean;
   canDeleteChanges: boolean;
+  /** What watching without the module can use on this server (detected for polling or tracking values). */
+  watch?: WatchCapabilities;
+}
+
+/** What a login may read to watch a server without the module (odoo/watch-capabilities.ts). */
+export interface WatchCapabilities {
+  /** Watched models that exist and this user may read. */
+  readable: string[];
+  /** Watched models that do not exist on the server (module not installed). */
+  missing: string[];
+  /** Watched models this user may not read. */
+  unreadable: string[];
+  /** `mail.message` is readable: the chatter's creation notes and tracking messages. */
+  messages: boolean;
+  /** `mail.tracking.value` is readable (administrators): old → new of tracked fields. */
+  trackingValues: boolean;
+  /** Technical names of the tracked fields per readable model (`ir.model.fields.tracking`). */
+  trackedFields: Record<string, string[]>;
+}
+
+/** A model of a server, as the instance editor offers it for watching. */
+export interface ServerModel {
+  /** Technical name, e.g. `res.partner`. */
+  model: string;
+  /** The model's description on the server, e.g. "Contact". */
+  name: string;
+  /** How many of its fields Odoo tracks in the chatter (0: changes are seen, not their values). */
+  trackedFields: number;
 }
 
 /** A configured Odoo server (one database, one login). The password is never part of it. */
@@ -94,6 +132,12 @@ export interface InstanceConfig {
   pollIntervalSeconds: number;
   /** SHA-256 of a self-signed certificate trusted for this instance only. */
   trustedCertificateSha256?: string;
+  /** Where changes are read from; absent = the module log. */
+  source?: SourceSetting;
+  /** Models watched by polling (and read for tracking values); absent = {@link DEFAULT_WATCHED_MODELS}. */
+  watchedModels?: string[];
+  /** The module log is enriched with Odoo's tracking values (opt-in); absent = off. */
+  trackingValues?: boolean;
   createdAt: string;
   /** Set on an instance removed with its history kept (listed only when asked for). */
   removedAt?: string;
@@ -112,6 +156,17 @@ export interface InstanceInput {
   production?: boolean;
   pollIntervalSeconds?: number;
   trustedCertificateSha256?: string;
+  /** Default 'module'. */
+  source?: SourceSetting;
+  /** Default {@link DEFAULT_WATCHED_MODELS}. */
+  watchedModels?: string[];
+  /** Default false. */
+  trackingValues?: boolean;
+}
+
+/** The models an instance watches: its own list, else the default ten. */
+export function watchedModelsOf(config: Pick<InstanceConfig, 'watchedModels'>): string[] {
+  return config.watchedModels && config.watchedModels.length > 0 ? [...config.watchedModels] : [...DEFAULT_WATCHED_MODELS];
 }
 
 /** Sync state of one instance, as the side bar and status bar show it. */
@@ -145,7 +200,10 @@ export interface InstanceStatus {
 export interface ChangeRow {
   key: string;
   instanceId: InstanceId;
-  /** The row id on the server (`update.webhook.id`). */
+  /**
+   * The row id on the server (`update.webhook.id`, > 0). Rows of the polling source have negative
+   * synthetic ids (docs/architecture.md, "Synthetic server ids").
+   */
   serverId: number;
   model: string;
   recordId: number;

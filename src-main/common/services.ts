@@ -35,6 +35,7 @@ import type {
   ReportDefinition,
   RowSelection,
   SavedFilter,
+  ServerModel,
   Settings,
   SyncLogEntry,
   TimelineCursor,
@@ -46,7 +47,8 @@ import { array, boolean, integer, number, object, oneOf, optional, string, varia
 
 /** A connection-test step as shown in the instance editor and `ocm instance test`. */
 export interface ConnectionCheck {
-  id: 'reach' | 'version' | 'transport' | 'database' | 'login' | 'change-log' | 'error-log' | 'rights';
+  /** 'watch': the watched models and tracking values of an instance watched without the module. */
+  id: 'reach' | 'version' | 'transport' | 'database' | 'login' | 'change-log' | 'error-log' | 'rights' | 'watch';
   status: 'ok' | 'warning' | 'failed' | 'skipped';
   /** The English sentence (CLI, and the fallback when the UI does not know `messageKey`). */
   message: string;
@@ -58,6 +60,8 @@ export interface ConnectionCheck {
   hintKey?: string;
   /** Values for the keys' placeholders. */
   params?: MessageValues;
+  /** A way forward the UI may offer: 'polling' = watch this server without the module. */
+  offer?: 'polling';
 }
 
 /** What a connection test runs against: typed input, or a saved instance's secret (`id`, no password). */
@@ -85,6 +89,11 @@ export interface IInstanceService {
    * given without a password: then only against the origin and database it was saved for.
    */
   test(input: InstanceTestInput): Promise<ConnectionCheck[]>;
+  /**
+   * The models of the server `input` points to (`ir.model`, transient ones left out), with how many of
+   * their fields Odoo tracks: what the instance editor offers for watching. Same secret rules as `test`.
+   */
+  serverModels(input: InstanceTestInput): Promise<ServerModel[]>;
   /** Fires with the full list whenever it changes. */
   readonly onDidChangeInstances: Event<InstanceConfig[]>;
 }
@@ -263,6 +272,9 @@ const instanceFields = {
   production: optional(boolean),
   pollIntervalSeconds: optional(integer()),
   trustedCertificateSha256: optional(string({ max: 200 })),
+  source: optional(oneOf('module', 'polling')),
+  watchedModels: optional(array(string({ min: 1, max: 200 }), { max: 1000 })),
+  trackingValues: optional(boolean),
 };
 
 const instanceInput = object<InstanceInput>(instanceFields);
@@ -276,6 +288,9 @@ const instancePatch = object<Partial<InstanceInput>>({
   production: instanceFields.production,
   pollIntervalSeconds: instanceFields.pollIntervalSeconds,
   trustedCertificateSha256: instanceFields.trustedCertificateSha256,
+  source: instanceFields.source,
+  watchedModels: instanceFields.watchedModels,
+  trackingValues: instanceFields.trackingValues,
 });
 const testInput = object<InstanceTestInput>({ ...instanceFields, id: optional(id), timeoutSeconds: optional(number({ min: 0.001, max: 600 })) });
 
@@ -315,6 +330,7 @@ export const SERVICE_SURFACES: { readonly [K in keyof Services]: Surface<Service
       update: [id, instancePatch],
       remove: [id, object<{ keepHistory: boolean }>({ keepHistory: boolean })],
       test: [testInput],
+      serverModels: [testInput],
     },
     ['onDidChangeInstances'],
   ),

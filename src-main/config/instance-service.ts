@@ -10,18 +10,24 @@
 import { randomUUID } from 'node:crypto';
 import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
-import { needsNewSecret, requiredSecret, validateConnectionFields, validateInstanceInput, type ValidInstanceInput } from '../common/instance-input';
-import type { InstanceConfig, InstanceId, InstanceInput, TransportChoice, TransportKind, TransportSetting } from '../common/model';
+import { needsNewSecret, requiredSecret, validateConnectionFields, validateInstanceInput, validateWatchFields, type ValidInstanceInput } from '../common/instance-input';
+import { watchedModelsOf, type InstanceConfig, type InstanceId, type InstanceInput, type ServerModel, type TransportChoice, type TransportKind, type TransportSetting } from '../common/model';
 import type { ConnectionCheck, IInstanceService, InstanceTestInput } from '../common/services';
 import { connectionInputOf } from '../odoo/connection';
 import { chooseTransport, type TransportChoiceInput } from '../odoo/transport-choice';
-import type { ConnectionTestInput } from '../odoo/types';
+import type { ConnectionInput, ConnectionTestInput } from '../odoo/types';
 import type { InstanceFields } from '../store/repositories/instances';
 import type { Store } from '../store/store';
 import type { InstanceSecrets } from './secrets';
 
-/** Runs the connection checks (the real one is odoo/capabilities.runConnectionChecks). */
-export type ConnectionChecker = (input: ConnectionTestInput) => Promise<ConnectionCheck[]>;
+/**
+ * Runs the connection checks (the real one is odoo/capabilities.runConnectionChecks); `watch` is given for
+ * an instance watched without the module.
+ */
+export type ConnectionChecker = (input: ConnectionTestInput, watch?: { models: readonly string[] }) => Promise<ConnectionCheck[]>;
+
+/** Lists a server's models (the real one is odoo/watch-capabilities.fetchServerModels). */
+export type ModelLister = (input: ConnectionInput) => Promise<ServerModel[]>;
 
 /** Chooses the transport of an instance set to `'auto'` (the real one is odoo/transport-choice.chooseTransport). */
 export type TransportChooser = (input: TransportChoiceInput) => Promise<TransportChoice & { transport: TransportKind }>;
@@ -42,12 +48,14 @@ export class InstanceService implements IInstanceService {
   readonly #store: Pick<Store, 'instances'>;
   readonly #secrets: InstanceSecrets;
   readonly #checker: ConnectionChecker;
+  readonly #lister: ModelLister;
   readonly #chooser: TransportChooser;
 
-  constructor(store: Pick<Store, 'instances'>, secrets: InstanceSecrets, checker: ConnectionChecker, chooser: TransportChooser = chooseTransport) {
+  constructor(store: Pick<Store, 'instances'>, secrets: InstanceSecrets, checker: ConnectionChecker, lister: ModelLister, chooser: TransportChooser = chooseTransport) {
     this.#store = store;
     this.#secrets = secrets;
     this.#checker = checker;
+    this.#lister = lister;
     this.#chooser = chooser;
   }
 
@@ -83,6 +91,9 @@ export class InstanceService implements IInstanceService {
       production: input.production ?? current.production,
       pollIntervalSeconds: input.pollIntervalSeconds ?? current.pollIntervalSeconds,
       trustedCertificateSha256: 'trustedCertificateSha256' in input ? input.trustedCertificateSha256 : current.trustedCertificateSha256,
+      source: input.source ?? current.source,
+      watchedModels: 'watchedModels' in input ? input.watchedModels : current.watchedModels,
+      trackingValues: input.trackingValues ?? current.trackingValues,
     });
     let secret = existing.secret;
     if (valid.password) secret = this.#secrets.seal(valid.password, valid);
@@ -104,13 +115,27 @@ export class InstanceService implements IInstanceService {
   }
 
   async test(input: InstanceTestInput): Promise<ConnectionCheck[]> {
+    const watch = validateWatchFields(input);
+    const connection = this.#connectionInput(input);
+    const checks = await this.#checker(connection, watch.source === 'polling' ? { models: watchedModelsOf(watch) } : undefined);
+    return checks.map((check) => ({ ...check }));
+  }
+
+  async serverModels(input: InstanceTestInput): Promise<ServerModel[]> {
+    const connection = this.#connectionInput(input);
+    if (connection.transport !== 'auto') return this.#lister({ ...connection, transport: connection.transport });
+    const { transport } = await this.#resolveTransport('auto', connection, connection.secret);
+    return this.#lister({ ...connection, transport });
+  }
+
+  /** Where and as whom typed input connects: its password, or a saved one only where it was saved for. */
+  #connectionInput(input: InstanceTestInput): ConnectionTestInput {
     const fields = validateConnectionFields(input);
     const timeoutMs = input.timeoutSeconds === undefined ? undefined : input.timeoutSeconds * 1000;
     let secret = input.password;
     if (!secret && input.id !== undefined) {
       const saved = this.#store.instances.get(input.id);
       if (!saved || saved.removed) throw new OcmError('not-found', `No instance with id ${input.id}.`);
-      // A saved secret is only ever tested where it was saved for.
       if (needsNewSecret(saved.config, fields)) throw newServerNeedsPassword(saved.config, fields);
       secret = this.#secrets.open(saved.secret, saved.config);
     }
@@ -118,8 +143,7 @@ export class InstanceService implements IInstanceService {
     // A saved instance tested on its own transport says how that transport was chosen.
     const saved = input.id === undefined ? undefined : this.#store.instances.get(input.id)?.config;
     if (saved?.transportChoice && saved.transport === fields.transport) connection.transportChoice = saved.transportChoice;
-    const checks = await this.#checker(connection);
-    return checks.map((check) => ({ ...check }));
+    return connection;
   }
 
   async #get(id: InstanceId): Promise<InstanceConfig> {
@@ -135,7 +159,7 @@ export class InstanceService implements IInstanceService {
   }
 
   /** The transport of a setting: as set, or for `'auto'` chosen from the server's version (XML-RPC when it cannot be asked). */
-  async #resolveTransport(setting: TransportSetting, where: ValidInstanceInput, secret: string): Promise<ResolvedTransport> {
+  async #resolveTransport(setting: TransportSetting, where: Pick<ValidInstanceInput, 'url' | 'trustedCertificateSha256'>, secret: string): Promise<ResolvedTransport> {
     if (setting !== 'auto') return { transport: setting, transportChoice: { reason: 'forced' } };
     try {
       const chosen = await this.#chooser({ url: where.url, secret, trustedCertificateSha256: where.trustedCertificateSha256, timeoutMs: CHOICE_TIMEOUT_MS });
@@ -177,9 +201,12 @@ export class InstanceService implements IInstanceService {
       production: valid.production,
       demo,
       pollIntervalSeconds: valid.pollIntervalSeconds,
+      source: valid.source,
+      trackingValues: valid.trackingValues,
     };
     if (resolved.transportChoice) fields.transportChoice = resolved.transportChoice;
     if (valid.trustedCertificateSha256) fields.trustedCertificateSha256 = valid.trustedCertificateSha256;
+    if (valid.watchedModels) fields.watchedModels = valid.watchedModels;
     return fields;
   }
 

@@ -14,10 +14,11 @@ import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
 import type { HostInfo, IHostService, IReportService, Services } from '../common/services';
-import { InstanceService, type ConnectionChecker, type TransportChooser } from '../config/instance-service';
+import { InstanceService, type ConnectionChecker, type ModelLister, type TransportChooser } from '../config/instance-service';
 import { InstanceSecrets, migrateSecrets, unlockInstances } from '../config/secrets';
 import { SettingsService } from '../config/settings-service';
 import { runConnectionChecks } from '../odoo/capabilities';
+import { fetchServerModels } from '../odoo/watch-capabilities';
 import type { PdfRenderer } from '../reports/pdf';
 import { ReportService } from '../reports/report-service';
 import { storeReportData } from '../reports/store-data-source';
@@ -74,6 +75,8 @@ export interface CreateServicesOptions {
   checker?: ConnectionChecker;
   /** Replaces the real choice of a new instance's transport from the server's version (tests). */
   chooser?: TransportChooser;
+  /** Replaces the real listing of a server's models (tests). */
+  modelLister?: ModelLister;
 }
 
 /** An instance whose secret could not be opened, and why. */
@@ -131,7 +134,13 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
 
     const backend = await startEngine(engine, store, path, options);
     if (backend) closers.unshift(() => backend.close());
-    const instances = new InstanceService(store, secrets, options.checker ?? ((input) => runConnectionChecks(input)), options.chooser);
+    const instances = new InstanceService(
+      store,
+      secrets,
+      options.checker ?? ((input, watch) => runConnectionChecks(input, { watch })),
+      options.modelLister ?? ((input) => fetchServerModels(input)),
+      options.chooser,
+    );
 
     const demo = options.demo ? await startDemoInstance({ store, secrets, instances }) : undefined;
     if (demo) closers.unshift(() => demo.close());

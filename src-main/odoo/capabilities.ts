@@ -10,6 +10,7 @@ import type { ConnectionCheck } from '../common/services';
 import { transportNote } from '../common/transport-note';
 import { openVersionedEndpoint, type VersionedEndpoint } from './transport-choice';
 import type { ConnectionTestInput, OdooClient, OdooConnection } from './types';
+import { detectWatchCapabilities, watchChecks } from './watch-capabilities';
 
 /** The hint for an unreadable error log (the original module's state). */
 export const unreadableErrorLogHint = 'grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon';
@@ -81,6 +82,8 @@ const skipReasons = {
 /** Options of {@link runConnectionChecks}. */
 export interface ConnectionCheckOptions {
   signal?: AbortSignal;
+  /** The instance is watched without the module (polling): these models are checked instead of the log. */
+  watch?: { models: readonly string[] };
 }
 
 /**
@@ -153,13 +156,23 @@ export async function runConnectionChecks(input: ConnectionTestInput, options: C
       checks.push(failed('change-log', error));
       return finish('changeLogUninspected');
     }
+    if (options.watch) {
+      try {
+        const watch = await detectWatchCapabilities(client, options.watch.models, { signal: options.signal });
+        checks.push(...watchChecks(input.login, input.db, { models: options.watch.models, moduleInstalled: fields !== undefined }, watch));
+      } catch (error) {
+        checks.push(failed('watch', error));
+      }
+      return checks;
+    }
     if (!fields) {
       checks.push({
         id: 'change-log',
         status: 'failed',
         code: 'model-missing',
         message: `The auto_webhook module is not installed on database ${input.db} at ${endpoint.url} (model ${CHANGE_LOG_MODEL} is missing).`,
-        hint: 'Install the auto_webhook module (or the Odoo Change Monitor addon) on this database from Odoo\'s Apps menu.',
+        hint: 'Install the auto_webhook module (or the Odoo Change Monitor addon) on this database from Odoo\'s Apps menu, or watch it without the module (polling: --source polling).',
+        offer: 'polling',
         messageKey: 'check.changeLog.missing',
         hintKey: 'check.changeLog.missingHint',
         params: { db: input.db, url: endpoint.url, model: CHANGE_LOG_MODEL },

@@ -1,7 +1,7 @@
 /**
  * Field values as the server sends them, read into the contract's {@link FieldChange}: our addon's
  * `changed_values` column (docs/addon-protocol.md, "The value format"). Odoo's own tracking values
- * (`mail.tracking.value`) are read into the same shape by the module-less source. Anything malformed is
+ * (`mail.tracking.value`) are read into the same shape beside it, by tracking-values.ts. Anything malformed is
  * dropped field by field: a value the app cannot read must not cost the row it belongs to.
  */
 import type { FieldChange, FieldValue } from '../common/model';

@@ -23,6 +23,8 @@ export interface GroupTotalsQuery {
   groupby?: string[];
   /** Numeric fields to sum in each group. */
   sums?: string[];
+  /** Fields whose greatest value each group reports (e.g. `write_date`). */
+  maxima?: string[];
   context?: Record<string, OdooValue>;
 }
 
@@ -36,6 +38,8 @@ export interface GroupTotals {
   count: number;
   /** Sum per field of {@link GroupTotalsQuery.sums} (0 when the group has no value to sum). */
   sums: Record<string, number>;
+  /** Greatest value per field of {@link GroupTotalsQuery.maxima} (`false` when the group has none); only when asked for. */
+  maxima?: Record<string, OdooValue>;
 }
 
 /** The first Odoo major version with `formatted_read_group`. */
@@ -46,7 +50,7 @@ export function formattedReadGroupArguments(query: GroupTotalsQuery): Record<str
   const named: Record<string, OdooValue> = {
     domain: query.domain,
     groupby: query.groupby ?? [],
-    aggregates: ['__count', ...(query.sums ?? []).map((field) => `${field}:sum`)],
+    aggregates: ['__count', ...(query.sums ?? []).map((field) => `${field}:sum`), ...(query.maxima ?? []).map((field) => `${field}:max`)],
   };
   if (query.context) named.context = query.context;
   return named;
@@ -58,12 +62,13 @@ export function totalsFromFormattedReadGroup(rows: OdooValue, query: GroupTotals
     group: groupValues(row, query.groupby ?? [], (spec, value) => (Array.isArray(value) ? value[0] : value)),
     count: numberOf(row.__count),
     sums: Object.fromEntries((query.sums ?? []).map((field) => [field, numberOf(row[`${field}:sum`])])),
+    ...(query.maxima?.length ? { maxima: Object.fromEntries(query.maxima.map((field) => [field, row[`${field}:max`] ?? false])) } : {}),
   }));
 }
 
 /** Positional and keyword arguments of `read_group(lazy=False)` for a query (Odoo up to 18). */
 export function readGroupArguments(query: GroupTotalsQuery): { args: OdooValue[]; kwargs: Record<string, OdooValue> } {
-  const fields = (query.sums ?? []).map((field) => `${sumAlias(field)}:sum(${field})`);
+  const fields = [...(query.sums ?? []).map((field) => `${sumAlias(field)}:sum(${field})`), ...(query.maxima ?? []).map((field) => `${maxAlias(field)}:max(${field})`)];
   const kwargs: Record<string, OdooValue> = { lazy: false };
   if (query.context) kwargs.context = query.context;
   return { args: [query.domain, fields.length ? fields : ['__count'], query.groupby ?? []], kwargs };
@@ -80,6 +85,7 @@ export function totalsFromReadGroup(rows: OdooValue, query: GroupTotalsQuery): G
       }),
       count: numberOf(row.__count),
       sums: Object.fromEntries((query.sums ?? []).map((field) => [field, numberOf(row[sumAlias(field)])])),
+      ...(query.maxima?.length ? { maxima: Object.fromEntries(query.maxima.map((field) => [field, row[maxAlias(field)] ?? false])) } : {}),
     };
   });
 }
@@ -159,6 +165,11 @@ export function readGroupRowsFromFormatted(rows: OdooValue, plan: ReadGroupPlan,
 /** The alias a sum is read under from read_group (`sum_<field>`), so it cannot clash with a groupby field. */
 function sumAlias(field: string): string {
   return `sum_${field}`;
+}
+
+/** The alias a maximum is read under from read_group (`max_<field>`). */
+function maxAlias(field: string): string {
+  return `max_${field}`;
 }
 
 function groupValues(row: Record<string, OdooValue>, groupby: string[], pick: (spec: string, value: OdooValue) => OdooValue): Record<string, OdooValue> {

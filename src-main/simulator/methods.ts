@@ -7,7 +7,9 @@ import { pythonStringRepr } from './codec/python';
 import type { WireValue } from './codec/values';
 import { accessError, pythonError } from './errors';
 import type { AccessMode, Orm } from './orm';
+import { readableFields } from './field-access';
 import { formattedReadGroup, readGroup } from './read-group';
+import { webRead, webSearchRead } from './web-read';
 import type { ModelDef } from './schema';
 import type { OdooVersion } from './types';
 
@@ -119,13 +121,14 @@ const METHODS: Record<string, MethodSpec> = {
       db.checkAccess(uid, model, 'read');
       const def = db.model(model);
       db.fieldList(def, args.fields); // invalid fields fail before searching, like search_fetch
+      const fields = readableFields(db, uid, def, args.fields);
       const rows = db.select(model, args.domain ?? [], {
         offset: numberOrUndefined(args.offset),
         limit: numberOrUndefined(args.limit),
         order: orderOrUndefined(args.order),
         activeTest: context.activeTest,
       });
-      return db.readRows(model, rows, args.fields);
+      return db.readRows(model, rows, fields);
     },
   },
   search_count: {
@@ -148,9 +151,38 @@ const METHODS: Record<string, MethodSpec> = {
     run: (db, uid, model, ids, args) => {
       db.checkAccess(uid, model, 'read');
       db.fieldList(db.model(model), args.fields);
+      const fields = readableFields(db, uid, db.model(model), args.fields);
       // Missing ids are left out, no fault (recorded on 18 over XML-RPC and on 19 over JSON-2).
-      return db.readRows(model, db.browseSome(model, ids), args.fields, args.load === '_classic_read');
+      return db.readRows(model, db.browseSome(model, ids), fields, args.load === '_classic_read');
     },
+  },
+  web_search_read: {
+    ids: false,
+    since: 17,
+    params: [
+      ['domain', undefined],
+      ['specification', undefined],
+      ['offset', 0],
+      ['limit', null],
+      ['order', null],
+      ['count_limit', null],
+    ],
+    run: (db, uid, model, _ids, args, context) =>
+      webSearchRead(db, uid, model, {
+        domain: args.domain,
+        specification: args.specification,
+        count_limit: args.count_limit,
+        offset: numberOrUndefined(args.offset),
+        limit: numberOrUndefined(args.limit),
+        order: orderOrUndefined(args.order),
+        activeTest: context.activeTest,
+      }),
+  },
+  web_read: {
+    ids: true,
+    since: 17,
+    params: [['specification', undefined]],
+    run: (db, uid, model, ids, args) => webRead(db, uid, model, db.browseSome(model, ids), args.specification),
   },
   create: {
     ids: false,
@@ -273,17 +305,17 @@ const METHODS: Record<string, MethodSpec> = {
       return db.checkAccess(uid, model, operation as AccessMode, args.raise_exception !== false);
     },
   },
-  // Odoo 18 added has_access (check_access_rights is deprecated since): on no records it is the model's ACL.
+  // Odoo 18's successor of check_access_rights: the model's access rights (and, for records, its rules).
   has_access: {
     ids: true,
-    params: [['operation', undefined]],
     since: 18,
+    params: [['operation', undefined]],
     run: (db, uid, model, _ids, args) => {
       const operation = args.operation;
       if (operation !== 'read' && operation !== 'write' && operation !== 'create' && operation !== 'unlink') {
-        throw pythonError('AssertionError', 'Invalid access mode');
+        throw pythonError('ValueError', `Invalid access operation ${pythonStringRepr(String(operation))}`);
       }
-      return db.checkAccess(uid, model, operation as AccessMode, false);
+      return db.checkAccess(uid, model, operation, false);
     },
   },
   name_search: {

@@ -44,6 +44,8 @@ export interface FieldDef {
   readonly tracking?: number;
   /** A secret (`password=True`): never read back, never put in a log. */
   readonly password?: boolean;
+  /** Readable only by members of this group (`groups=` on the field), e.g. `base.group_system`. */
+  readonly groups?: string;
 }
 
 /** One model. */
@@ -416,7 +418,7 @@ function mailModels(): ModelDef[] {
         ], { required: true }),
         m2o('author_id', 'Author', 'res.partner'),
         { name: 'date', type: 'datetime', string: 'Date' },
-        { name: 'tracking_value_ids', type: 'one2many', string: 'Tracking values', relation: 'mail.tracking.value', inverse: 'mail_message_id' },
+        { name: 'tracking_value_ids', type: 'one2many', string: 'Tracking values', relation: 'mail.tracking.value', inverse: 'mail_message_id', groups: 'base.group_system' },
       ],
       { recName: 'record_name', access: { 'base.group_user': 'r', 'base.group_system': 'rwcu' } },
     ),

@@ -212,4 +212,42 @@ ALTER TABLE instances_next RENAME TO instances;
 CREATE UNIQUE INDEX instances_name ON instances(name) WHERE removed_at IS NULL;
 `,
   },
+  {
+    version: 7,
+    description: 'how an instance is watched (module log or polling, watched models, tracking values), and the polling source\'s own cursors',
+    sql: `
+ALTER TABLE instances ADD COLUMN source TEXT NOT NULL DEFAULT 'module' CHECK (source IN ('module', 'polling'));
+ALTER TABLE instances ADD COLUMN watched_models TEXT;            -- JSON array of model names; NULL = the default ten
+ALTER TABLE instances ADD COLUMN tracking_values INTEGER NOT NULL DEFAULT 0;
+
+-- The polling source (sync/polling/): one row per instance, then per watched model.
+CREATE TABLE polling_state (
+  instance_id TEXT PRIMARY KEY,
+  server TEXT NOT NULL,                       -- url and database the cursors belong to
+  message_cursor INTEGER,                     -- highest mail.message id read; NULL = not baselined yet
+  message_date TEXT,                          -- newest mail.message date read (Odoo format)
+  changed_at INTEGER,                         -- when a new message was last read (Unix seconds, app clock)
+  window_read_at INTEGER,                     -- when the chatter's overlap window was last re-read (app clock)
+  next_event INTEGER NOT NULL DEFAULT 0      -- the next polling event number (server id -(2n+1)), never reset
+);
+CREATE TABLE polling_models (
+  instance_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  write_cursor TEXT,                          -- newest write_date read (Odoo format)
+  baseline_after INTEGER NOT NULL DEFAULT 0,  -- ids read so far by the first scan
+  baseline_done INTEGER NOT NULL DEFAULT 0,
+  checked_at INTEGER,                         -- last check (Unix seconds, app clock)
+  changed_at INTEGER,                         -- last check that found a change (app clock)
+  window_read_at INTEGER,                     -- last re-read of the overlap window (app clock)
+  PRIMARY KEY (instance_id, model)
+) WITHOUT ROWID;
+-- The records each watched model had when last checked: deletions are the ones that vanish.
+CREATE TABLE polling_records (
+  instance_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  PRIMARY KEY (instance_id, model, record_id)
+) WITHOUT ROWID;
+`,
+  },
 ];

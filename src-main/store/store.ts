@@ -7,6 +7,7 @@ import { openDatabase, type OpenStoreOptions } from './open';
 import { InstanceRepository } from './repositories/instances';
 import { JournalRepository } from './repositories/journal';
 import { MirrorRepository } from './repositories/mirror';
+import { PollingRepository } from './repositories/polling';
 import { ReportDefinitionRepository } from './repositories/report-definitions';
 import { SettingsRepository } from './repositories/settings';
 import { SyncLogRepository } from './repositories/sync-log';
@@ -21,6 +22,8 @@ export class Store {
   readonly mirror: MirrorRepository;
   readonly journal: JournalRepository;
   readonly reportDefinitions: ReportDefinitionRepository;
+  /** The polling source's cursors and record sets. */
+  readonly polling: PollingRepository;
 
   constructor(
     /** The connection, for read-only query modules (store/queries). */
@@ -35,6 +38,7 @@ export class Store {
     this.mirror = new MirrorRepository(db);
     this.journal = new JournalRepository(db);
     this.reportDefinitions = new ReportDefinitionRepository(db);
+    this.polling = new PollingRepository(db, this.mirror);
   }
 
   close(): void {

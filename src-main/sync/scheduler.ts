@@ -171,8 +171,12 @@ class InstanceRunner {
   differsFrom(target: SyncTarget): boolean {
     const a = this.target.connection;
     const b = target.connection;
+    const c = this.target.config;
+    const d = target.config;
     return a.url !== b.url || a.db !== b.db || a.login !== b.login || a.secret !== b.secret || a.transport !== b.transport
-      || a.trustedCertificateSha256 !== b.trustedCertificateSha256 || a.timeoutMs !== b.timeoutMs;
+      || a.trustedCertificateSha256 !== b.trustedCertificateSha256 || a.timeoutMs !== b.timeoutMs
+      // How the instance is watched picks its source at connect.
+      || c.source !== d.source || c.trackingValues !== d.trackingValues || String(c.watchedModels) !== String(d.watchedModels);
   }
 
   start(): void {
@@ -249,7 +253,8 @@ class InstanceRunner {
       this.connection = await this.deps.connect(this.target, signal);
       this.status = { ...this.status, ...capabilityFields(this.connection.capabilities) };
       const errorLog = this.connection.capabilities.errorLog;
-      if (errorLog !== 'readable' && !this.errorLogReported) {
+      // Without the module there is no error log to warn about.
+      if (errorLog !== 'readable' && this.target.config.source !== 'polling' && !this.errorLogReported) {
         this.errorLogReported = true;
         this.deps.log({
           instanceId,

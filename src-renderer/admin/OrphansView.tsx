@@ -10,6 +10,7 @@ import { useServices } from '../services/services';
 import { Banner, Dialog, EmptyState, ErrorBanner, Icon, ProgressBar } from '../ui/primitives';
 import { appEvents } from '../workbench/app-events';
 import { useStore, useWorkbench } from '../workbench/store';
+import { hasChangeLog } from '../instances/watching';
 
 /** Show at most this many preview rows in the DOM; the summary gives the full count. */
 const PREVIEW_LIMIT = 2000;
@@ -84,6 +85,7 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
         <h2>{t('orphans.title', { name: instance?.name ?? instanceId })}</h2>
       </header>
       <p className="muted">{t('orphans.intro')}</p>
+      {!hasChangeLog(instance) && <Banner kind="info" title={t('watch.noServerActions')} />}
       <div className="form-actions">
         <label className="form-field inline">
           <span>{t('orphans.pickInstance')}</span>
@@ -95,7 +97,7 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
               setResult(undefined);
             }}
           >
-            {instances.map((candidate) => (
+            {instances.filter((candidate) => hasChangeLog(candidate) || candidate.id === instanceId).map((candidate) => (
               <option key={candidate.id} value={candidate.id}>{candidate.name}</option>
             ))}
           </select>
@@ -104,7 +106,7 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
           <input type="checkbox" checked={includeUnlink} onChange={(event) => setIncludeUnlink(event.target.checked)} />
           {t('orphans.includeUnlink')}
         </label>
-        <button type="button" className="button" disabled={phase !== 'idle'} onClick={() => void scan()} data-testid="orphans-scan">
+        <button type="button" className="button" disabled={phase !== 'idle' || !hasChangeLog(instance)} onClick={() => void scan()} data-testid="orphans-scan">
           <Icon name="search" /> {phase === 'scanning' ? t('orphans.scanning') : t('orphans.scan')}
         </button>
         {phase !== 'idle' && jobId && (

@@ -13,6 +13,7 @@ import { useServices } from '../services/services';
 import { Banner, ErrorBanner, Icon } from '../ui/primitives';
 import { appEvents } from '../workbench/app-events';
 import { useStore, useWorkbench } from '../workbench/store';
+import { WatchSettings, type WatchValue } from './WatchSettings';
 
 const CHECK_ICON: Record<ConnectionCheck['status'], string> = { ok: 'pass-filled', warning: 'warning', failed: 'error', skipped: 'circle-slash' };
 
@@ -26,6 +27,7 @@ interface FormState {
   production: boolean;
   pollIntervalSeconds: number;
   trustedCertificateSha256: string;
+  watch: WatchValue;
 }
 
 /** The instance editor tab (new when `instanceId` is absent). */
@@ -46,6 +48,7 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
     production: false,
     pollIntervalSeconds: POLL_INTERVAL_SECONDS.default,
     trustedCertificateSha256: '',
+    watch: { source: 'module', trackingValues: false },
   });
   const [checks, setChecks] = useState<ConnectionCheck[]>();
   const [busy, setBusy] = useState<'test' | 'save'>();
@@ -64,6 +67,7 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
       production: instance.production,
       pollIntervalSeconds: instance.pollIntervalSeconds,
       trustedCertificateSha256: instance.trustedCertificateSha256 ?? '',
+      watch: { source: instance.source ?? 'module', watchedModels: instance.watchedModels, trackingValues: instance.trackingValues ?? false },
     });
   }, [instance?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -77,18 +81,21 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
     production: form.production,
     pollIntervalSeconds: form.pollIntervalSeconds,
     trustedCertificateSha256: form.trustedCertificateSha256.trim() || undefined,
+    source: form.watch.source,
+    watchedModels: form.watch.watchedModels,
+    trackingValues: form.watch.trackingValues,
   });
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
     setForm((current) => ({ ...current, [key]: value }));
     setSaved(false);
   };
 
-  const test = async () => {
+  const test = async (override?: Partial<WatchValue>) => {
     setBusy('test');
     setError(undefined);
     setChecks(undefined);
     try {
-      const result = await services.instances.test({ ...input(), id: instanceId });
+      const result = await services.instances.test({ ...input(), ...override, id: instanceId });
       setChecks(result);
       appEvents.emit('connection-tested', { ok: result.every((check) => check.status !== 'failed'), failed: result.filter((check) => check.status === 'failed').map((check) => check.id) });
     } catch (failure) {
@@ -194,6 +201,11 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
           </label>
         </div>
         <TransportNoteLine instance={instance} status={status} setting={form.transport} />
+        <WatchSettings
+          value={form.watch}
+          onChange={(patch) => set('watch', { ...form.watch, ...patch })}
+          loadModels={() => services.instances.serverModels({ ...input(), id: instanceId })}
+        />
         <label className="form-field">
           <span>{t('instances.fingerprint')}</span>
           <input value={form.trustedCertificateSha256} onChange={(event) => set('trustedCertificateSha256', event.target.value)} spellCheck={false} />
@@ -235,6 +247,19 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
                     <span className="check-message"><bdi>{words.message}</bdi></span>
                     {words.detail && <span className="check-hint" dir="auto"><bdi>{words.detail}</bdi></span>}
                     {words.hint && <span className="check-hint">{words.hint}</span>}
+                    {check.offer === 'polling' && form.watch.source !== 'polling' && (
+                      <button
+                        type="button"
+                        className="button secondary"
+                        data-testid="offer-polling"
+                        onClick={() => {
+                          set('watch', { ...form.watch, source: 'polling' });
+                          void test({ source: 'polling' });
+                        }}
+                      >
+                        <Icon name="eye" /> {t('check.offerPolling')}
+                      </button>
+                    )}
                   </div>
                 </li>
               );

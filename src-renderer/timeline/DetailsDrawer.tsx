@@ -5,6 +5,8 @@ import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
 import { EVENT_ICON } from '../ui/event-style';
 import { ErrorBanner, Icon, Skeleton } from '../ui/primitives';
+import { OriginBadge } from '../ui/origin-badge';
+import { hasServerRow } from '../instances/watching';
 import { appEvents } from '../workbench/app-events';
 
 /** The record's URL in Odoo's web client: `/odoo/<model>/<id>` from 18 on, `/web#…` before. */
@@ -66,8 +68,10 @@ export function DetailsDrawer({
     [t('details.timestamp'), <span title={`${row.timestamp} ${t('details.utc')}`}>{translator.dateTime(row.timestamp)}</span>],
     [t('details.utc'), <bdi>{row.timestamp}</bdi>],
     [t('details.firstSeen'), translator.dateTime(row.firstSeenAt)],
-    [t('details.serverId'), translator.id(row.serverId)],
+    [t('details.origin'), <OriginBadge origin={row.origin} />],
   ];
+  // Only a module-log row has a row id on the server; other sources' ids are the app's own (negative).
+  if (row.serverId > 0) fields.splice(fields.length - 1, 0, [t('details.serverId'), translator.id(row.serverId)]);
   if (row.userName) {
     const user = row.userName;
     fields.push([
@@ -127,7 +131,7 @@ export function DetailsDrawer({
         >
           <Icon name={copied ? 'check' : 'copy'} /> {copied ? t('details.copied') : t('details.copyJson')}
         </button>
-        {!row.removedAt && (
+        {!row.removedAt && hasServerRow(row, instance) && (
           <button type="button" className="button secondary danger" onClick={() => onDelete(row)}>
             <Icon name="trash" /> {t('details.delete')}
           </button>

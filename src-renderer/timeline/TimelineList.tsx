@@ -6,9 +6,10 @@
  * home/end move, Enter opens the details, Space selects.
  */
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { type ChangeRow, type InstanceConfig } from '../../src-main/common/model';
+import { type ChangeOrigin, type ChangeRow, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { EVENT_ICON } from '../ui/event-style';
+import { ORIGIN_ICON } from '../ui/origin-badge';
 import { appEvents, markOnce } from '../workbench/app-events';
 import type { RowSource } from './row-source';
 import { columnWidths, ROW_HEIGHT, RowView, slotsFor, visibleRange, type RowContext } from './row-view';
@@ -69,6 +70,9 @@ export const TimelineList = memo(function TimelineList({
       removed: t('timeline.removed'),
       removedByUser: t('timeline.removedByUser'),
       events: Object.fromEntries(Object.keys(EVENT_ICON).map((event) => [event, t(`event.${event}` as MessageKey)])) as Record<string, string>,
+      origins: Object.fromEntries(
+        (Object.keys(ORIGIN_ICON) as ChangeOrigin[]).map((origin) => [origin, { name: t(`origin.${origin}`), hint: t(`origin.${origin}.hint`) }]),
+      ) as Record<ChangeOrigin, { name: string; hint: string }>,
     }),
     [t],
   );

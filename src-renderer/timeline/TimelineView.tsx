@@ -7,6 +7,7 @@ import type { ChangeFilter, ChangeRow, Facets, Histogram as HistogramData } from
 import { useTranslator } from '../i18n';
 import { useServices } from '../services/services';
 import { EmptyState, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
+import { hasChangeLog } from '../instances/watching';
 import { useStore, useWorkbench, type Tab, type TimePreset } from '../workbench/store';
 import { DetailsDrawer } from './DetailsDrawer';
 import { FilterBar } from './FilterBar';
@@ -173,14 +174,14 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
         {selected.size > 0 && (
           <>
             <span className="timeline-selection">{t('timeline.selectRows', { count: number(selected.size) })}</span>
-            <button
+            {hasChangeLog(instances.find((instance) => instance.id === selectedInstance)) && <button
               type="button"
               className="button secondary danger"
               disabled={!selectedInstance}
               onClick={() => selectedInstance && store.update({ dialog: { kind: 'delete', instanceId: selectedInstance, selection: { keys: [...selected] } } })}
             >
               <Icon name="trash" /> {t('timeline.deleteSelected')}
-            </button>
+            </button>}
           </>
         )}
         <span className="spacer" />
@@ -194,7 +195,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
         <button type="button" className="icon-button" title={t('timeline.export')} aria-label={t('timeline.export')} onClick={() => store.update({ dialog: { kind: 'export', filter: tab.filter } })}>
           <Icon name="export" />
         </button>
-        {singleInstance && (
+        {singleInstance && hasChangeLog(instances.find((instance) => instance.id === singleInstance)) && (
           <button
             type="button"
             className="icon-button danger"

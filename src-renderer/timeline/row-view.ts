@@ -6,8 +6,9 @@
  * only text, classes and each row's offset: no element is created, moved in the DOM or removed, no
  * component is reconciled.
  */
-import type { ChangeRow } from '../../src-main/common/model';
+import type { ChangeOrigin, ChangeRow } from '../../src-main/common/model';
 import { EVENT_ICON } from '../ui/event-style';
+import { ORIGIN_ICON } from '../ui/origin-badge';
 
 /** Row height in pixels (dense, like VS Code's lists). */
 export const ROW_HEIGHT = 24;
@@ -78,7 +79,14 @@ export interface RowContext {
   selected: ReadonlySet<string>;
   activeKey: string | undefined;
   focused: number;
-  labels: { loading: string; removed: string; removedByUser: string; events: Readonly<Record<string, string>> };
+  labels: {
+    loading: string;
+    removed: string;
+    removedByUser: string;
+    events: Readonly<Record<string, string>>;
+    /** Each origin's name and what it cannot know (the badge's text and tooltip). */
+    origins: Readonly<Record<ChangeOrigin, { name: string; hint: string }>>;
+  };
   /** The row's time as shown, and the full UTC time for its tooltip. */
   time(iso: string): string;
   utcTitle(iso: string): string;
@@ -125,6 +133,9 @@ class RowSlot {
   private readonly record = new Text();
   private readonly userName = new Text();
   private readonly fieldsText = new Text();
+  private readonly originText = new Text();
+  private readonly originIcon = icon('sync');
+  private readonly origin: HTMLSpanElement;
   private readonly timeCell: HTMLSpanElement;
   private readonly eventCell: HTMLSpanElement;
   private readonly modelCell: HTMLSpanElement;
@@ -151,6 +162,8 @@ class RowSlot {
     this.removedIcon.removeAttribute('aria-hidden');
     // Few boxes per row: layout, pre-paint and paint cost grows with them, for every row of every frame.
     this.user = span('user', this.userName);
+    // Only rows from another source than the module log carry a badge: the dense list stays light.
+    this.origin = span('origin-badge', this.originIcon, this.originText);
     this.element.setAttribute('role', 'row');
     this.element.append(
       cell('cell-instance', this.instance),
@@ -158,7 +171,7 @@ class RowSlot {
       this.eventCell,
       this.modelCell,
       cell('cell-record', this.record, this.removedIcon),
-      cell('cell-extra', this.user, this.fieldsText),
+      cell('cell-extra', this.origin, this.user, this.fieldsText),
     );
   }
 
@@ -215,6 +228,16 @@ class RowSlot {
       setAttribute(this.removedIcon, 'title', label);
     }
     setHidden(this.removedIcon, !row.removedAt);
+    const origin = row.origin ?? 'module';
+    setHidden(this.origin, origin === 'module');
+    if (origin !== 'module') {
+      const words = context.labels.origins[origin];
+      setAttribute(this.origin, 'data-origin', origin);
+      setAttribute(this.origin, 'class', `origin-badge origin-${origin}`);
+      setAttribute(this.origin, 'title', words.hint);
+      setAttribute(this.originIcon, 'class', `codicon codicon-${ORIGIN_ICON[origin]}`);
+      setText(this.originText, words.name);
+    }
     setHidden(this.user, !row.userName);
     setText(this.userName, row.userName ?? '');
     const fields = row.changedFields?.length ? row.changedFields.join(', ') : '';

@@ -7,6 +7,7 @@ import { STATE_ICON } from '../ui/event-style';
 import { Icon } from '../ui/primitives';
 import { openTimeline, reportError } from './controller';
 import { useStore, useWorkbench } from './store';
+import { hasChangeLog } from '../instances/watching';
 
 function InstanceItem({ instance, status, onOpen }: { instance: InstanceConfig; status?: InstanceStatus; onOpen(): void }) {
   const services = useServices();
@@ -121,9 +122,9 @@ export function SideBar() {
         <section className="side-section" aria-label={t('sidebar.adminTools')}>
           <h2 className="side-section-title">{t('sidebar.adminTools')}</h2>
           <ul className="tree" role="tree">
-            {instances.length > 0 && (
+            {instances.some(hasChangeLog) && (
               <li className="tree-item" role="treeitem" aria-selected={false}>
-                <button type="button" className="tree-row" data-testid="open-orphans" onClick={() => store.openTab({ kind: 'orphans', instanceId: instances[0].id })}>
+                <button type="button" className="tree-row" data-testid="open-orphans" onClick={() => store.openTab({ kind: 'orphans', instanceId: instances.find(hasChangeLog)!.id })}>
                   <Icon name="search-fuzzy" />
                   <span className="tree-label"><span className="tree-name">{t('view.orphans')}</span></span>
                 </button>

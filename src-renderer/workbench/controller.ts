@@ -9,6 +9,7 @@ import { toOcmError } from '../../src-main/common/errors';
 import { CommandRegistry } from '../commands/registry';
 import type { WorkbenchStore } from './store';
 import { appEvents } from './app-events';
+import { hasChangeLog } from '../instances/watching';
 
 /** Keeps this many activity lines in memory for the bottom panel. */
 const ACTIVITY_LIMIT = 300;
@@ -102,10 +103,11 @@ export function registerCommands(registry: CommandRegistry, store: WorkbenchStor
     { id: 'sync.all', title: 'command.syncAll', category: 'command.category.instance', keybinding: 'f5', run: () => services.sync.syncNow().catch((error) => reportError(store, error)) },
     {
       id: 'admin.orphans', title: 'command.orphans', category: 'command.category.admin',
-      when: () => store.getState().instances.length > 0,
+      when: () => store.getState().instances.some(hasChangeLog),
       run: () => {
         const state = store.getState();
-        const instanceId = activeTimeline()?.instanceId ?? state.instances[0]?.id;
+        const active = state.instances.find((instance) => instance.id === activeTimeline()?.instanceId);
+        const instanceId = (hasChangeLog(active) ? active : state.instances.find(hasChangeLog))?.id;
         if (instanceId) store.openTab({ kind: 'orphans', instanceId });
       },
     },
@@ -115,7 +117,7 @@ export function registerCommands(registry: CommandRegistry, store: WorkbenchStor
     { id: 'timeline.saveFilter', title: 'command.saveFilter', category: 'command.category.timeline', keybinding: 'mod+s', when: () => !!activeTimeline(), run: () => { const tab = activeTimeline(); if (tab) store.update({ dialog: { kind: 'save-filter', filter: tab.filter } }); } },
     {
       id: 'timeline.deleteMatching', title: 'command.deleteMatching', category: 'command.category.admin',
-      when: () => (activeTimeline()?.filter.instanceIds?.length ?? 0) === 1,
+      when: () => (activeTimeline()?.filter.instanceIds?.length ?? 0) === 1 && hasChangeLog(store.getState().instances.find((instance) => instance.id === activeTimeline()?.filter.instanceIds?.[0])),
       run: () => { const tab = activeTimeline(); const instanceId = tab?.filter.instanceIds?.[0]; if (tab && instanceId) store.update({ dialog: { kind: 'delete', instanceId, selection: { filter: tab.filter } } }); },
     },
     { id: 'language.en', title: 'command.language.en', category: 'command.category.preferences', when: () => store.getState().settings.language !== 'en', run: () => setSettings({ language: 'en' }) },

@@ -1,5 +1,5 @@
 /** Configured instances. The secret column holds the vault's cipher text, never the password. */
-import type { InstanceConfig, InstanceId, TransportChoice, TransportKind } from '../../common/model';
+import type { InstanceConfig, InstanceId, SourceSetting, TransportChoice, TransportKind } from '../../common/model';
 import type { SqlDatabase } from '../database';
 import { isoFromSeconds } from '../../common/time';
 
@@ -24,6 +24,11 @@ export interface InstanceFields {
   demo: boolean;
   pollIntervalSeconds: number;
   trustedCertificateSha256?: string;
+  /** Default 'module'. */
+  source?: SourceSetting;
+  /** Absent = the default models. */
+  watchedModels?: string[];
+  trackingValues?: boolean;
 }
 
 interface InstanceRow {
@@ -42,6 +47,9 @@ interface InstanceRow {
   created_at: number;
   removed_at: number | null;
   transport_choice: string | null;
+  source: SourceSetting;
+  watched_models: string | null;
+  tracking_values: number;
 }
 
 /** The stored choice, or undefined when there is none or it cannot be read (the transport stands on its own). */
@@ -72,11 +80,20 @@ function toRecord(row: InstanceRow): InstanceRecord {
   if (choice) config.transportChoice = choice;
   if (row.trusted_cert_sha256) config.trustedCertificateSha256 = row.trusted_cert_sha256;
   if (row.removed_at !== null) config.removedAt = isoFromSeconds(row.removed_at);
+  // Only what differs from the defaults, so configs of module-log instances stay as they were.
+  if (row.source !== 'module') config.source = row.source;
+  if (row.watched_models !== null) config.watchedModels = JSON.parse(row.watched_models) as string[];
+  if (row.tracking_values === 1) config.trackingValues = true;
   return { config, secret: row.secret };
 }
 
 function choiceText(fields: InstanceFields): string | null {
   return fields.transportChoice ? JSON.stringify(fields.transportChoice) : null;
+}
+
+/** The `source`, `watched_models` and `tracking_values` columns of an insert or update. */
+function watchColumns(fields: InstanceFields): [SourceSetting, string | null, number] {
+  return [fields.source ?? 'module', fields.watchedModels ? JSON.stringify(fields.watchedModels) : null, fields.trackingValues ? 1 : 0];
 }
 
 /** Reads and writes the `instances` table. */
@@ -113,19 +130,19 @@ export class InstanceRepository {
     const position = Number(this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 FROM instances').pluck().get());
     this.db
       .prepare(
-        `INSERT INTO instances (id, name, url, db, login, secret, transport, transport_choice, production, demo, poll_interval_seconds, trusted_cert_sha256, position, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO instances (id, name, url, db, login, secret, transport, transport_choice, production, demo, poll_interval_seconds, trusted_cert_sha256, position, created_at, source, watched_models, tracking_values)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, choiceText(fields), fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, position, createdAt);
+      .run(id, fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, choiceText(fields), fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, position, createdAt, ...watchColumns(fields));
   }
 
   update(id: InstanceId, fields: InstanceFields): void {
     this.db
       .prepare(
         `UPDATE instances SET name = ?, url = ?, db = ?, login = ?, secret = ?, transport = ?, transport_choice = ?, production = ?, demo = ?,
-         poll_interval_seconds = ?, trusted_cert_sha256 = ? WHERE id = ?`,
+         poll_interval_seconds = ?, trusted_cert_sha256 = ?, source = ?, watched_models = ?, tracking_values = ? WHERE id = ?`,
       )
-      .run(fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, choiceText(fields), fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, id);
+      .run(fields.name, fields.url, fields.db, fields.login, fields.secret, fields.transport, choiceText(fields), fields.production ? 1 : 0, fields.demo ? 1 : 0, fields.pollIntervalSeconds, fields.trustedCertificateSha256 ?? null, ...watchColumns(fields), id);
   }
 
   /** Replaces the stored secret (re-sealed or re-encrypted under another key). */
@@ -141,7 +158,7 @@ export class InstanceRepository {
   /** Deletes the instance and everything mirrored for it, in one transaction. */
   deleteWithHistory(id: InstanceId): void {
     this.db.transaction(() => {
-      for (const table of ['changes', 'change_hours', 'errors', 'sync_state', 'sync_log']) {
+      for (const table of ['changes', 'change_hours', 'errors', 'sync_state', 'sync_log', 'polling_state', 'polling_models', 'polling_records']) {
         this.db.prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
       }
       this.db.prepare('DELETE FROM instances WHERE id = ?').run(id);

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { describeSearch, findBrowser } from '../../../src-main/reports/browser-finder';
 import { ROOT } from './app';
 
@@ -83,4 +83,17 @@ export async function armAppEvent(page: Page, name: string, match: Record<string
     [name, match] as const,
   );
   return () => handle.evaluate((armed) => armed.promise);
+}
+
+/** Launches the browser on the workbench at `url` and waits until it is ready. */
+export async function openWorkbench(url: string): Promise<Browser> {
+  const browser = await launchBrowser();
+  await browser.page.goto(url);
+  await browser.page.waitForSelector('[data-testid="workbench"][data-ready="true"]');
+  return browser;
+}
+
+/** Fills the instance editor's connection fields. */
+export async function fillInstanceForm(editor: Locator, fields: { name: string; url: string; db: string; login: string; password: string }): Promise<void> {
+  for (const [key, value] of Object.entries(fields)) await editor.getByTestId(`instance-${key}`).fill(value);
 }

@@ -1,12 +1,12 @@
 /** The one set of rules for an instance's settings, and where a saved secret may go. */
 import { describe, expect, it } from 'vitest';
-import { needsNewSecret, originOf, POLL_INTERVAL_SECONDS, validateConnectionFields, validateInstanceInput } from '../../../src-main/common/instance-input';
+import { MAX_WATCHED_MODELS, needsNewSecret, originOf, POLL_INTERVAL_SECONDS, validateConnectionFields, validateInstanceInput, validateWatchFields } from '../../../src-main/common/instance-input';
 
 const input = { name: ' Prod ', url: 'https://erp.example.com//', db: ' prod ', login: 'admin', password: 'pw' };
 
 describe('validateInstanceInput', () => {
   it('trims, drops trailing slashes and fills in the defaults', () => {
-    expect(validateInstanceInput(input)).toEqual({ name: 'Prod', url: 'https://erp.example.com', db: 'prod', login: 'admin', password: 'pw', transport: 'auto', production: false, pollIntervalSeconds: POLL_INTERVAL_SECONDS.default });
+    expect(validateInstanceInput(input)).toEqual({ name: 'Prod', url: 'https://erp.example.com', db: 'prod', login: 'admin', password: 'pw', transport: 'auto', production: false, pollIntervalSeconds: POLL_INTERVAL_SECONDS.default, source: 'module', trackingValues: false });
   });
 
   it('names the field that is wrong', () => {
@@ -44,5 +44,21 @@ describe('needsNewSecret', () => {
       { url: 'https://erp.example.com', db: 'prod2' },
       { url: 'not a url', db: 'prod' },
     ]) expect(needsNewSecret(saved, next), JSON.stringify(next)).toBe(true);
+  });
+});
+
+describe('validateWatchFields', () => {
+  it('defaults to the module log, trims and deduplicates the watched models', () => {
+    expect(validateWatchFields({})).toEqual({ source: 'module', trackingValues: false });
+    expect(validateWatchFields({ source: 'polling', watchedModels: [' res.partner', 'sale.order', 'res.partner ', 'x_custom'] })).toEqual({ source: 'polling', trackingValues: false, watchedModels: ['res.partner', 'sale.order', 'x_custom'] });
+  });
+
+  it('says what is wrong with a source or a model', () => {
+    expect(() => validateWatchFields({ source: 'webhook' as 'module' })).toThrow('Unknown source "webhook".');
+    expect(() => validateWatchFields({ watchedModels: ['Res.Partner'] })).toThrow('"Res.Partner" is not an Odoo model name.');
+    expect(() => validateWatchFields({ watchedModels: ['res.partner; drop'] })).toThrow('is not an Odoo model name');
+    expect(() => validateWatchFields({ watchedModels: [] })).toThrow('No model is watched.');
+    const many = Array.from({ length: MAX_WATCHED_MODELS + 1 }, (_, index) => `x_model.m${index}`);
+    expect(() => validateWatchFields({ watchedModels: many })).toThrow(`at most ${MAX_WATCHED_MODELS}`);
   });
 });

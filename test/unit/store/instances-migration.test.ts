@@ -44,7 +44,10 @@ describe('instances rebuild (JSON-2)', () => {
     const store = openStore(path);
     try {
       const rowsAfter = store.db.prepare('SELECT * FROM instances ORDER BY id').all() as Record<string, unknown>[];
-      expect(rowsAfter.map(({ transport_choice, ...row }) => (expect(transport_choice).toBeNull(), row))).toEqual(rowsBefore);
+      // The rebuild adds transport_choice; the later watch migration adds its columns with their defaults.
+      const added = rowsAfter.map(({ transport_choice, source, watched_models, tracking_values }) => ({ transport_choice, source, watched_models, tracking_values }));
+      expect(added).toEqual(rowsBefore.map(() => ({ transport_choice: null, source: 'module', watched_models: null, tracking_values: 0 })));
+      expect(rowsAfter.map(({ transport_choice: _choice, source: _source, watched_models: _models, tracking_values: _tracking, ...row }) => row)).toEqual(rowsBefore);
       const indexes = store.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instances' AND sql IS NOT NULL").all();
       expect(indexes).toEqual([{ name: 'instances_name', sql: 'CREATE UNIQUE INDEX instances_name ON instances(name) WHERE removed_at IS NULL' }]);
       expect(store.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'instances_next'").pluck().get()).toBe(0);

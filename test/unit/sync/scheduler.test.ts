@@ -111,6 +111,30 @@ describe('SyncScheduler', () => {
     expect(await data).toMatchObject({ instanceId: 'a', added: 3 });
   });
 
+  it('connects again when how the instance is watched changes (its source is picked at connect)', async () => {
+    const server = new FakeOdoo();
+    const connected: (string | undefined)[] = [];
+    scheduler = new SyncScheduler({
+      store,
+      timing: { fastMs: 10 },
+      connect: async (target) => {
+        connected.push(`${target.config.source ?? 'module'} ${String(target.config.watchedModels ?? 'default')} ${target.config.trackingValues ?? false}`);
+        return { client: server.client(), capabilities: fakeCapabilities() };
+      },
+    });
+    const settled = () => nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'up-to-date');
+    let next = settled();
+    scheduler.setTargets([syncTarget({ ...config('a'), pollIntervalSeconds: 3600 }, 'x')]);
+    await next;
+    scheduler.setTargets([syncTarget({ ...config('a'), pollIntervalSeconds: 3600 }, 'x')]); // nothing changed
+    for (const change of [{ source: 'polling' as const }, { source: 'polling' as const, watchedModels: ['res.partner'] }, { source: 'polling' as const, watchedModels: ['res.partner'], trackingValues: true }]) {
+      next = settled();
+      scheduler.setTargets([syncTarget({ ...config('a'), pollIntervalSeconds: 3600, ...change }, 'x')]);
+      await next;
+    }
+    expect(connected).toEqual(['module default false', 'polling default false', 'polling res.partner false', 'polling res.partner true']);
+  });
+
   it('syncNow cuts the idle wait short', async () => {
     const server = new FakeOdoo();
     scheduler = new SyncScheduler({ store, timing: { fastMs: 10 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });

@@ -7,8 +7,8 @@
  * right), 64 for bad options.
  */
 import { OcmError } from '../../../common/errors';
-import { TRANSPORT_SETTINGS, validateConnectionFields } from '../../../common/instance-input';
-import { TRANSPORT_LABELS, type TransportSetting } from '../../../common/model';
+import { TRANSPORT_SETTINGS, validateConnectionFields, validateWatchFields } from '../../../common/instance-input';
+import { TRANSPORT_LABELS, watchedModelsOf, type SourceSetting, type TransportSetting } from '../../../common/model';
 import type { ConnectionCheck } from '../../../common/services';
 import { runConnectionChecks } from '../../../odoo/capabilities';
 import { connectionInputOf } from '../../../odoo/connection';
@@ -22,7 +22,7 @@ export interface InstanceTestCommandOptions {
   /** How `--name N` reaches the saved instance: through the instance service (default: the mirror in $OCM_HOME). */
   open?: OpenServices;
   /** Replaces the real connection test of typed options (tests of the command itself). */
-  runChecks?: (input: ConnectionTestInput, options: { signal?: AbortSignal }) => Promise<ConnectionCheck[]>;
+  runChecks?: (input: ConnectionTestInput, options: { signal?: AbortSignal; watch?: { models: readonly string[] } }) => Promise<ConnectionCheck[]>;
 }
 
 /** `--transport`'s values, for the usages. */
@@ -35,11 +35,14 @@ key is entered; make one in Odoo under your avatar → Preferences → Account S
 JSON-RPC before 19, XML-RPC where only it answers.`;
 
 const usage = `Usage: ocm instance test --url URL --db DB --login LOGIN --password-env VAR [--transport ${TRANSPORT_CHOICES}]
-                        [--timeout SECONDS] [--trust-certificate SHA256] [--json]
+                        [--timeout SECONDS] [--trust-certificate SHA256] [--source module|polling]
+                        [--watch MODELS] [--json]
        ocm instance test --name NAME [--transport ${TRANSPORT_CHOICES}] [--timeout SECONDS] [--json]
 
 Tests a connection step by step: reach, version, transport, database, login, change log
-(update.webhook), error log (webhook.errors) and rights. The password (or API key) is read from the
+(update.webhook), error log (webhook.errors) and rights; with --source polling (watching without the
+module), the watched models (--watch, comma-separated; default the ten the module tracks) and Odoo's
+tracking values instead of the change log. The password (or API key) is read from the
 environment variable named by --password-env, never from the command line. A saved instance is
 tested with its saved password, only against the address and database it was saved for, over its
 own protocol unless --transport says otherwise.
@@ -77,7 +80,8 @@ export function createInstanceTestCommand(options: InstanceTestCommandOptions = 
       } else {
         const input = typedInput(args, io.env, transport, timeoutSeconds);
         tested = input;
-        checks = await runChecks(input, { signal: io.interrupted });
+        const watch = validateWatchFields({ source: option(args, 'source') as SourceSetting | undefined, watchedModels: watchOf(args) });
+        checks = await runChecks(input, { signal: io.interrupted, watch: watch.source === 'polling' ? { models: watchedModelsOf(watch) } : undefined });
       }
       const failed = checks.some((check) => check.status === 'failed');
       if (flag(args, 'json')) {
@@ -104,7 +108,18 @@ async function testSaved(open: OpenServices, io: CliIo, name: string, overrides:
     const saved = (await instances.list()).find((instance) => instance.name === name);
     if (!saved) throw new OcmError('not-found', `No instance named "${name}".`, { hint: 'See `ocm instance list`.' });
     const transport = overrides.transport ?? saved.transport;
-    const checks = await instances.test({ id: saved.id, name: saved.name, url: saved.url, db: saved.db, login: saved.login, transport, trustedCertificateSha256: saved.trustedCertificateSha256, timeoutSeconds: overrides.timeoutSeconds });
+    const checks = await instances.test({
+      id: saved.id,
+      name: saved.name,
+      url: saved.url,
+      db: saved.db,
+      login: saved.login,
+      transport,
+      trustedCertificateSha256: saved.trustedCertificateSha256,
+      source: saved.source,
+      watchedModels: saved.watchedModels,
+      timeoutSeconds: overrides.timeoutSeconds,
+    });
     return { tested: { url: saved.url, db: saved.db, login: saved.login, transport }, checks };
   } finally {
     await app.close();
@@ -156,4 +171,15 @@ export function formatChecks(checks: readonly ConnectionCheck[]): string {
   else if (warnings.length) lines.push('', `Passed with ${plural(warnings.length, 'warning')}: ${warnings.map((check) => check.id).join(', ')}.`);
   else lines.push('', 'Passed.');
   return lines.join('\n');
+}
+
+/**
+ * `--watch a.b,c.d` as a list of model names. `--watch` is also the timeline's boolean flag, so the
+ * parser leaves a value given after a space as the first positional word: it is taken from there.
+ */
+export function watchOf(args: ParsedArgs): string[] | undefined {
+  if (!args.options.has('watch')) return undefined;
+  const value = option(args, 'watch') ?? args.positionals[0];
+  if (value === undefined) return [];
+  return value.split(',').map((model) => model.trim()).filter((model) => model.length > 0);
 }

@@ -5,23 +5,30 @@
  */
 import { OcmError } from '../../../common/errors';
 import { validateInstanceInput } from '../../../common/instance-input';
-import type { InstanceConfig, InstanceInput, TransportSetting } from '../../../common/model';
+import { watchedModelsOf, type InstanceConfig, type InstanceInput, type SourceSetting, type TransportSetting } from '../../../common/model';
 import type { IInstanceService } from '../../../common/services';
 import { transportNote } from '../../../common/transport-note';
 import { openServices, type OpenServices } from '../cli-services';
 import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
-import { formatChecks, TRANSPORT_CHOICES, TRANSPORT_HELP } from './instance-test';
+import { formatChecks, TRANSPORT_CHOICES, TRANSPORT_HELP, watchOf } from './instance-test';
 import { SECRET_STORAGE_SENTENCES } from './status';
 
 const addUsage = `Usage: ocm instance add --name NAME --url URL --db DB --login LOGIN --password-env VAR
                        [--transport ${TRANSPORT_CHOICES}] [--production] [--poll-interval SECONDS]
-                       [--trust-certificate SHA256] [--force]
+                       [--trust-certificate SHA256] [--source module|polling] [--watch MODELS]
+                       [--tracking-values] [--force]
 
 Adds an Odoo instance after testing the connection. A failing test refuses to save unless --force.
 The password (or API key) is read from the environment variable named by --password-env.
 
-${TRANSPORT_HELP}`;
+${TRANSPORT_HELP}
+
+Sources: module (default) mirrors the auto_webhook change log; polling watches a server without the
+module (Odoo Online included) by polling the watched models' write dates and Odoo's field tracking:
+several writes between two polls merge into one event, a deletion's author is unknown, and fields
+without tracking show no values. --watch takes model names separated by commas (default: the ten the
+module tracks). --tracking-values adds Odoo's tracking values to the module log.`;
 
 const listUsage = `Usage: ocm instance list [--json]
 
@@ -30,6 +37,7 @@ Lists the configured instances.`;
 const editUsage = `Usage: ocm instance edit --name NAME [--new-name NAME] [--url URL] [--db DB] [--login LOGIN]
                         [--password-env VAR] [--transport ${TRANSPORT_CHOICES}] [--production true|false]
                         [--poll-interval SECONDS] [--trust-certificate SHA256]
+                        [--source module|polling] [--watch MODELS] [--tracking-values true|false]
 
 Changes an instance; options not given keep their value. --transport auto chooses the protocol
 from the server's version again.`;
@@ -53,6 +61,18 @@ function pollOf(args: ParsedArgs, usage: string): number | undefined {
   return seconds;
 }
 
+/** `--source` as given; the instance service says what is allowed. */
+function sourceOf(args: ParsedArgs): SourceSetting | undefined {
+  return option(args, 'source') as SourceSetting | undefined;
+}
+
+/** A `true|false` option (`--tracking-values` alone means true). */
+function yesNo(args: ParsedArgs, name: string): boolean | undefined {
+  if (!args.options.has(name)) return undefined;
+  const value = args.options.get(name);
+  return value === true || value === 'true' || value === 'yes';
+}
+
 function passwordOf(args: ParsedArgs, io: CliIo, usage: string): string | undefined {
   const variable = option(args, 'password-env');
   if (variable === undefined) return undefined;
@@ -69,7 +89,8 @@ function requireName(args: ParsedArgs, usage: string): string {
 
 function describe(instance: InstanceConfig): string {
   const chosen = instance.transportChoice && instance.transportChoice.reason !== 'forced' ? ' (auto)' : '';
-  const flags = [`${instance.transport}${chosen}`, instance.production ? 'production' : '', instance.demo ? 'demo' : ''].filter(Boolean).join(', ');
+  const source = instance.source === 'polling' ? `watching ${watchedModelsOf(instance).length} models without the module` : instance.trackingValues ? 'module log + tracking values' : '';
+  const flags = [`${instance.transport}${chosen}`, instance.production ? 'production' : '', instance.demo ? 'demo' : '', source].filter(Boolean).join(', ');
   return `${instance.name}  ${instance.login}@${instance.db}  ${instance.url}  (${flags}, poll ${instance.pollIntervalSeconds} s)`;
 }
 
@@ -105,6 +126,9 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
         production: flag(args, 'production'),
         pollIntervalSeconds: pollOf(args, addUsage),
         trustedCertificateSha256: option(args, 'trust-certificate'),
+        source: sourceOf(args),
+        watchedModels: watchOf(args),
+        trackingValues: yesNo(args, 'tracking-values'),
       };
       const app = await open(io);
       try {
@@ -118,6 +142,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
         io.out(formatChecks(checks));
         if (checks.some((check) => check.status === 'failed') && !flag(args, 'force')) {
           io.err('Not saved: the connection test failed. Fix it, or add --force to save anyway.');
+          if (checks.some((check) => check.offer === 'polling')) io.err('This database has no auto_webhook module: add --source polling to watch it without the module.');
           return 2;
         }
         const saved = await instances.add(input);
@@ -167,6 +192,9 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
       set('transport', transportOf(args));
       set('pollIntervalSeconds', pollOf(args, editUsage));
       set('trustedCertificateSha256', option(args, 'trust-certificate'));
+      set('source', sourceOf(args));
+      set('watchedModels', watchOf(args));
+      set('trackingValues', yesNo(args, 'tracking-values'));
       if (args.options.has('production')) {
         const value = args.options.get('production');
         patch.production = value === true || value === 'true' || value === 'yes';
