@@ -25,9 +25,12 @@ import { databasePath } from '../store/data-directory';
 import { systemKeychain, type Keychain } from '../store/keychain';
 import { ChangeService } from '../store/queries/change-service';
 import { KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
+import type { AccountStore } from '../store/repositories/accounts';
+import type { JournalRepository } from '../store/repositories/journal';
 import { openStore, type Store } from '../store/store';
 import type { PollTiming, SyncBackend } from '../sync/backend';
 import type { ConnectFunction } from '../sync/connect';
+import { LeasedBackend } from '../sync/leased-backend';
 import type { SyncPassOptions, SyncPassResult } from '../sync/source';
 import { SyncScheduler } from '../sync/scheduler';
 import { SyncService } from '../sync/sync-service';
@@ -72,6 +75,15 @@ export interface CreateServicesOptions {
   connect?: ConnectFunction;
   /** Replaces the real connection test (tests). */
   checker?: ConnectionChecker;
+  /** The mirror's file when not `<dataDir>/mirror.sqlite` (`ocm serve` with OCM_DATABASE_URL). */
+  databaseFile?: string;
+  /** Who the admin journal names for an action on an instance; default the OS user and the Odoo login. */
+  actor?(instance: InstanceConfig): string;
+  /**
+   * Team mode with several collectors: sync only the instances whose lease this collector holds
+   * (sync/leased-backend.ts); `holder` names it, the lease lasts `leaseSeconds` unrenewed.
+   */
+  collector?: { holder: string; leaseSeconds: number };
 }
 
 /** An instance whose secret could not be opened, and why. */
@@ -95,6 +107,12 @@ export interface RunningServices {
   syncOnce(ids?: readonly InstanceId[], signal?: AbortSignal): Promise<{ results: Map<InstanceId, SyncPassResult | OcmError>; locked: LockedInstance[] }>;
   /** Stops the engine (and the demo server) and closes the store. */
   close(): Promise<void>;
+  /** Team mode's accounts over the same store (users, grants, sessions). */
+  accounts: AccountStore;
+  /** The admin journal, for actions journaled outside the admin service (team mode). */
+  journal: Pick<JournalRepository, 'begin' | 'finish'>;
+  /** With `collector`: which instances this collector holds the lease of, and until when (Unix ms). */
+  leases?: { holder: string; held(): ReadonlyMap<InstanceId, number> };
 }
 
 /** Opens the store and wires every service. Rejects with 'store-locked', 'store-corrupt', 'conflict' or 'not-found' (read-only, no mirror yet). */
@@ -102,7 +120,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
   const engine = options.engine ?? 'worker';
   const readonly = options.readonly ?? false;
   if (readonly && engine !== 'none') throw new OcmError('invalid-input', 'A read-only mirror runs no sync engine.', { hint: "Use engine 'none' with readonly." });
-  const path = databasePath(options.dataDir);
+  const path = options.databaseFile ?? databasePath(options.dataDir);
   if (readonly && !existsSync(path)) {
     throw new OcmError('not-found', `There is no local mirror at ${path} yet.`, {
       hint: 'Add an instance with `ocm instance add` and run `ocm sync`, or set OCM_HOME to the data folder.',
@@ -127,7 +145,11 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       store.settings.setFlag(SECRETS_SEALED);
     }
 
-    const backend = await startEngine(engine, store, path, options);
+    const engineBackend = await startEngine(engine, store, path, options);
+    const leased = engineBackend && options.collector
+      ? new LeasedBackend(engineBackend, { store: store.leases, holder: options.collector.holder, ttlMs: options.collector.leaseSeconds * 1000, onError: (error) => console.error('collector lease failed', error) })
+      : undefined;
+    const backend = leased ?? engineBackend;
     if (backend) closers.unshift(() => backend.close());
     const instances = new InstanceService(store, secrets, options.checker ?? ((input) => runConnectionChecks(input)));
 
@@ -151,6 +173,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       marker: storeRowMarker(store),
       journal: store.journal,
       settings: storeAdminSettings(store),
+      actor: options.actor,
     });
     const reports = new ReportService({
       data: storeReportData(store),
@@ -174,7 +197,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     const subscription = instances.onDidChangeInstances(() => void control.refresh());
     closers.unshift(() => subscription.dispose());
     if (backend && (options.autoStart ?? true)) control.startSync();
-    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close };
+    const leases = leased && options.collector ? { holder: options.collector.holder, held: () => leased.held() } : undefined;
+    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close, accounts: store.accounts, journal: store.journal, ...(leases ? { leases } : {}) };
   } catch (error) {
     await close();
     throw error;

@@ -4,6 +4,7 @@
  */
 import type { SqlDatabase } from './database';
 import { openDatabase, type OpenStoreOptions } from './open';
+import { SqliteAccountStore, type AccountStore } from './repositories/accounts';
 import { InstanceRepository } from './repositories/instances';
 import { JournalRepository } from './repositories/journal';
 import { MirrorRepository } from './repositories/mirror';
@@ -11,6 +12,8 @@ import { ReportDefinitionRepository } from './repositories/report-definitions';
 import { SettingsRepository } from './repositories/settings';
 import { SyncLogRepository } from './repositories/sync-log';
 import { SyncStateRepository } from './repositories/sync-state';
+import { SqliteLeaseStore, type LeaseStore } from './repositories/leases';
+import { TeamServerRepository } from './repositories/team-servers';
 
 /** One connection to the mirror database with its repositories. */
 export class Store {
@@ -21,6 +24,12 @@ export class Store {
   readonly mirror: MirrorRepository;
   readonly journal: JournalRepository;
   readonly reportDefinitions: ReportDefinitionRepository;
+  /** Team mode: users, grants and sessions. */
+  readonly accounts: AccountStore;
+  /** Team mode: which collector syncs which instance. */
+  readonly leases: LeaseStore;
+  /** The team servers this workstation reads from. */
+  readonly teamServers: TeamServerRepository;
 
   constructor(
     /** The connection, for read-only query modules (store/queries). */
@@ -35,6 +44,9 @@ export class Store {
     this.mirror = new MirrorRepository(db);
     this.journal = new JournalRepository(db);
     this.reportDefinitions = new ReportDefinitionRepository(db);
+    this.accounts = new SqliteAccountStore(db);
+    this.leases = new SqliteLeaseStore(db);
+    this.teamServers = new TeamServerRepository(db);
   }
 
   close(): void {
