@@ -16,6 +16,13 @@ export interface AccountServiceOptions {
   onLogout(sessionId: string): void;
 }
 
+/** What a person's own workbench shows of their session. */
+export function accountInfo(principal: Principal): AccountInfo {
+  const info: AccountInfo = { login: principal.login, role: principal.role, expiresAt: isoFromSeconds(principal.expiresAt) };
+  if (principal.displayName) info.displayName = principal.displayName;
+  return info;
+}
+
 /** One session's own account. */
 export class AccountService implements IAccountService {
   readonly #options: AccountServiceOptions;
@@ -25,10 +32,7 @@ export class AccountService implements IAccountService {
   }
 
   async me(): Promise<AccountInfo> {
-    const principal = await this.#options.current();
-    const info: AccountInfo = { login: principal.login, role: principal.role, expiresAt: isoFromSeconds(principal.expiresAt) };
-    if (principal.displayName) info.displayName = principal.displayName;
-    return info;
+    return accountInfo(await this.#options.current());
   }
 
   async changePassword(current: string, next: string): Promise<void> {

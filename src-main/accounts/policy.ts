@@ -18,7 +18,7 @@ import { OcmError } from '../common/errors';
 import { Emitter, type Event } from '../common/event';
 import type { ChangeFilter, ErrorFilter, InstanceConfig, InstanceId, JournalEntry, Settings, SyncLogEntry, TeamRole } from '../common/model';
 import type { EventName, MethodName, Services } from '../common/services';
-import { roleAllows } from '../common/team';
+import { roleAllows, type IUserService } from '../common/team';
 import { runAs, teamActor } from './acting-user';
 import { journaled, type ActionJournal, type JournaledAction } from './journal';
 import type { Principal } from './sessions';
@@ -30,11 +30,7 @@ const NO_INSTANCE = 'team:none';
 export const PERSONAL_SETTINGS = ['language', 'theme', 'savedFilters'] as const satisfies readonly (keyof Settings)[];
 
 /** What the policy needs besides the services. */
-export interface PolicyDependencies {
-  /** The principal checked now; rejects 'access-denied' when the session ended. */
-  current(): Promise<Principal>;
-  /** The principal as last checked (events are filtered with it). */
-  latest(): Principal;
+export interface PolicyDependencies extends SessionAccess {
   journal: ActionJournal;
   /** Saves the person's own preferences. */
   savePreferences(userId: string, preferences: Record<string, unknown>): Promise<void>;
@@ -82,9 +78,10 @@ export class Caller {
     return { ...filter, instanceIds: asked.length ? asked : [NO_INSTANCE] };
   }
 
-  /** Runs `work` journaled with this person as the actor. */
+  /** Runs `work` journaled with this person as the actor (and the Odoo login acted as, for an instance). */
   journaled<T>(what: Omit<JournaledAction, 'actor'> & { login?: string }, work: () => Promise<T>): Promise<T> {
-    return journaled(this.dependencies.journal, { ...what, actor: teamActor(what.login === undefined ? undefined : { login: what.login }) }, work);
+    const { login, ...action } = what;
+    return journaled(this.dependencies.journal, { ...action, actor: teamActor(login === undefined ? undefined : { login }) }, work);
   }
 
   /** The person's own preferences merged over the shared settings. */
@@ -101,9 +98,10 @@ export class Caller {
     return new Caller({ ...this.principal, preferences }, this.dependencies, this.services);
   }
 
-  /** An instance's name for the journal (its id when unknown). */
-  async instanceName(id: InstanceId): Promise<string> {
-    return (await this.services.instances.list({ includeRemoved: true })).find((instance) => instance.id === id)?.name ?? id;
+  /** An instance as the journal names it: its id, name and Odoo login (the id alone when unknown). */
+  async instance(id: InstanceId): Promise<{ instance: { id: InstanceId; name: string }; login?: string }> {
+    const found = (await this.services.instances.list({ includeRemoved: true })).find((instance) => instance.id === id);
+    return found ? { instance: { id, name: found.name }, login: found.login } : { instance: { id, name: id } };
   }
 
   /** The instance as this person sees it: with their role on it. */
@@ -165,21 +163,21 @@ export const POLICY: { readonly [K in keyof Services]: ServiceRules<Services[K]>
       add: (service, [input], caller) => {
         caller.require('admin', 'add instances');
         return caller.journaled(
-          { action: 'instance-add', instance: (result) => ({ id: (result as InstanceConfig).id, name: (result as InstanceConfig).name }), description: `Added instance "${input.name}" (${input.url}, database ${input.db})` },
+          { action: 'instance-add', login: input.login, instance: (result) => ({ id: (result as InstanceConfig).id, name: (result as InstanceConfig).name }), description: `Added instance "${input.name}" (${input.url}, database ${input.db})` },
           async () => caller.withAccess(await service.add(input)),
         );
       },
       update: async (service, [id, patch], caller) => {
         caller.require('admin', 'change instances');
         return caller.journaled(
-          { action: 'instance-edit', instance: { id, name: await caller.instanceName(id) }, description: `Changed ${describeChanges(patch) || 'nothing'}` },
+          { action: 'instance-edit', ...(await caller.instance(id)), description: `Changed ${describeChanges(patch) || 'nothing'}` },
           async () => caller.withAccess(await service.update(id, patch)),
         );
       },
       remove: async (service, [id, options], caller) => {
         caller.require('admin', 'remove instances');
         return caller.journaled(
-          { action: 'instance-remove', instance: { id, name: await caller.instanceName(id) }, description: options.keepHistory ? 'Removed; its history is kept' : 'Removed with its history' },
+          { action: 'instance-remove', ...(await caller.instance(id)), description: options.keepHistory ? 'Removed; its history is kept' : 'Removed with its history' },
           () => service.remove(id, options),
         );
       },
@@ -230,12 +228,12 @@ export const POLICY: { readonly [K in keyof Services]: ServiceRules<Services[K]>
       pause: async (service, [id], caller) => {
         caller.require('admin', 'pause syncing');
         caller.assertSees(id);
-        return caller.journaled({ action: 'sync-pause', instance: { id, name: await caller.instanceName(id) }, description: 'Paused syncing' }, () => service.pause(id));
+        return caller.journaled({ action: 'sync-pause', ...(await caller.instance(id)), description: 'Paused syncing' }, () => service.pause(id));
       },
       resume: async (service, [id], caller) => {
         caller.require('admin', 'resume syncing');
         caller.assertSees(id);
-        return caller.journaled({ action: 'sync-resume', instance: { id, name: await caller.instanceName(id) }, description: 'Resumed syncing' }, () => service.resume(id));
+        return caller.journaled({ action: 'sync-resume', ...(await caller.instance(id)), description: 'Resumed syncing' }, () => service.resume(id));
       },
       activity: (service, [options], caller) =>
         perInstance<SyncLogEntry>(caller, options?.instanceId, options?.limit, (instanceId) => service.activity({ ...options, instanceId })),
@@ -284,7 +282,11 @@ export const POLICY: { readonly [K in keyof Services]: ServiceRules<Services[K]>
   },
   reports: {
     methods: {
-      export: (service, [request], caller) => service.export({ ...request, filter: caller.scope(request.filter) }),
+      export: async (service, [request], caller) => {
+        // Where the server wrote the file is not the browser's business: it gets the download link.
+        const { path: _path, ...result } = await service.export({ ...request, filter: caller.scope(request.filter) });
+        return result;
+      },
       cancel: (service, [jobId]) => service.cancel(jobId),
       listDefinitions: (service) => service.listDefinitions(),
       saveDefinition: (service, [definition], caller) => {
@@ -376,5 +378,32 @@ export function policedServices(services: Services, dependencies: PolicyDependen
   return {
     services: wrapped as unknown as Services,
     dispose: () => own.settings.dispose(),
+  };
+}
+
+/** What the team services' rules need of a session. */
+export interface SessionAccess {
+  /** The principal checked now; rejects 'access-denied' when the session ended. */
+  current(): Promise<Principal>;
+  /** The principal as last checked (events are filtered with it). */
+  latest(): Principal;
+}
+
+/** The users service as one session may use it: admins only, journaled as that admin. */
+export function policedUsers(users: IUserService, session: SessionAccess): IUserService {
+  const asAdmin = <T>(what: string, work: () => Promise<T>): Promise<T> =>
+    session.current().then((principal) => {
+      if (principal.role !== 'admin') throw new OcmError('access-error', `Your role (${principal.role}) may not ${what}; it needs the admin role.`, { hint: 'Ask an admin of this team server.' });
+      return runAs({ userId: principal.userId, login: principal.login }, work);
+    });
+  return {
+    list: () => asAdmin('list the team’s users', () => users.list()),
+    add: (input) => asAdmin('add users', () => users.add(input)),
+    update: (login, patch) => asAdmin('change users', () => users.update(login, patch)),
+    grant: (login, instanceIds, options) => asAdmin('grant instances', () => users.grant(login, instanceIds, options)),
+    setPassword: (login, password) => asAdmin('set passwords', () => users.setPassword(login, password)),
+    revokeSessions: (login) => asAdmin('end sessions', () => users.revokeSessions(login)),
+    remove: (login) => asAdmin('remove users', () => users.remove(login)),
+    onDidChangeUsers: only(users.onDidChangeUsers, () => session.latest().role === 'admin'),
   };
 }
