@@ -182,7 +182,8 @@ function databaseFileOf(url: string | undefined, dataDir: string): string {
 
 function portOf(value: string | number): number {
   const port = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(`The port must be a number from 1 to 65535, not "${value}".`);
+  // 0 picks a free port (tests, benchmarks); the start-up summary prints the one chosen.
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(`The port must be a number from 1 to 65535 (or 0 for a free one), not "${value}".`);
   return port;
 }
 
