@@ -14,11 +14,14 @@ import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
 import type { HostInfo, IHostService, IReportService, Services } from '../common/services';
+import type { ITeamServerService } from '../common/team';
 import { InstanceService, type ConnectionChecker } from '../config/instance-service';
 import { InstanceSecrets, migrateSecrets, unlockInstances } from '../config/secrets';
 import { SettingsService } from '../config/settings-service';
 import { runConnectionChecks } from '../odoo/capabilities';
 import type { PdfRenderer } from '../reports/pdf';
+import { composeServices } from '../remote/composite';
+import { TeamServerService } from '../remote/team-servers';
 import { ReportService } from '../reports/report-service';
 import { storeReportData } from '../reports/store-data-source';
 import { databasePath } from '../store/data-directory';
@@ -84,6 +87,8 @@ export interface CreateServicesOptions {
    * (sync/leased-backend.ts); `holder` names it, the lease lasts `leaseSeconds` unrenewed.
    */
   collector?: { holder: string; leaseSeconds: number };
+  /** A workstation that also reads team servers (desktop, `ocm ui`): their instances join the services. */
+  teamServers?: boolean;
 }
 
 /** An instance whose secret could not be opened, and why. */
@@ -113,6 +118,8 @@ export interface RunningServices {
   journal: Pick<JournalRepository, 'begin' | 'finish'>;
   /** With `collector`: which instances this collector holds the lease of, and until when (Unix ms). */
   leases?: { holder: string; held(): ReadonlyMap<InstanceId, number> };
+  /** With `teamServers`: the team servers this workstation reads (served to its workbench beside `services`). */
+  teams?: ITeamServerService;
 }
 
 /** Opens the store and wires every service. Rejects with 'store-locked', 'store-corrupt', 'conflict' or 'not-found' (read-only, no mirror yet). */
@@ -183,7 +190,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       downloadUrlFor: options.downloadUrlFor,
     });
 
-    const services: Services = {
+    const own: Services = {
       instances,
       changes: new ChangeService(store.db, dataNotices.event),
       sync: new SyncService(store, backend),
@@ -193,12 +200,25 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       host: hostService(options, () => vault.kind),
     };
 
+    let services = own;
+    let teams: TeamServerService | undefined;
+    if (options.teamServers) {
+      teams = new TeamServerService({ repository: store.teamServers, vault });
+      const composite = composeServices(own, teams, { downloadsDirectory: join(options.dataDir, 'downloads'), downloadUrlFor: options.downloadUrlFor });
+      closers.unshift(() => {
+        composite.dispose();
+        teams?.close();
+      });
+      services = composite.services;
+      teams.start();
+    }
+
     const control = engineControl(store, secrets, backend);
     const subscription = instances.onDidChangeInstances(() => void control.refresh());
     closers.unshift(() => subscription.dispose());
     if (backend && (options.autoStart ?? true)) control.startSync();
     const leases = leased && options.collector ? { holder: options.collector.holder, held: () => leased.held() } : undefined;
-    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close, accounts: store.accounts, journal: store.journal, ...(leases ? { leases } : {}) };
+    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close, accounts: store.accounts, journal: store.journal, ...(leases ? { leases } : {}), ...(teams ? { teams } : {}) };
   } catch (error) {
     await close();
     throw error;

@@ -33,7 +33,7 @@ function commands(env: CliIo['env']): CliCommand[] {
     orphansCommand,
     journalCommand,
     exportCommand,
-    createUiCommand(({ downloadUrlFor }) => createServices({ dataDir: dataDirectory(env), demo: true, downloadUrlFor })),
+    createUiCommand(({ downloadUrlFor }) => createServices({ dataDir: dataDirectory(env), demo: true, downloadUrlFor, teamServers: true })),
     createServeCommand(),
     ...createUserCommands(),
     simulateCommand,

@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveChannel } from '../../common/channel';
 import { SERVICE_SURFACES, type Services } from '../../common/services';
+import { TEAM_CLIENT_SURFACES, type ITeamServerService } from '../../common/team';
 import { DownloadRegistry } from './downloads';
 import { plain, refuseUpgrade, securityHeaders, serveAttachment, serveStatic, socketPort } from './http';
 
@@ -22,6 +23,8 @@ export const CONTENT_SECURITY_POLICY =
 /** Options of {@link startWebServer}. */
 export interface WebServerOptions {
   services: Services;
+  /** The team servers this workstation reads (served beside the services when given). */
+  teams?: ITeamServerService;
   /** Only loopback is allowed; the option exists to make that explicit at call sites. */
   host?: '127.0.0.1';
   /** 0 (default) picks a free port. */
@@ -100,7 +103,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
   const peers = new Set<{ socket: WebSocket; dispose(): void }>();
   sockets.on('connection', (socket: WebSocket) => {
-    const served = serveChannel(socketPort(socket), options.services, SERVICE_SURFACES);
+    const served = options.teams
+      ? serveChannel(socketPort(socket), { ...options.services, teams: options.teams }, { ...SERVICE_SURFACES, ...TEAM_CLIENT_SURFACES })
+      : serveChannel(socketPort(socket), options.services, SERVICE_SURFACES);
     const peer = { socket, dispose: () => served.dispose() };
     peers.add(peer);
     socket.on('close', () => {
