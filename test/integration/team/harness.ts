@@ -44,8 +44,8 @@ export interface TeamHarness {
   close(): Promise<void>;
 }
 
-/** Starts it; `config` overrides the server's exposure (TLS, proxy, public URL). */
-export async function startTeam(config: Partial<Pick<ServeConfig, 'tls' | 'behindProxy' | 'publicOrigin'>> = {}, options: { throttle?: LoginThrottle; revalidateMs?: number } = {}): Promise<TeamHarness> {
+/** Starts it; `config` overrides the server's exposure (TLS, proxy, public URL); `staticDir` serves a built workbench. */
+export async function startTeam(config: Partial<Pick<ServeConfig, 'tls' | 'behindProxy' | 'publicOrigin'>> = {}, options: { throttle?: LoginThrottle; revalidateMs?: number; staticDir?: string } = {}): Promise<TeamHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ocm-team-'));
   writeFileSync(join(dataDir, 'index.html'), '<!doctype html><title>team</title>');
   const downloads = new DownloadRegistry();
@@ -78,7 +78,7 @@ export async function startTeam(config: Partial<Pick<ServeConfig, 'tls' | 'behin
     users: accounts.users,
     throttle: options.throttle ?? new LoginThrottle(),
     downloads,
-    staticDir: dataDir,
+    staticDir: options.staticDir ?? dataDir,
     config: { host: '127.0.0.1', port: 0, ...config },
     health: () => ({ collector: null }),
     revalidateMs: options.revalidateMs,
