@@ -11,6 +11,7 @@ import { startTeam, USERS, type TeamHarness } from '../integration/team/harness'
 import { STATIC_DIR } from './support/app';
 import { browserExecutable, CHROMIUM_ARGS, screenshot } from './support/browser';
 import { ensureRendererBuilt } from './support/build';
+import { waitForTimelineTotal } from './support/timeline';
 
 let team: TeamHarness;
 let browser: Browser;
@@ -45,17 +46,6 @@ async function signInAs(page: Page, login: keyof typeof USERS): Promise<void> {
   await page.waitForSelector('[data-testid="workbench"][data-ready="true"]');
 }
 
-/** Waits until the active timeline shows `total` rows, one loaded. */
-async function timelineTotal(page: Page, total: number): Promise<void> {
-  await page.waitForFunction(
-    (expected) => {
-      const view = document.querySelector<HTMLElement>('[data-active-tab="true"] [data-testid="timeline-view"]');
-      return view?.dataset.state === 'ready' && Number(view.dataset.total) === expected && !!view.querySelector('.timeline-row:not(.loading)');
-    },
-    total,
-    { timeout: 20_000 },
-  );
-}
 
 describe('team mode in the browser', () => {
   let viewer: Page;
@@ -83,8 +73,8 @@ describe('team mode in the browser', () => {
     const tree = (page: Page) => page.locator('[data-testid="instance-tree"] [data-instance]').evaluateAll((items) => items.map((item) => item.getAttribute('data-instance')));
     expect(await tree(viewer)).toEqual(['Riyadh ERP']);
     expect(await tree(operator)).toEqual(['Jeddah ERP']);
-    await timelineTotal(viewer, 40);
-    await timelineTotal(operator, 40);
+    await waitForTimelineTotal(viewer, 40);
+    await waitForTimelineTotal(operator, 40);
     const models = (page: Page) => page.locator('[data-active-tab="true"] .timeline-row:not(.loading)').first().textContent();
     expect(await models(viewer)).toMatch(/res\.partner|Contact/);
     expect(await models(operator)).toMatch(/sale\.order|Sales Order/);
@@ -92,7 +82,7 @@ describe('team mode in the browser', () => {
 
   it('replaces the viewer’s delete actions by a lock that says why, and offers them to the operator', async () => {
     await viewer.locator('[data-instance="Riyadh ERP"] .tree-row').click();
-    await timelineTotal(viewer, 40);
+    await waitForTimelineTotal(viewer, 40);
     const lock = viewer.locator('[data-active-tab="true"] [data-testid="locked-delete"]');
     await lock.waitFor();
     expect(await lock.getAttribute('title')).toBe('Your role on this team server (viewer) cannot delete rows; an operator or an admin can.');
@@ -103,7 +93,7 @@ describe('team mode in the browser', () => {
     await screenshot(viewer, 'team-viewer');
 
     await operator.locator('[data-instance="Jeddah ERP"] .tree-row').click();
-    await timelineTotal(operator, 40);
+    await waitForTimelineTotal(operator, 40);
     await operator.locator('[data-active-tab="true"] [data-testid="delete-matching"]').waitFor();
     expect(await operator.locator('[data-active-tab="true"] [data-testid="locked-delete"]').count()).toBe(0);
     await screenshot(operator, 'team-operator');
