@@ -216,6 +216,10 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     const control = engineControl(store, secrets, backend);
     const subscription = instances.onDidChangeInstances(() => void control.refresh());
     closers.unshift(() => subscription.dispose());
+    if (backend && options.collector) {
+      const following = followOtherProcesses(store, backend, () => control.refresh({ once: true }), (options.collector.leaseSeconds * 1000) / 3);
+      closers.unshift(() => clearInterval(following));
+    }
     if (backend && (options.autoStart ?? true)) control.startSync();
     const leases = leased && options.collector ? { holder: options.collector.holder, held: () => leased.held() } : undefined;
     return { services, startSync: control.startSync, syncOnce: control.syncOnce, close, accounts: store.accounts, journal: store.journal, ...(leases ? { leases } : {}), ...(teams ? { teams } : {}) };
@@ -231,13 +235,17 @@ function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBack
     store.syncLog.append({ instanceId: config.id, level: 'error', kind: 'error', message: `${error.message} ${error.hint ?? ''}`.trim(), messageKey: 'sync.failed', params: { code: error.code } });
   let wanted: readonly InstanceId[] | undefined;
   let started = false;
+  const reported = new Set<string>();
   const chosen = (ids: readonly InstanceId[] | undefined, config: InstanceConfig) => !ids || ids.includes(config.id);
-  const refresh = (): LockedInstance[] => {
+  /** With `once`, a locked instance is logged only the first time its failure is seen (periodic refreshes). */
+  const refresh = (refreshOptions: { once?: boolean } = {}): LockedInstance[] => {
     const locked: LockedInstance[] = [];
     if (!started || !backend) return locked;
     const targets = unlockInstances(store, secrets, (config, error) => {
       if (!chosen(wanted, config)) return;
-      logLocked(config, error);
+      const key = `${config.id}:${error.code}`;
+      if (!refreshOptions.once || !reported.has(key)) logLocked(config, error);
+      reported.add(key);
       locked.push({ config, error });
     });
     backend.setTargets(targets.filter((target) => chosen(wanted, target.config)));
@@ -259,6 +267,30 @@ function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBack
       return { results: await backend.runOnce(targets, signal), locked };
     },
   };
+}
+
+/**
+ * A collector shares its database with other processes (collectors, `ocm instance …` on the server):
+ * every lease round it re-reads the instances (added, changed, removed elsewhere) and the pauses made
+ * elsewhere, so a take-over runs what the team configured, not what this process saw at its start.
+ */
+function followOtherProcesses(store: Store, backend: SyncBackend, refresh: () => void, periodMs: number): ReturnType<typeof setInterval> {
+  const paused = new Map<InstanceId, boolean>();
+  return setInterval(() => {
+    try {
+      refresh();
+      for (const record of store.instances.list()) {
+        const now = store.syncState.get(record.config.id).paused;
+        const before = paused.get(record.config.id);
+        paused.set(record.config.id, now);
+        if (before === undefined || before === now) continue; // a loop reads its pause when it starts
+        if (now) backend.pause(record.config.id);
+        else backend.resume(record.config.id);
+      }
+    } catch (error) {
+      console.error('collector refresh failed', error);
+    }
+  }, Math.max(250, periodMs));
 }
 
 /** Marks a mirror whose secrets were all sealed to their server (the first-use migration is done). */

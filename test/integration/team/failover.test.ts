@@ -2,8 +2,9 @@
  * Two `ocm serve` collectors on one mirror, an Odoo simulator writing changes all along. One holds the
  * instance's lease and syncs it; it is killed with SIGKILL; the other takes the lease over within a poll
  * interval and syncs on. At the end every row the server holds is mirrored, each exactly once, and no
- * collector ever hit the other's rows (no constraint failure in either's sync log). The fail-over time is
- * printed (docs/benchmarks.md has the benchmark's figures).
+ * collector ever hit the other's rows (no constraint failure in either's sync log); an instance added by
+ * another process is then picked up by the survivor. The fail-over time is printed (docs/benchmarks.md
+ * has the benchmark's figures).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ const collectors: ServeProcess[] = [];
 
 beforeAll(async () => {
   ensureRendererBuilt();
-  simulator = await startSimulator({ trafficRate: 8, trafficDatabases: ['seed'] });
+  simulator = await startSimulator({ trafficRate: 8, trafficDatabases: ['seed'], databases: [{ name: 'seed' }, { name: 'branch' }] });
   home = mkdtempSync(join(tmpdir(), 'ocm-failover-'));
   const app = await createServices({ dataDir: home, engine: 'none', keychain: null });
   instanceId = (await app.services.instances.add({ name: 'Riyadh ERP', url: simulator.url, db: 'seed', login: 'admin', password: 'admin', pollIntervalSeconds: POLL_SECONDS })).id;
@@ -104,6 +105,12 @@ it('takes over a killed collector’s instance within a poll interval, mirroring
   expect(firstSightings).toBe(distinct);
   const clashes = mirror((store) => store.db.prepare("SELECT message FROM sync_log WHERE instance_id = ? AND level = 'error'").pluck().all(instanceId) as string[]);
   expect(clashes.filter((message) => /constraint|UNIQUE/i.test(message))).toEqual([]);
+  // An instance added by another process (here `ocm instance add`'s path) is picked up by the running collector.
+  const other = await createServices({ dataDir: home, engine: 'none', keychain: null });
+  const added = (await other.services.instances.add({ name: 'Jeddah ERP', url: simulator.url, db: 'branch', login: 'admin', password: 'admin', pollIntervalSeconds: POLL_SECONDS })).id;
+  await other.close();
+  await until('the added instance synced by the survivor', () => (mirror((store) => store.mirror.counts(added).changeCount) > 0 ? true : undefined), 30_000);
+  expect((await standby.health()).collector!.holding).toBe(2);
   await standby.stop();
   expect(mirror((store) => store.db.prepare('SELECT COUNT(*) FROM leases').pluck().get())).toBe(0); // released on a clean stop
 }, 180_000);
