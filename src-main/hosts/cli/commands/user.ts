@@ -71,8 +71,9 @@ function instancesOf(args: ParsedArgs, all: readonly InstanceConfig[]): string[]
   });
 }
 
-function describe(user: TeamUser, names: Map<string, string>): string {
-  const instances = user.role === 'admin' ? 'all instances' : user.instanceIds.map((id) => names.get(id) ?? id).join(', ') || 'no instance';
+/** One line per user; granted instances in the order `ocm instance list` shows them. */
+function describe(user: TeamUser, all: readonly InstanceConfig[]): string {
+  const instances = user.role === 'admin' ? 'all instances' : all.filter((instance) => user.instanceIds.includes(instance.id)).map((instance) => instance.name).join(', ') || 'no instance';
   return `${user.login}${user.displayName ? ` (${user.displayName})` : ''}  ${user.role}  ${instances}  ${user.sessions} session${user.sessions === 1 ? '' : 's'}${user.lastLoginAt ? `, last sign-in ${user.lastLoginAt}` : ''}`;
 }
 
@@ -87,7 +88,6 @@ export function createUserCommands(open: OpenTeamServices = openTeam): CliComman
       await running.close();
     }
   };
-  const names = (instances: InstanceConfig[]) => new Map(instances.map((instance) => [instance.id, instance.name]));
 
   return [
     {
@@ -100,7 +100,7 @@ export function createUserCommands(open: OpenTeamServices = openTeam): CliComman
         const password = passwordOf(args, io, addUsage);
         return withUsers(args, io, async ({ users, instances }) => {
           const user = await users.add({ login, role, password, displayName: option(args, 'name'), instanceIds: instancesOf(args, instances) });
-          io.out(`Added ${describe(user, names(instances))}`);
+          io.out(`Added ${describe(user, instances)}`);
           return 0;
         });
       },
@@ -114,7 +114,7 @@ export function createUserCommands(open: OpenTeamServices = openTeam): CliComman
           const list = await users.list();
           if (flag(args, 'json')) io.out(JSON.stringify(list, null, 2));
           else if (list.length === 0) io.out('No users yet. Add the first admin with `ocm user add --login NAME --role admin --password-env VAR`.');
-          else for (const user of list) io.out(describe(user, names(instances)));
+          else for (const user of list) io.out(describe(user, instances));
           return 0;
         });
       },
@@ -159,7 +159,7 @@ export function createUserCommands(open: OpenTeamServices = openTeam): CliComman
           let user: TeamUser | undefined;
           if (role !== undefined) user = await users.update(login, { role });
           if (option(args, 'instances') || flag(args, 'replace')) user = await users.grant(login, instancesOf(args, instances), { revoke: flag(args, 'revoke'), replace: flag(args, 'replace') });
-          io.out(`Saved ${describe(user!, names(instances))}`);
+          io.out(`Saved ${describe(user!, instances)}`);
           return 0;
         });
       },
