@@ -48,6 +48,8 @@ export class LoginThrottle {
   /** Records a failed sign-in. */
   failed(login: string, address: string): void {
     const now = this.#now();
+    // Guessing with ever new logins must not grow memory without end: expired counters go first.
+    if (this.#counters.size > 10_000) for (const key of [...this.#counters.keys()]) this.#live(key, now);
     for (const [key] of this.#keys(login, address)) {
       const counter = this.#live(key, now) ?? { failures: 0, since: now };
       counter.failures++;

@@ -167,8 +167,13 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return json(response, 415, { error: { code: 'invalid-input', message: 'Sign-in expects JSON.' } });
     let login = '';
     try {
-      const body = JSON.parse(await readBody(request, 8192)) as { login?: unknown; password?: unknown };
-      if (typeof body.login !== 'string' || typeof body.password !== 'string' || body.login.length > 200 || body.password.length > 1024) throw new OcmError('invalid-input', 'Give a login and a password.');
+      let body: { login?: unknown; password?: unknown };
+      try {
+        body = JSON.parse(await readBody(request, 8192)) as typeof body;
+      } catch (error) {
+        throw error instanceof OcmError ? error : new OcmError('invalid-input', 'The sign-in request is not valid JSON.');
+      }
+      if (typeof body !== 'object' || body === null || typeof body.login !== 'string' || typeof body.password !== 'string' || body.login.length > 200 || body.password.length > 1024) throw new OcmError('invalid-input', 'Give a login and a password.');
       login = body.login;
       options.throttle.check(login, facts.address);
       const { token, principal } = await sessions.signIn(login, body.password, sessionToken(request));

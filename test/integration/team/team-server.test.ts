@@ -34,6 +34,8 @@ describe('sign-in', () => {
     expect((await signIn(team.origin, 'vera', USERS.vera.password, { Origin: 'http://evil.example' })).status).toBe(403);
     const form = await fetch(`${team.origin}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: team.origin }, body: 'login=vera&password=x' });
     expect(form.status).toBe(415);
+    const broken = await fetch(`${team.origin}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: team.origin }, body: '{"login": ' });
+    expect([broken.status, ((await broken.json()) as { error: { message: string } }).error.message]).toEqual([400, 'The sign-in request is not valid JSON.']);
   });
 
   it('rotates the session at sign-in and ends it at logout', async () => {
