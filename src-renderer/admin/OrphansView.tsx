@@ -10,6 +10,7 @@ import { useServices } from '../services/services';
 import { Banner, EmptyState, ErrorBanner, Icon, ProgressBar } from '../ui/primitives';
 import { appEvents } from '../workbench/app-events';
 import { useStore, useWorkbench } from '../workbench/store';
+import { Guarded } from '../team/access';
 
 /** Show at most this many preview rows in the DOM; the summary gives the full count. */
 const PREVIEW_LIMIT = 2000;
@@ -104,9 +105,11 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
           <input type="checkbox" checked={includeUnlink} onChange={(event) => setIncludeUnlink(event.target.checked)} />
           {t('orphans.includeUnlink')}
         </label>
-        <button type="button" className="button" disabled={phase !== 'idle'} onClick={() => void scan()} data-testid="orphans-scan">
-          <Icon name="search" /> {phase === 'scanning' ? t('orphans.scanning') : t('orphans.scan')}
-        </button>
+        <Guarded instance={instance} action="orphans">
+          <button type="button" className="button" disabled={phase !== 'idle'} onClick={() => void scan()} data-testid="orphans-scan">
+            <Icon name="search" /> {phase === 'scanning' ? t('orphans.scanning') : t('orphans.scan')}
+          </button>
+        </Guarded>
         {phase !== 'idle' && jobId && (
           <button type="button" className="button secondary" onClick={() => void services.admin.cancel(jobId)}>{t('orphans.cancel')}</button>
         )}
