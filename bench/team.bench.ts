@@ -67,7 +67,7 @@ async function workbenches(context: BenchContext): Promise<BenchTable> {
       const { cookie } = await signIn(origin, `user${index}`, PASSWORD);
       clients.push(await connectChannel(origin, cookie));
     }
-    const scenario = async (thinkMs: number) => {
+    const scenario = async (thinkMs: number, active: TeamClient[] = clients) => {
       const samples = { page: [] as number[], facets: [] as number[], histogram: [] as number[] };
       const timed = async <T>(kind: keyof typeof samples, call: () => Promise<T>): Promise<T> => {
         const started = performance.now();
@@ -80,7 +80,7 @@ async function workbenches(context: BenchContext): Promise<BenchTable> {
       const cpuBefore = cpuSeconds(server.pid);
       const wallBefore = performance.now();
       await Promise.all(
-        clients.map(async (client, index) => {
+        active.map(async (client, index) => {
           const random = randomGenerator(index + 1);
           // Workbenches start spread over the first think time, as people do.
           await new Promise((resolve) => setTimeout(resolve, random() * thinkMs));
@@ -104,7 +104,7 @@ async function workbenches(context: BenchContext): Promise<BenchTable> {
       const requests = samples.page.length + samples.facets.length + samples.histogram.length;
       const p = (list: number[], fraction: number) => round(percentile(list, fraction), 1);
       return [
-        thinkMs > 0 ? `${thinkMs} ms between rounds` : 'no pause (saturated)',
+        `${active.length} workbench${active.length === 1 ? '' : 'es'}, ${thinkMs > 0 ? `${thinkMs} ms between rounds` : 'no pause'}`,
         round(requests / wall, 0),
         p(samples.page, 0.5),
         p(samples.page, 0.95),
@@ -113,14 +113,16 @@ async function workbenches(context: BenchContext): Promise<BenchTable> {
         round(cpu * 100, 0),
       ];
     };
+    // One workbench alone first: the floor of this machine at this moment, to read the others against.
+    const alone = await scenario(0, clients.slice(0, 1));
     const interactive = await scenario(1000);
     const saturated = await scenario(0);
     return {
       title: `(g1) ${WORKBENCHES} workbenches on one ocm serve (${rows.toLocaleString('en-US')} rows, ${seconds} s per scenario)`,
       columns: ['workload', 'requests/s', 'page p50 ms', 'page p95 ms', 'facets p95 ms', 'histogram p95 ms', 'server CPU % (1 core = 100)'],
-      rows: [interactive, saturated],
+      rows: [alone, interactive, saturated],
       notes: [
-        `${WORKBENCHES} clients in the benchmark's process, each signed in (cookie session) on its own WebSocket. A round: a first page of ${PAGE_SIZE} rows, up to 4 older pages by cursor, facets, histogram; half the rounds filtered by one instance and one model. "1000 ms between rounds" is people scrolling and filtering; "no pause" sends the next request as soon as the answer arrives (a queue of 20 on one thread).`,
+        `${WORKBENCHES} clients in the benchmark's process, each signed in (cookie session) on its own WebSocket. A round: a first page of ${PAGE_SIZE} rows, up to 4 older pages by cursor, facets, histogram; half the rounds filtered by one instance and one model. "1000 ms between rounds" is people scrolling and filtering; "no pause" sends the next request as soon as the answer arrives (with 20, a queue of 20 on one thread); one workbench alone gives the floor of the machine at that moment.`,
         'Half the users are viewers of 2 of the 3 instances (every call scoped by the policy), half operators of all; each call re-checks the session in the store.',
         'Latencies include the WebSocket round trip on loopback and JSON encoding; the server is one Node process (better-sqlite3 answers on its main thread), run with --no-collector; CPU is its user + system time over the wall time.',
       ],

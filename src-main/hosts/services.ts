@@ -20,8 +20,6 @@ import { InstanceSecrets, migrateSecrets, unlockInstances } from '../config/secr
 import { SettingsService } from '../config/settings-service';
 import { runConnectionChecks } from '../odoo/capabilities';
 import type { PdfRenderer } from '../reports/pdf';
-import { composeServices } from '../remote/composite';
-import { TeamServerService } from '../remote/team-servers';
 import { ReportService } from '../reports/report-service';
 import { storeReportData } from '../reports/store-data-source';
 import { databasePath } from '../store/data-directory';
@@ -38,6 +36,7 @@ import type { SyncPassOptions, SyncPassResult } from '../sync/source';
 import { SyncScheduler } from '../sync/scheduler';
 import { SyncService } from '../sync/sync-service';
 import { startSyncWorker } from '../sync/worker-host';
+import { followOtherProcesses, withTeamServers } from './team';
 import { startDemoInstance } from './demo-instance';
 
 /** Where the sync engine runs: a worker thread, this thread, or nowhere. */
@@ -200,18 +199,10 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       host: hostService(options, () => vault.kind),
     };
 
-    let services = own;
-    let teams: TeamServerService | undefined;
-    if (options.teamServers) {
-      teams = new TeamServerService({ repository: store.teamServers, vault });
-      const composite = composeServices(own, teams, { downloadsDirectory: join(options.dataDir, 'downloads'), downloadUrlFor: options.downloadUrlFor });
-      closers.unshift(() => {
-        composite.dispose();
-        teams?.close();
-      });
-      services = composite.services;
-      teams.start();
-    }
+    const withTeams = options.teamServers ? withTeamServers(own, store, vault, { downloadsDirectory: join(options.dataDir, 'downloads'), downloadUrlFor: options.downloadUrlFor }) : undefined;
+    if (withTeams) closers.unshift(() => withTeams.close());
+    const services = withTeams?.services ?? own;
+    const teams = withTeams?.teams;
 
     const control = engineControl(store, secrets, backend);
     const subscription = instances.onDidChangeInstances(() => void control.refresh());
@@ -267,30 +258,6 @@ function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBack
       return { results: await backend.runOnce(targets, signal), locked };
     },
   };
-}
-
-/**
- * A collector shares its database with other processes (collectors, `ocm instance …` on the server):
- * every lease round it re-reads the instances (added, changed, removed elsewhere) and the pauses made
- * elsewhere, so a take-over runs what the team configured, not what this process saw at its start.
- */
-function followOtherProcesses(store: Store, backend: SyncBackend, refresh: () => void, periodMs: number): ReturnType<typeof setInterval> {
-  const paused = new Map<InstanceId, boolean>();
-  return setInterval(() => {
-    try {
-      refresh();
-      for (const record of store.instances.list()) {
-        const now = store.syncState.get(record.config.id).paused;
-        const before = paused.get(record.config.id);
-        paused.set(record.config.id, now);
-        if (before === undefined || before === now) continue; // a loop reads its pause when it starts
-        if (now) backend.pause(record.config.id);
-        else backend.resume(record.config.id);
-      }
-    } catch (error) {
-      console.error('collector refresh failed', error);
-    }
-  }, Math.max(250, periodMs));
 }
 
 /** Marks a mirror whose secrets were all sealed to their server (the first-use migration is done). */
