@@ -16,6 +16,7 @@ const SUITES: Record<string, () => Promise<{ run: BenchSuite }>> = {
   query: () => import('./query.bench'),
   export: () => import('./export.bench'),
   ui: () => import('./ui.bench'),
+  team: () => import('./team.bench'),
 };
 
 function argument(name: string): string | undefined {

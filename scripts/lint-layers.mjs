@@ -2,7 +2,7 @@
 // so comments and strings cannot fool it; type-only imports count too):
 //   src-main/common  imports only other files of src-main/common (no Node, DOM-only or npm runtime);
 //   src-main/*       each folder imports only the folders below it in LAYERS: odoo and store never import
-//                    each other, store imports no sync, the features (sync, admin, reports, config) do
+//                    each other, store imports no sync, the features (sync, admin, reports, config, accounts, remote) do
 //                    not import one another, and only hosts composes (nothing imports hosts);
 //   src-renderer     imports only src-renderer, src-main/common and browser-safe npm packages;
 //   src-main (rest)  never imports the renderer, and only hosts/electron may import 'electron' or
@@ -28,10 +28,12 @@ const LAYERS = {
   admin: ['common', 'odoo', 'store'],
   reports: ['common', 'odoo', 'store'],
   config: ['common', 'odoo', 'store'],
+  accounts: ['common', 'store'],
+  remote: ['common', 'store'],
   simulator: ['common'],
-  hosts: ['common', 'odoo', 'store', 'sync', 'admin', 'reports', 'config', 'simulator'],
+  hosts: ['common', 'odoo', 'store', 'sync', 'admin', 'reports', 'config', 'accounts', 'remote', 'simulator'],
 };
-const FEATURES = ['sync', 'admin', 'reports', 'config'];
+const FEATURES = ['sync', 'admin', 'reports', 'config', 'accounts', 'remote'];
 
 function* sourceFiles(dir) {
   for (const entry of readdirSync(dir)) {

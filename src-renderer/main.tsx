@@ -8,10 +8,14 @@ import './styles/workbench.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { toOcmError } from '../src-main/common/errors';
+import type { AccountInfo, IAccountService, ITeamServerService, IUserService } from '../src-main/common/team';
 import { CommandRegistry } from './commands/registry';
 import { createTranslator } from './i18n';
-import { connect } from './services/transport';
+import { connect, connectTeamWebSocket, type Connection } from './services/transport';
 import { createServiceProxies, ServicesContext } from './services/services';
+import { TeamServersContext, TeamSessionContext, type TeamSession } from './team/context';
+import { LoginPage } from './team/LoginPage';
+import { probeServer, signOut } from './team/session';
 import { App } from './workbench/App';
 import { appEvents } from './workbench/app-events';
 import { openDefaultTabs, registerCommands, startController } from './workbench/controller';
@@ -37,7 +41,15 @@ function renderFailure(message: string, hint: string): void {
   );
 }
 
+/** The WebSocket close code of a team server whose session ended (hosts/serve/team-server.ts). */
+const SESSION_ENDED = 4401;
+
 async function start(): Promise<void> {
+  // A page without the workstation token may be a team server's: it signs people in instead.
+  if (!window.ocm && !new URLSearchParams(location.search).has('token')) {
+    const server = await probeServer();
+    if (server.kind === 'team') return startTeam(server.account);
+  }
   let connection;
   try {
     connection = await connect();
@@ -46,20 +58,61 @@ async function start(): Promise<void> {
     renderFailure(missing ? 'app.missingToken' : 'app.connectionLost', missing ? 'app.missingTokenHint' : 'app.connectionLostHint');
     return;
   }
+  await boot(connection);
+}
+
+/** A team server's page: the sign-in form until someone is signed in, then the workbench for them. */
+async function startTeam(account: AccountInfo | undefined, ended = false): Promise<void> {
+  if (!account) {
+    root.render(<LoginPage ended={ended} onSignedIn={(signedIn) => void startTeam(signedIn)} />);
+    return;
+  }
+  let connection;
+  try {
+    connection = await connectTeamWebSocket(location);
+  } catch {
+    renderFailure('app.connectionLost', 'app.connectionLostHint');
+    return;
+  }
+  await boot(connection, account);
+}
+
+/** Builds the services over a connection and shows the workbench (for `account` on a team server). */
+async function boot(connection: Connection, account?: AccountInfo): Promise<void> {
   const { client, services } = createServiceProxies(connection.port);
+  let signingOut = false;
+  const team: TeamSession | null = account
+    ? {
+        account,
+        services: { account: client.proxy<IAccountService>('account'), users: client.proxy<IUserService>('users') },
+        signOut: () => {
+          signingOut = true;
+          void signOut().finally(() => connection.close());
+        },
+      }
+    : null;
+  // A workstation whose host serves the team-server list offers "Add team server"; a team server's page does not.
+  const teamsProxy = client.proxy<ITeamServerService>('teams');
+  const teams = team ? null : await teamsProxy.list().then(() => teamsProxy, () => null);
   const store = new WorkbenchStore();
   const registry = new CommandRegistry();
   registerCommands(registry, store, services);
-  connection.onClose(() => {
+  connection.onClose((code) => {
     client.failPending(toOcmError(new Error('closed')));
-    renderFailure('app.connectionLost', 'app.connectionLostHint');
+    // A team session that ended (signed out, expired, revoked) asks for a sign-in again.
+    if (team) void startTeam(undefined, code === SESSION_ENDED && !signingOut);
+    else renderFailure('app.connectionLost', 'app.connectionLostHint');
   });
   root.render(
     <StrictMode>
       <ServicesContext.Provider value={services}>
-        <StoreContext.Provider value={store}>
-          <App registry={registry} />
-        </StoreContext.Provider>
+        <TeamSessionContext.Provider value={team}>
+          <TeamServersContext.Provider value={teams}>
+            <StoreContext.Provider value={store}>
+              <App registry={registry} />
+            </StoreContext.Provider>
+          </TeamServersContext.Provider>
+        </TeamSessionContext.Provider>
       </ServicesContext.Provider>
     </StrictMode>,
   );

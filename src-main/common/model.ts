@@ -141,6 +141,18 @@ export interface InstanceConfig {
   createdAt: string;
   /** Set on an instance removed with its history kept (listed only when asked for). */
   removedAt?: string;
+  /** Team mode: what the person at the workbench may do with it (absent: their own instance, everything). */
+  access?: InstanceAccess;
+}
+
+/** A role in team mode: viewers read, operators also delete rows and clean orphans, admins manage everything. */
+export type TeamRole = 'viewer' | 'operator' | 'admin';
+
+/** What the person at the workbench may do with an instance read from a team server. */
+export interface InstanceAccess {
+  role: TeamRole;
+  /** The team server it is read from, when the desktop app reaches one (the tree groups by it). */
+  server?: { id: string; name: string };
 }
 
 /** What the user types to add or edit an instance. `password` is stored encrypted, never echoed back. */
@@ -424,7 +436,7 @@ export interface JournalEntry {
   actor: string;
   instanceId: InstanceId;
   instanceName: string;
-  action: 'delete-rows' | 'clean-orphans';
+  action: 'delete-rows' | 'clean-orphans' | TeamJournalAction;
   /** Human summary, e.g. "12 rows matching model=res.partner". */
   description: string;
   requested: number;
@@ -432,6 +444,21 @@ export interface JournalEntry {
   result: 'ok' | 'partial' | 'failed' | 'cancelled';
   error?: string;
 }
+
+/** Admin actions journaled in team mode, beside the deletions (instanceId and instanceName are '' for user actions). */
+export type TeamJournalAction =
+  | 'instance-add'
+  | 'instance-edit'
+  | 'instance-remove'
+  | 'sync-pause'
+  | 'sync-resume'
+  | 'settings-change'
+  | 'user-add'
+  | 'user-edit'
+  | 'user-grant'
+  | 'user-password'
+  | 'user-remove'
+  | 'user-sessions';
 
 /**
  * Which rows a delete targets: explicit local keys, server row ids of the instance (`ocm delete --id`),

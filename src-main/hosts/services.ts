@@ -14,6 +14,7 @@ import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
 import type { HostInfo, IHostService, IReportService, Services } from '../common/services';
+import type { ITeamServerService } from '../common/team';
 import { InstanceService, type ConnectionChecker, type ModelLister, type TransportChooser } from '../config/instance-service';
 import { InstanceSecrets, migrateSecrets, unlockInstances } from '../config/secrets';
 import { SettingsService } from '../config/settings-service';
@@ -26,13 +27,17 @@ import { databasePath } from '../store/data-directory';
 import { systemKeychain, type Keychain } from '../store/keychain';
 import { ChangeService } from '../store/queries/change-service';
 import { KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
+import type { AccountStore } from '../store/repositories/accounts';
+import type { JournalRepository } from '../store/repositories/journal';
 import { openStore, type Store } from '../store/store';
 import type { PollTiming, SyncBackend } from '../sync/backend';
 import type { ConnectFunction } from '../sync/connect';
+import { LeasedBackend } from '../sync/leased-backend';
 import type { SyncPassOptions, SyncPassResult } from '../sync/source';
 import { SyncScheduler } from '../sync/scheduler';
 import { SyncService } from '../sync/sync-service';
 import { startSyncWorker } from '../sync/worker-host';
+import { followOtherProcesses, withTeamServers } from './team';
 import { startDemoInstance } from './demo-instance';
 
 /** Where the sync engine runs: a worker thread, this thread, or nowhere. */
@@ -77,6 +82,17 @@ export interface CreateServicesOptions {
   chooser?: TransportChooser;
   /** Replaces the real listing of a server's models (tests). */
   modelLister?: ModelLister;
+  /** The mirror's file when not `<dataDir>/mirror.sqlite` (`ocm serve` with OCM_DATABASE_URL). */
+  databaseFile?: string;
+  /** Who the admin journal names for an action on an instance; default the OS user and the Odoo login. */
+  actor?(instance: InstanceConfig): string;
+  /**
+   * Team mode with several collectors: sync only the instances whose lease this collector holds
+   * (sync/leased-backend.ts); `holder` names it, the lease lasts `leaseSeconds` unrenewed.
+   */
+  collector?: { holder: string; leaseSeconds: number };
+  /** A workstation that also reads team servers (desktop, `ocm ui`): their instances join the services. */
+  teamServers?: boolean;
 }
 
 /** An instance whose secret could not be opened, and why. */
@@ -100,6 +116,14 @@ export interface RunningServices {
   syncOnce(ids?: readonly InstanceId[], signal?: AbortSignal): Promise<{ results: Map<InstanceId, SyncPassResult | OcmError>; locked: LockedInstance[] }>;
   /** Stops the engine (and the demo server) and closes the store. */
   close(): Promise<void>;
+  /** Team mode's accounts over the same store (users, grants, sessions). */
+  accounts: AccountStore;
+  /** The admin journal, for actions journaled outside the admin service (team mode). */
+  journal: Pick<JournalRepository, 'begin' | 'finish'>;
+  /** With `collector`: which instances this collector holds the lease of, and until when (Unix ms). */
+  leases?: { holder: string; held(): ReadonlyMap<InstanceId, number> };
+  /** With `teamServers`: the team servers this workstation reads (served to its workbench beside `services`). */
+  teams?: ITeamServerService;
 }
 
 /** Opens the store and wires every service. Rejects with 'store-locked', 'store-corrupt', 'conflict' or 'not-found' (read-only, no mirror yet). */
@@ -107,7 +131,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
   const engine = options.engine ?? 'worker';
   const readonly = options.readonly ?? false;
   if (readonly && engine !== 'none') throw new OcmError('invalid-input', 'A read-only mirror runs no sync engine.', { hint: "Use engine 'none' with readonly." });
-  const path = databasePath(options.dataDir);
+  const path = options.databaseFile ?? databasePath(options.dataDir);
   if (readonly && !existsSync(path)) {
     throw new OcmError('not-found', `There is no local mirror at ${path} yet.`, {
       hint: 'Add an instance with `ocm instance add` and run `ocm sync`, or set OCM_HOME to the data folder.',
@@ -132,7 +156,11 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       store.settings.setFlag(SECRETS_SEALED);
     }
 
-    const backend = await startEngine(engine, store, path, options);
+    const engineBackend = await startEngine(engine, store, path, options);
+    const leased = engineBackend && options.collector
+      ? new LeasedBackend(engineBackend, { store: store.leases, holder: options.collector.holder, ttlMs: options.collector.leaseSeconds * 1000, onError: (error) => console.error('collector lease failed', error) })
+      : undefined;
+    const backend = leased ?? engineBackend;
     if (backend) closers.unshift(() => backend.close());
     const instances = new InstanceService(
       store,
@@ -162,6 +190,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       marker: storeRowMarker(store),
       journal: store.journal,
       settings: storeAdminSettings(store),
+      actor: options.actor,
     });
     const reports = new ReportService({
       data: storeReportData(store),
@@ -171,7 +200,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       downloadUrlFor: options.downloadUrlFor,
     });
 
-    const services: Services = {
+    const own: Services = {
       instances,
       changes: new ChangeService(store.db, dataNotices.event),
       sync: new SyncService(store, backend),
@@ -181,11 +210,21 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       host: hostService(options, () => vault.kind),
     };
 
+    const withTeams = options.teamServers ? withTeamServers(own, store, vault, { downloadsDirectory: join(options.dataDir, 'downloads'), downloadUrlFor: options.downloadUrlFor }) : undefined;
+    if (withTeams) closers.unshift(() => withTeams.close());
+    const services = withTeams?.services ?? own;
+    const teams = withTeams?.teams;
+
     const control = engineControl(store, secrets, backend);
     const subscription = instances.onDidChangeInstances(() => void control.refresh());
     closers.unshift(() => subscription.dispose());
+    if (backend && options.collector) {
+      const following = followOtherProcesses(store, backend, () => control.refresh({ once: true }), (options.collector.leaseSeconds * 1000) / 3);
+      closers.unshift(() => clearInterval(following));
+    }
     if (backend && (options.autoStart ?? true)) control.startSync();
-    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close };
+    const leases = leased && options.collector ? { holder: options.collector.holder, held: () => leased.held() } : undefined;
+    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close, accounts: store.accounts, journal: store.journal, ...(leases ? { leases } : {}), ...(teams ? { teams } : {}) };
   } catch (error) {
     await close();
     throw error;
@@ -198,13 +237,17 @@ function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBack
     store.syncLog.append({ instanceId: config.id, level: 'error', kind: 'error', message: `${error.message} ${error.hint ?? ''}`.trim(), messageKey: 'sync.failed', params: { code: error.code } });
   let wanted: readonly InstanceId[] | undefined;
   let started = false;
+  const reported = new Set<string>();
   const chosen = (ids: readonly InstanceId[] | undefined, config: InstanceConfig) => !ids || ids.includes(config.id);
-  const refresh = (): LockedInstance[] => {
+  /** With `once`, a locked instance is logged only the first time its failure is seen (periodic refreshes). */
+  const refresh = (refreshOptions: { once?: boolean } = {}): LockedInstance[] => {
     const locked: LockedInstance[] = [];
     if (!started || !backend) return locked;
     const targets = unlockInstances(store, secrets, (config, error) => {
       if (!chosen(wanted, config)) return;
-      logLocked(config, error);
+      const key = `${config.id}:${error.code}`;
+      if (!refreshOptions.once || !reported.has(key)) logLocked(config, error);
+      reported.add(key);
       locked.push({ config, error });
     });
     backend.setTargets(targets.filter((target) => chosen(wanted, target.config)));

@@ -250,4 +250,55 @@ CREATE TABLE polling_records (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 8,
+    description: 'team mode: users, their instances and sessions; collector leases; the team servers a workstation reads',
+    sql: `
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  login TEXT NOT NULL,
+  display_name TEXT,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  password_hash TEXT NOT NULL,                -- scrypt (accounts/password.ts), never the password
+  preferences TEXT,                           -- JSON: this user's language, theme and saved filters
+  created_at INTEGER NOT NULL,
+  password_changed_at INTEGER NOT NULL,
+  last_login_at INTEGER
+);
+CREATE UNIQUE INDEX users_login ON users(login COLLATE NOCASE);
+
+CREATE TABLE user_instances (                 -- the instances a viewer or operator may see
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  instance_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, instance_id)
+) WITHOUT ROWID;
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,                -- SHA-256 of the cookie's token; the token is never stored
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE leases (                         -- which collector syncs which instance
+  instance_id TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  acquired_at INTEGER NOT NULL,               -- Unix milliseconds
+  expires_at INTEGER NOT NULL,                -- Unix milliseconds; renewed by the holder
+  generation INTEGER NOT NULL DEFAULT 1       -- bumped at every take-over (a fencing token)
+);
+
+CREATE TABLE team_servers (                   -- a workstation's links to team servers
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  url TEXT NOT NULL,
+  login TEXT NOT NULL,
+  session TEXT,                               -- the session token, encrypted by the SecretVault
+  position INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+`,
+  },
 ];

@@ -4,6 +4,7 @@
  */
 import type { SqlDatabase } from './database';
 import { openDatabase, type OpenStoreOptions } from './open';
+import { SqliteAccountStore, type AccountStore } from './repositories/accounts';
 import { InstanceRepository } from './repositories/instances';
 import { JournalRepository } from './repositories/journal';
 import { MirrorRepository } from './repositories/mirror';
@@ -12,6 +13,8 @@ import { ReportDefinitionRepository } from './repositories/report-definitions';
 import { SettingsRepository } from './repositories/settings';
 import { SyncLogRepository } from './repositories/sync-log';
 import { SyncStateRepository } from './repositories/sync-state';
+import { SqliteLeaseStore, type LeaseStore } from './repositories/leases';
+import { TeamServerRepository } from './repositories/team-servers';
 
 /** One connection to the mirror database with its repositories. */
 export class Store {
@@ -24,6 +27,12 @@ export class Store {
   readonly reportDefinitions: ReportDefinitionRepository;
   /** The polling source's cursors and record sets. */
   readonly polling: PollingRepository;
+  /** Team mode: users, grants and sessions. */
+  readonly accounts: AccountStore;
+  /** Team mode: which collector syncs which instance. */
+  readonly leases: LeaseStore;
+  /** The team servers this workstation reads from. */
+  readonly teamServers: TeamServerRepository;
 
   constructor(
     /** The connection, for read-only query modules (store/queries). */
@@ -39,6 +48,9 @@ export class Store {
     this.journal = new JournalRepository(db);
     this.reportDefinitions = new ReportDefinitionRepository(db);
     this.polling = new PollingRepository(db, this.mirror);
+    this.accounts = new SqliteAccountStore(db);
+    this.leases = new SqliteLeaseStore(db);
+    this.teamServers = new TeamServerRepository(db);
   }
 
   close(): void {

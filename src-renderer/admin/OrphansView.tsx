@@ -11,6 +11,7 @@ import { Banner, Dialog, EmptyState, ErrorBanner, Icon, ProgressBar } from '../u
 import { appEvents } from '../workbench/app-events';
 import { useStore, useWorkbench } from '../workbench/store';
 import { hasChangeLog } from '../instances/watching';
+import { Guarded } from '../team/access';
 
 /** Show at most this many preview rows in the DOM; the summary gives the full count. */
 const PREVIEW_LIMIT = 2000;
@@ -106,9 +107,11 @@ export function OrphansView({ tabId, instanceId }: { tabId: string; instanceId: 
           <input type="checkbox" checked={includeUnlink} onChange={(event) => setIncludeUnlink(event.target.checked)} />
           {t('orphans.includeUnlink')}
         </label>
-        <button type="button" className="button" disabled={phase !== 'idle' || !hasChangeLog(instance)} onClick={() => void scan()} data-testid="orphans-scan">
-          <Icon name="search" /> {phase === 'scanning' ? t('orphans.scanning') : t('orphans.scan')}
-        </button>
+        <Guarded instance={instance} action="orphans">
+          <button type="button" className="button" disabled={phase !== 'idle' || !hasChangeLog(instance)} onClick={() => void scan()} data-testid="orphans-scan">
+            <Icon name="search" /> {phase === 'scanning' ? t('orphans.scanning') : t('orphans.scan')}
+          </button>
+        </Guarded>
         {phase !== 'idle' && jobId && (
           <button type="button" className="button secondary" onClick={() => void services.admin.cancel(jobId)}>{t('orphans.cancel')}</button>
         )}

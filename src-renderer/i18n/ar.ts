@@ -1,5 +1,6 @@
 /** Arabic catalogue (right-to-left). Plurals use Arabic categories: zero, one, two, few, many, other. */
 import type { MessageKey } from './en';
+import { teamAr } from './team';
 
 export const ar: Record<MessageKey, string> = {
   'app.title': 'مراقب تغييرات أودو',
@@ -540,4 +541,5 @@ export const ar: Record<MessageKey, string> = {
   'common.bytes': '{value} بايت',
   'common.kilobytes': '{value} ك.ب',
   'common.megabytes': '{value} م.ب',
+  ...teamAr,
 };

@@ -1,4 +1,6 @@
 /** English catalogue: the source of every user-visible string in the workbench. */
+import { teamEn } from './team';
+
 export const en = {
   'app.title': 'Odoo Change Monitor',
   'app.connecting': 'Connecting to the app…',
@@ -538,6 +540,7 @@ export const en = {
   'common.bytes': '{value} B',
   'common.kilobytes': '{value} KB',
   'common.megabytes': '{value} MB',
+  ...teamEn,
 } as const;
 
 /** A key of the catalogue. */

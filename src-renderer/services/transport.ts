@@ -24,8 +24,8 @@ declare global {
 export interface Connection {
   kind: 'electron' | 'browser';
   port: MessagePort;
-  /** Fires once when the transport closes for good. */
-  onClose(listener: () => void): void;
+  /** Fires once when the transport closes for good (a team server says why with the WebSocket close code). */
+  onClose(listener: (code?: number) => void): void;
   close(): void;
 }
 
@@ -49,10 +49,19 @@ export function connectElectron(bridge: PreloadBridge): Connection {
 export function connectWebSocket(location: Location): Promise<Connection> {
   const token = new URLSearchParams(location.search).get('token');
   if (!token) return Promise.reject(new OcmError('access-denied', 'missing-token'));
+  return openChannelSocket(location, `/channel?token=${encodeURIComponent(token)}`);
+}
+
+/** Opens a team server's WebSocket: the session cookie goes with it (same origin), no token. */
+export function connectTeamWebSocket(location: Location): Promise<Connection> {
+  return openChannelSocket(location, '/channel');
+}
+
+function openChannelSocket(location: Location, path: string): Promise<Connection> {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(`${scheme}//${location.host}/channel?token=${encodeURIComponent(token)}`);
+  const socket = new WebSocket(`${scheme}//${location.host}${path}`);
   const listeners = new Set<(message: ChannelMessage) => void>();
-  const closeListeners = new Set<() => void>();
+  const closeListeners = new Set<(code?: number) => void>();
   socket.addEventListener('message', (event) => {
     if (typeof event.data !== 'string') return;
     let message: ChannelMessage;
@@ -63,8 +72,8 @@ export function connectWebSocket(location: Location): Promise<Connection> {
     }
     for (const listener of [...listeners]) listener(message);
   });
-  socket.addEventListener('close', () => {
-    for (const listener of [...closeListeners]) listener();
+  socket.addEventListener('close', (event) => {
+    for (const listener of [...closeListeners]) listener(event.code);
   });
   const connection: Connection = {
     kind: 'browser',

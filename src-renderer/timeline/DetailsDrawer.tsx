@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { type ChangeRow, type InstanceConfig, type InstanceStatus } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
+import { Guarded } from '../team/access';
 import { EVENT_ICON } from '../ui/event-style';
 import { ErrorBanner, Icon, Skeleton } from '../ui/primitives';
 import { OriginBadge } from '../ui/origin-badge';
@@ -132,9 +133,11 @@ export function DetailsDrawer({
           <Icon name={copied ? 'check' : 'copy'} /> {copied ? t('details.copied') : t('details.copyJson')}
         </button>
         {!row.removedAt && hasServerRow(row, instance) && (
-          <button type="button" className="button secondary danger" onClick={() => onDelete(row)}>
-            <Icon name="trash" /> {t('details.delete')}
-          </button>
+          <Guarded instance={instance} action="delete">
+            <button type="button" className="button secondary danger" onClick={() => onDelete(row)}>
+              <Icon name="trash" /> {t('details.delete')}
+            </button>
+          </Guarded>
         )}
       </div>
       <dl className="field-list">

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChangeFilter, ChangeRow, Facets, Histogram as HistogramData } from '../../src-main/common/model';
 import { useTranslator } from '../i18n';
 import { useServices } from '../services/services';
+import { Guarded } from '../team/access';
 import { EmptyState, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
 import { hasChangeLog } from '../instances/watching';
 import { useStore, useWorkbench, type Tab, type TimePreset } from '../workbench/store';
@@ -174,14 +175,18 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
         {selected.size > 0 && (
           <>
             <span className="timeline-selection">{t('timeline.selectRows', { count: number(selected.size) })}</span>
-            {hasChangeLog(instances.find((instance) => instance.id === selectedInstance)) && <button
-              type="button"
-              className="button secondary danger"
-              disabled={!selectedInstance}
-              onClick={() => selectedInstance && store.update({ dialog: { kind: 'delete', instanceId: selectedInstance, selection: { keys: [...selected] } } })}
-            >
-              <Icon name="trash" /> {t('timeline.deleteSelected')}
-            </button>}
+            {hasChangeLog(instances.find((instance) => instance.id === selectedInstance)) && (
+              <Guarded instance={instances.find((instance) => instance.id === selectedInstance)} action="delete">
+                <button
+                  type="button"
+                  className="button secondary danger"
+                  disabled={!selectedInstance}
+                  onClick={() => selectedInstance && store.update({ dialog: { kind: 'delete', instanceId: selectedInstance, selection: { keys: [...selected] } } })}
+                >
+                  <Icon name="trash" /> {t('timeline.deleteSelected')}
+                </button>
+              </Guarded>
+            )}
           </>
         )}
         <span className="spacer" />
@@ -196,16 +201,18 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
           <Icon name="export" />
         </button>
         {singleInstance && hasChangeLog(instances.find((instance) => instance.id === singleInstance)) && (
-          <button
-            type="button"
-            className="icon-button danger"
-            title={t('timeline.deleteMatching')}
-            aria-label={t('timeline.deleteMatching')}
-            data-testid="delete-matching"
-            onClick={() => store.update({ dialog: { kind: 'delete', instanceId: singleInstance, selection: { filter: tab.filter } } })}
-          >
-            <Icon name="trash" />
-          </button>
+          <Guarded instance={instances.find((instance) => instance.id === singleInstance)} action="delete">
+            <button
+              type="button"
+              className="icon-button danger"
+              title={t('timeline.deleteMatching')}
+              aria-label={t('timeline.deleteMatching')}
+              data-testid="delete-matching"
+              onClick={() => store.update({ dialog: { kind: 'delete', instanceId: singleInstance, selection: { filter: tab.filter } } })}
+            >
+              <Icon name="trash" />
+            </button>
+          </Guarded>
         )}
       </div>
       {error !== undefined && <ErrorBanner error={error} onRetry={() => setRefresh((value) => value + 1)} onDismiss={() => setError(undefined)} />}

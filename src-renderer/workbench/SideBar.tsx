@@ -3,6 +3,9 @@ import type { InstanceConfig, InstanceStatus } from '../../src-main/common/model
 import { useTranslator, type MessageKey } from '../i18n';
 import { describeError } from '../i18n/service-text';
 import { useServices } from '../services/services';
+import { Guarded, LockedAction, mayDo } from '../team/access';
+import { useTeamSession } from '../team/context';
+import { AddTeamServerButton, TeamServerGroups } from '../team/TeamServers';
 import { STATE_ICON } from '../ui/event-style';
 import { Icon } from '../ui/primitives';
 import { openTimeline, reportError } from './controller';
@@ -36,9 +39,11 @@ function InstanceItem({ instance, status, onOpen }: { instance: InstanceConfig; 
         <button type="button" className="icon-button" title={t('instances.syncNow')} aria-label={t('instances.syncNowFor', { name: instance.name })} onClick={() => services.sync.syncNow(instance.id).catch((error) => reportError(store, error))}>
           <Icon name="sync" />
         </button>
-        <button type="button" className="icon-button" title={t('instances.edit')} aria-label={t('instances.editFor', { name: instance.name })} onClick={() => store.openTab({ kind: 'instance', instanceId: instance.id })}>
-          <Icon name="gear" />
-        </button>
+        <Guarded instance={instance} action="manage">
+          <button type="button" className="icon-button" title={t('instances.edit')} aria-label={t('instances.editFor', { name: instance.name })} onClick={() => store.openTab({ kind: 'instance', instanceId: instance.id })}>
+            <Icon name="gear" />
+          </button>
+        </Guarded>
       </span>
     </li>
   );
@@ -53,11 +58,15 @@ export function SideBar() {
   const instances = useWorkbench((state) => state.instances);
   const statuses = useWorkbench((state) => state.statuses);
   const savedFilters = useWorkbench((state) => state.settings.savedFilters);
+  const team = useTeamSession();
+  // Instances read from team servers are listed under their server (TeamServerGroups).
+  const local = instances.filter((instance) => !instance.access?.server);
+  const cleanable = instances.find((instance) => hasChangeLog(instance) && mayDo(instance, 'orphans'));
   const titles: Record<string, MessageKey> = { changes: 'view.changes', errors: 'view.errors', instances: 'view.instances', reports: 'view.reports', settings: 'view.settings' };
 
   const open = (instanceId?: string) => {
     if (view === 'errors') store.openTab({ kind: 'errors', instanceId });
-    else if (view === 'instances' && instanceId) store.openTab({ kind: 'instance', instanceId });
+    else if (view === 'instances' && instanceId && mayDo(instances.find((instance) => instance.id === instanceId), 'manage')) store.openTab({ kind: 'instance', instanceId });
     else openTimeline(store, instanceId);
   };
 
@@ -66,9 +75,14 @@ export function SideBar() {
       <header className="side-bar-title">
         <h1>{t(titles[view])}</h1>
         <span className="spacer" />
-        <button type="button" className="icon-button" title={t('instances.add')} aria-label={t('instances.add')} data-testid="add-instance" onClick={() => store.openTab({ kind: 'instance' })}>
-          <Icon name="add" />
-        </button>
+        {team && team.account.role !== 'admin' ? (
+          <LockedAction reason={t('team.locked.addInstance')} testId="locked-add-instance" />
+        ) : (
+          <button type="button" className="icon-button" title={t('instances.add')} aria-label={t('instances.add')} data-testid="add-instance" onClick={() => store.openTab({ kind: 'instance' })}>
+            <Icon name="add" />
+          </button>
+        )}
+        <AddTeamServerButton />
         <button type="button" className="icon-button" title={t('command.syncAll')} aria-label={t('command.syncAll')} onClick={() => services.sync.syncNow().catch((error) => reportError(store, error))}>
           <Icon name="refresh" />
         </button>
@@ -93,9 +107,14 @@ export function SideBar() {
                 </button>
               </li>
             )}
-            {instances.map((instance) => (
+            {local.map((instance) => (
               <InstanceItem key={instance.id} instance={instance} status={statuses[instance.id]} onOpen={() => open(instance.id)} />
             ))}
+            <TeamServerGroups
+              instances={instances}
+              openAll={(instanceIds) => openTimeline(store, undefined, { instanceIds })}
+              renderInstance={(instance) => <InstanceItem key={instance.id} instance={instance} status={statuses[instance.id]} onOpen={() => open(instance.id)} />}
+            />
           </ul>
         )}
       </section>
@@ -122,9 +141,9 @@ export function SideBar() {
         <section className="side-section" aria-label={t('sidebar.adminTools')}>
           <h2 className="side-section-title">{t('sidebar.adminTools')}</h2>
           <ul className="tree" role="tree">
-            {instances.some(hasChangeLog) && (
+            {cleanable && (
               <li className="tree-item" role="treeitem" aria-selected={false}>
-                <button type="button" className="tree-row" data-testid="open-orphans" onClick={() => store.openTab({ kind: 'orphans', instanceId: instances.find(hasChangeLog)!.id })}>
+                <button type="button" className="tree-row" data-testid="open-orphans" onClick={() => store.openTab({ kind: 'orphans', instanceId: cleanable.id })}>
                   <Icon name="search-fuzzy" />
                   <span className="tree-label"><span className="tree-name">{t('view.orphans')}</span></span>
                 </button>

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { InstanceState } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
+import { TeamAccount } from '../team/TeamAccount';
 import { STATE_ICON } from '../ui/event-style';
 import { Icon } from '../ui/primitives';
 import { openTimeline } from './controller';
@@ -55,6 +56,7 @@ export function StatusBar() {
         </button>
       )}
       <span className="status-item">{t('status.instances', { count: instances.length })}</span>
+      <TeamAccount />
     </footer>
   );
 }

@@ -12,6 +12,7 @@ import { startApp, type RunningApp } from './support/app';
 import { armAppEvent, launchBrowser, screenshot, type Browser } from './support/browser';
 import { ensureRendererBuilt } from './support/build';
 import { mirroredRows, waitForMirror } from './support/mirror';
+import { waitForTimelineTotal as waitForTotal } from './support/timeline';
 
 const INSTANCE = 'Riyadh ERP';
 
@@ -35,17 +36,8 @@ async function waitForServerMirrored(): Promise<void> {
   }, { instanceId });
 }
 
-/** Waits until the active timeline answers its filter and shows `total` rows, at least one of them loaded. */
-async function waitForTimelineTotal(total: number): Promise<void> {
-  await page.waitForFunction(
-    (expected) => {
-      const view = document.querySelector<HTMLElement>('[data-active-tab="true"] [data-testid="timeline-view"]');
-      return view?.dataset.state === 'ready' && Number(view.dataset.total) === expected && !!view.querySelector('.timeline-row:not(.loading)');
-    },
-    total,
-    { timeout: 20_000 },
-  );
-}
+/** Waits until the active timeline shows `total` rows, one loaded. */
+const waitForTimelineTotal = (total: number) => waitForTotal(page, total);
 
 beforeAll(async () => {
   ensureRendererBuilt();

@@ -17,6 +17,8 @@ import { orphansCommand } from './commands/orphans';
 import { simulateCommand } from './commands/simulate';
 import { statusCommand } from './commands/status';
 import { syncCommand } from './commands/sync';
+import { createUserCommands } from './commands/user';
+import { createServeCommand } from '../serve/serve-command';
 import { runCli } from './run-cli';
 
 function commands(env: CliIo['env']): CliCommand[] {
@@ -31,7 +33,9 @@ function commands(env: CliIo['env']): CliCommand[] {
     orphansCommand,
     journalCommand,
     exportCommand,
-    createUiCommand(({ downloadUrlFor }) => createServices({ dataDir: dataDirectory(env), demo: true, downloadUrlFor })),
+    createUiCommand(({ downloadUrlFor }) => createServices({ dataDir: dataDirectory(env), demo: true, downloadUrlFor, teamServers: true })),
+    createServeCommand(),
+    ...createUserCommands(),
     simulateCommand,
   ];
 }

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveChannel } from '../../common/channel';
 import { SERVICE_SURFACES } from '../../common/services';
+import { TEAM_CLIENT_SURFACES } from '../../common/team';
 import { createServices, type RunningServices } from '../services';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
 import { createIpcPort } from './ipc-port';
@@ -57,6 +58,7 @@ async function start(): Promise<void> {
       vault: createSafeStorageVault(),
       pdfRenderer: createElectronPdfRenderer(),
       host: { kind: 'electron', version: app.getVersion(), openExternal: (url) => shell.openExternal(url) },
+      teamServers: true,
     });
     mainWindow = openWindow(appServices);
     if (process.env[SMOKE_TEST_VARIABLE] === '1') void runSmokeTest(mainWindow);
@@ -97,7 +99,10 @@ function openWindow(services: RunningServices): BrowserWindow {
     if (!url.startsWith(APP_ORIGIN)) event.preventDefault();
   });
 
-  const channel = serveChannel(createIpcPort(window.webContents, ipcMain), services.services, SERVICE_SURFACES);
+  // The team servers this desktop reads are served beside its own services (their instances are routed in).
+  const channel = services.teams
+    ? serveChannel(createIpcPort(window.webContents, ipcMain), { ...services.services, teams: services.teams }, { ...SERVICE_SURFACES, ...TEAM_CLIENT_SURFACES })
+    : serveChannel(createIpcPort(window.webContents, ipcMain), services.services, SERVICE_SURFACES);
   window.on('closed', () => {
     channel.dispose();
     if (mainWindow === window) mainWindow = undefined;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Services } from '../../common/services';
+import type { ITeamServerService } from '../../common/team';
 import { OcmError } from '../../common/errors';
 import { flag, option, type CliCommand } from '../cli/command';
 import { DownloadRegistry } from './downloads';
@@ -20,7 +21,7 @@ export interface UiServicesOptions {
 }
 
 /** Starts the app's services for browser mode (`createServices`, bound by the CLI). */
-export type StartServices = (options: UiServicesOptions) => Promise<{ services: Services; close(): Promise<void> }>;
+export type StartServices = (options: UiServicesOptions) => Promise<{ services: Services; teams?: ITeamServerService; close(): Promise<void> }>;
 
 const usage = `Usage: ocm ui [--port P] [--no-open]
 
@@ -57,7 +58,7 @@ export function createUiCommand(startServices: StartServices, staticDir: string 
       const app = await startServices({ downloadUrlFor: (filePath) => downloads.register(filePath) });
       let server;
       try {
-        server = await startWebServer({ services: app.services, host: '127.0.0.1', port, staticDir, downloads });
+        server = await startWebServer({ services: app.services, teams: app.teams, host: '127.0.0.1', port, staticDir, downloads });
       } catch (error) {
         await app.close();
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -29,8 +29,8 @@ export async function startApp(options: { dataDir?: string; pdfRenderer?: PdfRen
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ocm-e2e-'));
   const downloads = new DownloadRegistry();
   // The real composition root; the sync engine runs in its worker thread, polling fast for the tests.
-  const app = await createServices({ dataDir, pdfRenderer: options.pdfRenderer, downloadUrlFor: (filePath) => downloads.register(filePath), timing: { fastMs: 500, backoffBaseMs: 500 } });
-  const server = await startWebServer({ services: app.services, host: '127.0.0.1', port: 0, staticDir: STATIC_DIR, downloads });
+  const app = await createServices({ dataDir, pdfRenderer: options.pdfRenderer, downloadUrlFor: (filePath) => downloads.register(filePath), timing: { fastMs: 500, backoffBaseMs: 500 }, teamServers: true });
+  const server = await startWebServer({ services: app.services, teams: app.teams, host: '127.0.0.1', port: 0, staticDir: STATIC_DIR, downloads });
   return {
     services: app.services,
     server,
