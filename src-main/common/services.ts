@@ -41,6 +41,7 @@ import type {
   TimelinePage,
   TimelineQuery,
   TransportKind,
+  ValueCondition,
 } from './model';
 import { array, boolean, integer, number, object, oneOf, optional, string, variants, type Check } from './validation';
 
@@ -242,6 +243,7 @@ const changeFilter = object<ChangeFilter>({
   users: optional(names),
   changedField: optional(name),
   presence: optional(oneOf('all', 'present', 'removed')),
+  value: optional(object<ValueCondition>({ text: string({ max: 1000 }), match: optional(oneOf('contains', 'equals')), side: optional(oneOf('either', 'old', 'new')) })),
 });
 
 const errorFilter = object<ErrorFilter>({
