@@ -69,6 +69,8 @@ export interface ValueWords {
   /** Boolean values. */
   yes: string;
   no: string;
+  /** Writes a length or a count in the reader's digits (default: plain digits). */
+  number?: (value: number) => string;
 }
 
 /** English words for files read by tools and people alike (CSV, JSON, e-mail, webhooks). */
@@ -93,8 +95,9 @@ export function valueText(value: FieldValue | undefined, words: ValueWords, deta
   else if (isPair(value)) text = `${value[1]} (#${value[0]})`;
   else if (Array.isArray(value)) text = (value as [number, string][]).map((pair) => pair[1]).join(', ') || words.empty;
   else text = String(value);
-  if (details.length !== undefined) text += words.truncated.replace('{length}', String(details.length));
-  if (details.count !== undefined && Array.isArray(value) && details.count > value.length) text += ` ${words.moreRecords.replace('{count}', String(details.count))}`;
+  const number = words.number ?? String;
+  if (details.length !== undefined) text += words.truncated.replace('{length}', number(details.length));
+  if (details.count !== undefined && Array.isArray(value) && details.count > value.length) text += ` ${words.moreRecords.replace('{count}', number(details.count))}`;
   return text;
 }
 

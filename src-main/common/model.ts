@@ -459,6 +459,8 @@ export interface ExportRequest {
   language?: 'en' | 'ar';
   /** Report title (HTML/PDF). */
   title?: string;
+  /** CSV, JSON, NDJSON, XLSX: one line per field change (old → new) instead of one per row; rows without values keep one line. */
+  fieldChanges?: boolean;
 }
 
 /** A saved report definition that can be re-run. */

@@ -293,6 +293,7 @@ const exportFields = {
   bom: optional(boolean),
   language: optional(language),
   title: optional(string({ max: 500 })),
+  fieldChanges: optional(boolean),
 };
 const exportRequest = object<ExportRequest>({ ...exportFields, outPath: optional(string({ max: 4096 })) });
 const definition = object<Omit<ReportDefinition, 'id'> & { id?: string }>({

@@ -3,7 +3,7 @@
  * counts per instance, model and event, counts per hour (for the histogram) and per record (for the
  * most-changed list). Memory is proportional to the distinct hours and records, not to the rows.
  */
-import type { ChangeEvent, ChangeRow, Histogram, HistogramBucket, InstanceId } from '../common/model';
+import type { ChangeEvent, ChangeRow, FieldChange, Histogram, HistogramBucket, InstanceId } from '../common/model';
 import { forEachRow, type RowIterable, type StreamOptions } from './row-stream';
 
 /** Rows of one instance, model and event. */
@@ -24,6 +24,16 @@ export interface RecordActivity {
   lastTimestamp: string;
 }
 
+/** One field's old → new within the report ("value changes" section). */
+export interface ValueChangeEntry {
+  instanceId: InstanceId;
+  model: string;
+  recordId: number;
+  timestamp: string;
+  userName?: string;
+  change: FieldChange;
+}
+
 /** Everything a report shows besides the rows themselves. */
 export interface ReportData {
   total: number;
@@ -33,6 +43,10 @@ export interface ReportData {
   summary: SummaryRow[];
   histogram: Histogram;
   mostChanged: RecordActivity[];
+  /** The newest field changes (old → new), newest first, at most {@link CollectOptions.valueChanges}. */
+  valueChanges: ValueChangeEntry[];
+  /** How many field changes the rows hold in all. */
+  valueChangeTotal: number;
 }
 
 /** Options of {@link collectReportData}. */
@@ -41,6 +55,8 @@ export interface CollectOptions extends StreamOptions {
   topRecords?: number;
   /** Upper bound on histogram buckets (default 60). */
   maxBuckets?: number;
+  /** How many of the newest field changes to keep (default 200). */
+  valueChanges?: number;
 }
 
 /** Bucket sizes a histogram may use, smallest first (seconds). */
@@ -62,6 +78,10 @@ export async function collectReportData(rows: RowIterable, options: CollectOptio
   const records = new Map<string, RecordTally>();
   let first: string | undefined;
   let last: string | undefined;
+  // A ring of the newest field changes: rows come oldest first, so later ones push out earlier ones.
+  const keepValues = options.valueChanges ?? 200;
+  const newestValues: ValueChangeEntry[] = [];
+  let valueChangeTotal = 0;
 
   const total = await forEachRow(
     rows,
@@ -78,6 +98,15 @@ export async function collectReportData(rows: RowIterable, options: CollectOptio
       let hourCounts = hours.get(hour);
       if (!hourCounts) hours.set(hour, (hourCounts = [0, 0, 0]));
       hourCounts[EVENTS.indexOf(row.event)]++;
+
+      for (const change of row.values ?? []) {
+        if (keepValues > 0) {
+          const entry: ValueChangeEntry = { instanceId: row.instanceId, model: row.model, recordId: row.recordId, timestamp: row.timestamp, change };
+          if (row.userName) entry.userName = row.userName;
+          newestValues[valueChangeTotal % keepValues] = entry;
+        }
+        valueChangeTotal++;
+      }
 
       if (topRecords > 0) {
         const recordKey = `${row.instanceId}\u0000${row.model}\u0000${row.recordId}`;
@@ -104,6 +133,9 @@ export async function collectReportData(rows: RowIterable, options: CollectOptio
     summary,
     histogram: bucketHours(hours, options.maxBuckets ?? 60),
     mostChanged: topRecords > 0 ? mostChanged(records, topRecords) : [],
+    // The ring's oldest entry sits after its newest; reversed, the newest come first.
+    valueChanges: [...newestValues.slice(valueChangeTotal % Math.max(1, keepValues)), ...newestValues.slice(0, valueChangeTotal % Math.max(1, keepValues))].reverse(),
+    valueChangeTotal,
   };
 }
 

@@ -2,6 +2,7 @@
  * The report's own string catalogue (HTML and PDF reports), in English and Arabic. Reports are rendered
  * on the Node side, so they cannot use the renderer's i18n catalogue; the keys are few and stable.
  */
+import type { ValueWords } from '../common/field-values';
 import { TRACKED_MODELS } from '../common/model';
 
 /** Languages a report can be rendered in. */
@@ -44,6 +45,16 @@ export interface ReportStrings {
   noErrors: string;
   noChanges: string;
   removedFromServer: string;
+  valueChanges: string;
+  /** `{shown}` of `{total}` field changes are listed. */
+  valueChangesShown: string;
+  noValueChanges: string;
+  time: string;
+  user: string;
+  field: string;
+  oldValue: string;
+  newValue: string;
+  valueWords: ValueWords;
   eventNames: Record<'create' | 'write' | 'unlink', string>;
   modelNames: Record<string, string>;
 }
@@ -84,6 +95,15 @@ const english: ReportStrings = {
   noErrors: 'No errors in this period.',
   noChanges: 'No changes match this report.',
   removedFromServer: 'Removed from the server since',
+  valueChanges: 'Value changes',
+  valueChangesShown: 'The newest {shown} of {total} field changes, newest first.',
+  noValueChanges: 'No old and new values were recorded for these changes (they come from our auto_webhook addon or Odoo’s field tracking).',
+  time: 'Time',
+  user: 'User',
+  field: 'Field',
+  oldValue: 'Old value',
+  newValue: 'New value',
+  valueWords: { empty: '(empty)', changed: 'changed', truncated: '… ({length} characters)', moreRecords: '({count} in all)', yes: 'Yes', no: 'No' },
   eventNames: { create: 'Create', write: 'Write', unlink: 'Delete' },
   modelNames: { ...TRACKED_MODELS },
 
@@ -125,6 +145,15 @@ const arabic: ReportStrings = {
   noErrors: 'لا توجد أخطاء في هذه الفترة.',
   noChanges: 'لا توجد تغييرات مطابقة لهذا التقرير.',
   removedFromServer: 'حُذف من الخادم منذ',
+  valueChanges: 'تغييرات القيم',
+  valueChangesShown: 'أحدث {shown} من أصل {total} تغييراً في الحقول، الأحدث أولاً.',
+  noValueChanges: 'لم تُسجَّل القيم القديمة والجديدة لهذه التغييرات (تأتي من إضافة auto_webhook الخاصة بنا أو من تتبع الحقول في أودو).',
+  time: 'الوقت',
+  user: 'المستخدم',
+  field: 'الحقل',
+  oldValue: 'القيمة القديمة',
+  newValue: 'القيمة الجديدة',
+  valueWords: { empty: '(فارغ)', changed: 'تغيّر', truncated: '… ({length} حرفاً)', moreRecords: '({count} إجمالاً)', yes: 'نعم', no: 'لا' },
   eventNames: { create: 'إنشاء', write: 'تعديل', unlink: 'حذف' },
   modelNames: {
     'sale.order': 'أمر بيع',

@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { InstanceId } from '../common/model';
-import { CHANGE_EXPORT_COLUMNS } from './csv';
+import { changeTexts, ENGLISH_VALUE_WORDS } from '../common/field-values';
+import { CHANGE_EXPORT_COLUMNS, FIELD_CHANGE_COLUMNS, fieldChangeLines } from './csv';
 import type { SummaryRow } from './report-data';
 import { forEachRow, throwIfAborted, type RowIterable, type StreamOptions } from './row-stream';
 import { reportStrings, type ReportLanguage } from './strings';
@@ -19,6 +20,8 @@ export interface XlsxExportOptions extends StreamOptions {
   instanceNames?: ReadonlyMap<InstanceId, string>;
   /** Language of the summary sheet's labels (default English). */
   language?: ReportLanguage;
+  /** One line per field change (old → new), with the field columns after the row's. */
+  fieldChanges?: boolean;
 }
 
 /** Columns written as Excel dates (UTC). */
@@ -53,10 +56,11 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   summary.commit();
 
   const data = workbook.addWorksheet('Changes', { views: [{ state: 'frozen', ySplit: 1 }] });
-  data.columns = CHANGE_EXPORT_COLUMNS.map((column) => ({
+  const columns: string[] = options.fieldChanges ? [...CHANGE_EXPORT_COLUMNS, ...FIELD_CHANGE_COLUMNS] : [...CHANGE_EXPORT_COLUMNS];
+  data.columns = columns.map((column) => ({
     header: column,
     key: column,
-    width: column === 'instance' || column === 'changed_fields' ? 24 : DATE_COLUMNS.has(column) ? 20 : 14,
+    width: column === 'instance' || column === 'changed_fields' || column.endsWith('_value') ? 24 : DATE_COLUMNS.has(column) ? 20 : 14,
     style: DATE_COLUMNS.has(column) ? { numFmt: 'yyyy-mm-dd hh:mm:ss' } : {},
   }));
   data.getRow(1).font = { bold: true };
@@ -66,24 +70,27 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   const count = await forEachRow(
     rows,
     (row) => {
-      data
-        .addRow([
-          // In CHANGE_EXPORT_COLUMNS order.
-          names?.get(row.instanceId) ?? row.instanceId,
-          row.instanceId,
-          new Date(row.timestamp),
-          row.model,
-          row.recordId,
-          row.event,
-          row.serverId,
-          row.userName ?? null,
-          row.changedFields?.join(' ') ?? null,
-          row.changeCount ?? null,
-          new Date(row.firstSeenAt),
-          row.removedAt ? new Date(row.removedAt) : null,
-          row.removedBy ?? null,
-        ])
-        .commit();
+      const cells = [
+        // In CHANGE_EXPORT_COLUMNS order.
+        names?.get(row.instanceId) ?? row.instanceId,
+        row.instanceId,
+        new Date(row.timestamp),
+        row.model,
+        row.recordId,
+        row.event,
+        row.serverId,
+        row.userName ?? null,
+        row.changedFields?.join(' ') ?? null,
+        row.changeCount ?? null,
+        new Date(row.firstSeenAt),
+        row.removedAt ? new Date(row.removedAt) : null,
+        row.removedBy ?? null,
+      ];
+      for (const change of options.fieldChanges ? fieldChangeLines(row) : [undefined]) {
+        const texts = change ? changeTexts(change, ENGLISH_VALUE_WORDS) : undefined;
+        const fieldCells = options.fieldChanges ? [change?.field ?? null, change?.label ?? null, change?.type ?? null, texts?.old ?? null, texts?.new ?? null] : [];
+        data.addRow([...cells, ...fieldCells]).commit();
+      }
       if (++sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
         return letZipDrain(out);

@@ -4,7 +4,7 @@ import { parseArgs, type CliCommand, type CliIo } from './command';
 /** Flags that never take a value, so `--json out.txt` is not misread. */
 const BOOLEAN_FLAGS = new Set([
   'json', 'csv', 'ndjson', 'once', 'watch', 'help', 'force', 'production', 'keep-history', 'removed',
-  'present', 'include-unlink', 'apply', 'groups', 'bom', 'no-open', 'quick', 'yes',
+  'present', 'include-unlink', 'apply', 'groups', 'bom', 'no-open', 'quick', 'yes', 'field-changes',
 ]);
 
 /** Picks the command whose path is the longest prefix of `argv`, and runs it. Returns the exit code. */
