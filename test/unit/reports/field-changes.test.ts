@@ -5,7 +5,6 @@
  */
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChangeRow } from '../../../src-main/common/model';
@@ -14,9 +13,8 @@ import { writeChangesCsv } from '../../../src-main/reports/csv-export';
 import { renderHtmlReport } from '../../../src-main/reports/html-report';
 import { writeChangesJson, writeChangesNdjson } from '../../../src-main/reports/json-export';
 import { collectReportData } from '../../../src-main/reports/report-data';
-import { TextSink } from '../../../src-main/reports/row-stream';
 import { writeChangesXlsx } from '../../../src-main/reports/xlsx-export';
-import { makeRow, scratchDirectory } from './fixtures';
+import { makeRow, renderText, scratchDirectory } from './fixtures';
 
 const scratch = scratchDirectory();
 afterAll(() => scratch.cleanup());
@@ -37,15 +35,7 @@ const priced: ChangeRow = {
 };
 const created: ChangeRow = { ...makeRow(2), event: 'create' };
 
-async function render(write: (sink: TextSink) => Promise<number>): Promise<{ text: string; count: number }> {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const sink = new TextSink(stream, 1024);
-  const count = await write(sink);
-  await sink.end();
-  return { text: Buffer.concat(chunks).toString('utf8'), count };
-}
+const render = renderText;
 
 describe('one line per field change', () => {
   it('CSV: the row columns, then field, label, type, old and new value; a row without values keeps one line', async () => {
