@@ -5,7 +5,7 @@
  * (store/queries/filter.ts) implements the same matching with SQLite's JSON functions; tests hold the two
  * to the same answers.
  */
-import type { ChangeRow, FieldChange, FieldValue, ValueCondition } from './model';
+import type { FieldChange, FieldValue, ValueCondition } from './model';
 
 /** Lower-cases ASCII letters only, as SQLite's LIKE compares (other letters keep their case). */
 export function asciiLower(text: string): string {
@@ -45,13 +45,13 @@ export function fieldChangeMatches(change: FieldChange, condition: ValueConditio
  * Whether the row changed `field`: the row's changed-field list when it has one (our addon), else its
  * values (sources that only know values). Whole names only: `name` is not `display_name`.
  */
-export function rowChangedField(row: Pick<ChangeRow, 'changedFields' | 'values'>, field: string): boolean {
+export function rowChangedField(row: { changedFields?: readonly string[]; values?: readonly FieldChange[] }, field: string): boolean {
   if (row.changedFields) return row.changedFields.includes(field);
   return row.values?.some((change) => change.field === field) ?? false;
 }
 
 /** Whether a row's values satisfy `condition`, on `field` only when given. Rows without values never do. */
-export function rowValuesMatch(row: Pick<ChangeRow, 'values'>, condition: ValueCondition, field?: string): boolean {
+export function rowValuesMatch(row: { values?: readonly FieldChange[] }, condition: ValueCondition, field?: string): boolean {
   if (!condition.text) return true;
   return row.values?.some((change) => (field === undefined || change.field === field) && fieldChangeMatches(change, condition)) ?? false;
 }

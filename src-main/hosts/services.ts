@@ -8,6 +8,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminService } from '../admin/admin-service';
+import { AlertService } from '../alerts/alert-service';
+import type { RetryPolicy } from '../alerts/dispatcher';
+import type { DesktopNotifier } from '../alerts/senders';
 import { createClientPool } from '../admin/client-pool';
 import { storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
 import { OcmError } from '../common/errors';
@@ -72,6 +75,10 @@ export interface CreateServicesOptions {
   connect?: ConnectFunction;
   /** Replaces the real connection test (tests). */
   checker?: ConnectionChecker;
+  /** The host's desktop notifications (Electron's); default: the browser workbench shows them. */
+  desktopNotifier?: DesktopNotifier;
+  /** Alert delivery retries (tests shorten them). */
+  alertRetry?: Partial<RetryPolicy>;
 }
 
 /** An instance whose secret could not be opened, and why. */
@@ -93,6 +100,11 @@ export interface RunningServices {
    * in-thread engine. Instances whose secret cannot be opened are listed apart.
    */
   syncOnce(ids?: readonly InstanceId[], signal?: AbortSignal): Promise<{ results: Map<InstanceId, SyncPassResult | OcmError>; locked: LockedInstance[] }>;
+  /**
+   * Sends the alerts the stored rows fired, grouping waiting events now, until `deadlineMs` (retrying
+   * failures due before it). Returns how many deliveries this process could not send (`ocm sync`).
+   */
+  deliverAlerts(deadlineMs: number): Promise<{ pending: number }>;
   /** Stops the engine (and the demo server) and closes the store. */
   close(): Promise<void>;
 }
@@ -160,21 +172,36 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       downloadUrlFor: options.downloadUrlFor,
     });
 
+    const sync = new SyncService(store, backend);
+    // Where an engine runs, rows arrive: this process also sends the alerts they fire.
+    const alerts = new AlertService({
+      store,
+      vault,
+      deliver: backend !== undefined,
+      desktop: options.desktopNotifier,
+      statuses: backend ? () => sync.statuses() : undefined,
+      retry: options.alertRetry,
+    });
+    closers.unshift(() => alerts.close());
+    const kickAlerts = backend?.onDidChangeData(() => alerts.kick());
+    closers.unshift(() => kickAlerts?.dispose());
+
     const services: Services = {
       instances,
       changes: new ChangeService(store.db, dataNotices.event),
-      sync: new SyncService(store, backend),
+      sync,
       admin,
       reports: options.exportsAnywhere ? reports : withoutChosenPaths(reports),
       settings: new SettingsService(store),
       host: hostService(options, () => vault.kind),
+      alerts,
     };
 
     const control = engineControl(store, secrets, backend);
     const subscription = instances.onDidChangeInstances(() => void control.refresh());
     closers.unshift(() => subscription.dispose());
     if (backend && (options.autoStart ?? true)) control.startSync();
-    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close };
+    return { services, startSync: control.startSync, syncOnce: control.syncOnce, deliverAlerts: (deadlineMs) => alerts.drain(deadlineMs), close };
   } catch (error) {
     await close();
     throw error;

@@ -2,8 +2,10 @@
  * The opened mirror: one connection and the repositories over it. The connection translates driver
  * failures itself ('store-locked', 'store-corrupt'), so callers never wrap calls.
  */
+import { AlertQueue } from './alert-queue';
 import type { SqlDatabase } from './database';
 import { openDatabase, type OpenStoreOptions } from './open';
+import { AlertRepository } from './repositories/alerts';
 import { InstanceRepository } from './repositories/instances';
 import { JournalRepository } from './repositories/journal';
 import { MirrorRepository } from './repositories/mirror';
@@ -21,6 +23,7 @@ export class Store {
   readonly mirror: MirrorRepository;
   readonly journal: JournalRepository;
   readonly reportDefinitions: ReportDefinitionRepository;
+  readonly alerts: AlertRepository;
 
   constructor(
     /** The connection, for read-only query modules (store/queries). */
@@ -35,6 +38,9 @@ export class Store {
     this.mirror = new MirrorRepository(db);
     this.journal = new JournalRepository(db);
     this.reportDefinitions = new ReportDefinitionRepository(db);
+    this.alerts = new AlertRepository(db);
+    // Whoever writes the mirror queues the alerts its rows fire, in the same transaction.
+    this.mirror.setInsertHook(new AlertQueue(db, this.alerts));
   }
 
   close(): void {
