@@ -17,6 +17,7 @@ import { AlertDispatcher, type RetryPolicy } from './dispatcher';
 import { checkInstances, MONITOR_INTERVAL_MS } from './instance-monitor';
 import { desktopText, emailText, webhookPayload, type AlertMessage } from './messages';
 import { previewCondition } from './preview';
+import { AlertSecrets, smtpSettings } from './secrets';
 import { checkCondition, checkRecipients, checkRuleInput } from './rule-input';
 import { DeliveryFailure, postWebhook, sendEmail, type DesktopNotifier } from './senders';
 
@@ -34,9 +35,6 @@ export interface AlertServiceOptions {
   now?: () => number;
 }
 
-/** Marks sealed webhook secrets and SMTP passwords inside the vault's plain text. */
-const SEALED_WEBHOOK = 'ocm-webhook/1\n';
-const SEALED_SMTP = 'ocm-smtp/1\n';
 
 /** The alert service (see the module comment). */
 export class AlertService implements IAlertService {
@@ -48,6 +46,7 @@ export class AlertService implements IAlertService {
   private readonly now: () => number;
   private monitor?: ReturnType<typeof setInterval>;
   private readonly firstSeen = new Map<InstanceId, number>();
+  private readonly secrets: AlertSecrets;
 
   readonly onDidChangeRules: Event<AlertRule[]> = this.rules.event;
   readonly onDidDeliver: Event<AlertDelivery> = this.deliveries$.event;
@@ -60,6 +59,7 @@ export class AlertService implements IAlertService {
 
   constructor(private readonly options: AlertServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.secrets = new AlertSecrets(options.vault, options.store.alerts);
     this.notifier =
       options.desktop ??
       ((notice) => {
@@ -72,7 +72,7 @@ export class AlertService implements IAlertService {
     this.dispatcher = new AlertDispatcher({
       alerts: store.alerts,
       instances: store.instances,
-      secrets: { webhookSecret: (ruleId, channelId) => this.webhookSecret(ruleId, channelId), smtp: () => this.openSmtp() },
+      secrets: this.secrets,
       desktop: this.notifier,
       desktopAvailable: options.desktop ? undefined : () => this.notices.hasListeners,
       language: () => store.settings.get().language,
@@ -98,8 +98,8 @@ export class AlertService implements IAlertService {
   }
 
   /** Sends what is due, grouping waiting events now, until `deadlineMs` (`ocm sync` before it exits). */
-  async drain(deadlineMs: number): Promise<{ pending: number }> {
-    if (!this.dispatcher) return { pending: this.options.store.alerts.pendingCount() };
+  async drain(deadlineMs: number): Promise<{ pending: number; desktopWaiting: number }> {
+    if (!this.dispatcher) return { pending: this.options.store.alerts.pendingCount(['webhook', 'email']), desktopWaiting: this.options.store.alerts.pendingCount(['desktop']) };
     return this.dispatcher.drain(deadlineMs);
   }
 
@@ -127,7 +127,7 @@ export class AlertService implements IAlertService {
         case 'email':
           return { kind: 'email', target: channel.to.join(',') };
         case 'webhook': {
-          if (channel.secret !== undefined) return { kind: 'webhook', target: channel.url, secret: this.options.vault.encrypt(SEALED_WEBHOOK + JSON.stringify({ url: channel.url, secret: channel.secret })) };
+          if (channel.secret !== undefined) return { kind: 'webhook', target: channel.url, secret: this.secrets.sealWebhook(channel.url, channel.secret) };
           // A secret is only kept for the address it was given for.
           const kept = existing?.channels.find((stored) => stored.kind === 'webhook' && stored.target === channel.url && stored.secret);
           if (!kept) {
@@ -176,11 +176,11 @@ export class AlertService implements IAlertService {
       if (channel.target) result.target = channel.target;
       try {
         if (channel.kind === 'webhook') {
-          const secret = this.webhookSecret(rule.id, channel.id);
+          const secret = this.secrets.webhookSecret(rule.id, channel.id);
           if (!secret) throw new DeliveryFailure('The signing secret could not be opened: enter it again.', false);
-          await postWebhook({ url: channel.target ?? '', body: webhookPayload(message), secret, idempotencyKey: message.idempotencyKey, timeoutMs: 10_000, now: this.now });
+          await postWebhook({ url: channel.target ?? '', body: webhookPayload(message), secret, idempotencyKey: message.idempotencyKey, timeoutMs: 10_000 });
         } else if (channel.kind === 'email') {
-          const smtp = this.openSmtp();
+          const smtp = this.secrets.smtp();
           if (!smtp) throw new DeliveryFailure('No SMTP server is set for e-mail alerts (Alerts → E-mail server, or `ocm alert smtp`).', false);
           const text = emailText(message, language);
           await sendEmail({ smtp: smtp.settings, password: smtp.password, to: (channel.target ?? '').split(','), subject: text.subject, text: text.text, idempotencyKey: message.idempotencyKey, timeoutMs: 30_000 });
@@ -205,7 +205,7 @@ export class AlertService implements IAlertService {
 
   async smtp(): Promise<SmtpSettings | undefined> {
     const stored = this.options.store.alerts.smtp();
-    return stored && toSmtpSettings(stored);
+    return stored && smtpSettings(stored);
   }
 
   async setSmtp(input: SmtpInput | null): Promise<SmtpSettings | undefined> {
@@ -222,13 +222,13 @@ export class AlertService implements IAlertService {
     const previous = alerts.smtp();
     const stored: StoredSmtp = { host, port: input.port, secure: input.secure ?? input.port === 465, from: input.from.trim() || from };
     if (user) stored.user = user;
-    if (input.password) stored.password = this.options.vault.encrypt(SEALED_SMTP + JSON.stringify({ host, user, password: input.password }));
+    if (input.password) stored.password = this.secrets.sealSmtpPassword(host, user, input.password);
     // A saved password only goes to the server and user it was saved for.
     else if (previous?.password && previous.host === host && previous.user === user) stored.password = previous.password;
     else if (user) throw new OcmError('invalid-input', `The SMTP user ${user} needs a password.`, { hint: 'Enter the password (a changed server or user needs it again).' });
     alerts.setSmtp(stored);
     this.kick();
-    return toSmtpSettings(stored);
+    return smtpSettings(stored);
   }
 
   private seconds(): number {
@@ -238,32 +238,6 @@ export class AlertService implements IAlertService {
   private announceRules(): void {
     this.rules.fire(this.options.store.alerts.list().map(toRule));
     this.kick();
-  }
-
-  /** A webhook's secret, opened only for the address it was sealed to. */
-  private webhookSecret(ruleId: string, channelId: number): string | undefined {
-    const channel = this.options.store.alerts.get(ruleId)?.channels.find((stored) => stored.id === channelId);
-    if (!channel?.secret) return undefined;
-    const sealed = unseal<{ url: string; secret: string }>(this.options.vault.decrypt(channel.secret), SEALED_WEBHOOK);
-    return sealed && sealed.url === channel.target ? sealed.secret : undefined;
-  }
-
-  private openSmtp(): { settings: SmtpSettings; password?: string } | undefined {
-    const stored = this.options.store.alerts.smtp();
-    if (!stored) return undefined;
-    const settings = toSmtpSettings(stored);
-    if (!stored.password) return { settings };
-    const sealed = unseal<{ host: string; user?: string; password: string }>(this.options.vault.decrypt(stored.password), SEALED_SMTP);
-    return sealed && sealed.host === stored.host && sealed.user === stored.user ? { settings, password: sealed.password } : { settings };
-  }
-}
-
-function unseal<T>(plain: string, mark: string): T | undefined {
-  if (!plain.startsWith(mark)) return undefined;
-  try {
-    return JSON.parse(plain.slice(mark.length)) as T;
-  } catch {
-    return undefined;
   }
 }
 
@@ -282,10 +256,4 @@ function toRule(rule: StoredRule): AlertRule {
     createdAt: isoFromSeconds(rule.createdAt),
     updatedAt: isoFromSeconds(rule.updatedAt),
   };
-}
-
-function toSmtpSettings(stored: StoredSmtp): SmtpSettings {
-  const settings: SmtpSettings = { host: stored.host, port: stored.port, secure: stored.secure, from: stored.from, hasPassword: Boolean(stored.password) };
-  if (stored.user) settings.user = stored.user;
-  return settings;
 }

@@ -107,7 +107,7 @@ export class AlertDispatcher {
    * Sends until nothing is due or `deadlineMs` passes, retrying failures whose next attempt falls
    * before it (`ocm sync` before it exits). Returns what is left pending.
    */
-  async drain(deadlineMs: number): Promise<{ pending: number }> {
+  async drain(deadlineMs: number): Promise<{ pending: number; desktopWaiting: number }> {
     for (;;) {
       await this.runOnce({ flush: true });
       const next = this.options.alerts.nextDue(this.kinds());
@@ -115,7 +115,8 @@ export class AlertDispatcher {
       if (next === undefined || next * 1000 > deadlineMs || now >= deadlineMs || this.closed) break;
       await sleep(Math.max(0, next * 1000 - now), this.controller.signal);
     }
-    return { pending: this.options.alerts.pendingCount(this.kinds()) };
+    const kinds = this.kinds();
+    return { pending: this.options.alerts.pendingCount(kinds), desktopWaiting: kinds.includes('desktop') ? 0 : this.options.alerts.pendingCount(['desktop']) };
   }
 
   /** Stops the timers and aborts attempts in flight (their leases expire; another run sends them). */
@@ -239,7 +240,7 @@ export class AlertDispatcher {
       case 'webhook': {
         const secret = this.options.secrets.webhookSecret(delivery.ruleId, delivery.channelId);
         if (!secret) throw new DeliveryFailure('The webhook has no signing secret any more (the rule was edited): nothing was sent.', false);
-        await postWebhook({ url: delivery.target ?? '', body: webhookPayload(message), secret, idempotencyKey: message.idempotencyKey, timeoutMs: this.options.webhookTimeoutMs ?? 10_000, now: this.now, signal: this.controller.signal });
+        await postWebhook({ url: delivery.target ?? '', body: webhookPayload(message), secret, idempotencyKey: message.idempotencyKey, timeoutMs: this.options.webhookTimeoutMs ?? 10_000, signal: this.controller.signal });
         return true;
       }
       case 'email': {

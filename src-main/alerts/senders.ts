@@ -34,8 +34,9 @@ const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
  * POSTs `body` to `url`, signed with `secret` at the current second. A 2xx answer is delivered; a
  * redirect is refused (a signed payload goes only where it was told to).
  */
-export async function postWebhook(request: { url: string; body: string; secret: string; idempotencyKey: string; timeoutMs: number; now(): number; signal?: AbortSignal }): Promise<void> {
-  const timestamp = Math.floor(request.now() / 1000);
+export async function postWebhook(request: { url: string; body: string; secret: string; idempotencyKey: string; timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+  // The wall clock at sending: receivers compare it with theirs to refuse replays.
+  const timestamp = Math.floor(Date.now() / 1000);
   let response: Response;
   try {
     response = await fetch(request.url, {

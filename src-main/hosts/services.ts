@@ -102,9 +102,10 @@ export interface RunningServices {
   syncOnce(ids?: readonly InstanceId[], signal?: AbortSignal): Promise<{ results: Map<InstanceId, SyncPassResult | OcmError>; locked: LockedInstance[] }>;
   /**
    * Sends the alerts the stored rows fired, grouping waiting events now, until `deadlineMs` (retrying
-   * failures due before it). Returns how many deliveries this process could not send (`ocm sync`).
+   * failures due before it). Returns how many deliveries are still pending, and how many desktop
+   * notifications wait for a process that can show them (`ocm sync`).
    */
-  deliverAlerts(deadlineMs: number): Promise<{ pending: number }>;
+  deliverAlerts(deadlineMs: number): Promise<{ pending: number; desktopWaiting: number }>;
   /** Stops the engine (and the demo server) and closes the store. */
   close(): Promise<void>;
 }

@@ -74,7 +74,7 @@ describe('alert deliveries', () => {
     db.unlink('account.move', [first]);
     db.write('res.partner', [db.recordIds('res.partner')[0]], { phone: '+966 11 000' }); // not an account.move: no alert
     await app.syncOnce();
-    expect(await app.deliverAlerts(Date.now() + 20_000)).toEqual({ pending: 0 });
+    expect(await app.deliverAlerts(Date.now() + 20_000)).toEqual({ pending: 0, desktopWaiting: 0 });
 
     const [hook] = await webhook.waitFor(1);
     expect(hook.signatureValid).toBe(true);
