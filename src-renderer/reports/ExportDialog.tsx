@@ -28,6 +28,7 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
   const language = useWorkbench((state) => state.settings.language);
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [bom, setBom] = useState(language === 'ar');
+  const [fieldChanges, setFieldChanges] = useState(false);
   const [reportLanguage, setReportLanguage] = useState<'en' | 'ar'>(language);
   const [title, setTitle] = useState(t('app.title'));
   const [count, setCount] = useState<number>();
@@ -53,7 +54,15 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
     if (format === 'pdf') checkPdfEngine();
   }, [services, format]);
 
-  const request = (chosen: ExportFormat = format) => ({ format: chosen, filter, bom: chosen === 'csv' ? bom : undefined, language: reportLanguage, title: title.trim() || undefined });
+  const lines = (chosen: ExportFormat) => chosen !== 'html' && chosen !== 'pdf';
+  const request = (chosen: ExportFormat = format) => ({
+    format: chosen,
+    filter,
+    bom: chosen === 'csv' ? bom : undefined,
+    language: reportLanguage,
+    title: title.trim() || undefined,
+    fieldChanges: lines(chosen) && fieldChanges ? true : undefined,
+  });
   const run = async (chosen: ExportFormat = format) => {
     setRunning(true);
     setError(undefined);
@@ -111,6 +120,12 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
         <label className="checkbox">
           <input type="checkbox" checked={bom} onChange={(event) => setBom(event.target.checked)} />
           {t('export.bom')}
+        </label>
+      )}
+      {lines(format) && (
+        <label className="checkbox">
+          <input type="checkbox" checked={fieldChanges} onChange={(event) => setFieldChanges(event.target.checked)} data-testid="export-field-changes" />
+          {t('export.fieldChanges')}
         </label>
       )}
       {(format === 'html' || format === 'pdf' || format === 'xlsx') && (

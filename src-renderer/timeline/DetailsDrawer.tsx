@@ -5,6 +5,7 @@ import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
 import { EVENT_ICON } from '../ui/event-style';
 import { ErrorBanner, Icon, Skeleton } from '../ui/primitives';
+import { FieldChangeList, ValueHistory } from '../values/FieldChanges';
 import { appEvents } from '../workbench/app-events';
 
 /** The record's URL in Odoo's web client: `/odoo/<model>/<id>` from 18 on, `/web#…` before. */
@@ -133,6 +134,12 @@ export function DetailsDrawer({
           </button>
         )}
       </div>
+      {row.values?.length ? (
+        <>
+          <h3>{t('values.title')}</h3>
+          <FieldChangeList values={row.values} origin={row.origin} />
+        </>
+      ) : null}
       <dl className="field-list">
         {fields.map(([label, value]) => (
           <div key={label} className="field">
@@ -157,6 +164,7 @@ export function DetailsDrawer({
           </li>
         ))}
       </ul>
+      {history && <ValueHistory rows={history} />}
     </aside>
   );
 }

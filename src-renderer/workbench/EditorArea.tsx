@@ -10,6 +10,7 @@ import { InstanceEditor } from '../instances/InstanceEditor';
 import { RemoveInstanceDialog } from '../instances/RemoveInstanceDialog';
 import { ExportDialog } from '../reports/ExportDialog';
 import { ReportsView } from '../reports/ReportsView';
+import { AlertsView } from '../alerts/AlertsView';
 import { SaveFilterDialog } from '../settings/SaveFilterDialog';
 import { SettingsView } from '../settings/SettingsView';
 import { TimelineView } from '../timeline/TimelineView';
@@ -24,6 +25,7 @@ const TAB_ICON: Record<Tab['kind'], string> = {
   orphans: 'search-fuzzy',
   settings: 'settings-gear',
   reports: 'graph',
+  alerts: 'bell',
 };
 
 function useTabTitle(): (tab: Tab) => string {
@@ -46,6 +48,8 @@ function useTabTitle(): (tab: Tab) => string {
         return t('tab.settings');
       case 'reports':
         return t('tab.reports');
+      case 'alerts':
+        return t('tab.alerts');
     }
   };
 }
@@ -66,6 +70,8 @@ function TabContent({ tab, theme }: { tab: Tab; theme: string }) {
       return <SettingsView />;
     case 'reports':
       return <ReportsView />;
+    case 'alerts':
+      return <AlertsView />;
   }
 }
 

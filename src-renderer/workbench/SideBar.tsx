@@ -52,7 +52,7 @@ export function SideBar() {
   const instances = useWorkbench((state) => state.instances);
   const statuses = useWorkbench((state) => state.statuses);
   const savedFilters = useWorkbench((state) => state.settings.savedFilters);
-  const titles: Record<string, MessageKey> = { changes: 'view.changes', errors: 'view.errors', instances: 'view.instances', reports: 'view.reports', settings: 'view.settings' };
+  const titles: Record<string, MessageKey> = { changes: 'view.changes', errors: 'view.errors', instances: 'view.instances', reports: 'view.reports', alerts: 'view.alerts', settings: 'view.settings' };
 
   const open = (instanceId?: string) => {
     if (view === 'errors') store.openTab({ kind: 'errors', instanceId });

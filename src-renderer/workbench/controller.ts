@@ -9,6 +9,7 @@ import { toOcmError } from '../../src-main/common/errors';
 import { CommandRegistry } from '../commands/registry';
 import type { WorkbenchStore } from './store';
 import { appEvents } from './app-events';
+import { listenForNotices } from '../alerts/notifications';
 
 /** Keeps this many activity lines in memory for the bottom panel. */
 const ACTIVITY_LIMIT = 300;
@@ -46,6 +47,9 @@ export async function startController(store: WorkbenchStore, services: Services)
       appEvents.emit('data', notice);
     }),
   );
+
+  // Browser mode shows desktop alerts itself, once the browser allows notifications.
+  listenForNotices(services, host.kind);
 
   // Instances added while the app runs get their status once, then through events.
   return {

@@ -10,6 +10,7 @@ import { serveChannel } from '../../common/channel';
 import { SERVICE_SURFACES } from '../../common/services';
 import { createServices, type RunningServices } from '../services';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { createElectronNotifier } from './desktop-notifier';
 import { createIpcPort } from './ipc-port';
 import { installMenu } from './menu';
 import { createElectronPdfRenderer } from './pdf-renderer';
@@ -56,6 +57,7 @@ async function start(): Promise<void> {
       demo: true,
       vault: createSafeStorageVault(),
       pdfRenderer: createElectronPdfRenderer(),
+      desktopNotifier: createElectronNotifier(() => mainWindow),
       host: { kind: 'electron', version: app.getVersion(), openExternal: (url) => shell.openExternal(url) },
     });
     mainWindow = openWindow(appServices);
