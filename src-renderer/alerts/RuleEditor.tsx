@@ -41,7 +41,11 @@ interface Draft {
 }
 
 const words = (text: string) => text.split(',').map((word) => word.trim()).filter(Boolean);
-const whole = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+/** A typed whole number; anything else becomes 0, which the service refuses saying what it needs. */
+const whole = (text: string) => {
+  const value = Number(text);
+  return text.trim() !== '' && Number.isSafeInteger(value) ? value : 0;
+};
 
 function draftOf(rule: AlertRule | undefined): Draft {
   const condition = rule?.condition;

@@ -2,12 +2,13 @@
  * `ocm alert add | list | remove | test | log | smtp` and `ocm sync` delivering alerts, in-process against
  * the simulator, a webhook receiver checking signatures and a real SMTP server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliCommand, CliIo } from '../../../src-main/hosts/cli/command';
 import { createAlertCommands } from '../../../src-main/hosts/cli/commands/alert';
+import { exportCommand } from '../../../src-main/hosts/cli/commands/export';
 import { instanceCommands } from '../../../src-main/hosts/cli/commands/instance';
 import { syncCommand } from '../../../src-main/hosts/cli/commands/sync';
 import { runCli } from '../../../src-main/hosts/cli/run-cli';
@@ -19,7 +20,7 @@ let sim: RunningSimulator;
 let webhook: WebhookReceiver;
 let smtp: SmtpReceiver;
 let home: string;
-const commands: CliCommand[] = [...instanceCommands, syncCommand, ...createAlertCommands()];
+const commands: CliCommand[] = [...instanceCommands, syncCommand, exportCommand, ...createAlertCommands()];
 
 beforeAll(async () => {
   sim = await startSimulator({ flavour: 'fixed', seed: 4, databases: [{ name: 'seed' }] });
@@ -97,6 +98,21 @@ describe('ocm alert', () => {
 
     expect((await ocm('alert', 'remove', '--name', 'noisy')).out).toBe('Removed the alert rule noisy.');
     expect((await ocm('alert', 'remove', '--name', 'noisy')).err).toContain('No alert rule named "noisy".');
+  });
+
+  it('exports a price change as one line per field change (ocm export --field-changes --field)', async () => {
+    const db = sim.database('seed');
+    const [product] = db.recordIds('product.template');
+    db.write('product.template', [product], { list_price: 99.5 });
+    expect((await ocm('sync', '--once')).code).toBe(0);
+    const out = join(home, 'prices.csv');
+    const exported = await ocm('export', '--format', 'csv', '--field-changes', '--model', 'product.template', '--field', 'list_price', '--value', '99.5', '--out', out);
+    expect(exported.code, exported.err).toBe(0);
+    const [header, ...lines] = readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
+    expect(header.endsWith(',field,field_label,field_type,old_value,new_value')).toBe(true);
+    expect(lines.filter((line) => line.includes(',list_price,'))).toHaveLength(1);
+    expect(lines.find((line) => line.includes(',list_price,'))).toMatch(/,list_price,[^,]*,float,[^,]+,99\.5$/);
+    expect((await ocm('export', '--format', 'pdf', '--field-changes', '--out', out)).err).toContain('--field-changes applies to csv, json, ndjson and xlsx');
   });
 
   it('refuses unclear options with a usage message', async () => {
