@@ -24,8 +24,8 @@ export const DEFAULT_RETRY: RetryPolicy = { baseSeconds: 30, maxSeconds: 3600, m
 
 /** What the dispatcher reads secrets and settings through (the service opens them with the vault). */
 export interface DeliverySecrets {
-  /** The webhook secret of a stored channel, decrypted. */
-  webhookSecret(ruleId: string, channelId: number): string | undefined;
+  /** The webhook secret of a stored channel (found by address when the rule was edited since), decrypted. */
+  webhookSecret(ruleId: string, channelId: number, url?: string): string | undefined;
   /** The SMTP server and its password, or undefined when none is set. */
   smtp(): { settings: SmtpSettings; password?: string } | undefined;
 }
@@ -238,8 +238,8 @@ export class AlertDispatcher {
     const language = this.options.language?.() ?? 'en';
     switch (delivery.kind) {
       case 'webhook': {
-        const secret = this.options.secrets.webhookSecret(delivery.ruleId, delivery.channelId);
-        if (!secret) throw new DeliveryFailure('The webhook has no signing secret any more (the rule was edited): nothing was sent.', false);
+        const secret = this.options.secrets.webhookSecret(delivery.ruleId, delivery.channelId, delivery.target);
+        if (!secret) throw new DeliveryFailure('The rule no longer has this webhook (it was edited): nothing was sent.', false);
         await postWebhook({ url: delivery.target ?? '', body: webhookPayload(message), secret, idempotencyKey: message.idempotencyKey, timeoutMs: this.options.webhookTimeoutMs ?? 10_000, signal: this.controller.signal });
         return true;
       }

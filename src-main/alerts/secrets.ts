@@ -29,8 +29,13 @@ export class AlertSecrets implements DeliverySecrets {
     return this.vault.encrypt(SEALED_SMTP + JSON.stringify({ host, user, password }));
   }
 
-  webhookSecret(ruleId: string, channelId: number): string | undefined {
-    const channel = this.alerts.get(ruleId)?.channels.find((stored) => stored.id === channelId);
+  /**
+   * The secret of a rule's webhook channel. Saving a rule renews its channels, so a delivery queued
+   * before an edit finds its webhook by address when its channel id is gone.
+   */
+  webhookSecret(ruleId: string, channelId: number, url?: string): string | undefined {
+    const channels = this.alerts.get(ruleId)?.channels ?? [];
+    const channel = channels.find((stored) => stored.id === channelId) ?? channels.find((stored) => stored.kind === 'webhook' && url !== undefined && stored.target === url);
     if (!channel?.secret) return undefined;
     const sealed = unseal<{ url: string; secret: string }>(this.vault.decrypt(channel.secret), SEALED_WEBHOOK);
     return sealed && sealed.url === channel.target ? sealed.secret : undefined;

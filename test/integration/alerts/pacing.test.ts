@@ -122,6 +122,24 @@ describe('pacing', () => {
   });
 });
 
+describe('edits while a delivery waits', () => {
+  it('a rule renamed between two attempts still sends to its webhook', async () => {
+    const id = await rule({ groupSeconds: 0 });
+    webhook.answer = 503;
+    at(30_000);
+    store_(1);
+    await dispatcher.runOnce();
+    expect(store.alerts.deliveries({ ruleId: id })[0]).toMatchObject({ state: 'pending', attempts: 1 });
+    const saved = (await service.list()).find((candidate) => candidate.id === id)!;
+    await service.save({ id, name: 'renamed while waiting', condition: saved.condition, channels: [{ kind: 'webhook', url: webhook.url }], timing: saved.timing });
+    webhook.answer = 200;
+    at(30_100); // past the first backoff (30 s)
+    await dispatcher.runOnce();
+    expect(store.alerts.deliveries({ ruleId: id })[0]).toMatchObject({ state: 'sent', attempts: 2, ruleName: 'renamed while waiting' });
+    expect((await webhook.waitFor(1))[0].payload.rule.name).toBe('renamed while waiting');
+  });
+});
+
 describe('the queue in the insert transaction', () => {
   it('queues events only for rows the insert added, and none when the transaction rolls back', async () => {
     await rule({ groupSeconds: 3600 });
