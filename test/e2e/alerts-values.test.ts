@@ -153,5 +153,16 @@ describe('alert rule editor', () => {
     expect(notices[0].body).toMatch(/Journal Entry \(account\.move\) #\d+ deleted on Shop/);
     await view.locator('[data-testid="delivery-log"] tr[data-channel="desktop"][data-state="sent"]').waitFor();
     await screenshot(page, 'alerts-view');
+
+    // The same view in Arabic, right to left.
+    const arabic = await armAppEvent(page, 'language-changed', { language: 'ar' });
+    await app.services.settings.update({ language: 'ar' });
+    await arabic();
+    expect(await view.locator('.view-header h2').textContent()).toBe('قواعد التنبيه');
+    expect(await view.locator('[data-testid="delivery-log"] tr[data-channel="desktop"] td').nth(4).textContent()).toContain('أُرسل');
+    await screenshot(page, 'alerts-view-ar');
+    const english = await armAppEvent(page, 'language-changed', { language: 'en' });
+    await app.services.settings.update({ language: 'en' });
+    await english();
   });
 });
