@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import type { ChangeEvent, ChangeFilter } from '../src-main/common/model';
-import { facetCounts, histogram } from '../src-main/store/queries/aggregates';
+import { countChanges, facetCounts, histogram } from '../src-main/store/queries/aggregates';
+import { fieldFacet } from '../src-main/store/queries/field-facet';
 import { timelinePage } from '../src-main/store/queries/change-queries';
 import { normalizeFilter } from '../src-main/store/queries/filter';
 import { createMirrorDatabase, randomGenerator, REALISTIC, seedRealistic } from '../test/unit/queries/fixtures';
@@ -50,7 +51,7 @@ export const run: BenchSuite = async (context) => {
   const path = join(context.scratchDir, 'query-bench.sqlite');
   const seedStarted = performance.now();
   const seeding = createMirrorDatabase(path);
-  seedRealistic(seeding, { rows, end: END, days: DAYS, removedFraction: 0.02, seed: 2026 });
+  seedRealistic(seeding, { rows, end: END, days: DAYS, removedFraction: 0.02, seed: 2026, values: true });
   seeding.close();
   context.log(`seeded ${rows.toLocaleString('en-US')} rows in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
 
@@ -98,7 +99,20 @@ export const run: BenchSuite = async (context) => {
       const from = randomTime(start, END - 86400);
       return histogram(db, normalizeFilter({ from: iso(from), to: iso(from + 86400) }));
     }),
+    measure('first page, field changed (model + field)', 'page', () => page({ models: [pickOne(models)], changedField: pickOne(['state', 'partner_id', 'list_price', 'email']) })),
+    measure('first page, value contains (model + field + value)', 'page', () =>
+      page({ models: [pickOne(models)], ...pickOne([{ changedField: 'state', value: { text: pickOne(['Cancelled', 'Sales Order', 'Quotation']) } }, { changedField: 'partner_id', value: { text: pickOne(['Azure', 'Deco', 'شركة']) } }]) })),
+    measure('first page, value contains, any field, 7-day range', 'page', () => {
+      const from = randomTime(start, END - 7 * 86400);
+      return page({ value: { text: pickOne(['Azure Interior', 'Cancelled', 'شركة']) }, from: iso(from), to: iso(from + 7 * 86400) });
+    }),
+    measure('field facet (one model, newest 2,000 rows)', 'aggregate', () => fieldFacet(db, normalizeFilter({ models: [pickOne(models)], events: ['write'] }))),
+    measure('(info) count, model + field + value equals (base-table scan of the model)', 'info', () =>
+      countChanges(db, normalizeFilter({ models: [pickOne(models)], changedField: 'state', value: { text: pickOne(['Cancelled', 'Locked']), match: 'equals', side: 'new' } }))),
     measure('(info) facet counts with free text (base-table scan)', 'info', () => facetCounts(db, normalizeFilter({ text: pickOne(['partner', 'state', 'سارة', 'Admin']) }))),
+    measure('(info) first page, a value no row has (the model is scanned to its end)', 'info', () =>
+      page({ models: [pickOne(models)], changedField: 'partner_id', value: { text: 'Cancelled' } })),
+    measure('(info) count, value contains, any field, whole mirror', 'info', () => countChanges(db, normalizeFilter({ value: { text: pickOne(['Azure', 'Cancelled']) } }))),
   ];
   db.close();
 
@@ -118,6 +132,7 @@ export const run: BenchSuite = async (context) => {
     notes: [
       `${RUNS} runs per query after ${WARMUP} warm-up runs, parameters varied per run; 3 instances, 10 models, 3 events over ${DAYS} days, 2% removed; pages of ${PAGE_SIZE} rows.`,
       'Facets and histograms with only instance/model/event/time/presence filters read change_hours (whole hours) plus the base table for partial edge hours; free-text filters scan the base table (informational row, no target).',
+      'Writes carry old → new values (field_values JSON) of their changed fields; value filters test the raw JSON text first and parse it with json_each/json_tree only on rows that can match.',
     ],
   };
   return [table];

@@ -2,7 +2,7 @@
 // so comments and strings cannot fool it; type-only imports count too):
 //   src-main/common  imports only other files of src-main/common (no Node, DOM-only or npm runtime);
 //   src-main/*       each folder imports only the folders below it in LAYERS: odoo and store never import
-//                    each other, store imports no sync, the features (sync, admin, reports, config, accounts, remote) do
+//                    each other, store imports no sync, the features (sync, admin, reports, config, alerts, accounts, remote) do
 //                    not import one another, and only hosts composes (nothing imports hosts);
 //   src-renderer     imports only src-renderer, src-main/common and browser-safe npm packages;
 //   src-main (rest)  never imports the renderer, and only hosts/electron may import 'electron' or
@@ -16,7 +16,7 @@ import ts from 'typescript';
 // The tree to check: the repository, or a folder given as the first argument (the lint's own tests).
 const root = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pathname), '..'));
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-const NODE_ONLY_PACKAGES = ['better-sqlite3', 'ws', 'xmlrpc', 'exceljs', 'playwright-core', 'tsx', 'electron', 'electron-updater', 'electron-builder', 'electron-vite', 'vite', 'vitest', '@napi-rs/keyring'];
+const NODE_ONLY_PACKAGES = ['better-sqlite3', 'ws', 'xmlrpc', 'exceljs', 'playwright-core', 'tsx', 'electron', 'electron-updater', 'electron-builder', 'electron-vite', 'vite', 'vitest', '@napi-rs/keyring', 'nodemailer', 'smtp-server'];
 const ELECTRON_ONLY_PACKAGES = ['electron', 'electron-updater'];
 
 /** Each folder of src-main and the folders it may import (besides itself). */
@@ -28,12 +28,13 @@ const LAYERS = {
   admin: ['common', 'odoo', 'store'],
   reports: ['common', 'odoo', 'store'],
   config: ['common', 'odoo', 'store'],
+  alerts: ['common', 'odoo', 'store'],
   accounts: ['common', 'store'],
   remote: ['common', 'store'],
   simulator: ['common'],
-  hosts: ['common', 'odoo', 'store', 'sync', 'admin', 'reports', 'config', 'accounts', 'remote', 'simulator'],
+  hosts: ['common', 'odoo', 'store', 'sync', 'admin', 'reports', 'config', 'alerts', 'accounts', 'remote', 'simulator'],
 };
-const FEATURES = ['sync', 'admin', 'reports', 'config', 'accounts', 'remote'];
+const FEATURES = ['sync', 'admin', 'reports', 'config', 'alerts', 'accounts', 'remote'];
 
 function* sourceFiles(dir) {
   for (const entry of readdirSync(dir)) {

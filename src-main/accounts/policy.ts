@@ -348,6 +348,33 @@ export const POLICY: { readonly [K in keyof Services]: ServiceRules<Services[K]>
     },
     events: {},
   },
+  // Alert rules reach over every instance and hold delivery secrets: the team's admins own them.
+  alerts: {
+    methods: {
+      list: (service, [], caller) => (caller.require('admin', 'see alert rules'), service.list()),
+      save: (service, [input], caller) => {
+        caller.require('admin', 'change alert rules');
+        return caller.journaled({ action: 'alert-save', description: `Saved alert rule "${input.name}"` }, () => service.save(input));
+      },
+      remove: (service, [id], caller) => {
+        caller.require('admin', 'remove alert rules');
+        return caller.journaled({ action: 'alert-remove', description: `Removed alert rule ${id}` }, () => service.remove(id));
+      },
+      preview: (service, [condition, options], caller) => (caller.require('admin', 'preview alert rules'), service.preview(condition, options)),
+      test: (service, [id], caller) => (caller.require('admin', 'send test alerts'), service.test(id)),
+      deliveries: (service, [options], caller) => (caller.require('admin', 'see alert deliveries'), service.deliveries(options)),
+      smtp: (service, [], caller) => (caller.require('admin', 'see the e-mail server'), service.smtp()),
+      setSmtp: (service, [input], caller) => {
+        caller.require('admin', 'change the e-mail server');
+        return caller.journaled({ action: 'alert-smtp', description: input ? `Set the e-mail server to ${input.host}` : 'Removed the e-mail server' }, () => service.setSmtp(input));
+      },
+    },
+    events: {
+      onDidNotify: (event, caller) => only(event, () => caller().role === 'admin'),
+      onDidChangeRules: (event, caller) => only(event, () => caller().role === 'admin'),
+      onDidDeliver: (event, caller) => only(event, () => caller().role === 'admin'),
+    },
+  },
 };
 
 /** Services as one session may use them, and what to dispose when the session's connection closes. */

@@ -286,6 +286,21 @@ export interface ChangeFilter {
   changedField?: string;
   /** 'all' (default), 'present' (still on the server) or 'removed'. */
   presence?: 'all' | 'present' | 'removed';
+  /** "Value contained Y": the old or new value of `changedField` (else of any field) matches (rows with values only). */
+  value?: ValueCondition;
+}
+
+/**
+ * A condition on the old or new value of a changed field, as the timeline filter and alert rules use it.
+ * Text is compared without case for ASCII letters (as SQLite's LIKE); a many2one or x2many value
+ * matches by the display names it holds, a number by its digits; empty and boolean values match nothing.
+ */
+export interface ValueCondition {
+  text: string;
+  /** 'contains' (default) or 'equals' (the whole value, or one of a relation's names). */
+  match?: 'contains' | 'equals';
+  /** Which side of the change: 'either' (default), 'old' or 'new'. */
+  side?: 'either' | 'old' | 'new';
 }
 
 /** Keyset position in the timeline: rows are ordered by (timestamp, key) descending = newest first. */
@@ -316,6 +331,8 @@ export interface TimelinePage {
 export interface FacetValue {
   value: string;
   count: number;
+  /** How people call the value, where the server said (a field's label). */
+  label?: string;
 }
 
 /** Counts per facet under a filter (each facet ignores its own filter, as search UIs do). */
@@ -324,6 +341,13 @@ export interface Facets {
   instances: FacetValue[];
   models: FacetValue[];
   events: FacetValue[];
+  /**
+   * Changed fields, when the filter names exactly one model (field names belong to a model), counted over
+   * the newest {@link Facets.fieldsFrom} matching rows so the count stays fast on a large mirror.
+   */
+  fields?: FacetValue[];
+  /** How many rows (the newest matching ones) the field counts were taken from. */
+  fieldsFrom?: number;
 }
 
 /** One histogram bucket. */
@@ -458,7 +482,10 @@ export type TeamJournalAction =
   | 'user-grant'
   | 'user-password'
   | 'user-remove'
-  | 'user-sessions';
+  | 'user-sessions'
+  | 'alert-save'
+  | 'alert-remove'
+  | 'alert-smtp';
 
 /**
  * Which rows a delete targets: explicit local keys, server row ids of the instance (`ocm delete --id`),
@@ -543,6 +570,8 @@ export interface ExportRequest {
   language?: 'en' | 'ar';
   /** Report title (HTML/PDF). */
   title?: string;
+  /** CSV, JSON, NDJSON, XLSX: one line per field change (old → new) instead of one per row; rows without values keep one line. */
+  fieldChanges?: boolean;
 }
 
 /** A saved report definition that can be re-run. */

@@ -8,6 +8,24 @@
  * declarations are typed against the interfaces, so a method or event added to an interface and not
  * to its surface, or the reverse, or an argument check that does not fit its parameter, fails `tsc -b`.
  */
+import type {
+  AlertChannelInput,
+  AlertCondition,
+  AlertDelivery,
+  AlertPreview,
+  AlertRule,
+  AlertRuleInput,
+  AlertTestResult,
+  AlertTiming,
+  ChangeCondition,
+  DesktopNotice,
+  ErrorRateCondition,
+  InstanceCondition,
+  NewErrorCondition,
+  QuietHours,
+  SmtpInput,
+  SmtpSettings,
+} from './alerts';
 import type { Event } from './event';
 import { TRANSPORT_LABELS } from './model';
 import type {
@@ -42,8 +60,9 @@ import type {
   TimelinePage,
   TimelineQuery,
   TransportKind,
+  ValueCondition,
 } from './model';
-import { array, boolean, integer, number, object, oneOf, optional, string, variants, type Check } from './validation';
+import { array, boolean, integer, number, object, oneOf, optional, string, tagged, variants, type Check } from './validation';
 
 /** A connection-test step as shown in the instance editor and `ocm instance test`. */
 export interface ConnectionCheck {
@@ -190,6 +209,32 @@ export interface IHostService {
   openExternal(url: string): Promise<void>;
 }
 
+/** Alert rules, their preview over the mirror, test messages, the delivery log and the e-mail server. */
+export interface IAlertService {
+  /** Every rule, by name. */
+  list(): Promise<AlertRule[]>;
+  /** Adds a rule (no `id`) or replaces one; 'invalid-input' says what is wrong, 'conflict' a taken name. */
+  save(input: AlertRuleInput): Promise<AlertRule>;
+  /** Removes a rule; its waiting events are dropped, its delivery log is kept. */
+  remove(id: string): Promise<void>;
+  /** How often the condition would have fired over the last `days` (default 7) of the mirror. */
+  preview(condition: AlertCondition, options?: { days?: number }): Promise<AlertPreview>;
+  /** Sends a test message to each of the rule's deliveries now and says how each went. */
+  test(id: string): Promise<AlertTestResult[]>;
+  /** The delivery log (sent, failed and why, pending), newest first. */
+  deliveries(options?: { ruleId?: string; limit?: number }): Promise<AlertDelivery[]>;
+  /** The e-mail server, when one is set. */
+  smtp(): Promise<SmtpSettings | undefined>;
+  /** Sets (or with null, removes) the e-mail server; the password is kept encrypted. */
+  setSmtp(input: SmtpInput | null): Promise<SmtpSettings | undefined>;
+  /** Fires with each desktop notification to show (browser mode shows it with the Notification API). */
+  readonly onDidNotify: Event<DesktopNotice>;
+  /** Fires with the full list whenever a rule is added, changed or removed. */
+  readonly onDidChangeRules: Event<AlertRule[]>;
+  /** Fires with a delivery's log line after each attempt. */
+  readonly onDidDeliver: Event<AlertDelivery>;
+}
+
 /** Every service the workbench uses, by channel name. */
 export interface Services {
   instances: IInstanceService;
@@ -199,10 +244,11 @@ export interface Services {
   reports: IReportService;
   settings: ISettingsService;
   host: IHostService;
+  alerts: IAlertService;
 }
 
 /** Channel names, in one place for all three transports. */
-export const SERVICE_NAMES = ['instances', 'changes', 'sync', 'admin', 'reports', 'settings', 'host'] as const satisfies readonly (keyof Services)[];
+export const SERVICE_NAMES = ['instances', 'changes', 'sync', 'admin', 'reports', 'settings', 'host', 'alerts'] as const satisfies readonly (keyof Services)[];
 
 // ---------------------------------------------------------------------------------------------------
 // The remote surface of each service: what the channel serves, and the check of every argument.
@@ -240,6 +286,8 @@ const language = oneOf('en', 'ar');
 const byInstance = optional(object<{ instanceId?: InstanceId; limit?: number }>({ instanceId: optional(id), limit: optional(rowLimit) }));
 const confirmation = object<{ typedName?: string }>({ typedName: optional(name) });
 
+const valueCondition = object<ValueCondition>({ text: string({ max: 1000 }), match: optional(oneOf('contains', 'equals')), side: optional(oneOf('either', 'old', 'new')) });
+
 const changeFilter = object<ChangeFilter>({
   instanceIds: optional(array(id, { max: 1000 })),
   models: optional(names),
@@ -251,6 +299,7 @@ const changeFilter = object<ChangeFilter>({
   users: optional(names),
   changedField: optional(name),
   presence: optional(oneOf('all', 'present', 'removed')),
+  value: optional(valueCondition),
 });
 
 const errorFilter = object<ErrorFilter>({
@@ -306,6 +355,7 @@ const exportFields = {
   bom: optional(boolean),
   language: optional(language),
   title: optional(string({ max: 500 })),
+  fieldChanges: optional(boolean),
 };
 const exportRequest = object<ExportRequest>({ ...exportFields, outPath: optional(string({ max: 4096 })) });
 const definition = object<Omit<ReportDefinition, 'id'> & { id?: string }>({
@@ -319,6 +369,52 @@ const settingsPatch = object<Partial<Settings>>({
   theme: optional(oneOf('system', 'dark', 'light', 'high-contrast')),
   savedFilters: optional(array(object<SavedFilter>({ id, name: string({ max: 200 }), filter: changeFilter }), { max: 1000 })),
   deleteConfirmThreshold: optional(integer({ min: 0 })),
+});
+
+const scope = { instanceIds: optional(array(id, { max: 1000 })) };
+// Bounds of counts and durations are the alert service's to say, in words a person can act on.
+const minutes = integer();
+const alertCondition = tagged<AlertCondition>('kind', {
+  change: object<ChangeCondition>({
+    kind: oneOf('change'),
+    ...scope,
+    models: optional(names),
+    events: optional(array(oneOf('create', 'write', 'unlink'), { max: 3 })),
+    field: optional(name),
+    users: optional(names),
+    value: optional(valueCondition),
+  }),
+  'error-new': object<NewErrorCondition>({ kind: oneOf('error-new'), ...scope, models: optional(names) }),
+  'error-rate': object<ErrorRateCondition>({ kind: oneOf('error-rate'), ...scope, models: optional(names), count: integer(), windowMinutes: minutes }),
+  'instance-unreachable': object<InstanceCondition>({ kind: oneOf('instance-unreachable', 'instance-behind'), ...scope, minutes }),
+  'instance-behind': object<InstanceCondition>({ kind: oneOf('instance-unreachable', 'instance-behind'), ...scope, minutes }),
+});
+const alertChannel = tagged<AlertChannelInput>('kind', {
+  desktop: object<{ kind: 'desktop' }>({ kind: oneOf('desktop') }),
+  webhook: object<{ kind: 'webhook'; url: string; secret?: string }>({ kind: oneOf('webhook'), url: string({ min: 1, max: 2048 }), secret: optional(string({ max: 1024 })) }),
+  email: object<{ kind: 'email'; to: string[] }>({ kind: oneOf('email'), to: array(string({ max: 320 }), { max: 50 }) }),
+});
+const alertRuleInput = object<AlertRuleInput>({
+  id: optional(id),
+  name: string({ max: 200 }),
+  enabled: optional(boolean),
+  condition: alertCondition,
+  channels: array(alertChannel, { max: 10 }),
+  timing: optional(
+    object<Partial<AlertTiming>>({
+      groupSeconds: optional(integer()),
+      throttleSeconds: optional(integer()),
+      quietHours: optional(object<QuietHours>({ start: string({ max: 5 }), end: string({ max: 5 }), timeZone: optional(string({ max: 100 })) })),
+    }),
+  ),
+});
+const smtpInput = object<SmtpInput>({
+  host: string({ min: 1, max: 255 }),
+  port: integer({ min: 1, max: 65_535 }),
+  secure: optional(boolean),
+  user: optional(string({ max: 320 })),
+  password: optional(string({ max: 1024 })),
+  from: string({ min: 1, max: 320 }),
 });
 
 /** Every service's remote surface, by channel name. */
@@ -381,4 +477,17 @@ export const SERVICE_SURFACES: { readonly [K in keyof Services]: Surface<Service
   ),
   settings: declareSurface<ISettingsService>()({ get: [], update: [settingsPatch] }, ['onDidChangeSettings']),
   host: declareSurface<IHostService>()({ info: [], openExternal: [string({ min: 1, max: 8192 })] }, []),
+  alerts: declareSurface<IAlertService>()(
+    {
+      list: [],
+      save: [alertRuleInput],
+      remove: [id],
+      preview: [alertCondition, optional(object<{ days?: number }>({ days: optional(integer({ min: 1, max: 90 })) }))],
+      test: [id],
+      deliveries: [optional(object<{ ruleId?: string; limit?: number }>({ ruleId: optional(id), limit: optional(integer({ min: 1, max: 5000 })) }))],
+      smtp: [],
+      setSmtp: [(value, path) => (value === null ? null : smtpInput(value, path))],
+    },
+    ['onDidNotify', 'onDidChangeRules', 'onDidDeliver'],
+  ),
 };

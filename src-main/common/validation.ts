@@ -130,3 +130,17 @@ export function variants<T>(alternatives: { readonly [key: string]: Check<T> }):
     return alternatives[present[0]](value, path);
   };
 }
+
+/**
+ * One of several object shapes, told apart by the value of their `key` member (a tagged union such as
+ * `{ kind: 'webhook', … } | { kind: 'email', … }`); an unknown or missing tag is refused.
+ */
+export function tagged<T>(key: string, alternatives: { readonly [tag: string]: Check<T> }): Check<T> {
+  const tags = Object.keys(alternatives);
+  return (value, path) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid(path, `must be an object, not ${describe(value)}`);
+    const tag = (value as Record<string, unknown>)[key];
+    if (typeof tag !== 'string' || !Object.prototype.hasOwnProperty.call(alternatives, tag)) return invalid(`${path}.${key}`, `must be one of ${tags.join(', ')}`);
+    return alternatives[tag](value, path);
+  };
+}

@@ -8,6 +8,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminService } from '../admin/admin-service';
+import { AlertService } from '../alerts/alert-service';
+import type { RetryPolicy } from '../alerts/dispatcher';
+import type { DesktopNotifier } from '../alerts/senders';
 import { createClientPool } from '../admin/client-pool';
 import { storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
 import { OcmError } from '../common/errors';
@@ -93,6 +96,10 @@ export interface CreateServicesOptions {
   collector?: { holder: string; leaseSeconds: number };
   /** A workstation that also reads team servers (desktop, `ocm ui`): their instances join the services. */
   teamServers?: boolean;
+  /** The host's desktop notifications (Electron's); default: the browser workbench shows them. */
+  desktopNotifier?: DesktopNotifier;
+  /** Alert delivery retries (tests shorten them). */
+  alertRetry?: Partial<RetryPolicy>;
 }
 
 /** An instance whose secret could not be opened, and why. */
@@ -114,6 +121,12 @@ export interface RunningServices {
    * in-thread engine. Instances whose secret cannot be opened are listed apart.
    */
   syncOnce(ids?: readonly InstanceId[], signal?: AbortSignal): Promise<{ results: Map<InstanceId, SyncPassResult | OcmError>; locked: LockedInstance[] }>;
+  /**
+   * Sends the alerts the stored rows fired, grouping waiting events now, until `deadlineMs` (retrying
+   * failures due before it). Returns how many deliveries are still pending, and how many desktop
+   * notifications wait for a process that can show them (`ocm sync`).
+   */
+  deliverAlerts(deadlineMs: number): Promise<{ pending: number; desktopWaiting: number }>;
   /** Stops the engine (and the demo server) and closes the store. */
   close(): Promise<void>;
   /** Team mode's accounts over the same store (users, grants, sessions). */
@@ -200,14 +213,29 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       downloadUrlFor: options.downloadUrlFor,
     });
 
+    const sync = new SyncService(store, backend);
+    // Where an engine runs, rows arrive: this process also sends the alerts they fire.
+    const alerts = new AlertService({
+      store,
+      vault,
+      deliver: backend !== undefined,
+      desktop: options.desktopNotifier,
+      statuses: backend ? () => sync.statuses() : undefined,
+      retry: options.alertRetry,
+    });
+    closers.unshift(() => alerts.close());
+    const kickAlerts = backend?.onDidChangeData(() => alerts.kick());
+    closers.unshift(() => kickAlerts?.dispose());
+
     const own: Services = {
       instances,
       changes: new ChangeService(store.db, dataNotices.event),
-      sync: new SyncService(store, backend),
+      sync,
       admin,
       reports: options.exportsAnywhere ? reports : withoutChosenPaths(reports),
       settings: new SettingsService(store),
       host: hostService(options, () => vault.kind),
+      alerts,
     };
 
     const withTeams = options.teamServers ? withTeamServers(own, store, vault, { downloadsDirectory: join(options.dataDir, 'downloads'), downloadUrlFor: options.downloadUrlFor }) : undefined;
@@ -224,7 +252,17 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     }
     if (backend && (options.autoStart ?? true)) control.startSync();
     const leases = leased && options.collector ? { holder: options.collector.holder, held: () => leased.held() } : undefined;
-    return { services, startSync: control.startSync, syncOnce: control.syncOnce, close, accounts: store.accounts, journal: store.journal, ...(leases ? { leases } : {}), ...(teams ? { teams } : {}) };
+    return {
+      services,
+      startSync: control.startSync,
+      syncOnce: control.syncOnce,
+      deliverAlerts: (deadlineMs) => alerts.drain(deadlineMs),
+      close,
+      accounts: store.accounts,
+      journal: store.journal,
+      ...(leases ? { leases } : {}),
+      ...(teams ? { teams } : {}),
+    };
   } catch (error) {
     await close();
     throw error;

@@ -322,6 +322,8 @@ export function composeServices(local: Services, directory: LinkDirectory, optio
     },
     settings: { get: () => local.settings.get(), update: (patch) => local.settings.update(patch), onDidChangeSettings: local.settings.onDidChangeSettings },
     host: { info: () => local.host.info(), openExternal: (url) => local.host.openExternal(url) },
+    // Alerts are the workstation's own: rules over its mirror, delivered from this machine.
+    alerts: local.alerts,
   };
 
   return {

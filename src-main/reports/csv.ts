@@ -1,6 +1,7 @@
 /** CSV records of change rows (the cell encoding, safe from formula injection, is in common/csv.ts). */
 import { csvCell, type CsvValue } from '../common/csv';
-import type { ChangeRow } from '../common/model';
+import { changeTexts, ENGLISH_VALUE_WORDS } from '../common/field-values';
+import type { ChangeRow, FieldChange } from '../common/model';
 
 export { csvCell, UTF8_BOM, type CsvValue } from '../common/csv';
 
@@ -30,6 +31,24 @@ export const CHANGE_EXPORT_COLUMNS = [
   'removed_at',
   'removed_by',
 ] as const;
+
+/** Columns added by an export with one line per field change, after {@link CHANGE_EXPORT_COLUMNS}. */
+export const FIELD_CHANGE_COLUMNS = ['field', 'field_label', 'field_type', 'old_value', 'new_value'] as const;
+
+/**
+ * The lines a row becomes in an export with one line per field change: each change of its values, or
+ * one line without a change (creates, deletes, rows whose source knows no values).
+ */
+export function fieldChangeLines(row: ChangeRow): (FieldChange | undefined)[] {
+  return row.values?.length ? row.values : [undefined];
+}
+
+/** The cells of one field change, in {@link FIELD_CHANGE_COLUMNS} order (empty for a row without one). */
+export function fieldChangeCells(change: FieldChange | undefined): CsvValue[] {
+  if (!change) return [undefined, undefined, undefined, undefined, undefined];
+  const texts = changeTexts(change, ENGLISH_VALUE_WORDS);
+  return [change.field, change.label, change.type, texts.old, texts.new];
+}
 
 /** The cells of one change row, in {@link CHANGE_EXPORT_COLUMNS} order. */
 export function changeCells(row: ChangeRow, instanceName: string | undefined): CsvValue[] {

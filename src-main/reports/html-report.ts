@@ -4,6 +4,7 @@
  * records, error groups. Arabic reports are `lang="ar" dir="rtl"` with Arabic labels, digits and dates;
  * technical values (model names, ids) are isolated with `<bdi>` so they keep their order.
  */
+import { changeTexts } from '../common/field-values';
 import type { ChangeEvent, ChangeFilter, ErrorGroup, Histogram, InstanceId } from '../common/model';
 import { periodHistogram, type ReportData } from './report-data';
 import { bucketName, reportLocale, reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
@@ -69,6 +70,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     summarySection(input, strings, format),
     histogramSection(periodHistogram(input.data, input.filter), strings, format, input.language),
     mostChangedSection(input, strings, format),
+    valueChangesSection(input, strings, format),
     errorSection(input.errorGroups, input.instanceNames, strings, format),
   ].join('\n');
   return `<!DOCTYPE html>
@@ -221,6 +223,26 @@ ${rows}
 </section>`;
 }
 
+function valueChangesSection(input: HtmlReportInput, strings: ReportStrings, format: Formatter): string {
+  const { valueChanges, valueChangeTotal } = input.data;
+  if (!valueChanges.length) return `<section id="value-changes"><h2>${escapeHtml(strings.valueChanges)}</h2><p class="empty">${escapeHtml(strings.noValueChanges)}</p></section>`;
+  const rows = valueChanges
+    .map((entry) => {
+      const texts = changeTexts(entry.change, { ...strings.valueWords, number: (value) => format.number(value) });
+      const field = entry.change.label ? `${escapeHtml(entry.change.label)} <span class="technical">${bdi(entry.change.field)}</span>` : bdi(entry.change.field);
+      return `<tr><td>${escapeHtml(format.date(entry.timestamp))}</td><td>${bdi(input.instanceNames.get(entry.instanceId) ?? entry.instanceId)}</td><td>${modelLabel(entry.model, strings)} ${bdi(`#${entry.recordId}`)}</td><td>${entry.userName ? bdi(entry.userName) : ''}</td><td>${field}</td><td class="value old">${bdi(texts.old)}</td><td class="value new">${bdi(texts.new)}</td></tr>`;
+    })
+    .join('\n');
+  const shown = strings.valueChangesShown.replace('{shown}', format.number(valueChanges.length)).replace('{total}', format.number(valueChangeTotal));
+  return `<section id="value-changes">
+<h2>${escapeHtml(strings.valueChanges)}</h2>
+<p class="note">${escapeHtml(shown)}</p>
+<table><thead><tr><th>${escapeHtml(strings.time)}</th><th>${escapeHtml(strings.instance)}</th><th>${escapeHtml(strings.record)}</th><th>${escapeHtml(strings.user)}</th><th>${escapeHtml(strings.field)}</th><th>${escapeHtml(strings.oldValue)}</th><th>${escapeHtml(strings.newValue)}</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+</section>`;
+}
+
 function errorSection(groups: readonly ErrorGroup[], names: ReadonlyMap<InstanceId, string>, strings: ReportStrings, format: Formatter): string {
   if (!groups.length) return `<section id="errors"><h2>${escapeHtml(strings.errorGroups)}</h2><p class="empty">${escapeHtml(strings.noErrors)}</p></section>`;
   const rows = groups
@@ -285,4 +307,6 @@ figcaption { color: #555; font-size: 11px; margin-top: 4px; }
 .message { max-width: 320px; overflow-wrap: anywhere; }
 .sample { color: #666; font-size: 10px; }
 .empty { color: #666; font-style: italic; }
+td.value { max-width: 220px; overflow-wrap: anywhere; }
+td.value.old { color: #8a1c1c; } td.value.new { color: #1b5e20; }
 `;

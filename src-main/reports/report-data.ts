@@ -4,7 +4,7 @@
  * most-changed list). Memory is proportional to the distinct records and to a bounded number of time
  * slots, not to the rows.
  */
-import type { ChangeEvent, ChangeRow, Histogram, InstanceId } from '../common/model';
+import type { ChangeEvent, ChangeRow, FieldChange, Histogram, InstanceId } from '../common/model';
 import { bucketGrid, emptyBuckets } from '../store/queries/aggregates';
 import { isoFromSeconds } from '../common/time';
 import { forEachRow, type RowIterable, type StreamOptions } from './row-stream';
@@ -27,6 +27,16 @@ export interface RecordActivity {
   lastTimestamp: string;
 }
 
+/** One field's old → new within the report ("value changes" section). */
+export interface ValueChangeEntry {
+  instanceId: InstanceId;
+  model: string;
+  recordId: number;
+  timestamp: string;
+  userName?: string;
+  change: FieldChange;
+}
+
 /** Everything a report shows besides the rows themselves. */
 export interface ReportData {
   total: number;
@@ -39,6 +49,10 @@ export interface ReportData {
   /** Counts over time, fine enough for any histogram of the period (see {@link TimeTally}). */
   activity: TimeTally;
   mostChanged: RecordActivity[];
+  /** The newest field changes (old → new), newest first, at most {@link CollectOptions.valueChanges}. */
+  valueChanges: ValueChangeEntry[];
+  /** How many field changes the rows hold in all. */
+  valueChangeTotal: number;
 }
 
 /** Options of {@link collectReportData}. */
@@ -47,6 +61,8 @@ export interface CollectOptions extends StreamOptions {
   topRecords?: number;
   /** Upper bound on histogram buckets (default 60). */
   maxBuckets?: number;
+  /** How many of the newest field changes to keep (default 200). */
+  valueChanges?: number;
 }
 
 const EVENTS: readonly ChangeEvent[] = ['create', 'write', 'unlink'];
@@ -148,6 +164,10 @@ export async function collectReportData(rows: RowIterable, options: CollectOptio
   const records = new Map<string, RecordTally>();
   let first: string | undefined;
   let last: string | undefined;
+  // A ring of the newest field changes: rows come oldest first, so later ones push out earlier ones.
+  const keepValues = options.valueChanges ?? 200;
+  const newestValues: ValueChangeEntry[] = [];
+  let valueChangeTotal = 0;
 
   const total = await forEachRow(
     rows,
@@ -161,6 +181,15 @@ export async function collectReportData(rows: RowIterable, options: CollectOptio
       if (last === undefined || row.timestamp > last) last = row.timestamp;
 
       activity.add(Math.floor(Date.parse(row.timestamp) / 1000), row.event);
+
+      for (const change of row.values ?? []) {
+        if (keepValues > 0) {
+          const entry: ValueChangeEntry = { instanceId: row.instanceId, model: row.model, recordId: row.recordId, timestamp: row.timestamp, change };
+          if (row.userName) entry.userName = row.userName;
+          newestValues[valueChangeTotal % keepValues] = entry;
+        }
+        valueChangeTotal++;
+      }
 
       if (topRecords > 0) {
         const recordKey = `${row.instanceId}\u0000${row.model}\u0000${row.recordId}`;
@@ -188,6 +217,9 @@ export async function collectReportData(rows: RowIterable, options: CollectOptio
     histogram: activity.histogram(),
     activity,
     mostChanged: topRecords > 0 ? mostChanged(records, topRecords) : [],
+    // The ring's oldest entry sits after its newest; reversed, the newest come first.
+    valueChanges: [...newestValues.slice(valueChangeTotal % Math.max(1, keepValues)), ...newestValues.slice(0, valueChangeTotal % Math.max(1, keepValues))].reverse(),
+    valueChangeTotal,
   };
 }
 

@@ -141,10 +141,10 @@ export class ReportService implements IReportService {
           const rows = data.rows(request.filter);
           const count =
             request.format === 'csv'
-              ? await writeChangesCsv(rows, sink, { ...stream, bom: request.bom, instanceNames: names })
+              ? await writeChangesCsv(rows, sink, { ...stream, bom: request.bom, instanceNames: names, fieldChanges: request.fieldChanges })
               : request.format === 'json'
-                ? await writeChangesJson(rows, sink, stream)
-                : await writeChangesNdjson(rows, sink, stream);
+                ? await writeChangesJson(rows, sink, { ...stream, fieldChanges: request.fieldChanges })
+                : await writeChangesNdjson(rows, sink, { ...stream, fieldChanges: request.fieldChanges });
           await sink.end();
           return count;
         } catch (error) {
@@ -156,7 +156,7 @@ export class ReportService implements IReportService {
         const summary = data.summary ? await data.summary(request.filter) : (await collectReportData(data.rows(request.filter), { topRecords: 0, signal: context.signal })).summary;
         const out = createWriteStream(file);
         try {
-          return await writeChangesXlsx(data.rows(request.filter), out, { ...stream, summary, instanceNames: names, language: request.language });
+          return await writeChangesXlsx(data.rows(request.filter), out, { ...stream, summary, instanceNames: names, language: request.language, fieldChanges: request.fieldChanges });
         } finally {
           out.destroy();
         }

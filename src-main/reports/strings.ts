@@ -2,6 +2,7 @@
  * The report's own string catalogue (HTML and PDF reports), in English and Arabic. Reports are rendered
  * on the Node side, so they cannot use the renderer's i18n catalogue; the keys are few and stable.
  */
+import type { ValueWords } from '../common/field-values';
 import { TRACKED_MODELS } from '../common/model';
 
 /** Languages a report can be rendered in. */
@@ -59,8 +60,22 @@ export interface ReportStrings {
     firstSeenUtc: string;
     removedUtc: string;
     removedBy: string;
+    field: string;
+    fieldName: string;
+    oldValue: string;
+    newValue: string;
   };
   removedByNames: Record<'server' | 'user', string>;
+  valueChanges: string;
+  /** `{shown}` of `{total}` field changes are listed. */
+  valueChangesShown: string;
+  noValueChanges: string;
+  time: string;
+  user: string;
+  field: string;
+  oldValue: string;
+  newValue: string;
+  valueWords: ValueWords;
   eventNames: Record<'create' | 'write' | 'unlink', string>;
   modelNames: Record<string, string>;
 }
@@ -115,8 +130,21 @@ const english: ReportStrings = {
     firstSeenUtc: 'First seen (UTC)',
     removedUtc: 'Removed from server (UTC)',
     removedBy: 'Removed by',
+    field: 'Field',
+    fieldName: 'Field (technical name)',
+    oldValue: 'Old value',
+    newValue: 'New value',
   },
   removedByNames: { server: 'the server', user: 'a user of this app' },
+  valueChanges: 'Value changes',
+  valueChangesShown: 'The newest {shown} of {total} field changes, newest first.',
+  noValueChanges: 'No old and new values were recorded for these changes (they come from our auto_webhook addon or Odoo’s field tracking).',
+  time: 'Time',
+  user: 'User',
+  field: 'Field',
+  oldValue: 'Old value',
+  newValue: 'New value',
+  valueWords: { empty: '(empty)', changed: 'changed', truncated: '… ({length} characters)', moreRecords: '({count} in all)', yes: 'Yes', no: 'No' },
   eventNames: { create: 'Create', write: 'Write', unlink: 'Delete' },
   modelNames: { ...TRACKED_MODELS },
 
@@ -172,8 +200,21 @@ const arabic: ReportStrings = {
     firstSeenUtc: 'أول ظهور (UTC)',
     removedUtc: 'حُذف من الخادم في (UTC)',
     removedBy: 'حذفه',
+    field: 'الحقل',
+    fieldName: 'الحقل (الاسم التقني)',
+    oldValue: 'القيمة القديمة',
+    newValue: 'القيمة الجديدة',
   },
   removedByNames: { server: 'الخادم', user: 'مستخدم لهذا التطبيق' },
+  valueChanges: 'تغييرات القيم',
+  valueChangesShown: 'أحدث {shown} من أصل {total} تغييراً في الحقول، الأحدث أولاً.',
+  noValueChanges: 'لم تُسجَّل القيم القديمة والجديدة لهذه التغييرات (تأتي من إضافة auto_webhook الخاصة بنا أو من تتبع الحقول في أودو).',
+  time: 'الوقت',
+  user: 'المستخدم',
+  field: 'الحقل',
+  oldValue: 'القيمة القديمة',
+  newValue: 'القيمة الجديدة',
+  valueWords: { empty: '(فارغ)', changed: 'تغيّر', truncated: '… ({length} حرفاً)', moreRecords: '({count} إجمالاً)', yes: 'نعم', no: 'لا' },
   eventNames: { create: 'إنشاء', write: 'تعديل', unlink: 'حذف' },
   modelNames: {
     'sale.order': 'أمر بيع',

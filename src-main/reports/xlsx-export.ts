@@ -10,7 +10,9 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { ChangeRow, InstanceId } from '../common/model';
+import type { ChangeRow, FieldChange, InstanceId } from '../common/model';
+import { changeTexts } from '../common/field-values';
+import { fieldChangeLines } from './csv';
 import type { SummaryRow } from './report-data';
 import { forEachRow, throwIfAborted, type RowIterable, type StreamOptions } from './row-stream';
 import { reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
@@ -23,6 +25,8 @@ export interface XlsxExportOptions extends StreamOptions {
   language?: ReportLanguage;
   /** The workbook's title (document properties); default the language's report title. */
   title?: string;
+  /** One line per field change (old → new), with the field columns after the row's. */
+  fieldChanges?: boolean;
 }
 
 /** One column of the data sheet: its header (from the catalogue), width, and cell for a row. */
@@ -31,7 +35,7 @@ interface DataColumn {
   width: number;
   /** Written as an Excel date (UTC). */
   date?: boolean;
-  cell(row: ChangeRow, context: { strings: ReportStrings; instanceName: string }): ExcelJS.CellValue;
+  cell(row: ChangeRow, context: { strings: ReportStrings; instanceName: string; change?: FieldChange }): ExcelJS.CellValue;
 }
 
 /** The data sheet, in order. */
@@ -49,6 +53,14 @@ const DATA_COLUMNS: readonly DataColumn[] = [
   { header: 'firstSeenUtc', width: 20, date: true, cell: (row) => new Date(row.firstSeenAt) },
   { header: 'removedUtc', width: 20, date: true, cell: (row) => (row.removedAt ? new Date(row.removedAt) : null) },
   { header: 'removedBy', width: 16, cell: (row, { strings }) => (row.removedBy ? strings.removedByNames[row.removedBy] : null) },
+];
+
+/** The field columns of an export with one line per field change (empty on a line without a change). */
+const FIELD_COLUMNS: readonly DataColumn[] = [
+  { header: 'field', width: 22, cell: (_row, { change }) => change?.label ?? change?.field ?? null },
+  { header: 'fieldName', width: 20, cell: (_row, { change }) => change?.field ?? null },
+  { header: 'oldValue', width: 28, cell: (_row, { change, strings }) => (change ? changeTexts(change, strings.valueWords).old : null) },
+  { header: 'newValue', width: 28, cell: (_row, { change, strings }) => (change ? changeTexts(change, strings.valueWords).new : null) },
 ];
 
 /** Rows between yields to the zip pipeline. */
@@ -82,9 +94,10 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   summary.commit();
 
   const data = workbook.addWorksheet(strings.changes, { views: [{ state: 'frozen', ySplit: 1, rightToLeft }] });
+  const columns = options.fieldChanges ? [...DATA_COLUMNS, ...FIELD_COLUMNS] : DATA_COLUMNS;
   // Filter buttons on the header row; Excel extends the filter over the rows below it.
-  data.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: DATA_COLUMNS.length } };
-  data.columns = DATA_COLUMNS.map((column) => ({
+  data.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  data.columns = columns.map((column) => ({
     header: strings.columns[column.header],
     key: column.header,
     width: column.width,
@@ -98,7 +111,9 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
     rows,
     (row) => {
       const context = { strings, instanceName: names?.get(row.instanceId) ?? row.instanceId };
-      data.addRow(DATA_COLUMNS.map((column) => column.cell(row, context))).commit();
+      const cells = DATA_COLUMNS.map((column) => column.cell(row, context));
+      if (!options.fieldChanges) data.addRow(cells).commit();
+      else for (const change of fieldChangeLines(row)) data.addRow([...cells, ...FIELD_COLUMNS.map((column) => column.cell(row, { ...context, change }))]).commit();
       if (++sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
         return letZipDrain(out);

@@ -301,4 +301,76 @@ CREATE TABLE team_servers (                   -- a workstation's links to team s
 );
 `,
   },
+  {
+    version: 9,
+    description: 'alert rules, the events they fired (queued with the rows that fired them), grouped messages and their deliveries',
+    sql: `
+CREATE TABLE alert_rules (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  condition TEXT NOT NULL,                    -- JSON AlertCondition (common/alerts.ts)
+  timing TEXT NOT NULL,                       -- JSON AlertTiming
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX alert_rules_name ON alert_rules(name COLLATE NOCASE);
+
+CREATE TABLE alert_channels (
+  id INTEGER PRIMARY KEY,
+  rule_id TEXT NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('desktop', 'webhook', 'email')),
+  target TEXT,                                -- webhook URL, or e-mail addresses separated by commas
+  secret TEXT                                 -- webhook signing secret, encrypted by the SecretVault
+);
+CREATE INDEX alert_channels_rule ON alert_channels(rule_id, position);
+
+-- One row per (rule, event), written in the transaction that stored the row that fired it: a crash can
+-- neither keep the row and lose its alert nor the reverse, and the unique key keeps it from doubling.
+CREATE TABLE alert_events (
+  id INTEGER PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  event_key TEXT NOT NULL,                    -- change:<changes.id>, error-new:<instance>:<fingerprint>, …
+  instance_id TEXT NOT NULL,
+  at INTEGER NOT NULL,                        -- when it happened, Unix seconds
+  queued_at INTEGER NOT NULL,
+  detail TEXT NOT NULL,                       -- JSON AlertEvent as the message will tell it
+  message_id INTEGER                          -- the grouped message it went out in; NULL while waiting
+);
+CREATE UNIQUE INDEX alert_events_key ON alert_events(rule_id, event_key);
+CREATE INDEX alert_events_waiting ON alert_events(rule_id, id) WHERE message_id IS NULL;
+CREATE INDEX alert_events_message ON alert_events(message_id);
+
+CREATE TABLE alert_messages (
+  id INTEGER PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  events INTEGER NOT NULL
+);
+CREATE INDEX alert_messages_rule ON alert_messages(rule_id, created_at);
+
+-- The outbox and the delivery log: one row per message and channel, claimed with a lease by the process
+-- that sends it, so two processes sharing the mirror never send the same one twice at once.
+CREATE TABLE alert_deliveries (
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES alert_messages(id) ON DELETE CASCADE,
+  rule_id TEXT NOT NULL,
+  channel_id INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('desktop', 'webhook', 'email')),
+  target TEXT,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  lease_until INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries(next_attempt_at) WHERE state = 'pending';
+CREATE INDEX alert_deliveries_rule ON alert_deliveries(rule_id, id DESC);
+`,
+  },
 ];

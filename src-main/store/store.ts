@@ -2,9 +2,11 @@
  * The opened mirror: one connection and the repositories over it. The connection translates driver
  * failures itself ('store-locked', 'store-corrupt'), so callers never wrap calls.
  */
+import { AlertQueue } from './alert-queue';
 import type { SqlDatabase } from './database';
 import { openDatabase, type OpenStoreOptions } from './open';
 import { SqliteAccountStore, type AccountStore } from './repositories/accounts';
+import { AlertRepository } from './repositories/alerts';
 import { InstanceRepository } from './repositories/instances';
 import { JournalRepository } from './repositories/journal';
 import { MirrorRepository } from './repositories/mirror';
@@ -33,6 +35,8 @@ export class Store {
   readonly leases: LeaseStore;
   /** The team servers this workstation reads from. */
   readonly teamServers: TeamServerRepository;
+  /** Alert rules, the events they fired and their deliveries. */
+  readonly alerts: AlertRepository;
 
   constructor(
     /** The connection, for read-only query modules (store/queries). */
@@ -51,6 +55,9 @@ export class Store {
     this.accounts = new SqliteAccountStore(db);
     this.leases = new SqliteLeaseStore(db);
     this.teamServers = new TeamServerRepository(db);
+    this.alerts = new AlertRepository(db);
+    // Whoever writes the mirror queues the alerts its rows fire, in the same transaction.
+    this.mirror.setInsertHook(new AlertQueue(db, this.alerts));
   }
 
   close(): void {

@@ -48,6 +48,9 @@ export const teamEn = {
   'journal.action.user-password': 'Set password',
   'journal.action.user-remove': 'Remove user',
   'journal.action.user-sessions': 'End sessions',
+  'journal.action.alert-save': 'Save alert rule',
+  'journal.action.alert-remove': 'Remove alert rule',
+  'journal.action.alert-smtp': 'Set the e-mail server',
 } as const;
 
 export const teamAr: Record<keyof typeof teamEn, string> = {
@@ -99,4 +102,7 @@ export const teamAr: Record<keyof typeof teamEn, string> = {
   'journal.action.user-password': 'تعيين كلمة مرور',
   'journal.action.user-remove': 'إزالة مستخدم',
   'journal.action.user-sessions': 'إنهاء الجلسات',
+  'journal.action.alert-save': 'حفظ قاعدة تنبيه',
+  'journal.action.alert-remove': 'إزالة قاعدة تنبيه',
+  'journal.action.alert-smtp': 'تعيين خادم البريد',
 };

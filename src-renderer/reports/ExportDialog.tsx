@@ -28,6 +28,7 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
   const language = useWorkbench((state) => state.settings.language);
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [bom, setBom] = useState(language === 'ar');
+  const [fieldChanges, setFieldChanges] = useState(false);
   const [reportLanguage, setReportLanguage] = useState<'en' | 'ar'>(language);
   // Empty = the report's own default title, the same one `ocm export` gives (shown as the placeholder).
   const [title, setTitle] = useState('');
@@ -54,7 +55,15 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
     if (format === 'pdf') checkPdfEngine();
   }, [services, format]);
 
-  const request = (chosen: ExportFormat = format) => ({ format: chosen, filter, bom: chosen === 'csv' ? bom : undefined, language: reportLanguage, title: title.trim() || undefined });
+  const lines = (chosen: ExportFormat) => chosen !== 'html' && chosen !== 'pdf';
+  const request = (chosen: ExportFormat = format) => ({
+    format: chosen,
+    filter,
+    bom: chosen === 'csv' ? bom : undefined,
+    language: reportLanguage,
+    title: title.trim() || undefined,
+    fieldChanges: lines(chosen) && fieldChanges ? true : undefined,
+  });
   const run = async (chosen: ExportFormat = format) => {
     setRunning(true);
     setError(undefined);
@@ -112,6 +121,12 @@ export function ExportDialog({ filter }: { filter: ChangeFilter }) {
         <label className="checkbox">
           <input type="checkbox" checked={bom} onChange={(event) => setBom(event.target.checked)} />
           {t('export.bom')}
+        </label>
+      )}
+      {lines(format) && (
+        <label className="checkbox">
+          <input type="checkbox" checked={fieldChanges} onChange={(event) => setFieldChanges(event.target.checked)} data-testid="export-field-changes" />
+          {t('export.fieldChanges')}
         </label>
       )}
       {(format === 'html' || format === 'pdf' || format === 'xlsx') && (

@@ -8,6 +8,7 @@ import { EVENT_ICON } from '../ui/event-style';
 import { ErrorBanner, Icon, Skeleton } from '../ui/primitives';
 import { OriginBadge } from '../ui/origin-badge';
 import { hasServerRow } from '../instances/watching';
+import { FieldChangeList, ValueHistory } from '../values/FieldChanges';
 import { appEvents } from '../workbench/app-events';
 
 /** The record's URL in Odoo's web client: `/odoo/<model>/<id>` from 18 on, `/web#…` before. */
@@ -140,6 +141,12 @@ export function DetailsDrawer({
           </Guarded>
         )}
       </div>
+      {row.values?.length ? (
+        <>
+          <h3>{t('values.title')}</h3>
+          <FieldChangeList values={row.values} origin={row.origin} />
+        </>
+      ) : null}
       <dl className="field-list">
         {fields.map(([label, value]) => (
           <div key={label} className="field">
@@ -164,6 +171,7 @@ export function DetailsDrawer({
           </li>
         ))}
       </ul>
+      {history && <ValueHistory rows={history} />}
     </aside>
   );
 }

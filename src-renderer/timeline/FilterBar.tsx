@@ -34,7 +34,9 @@ export const FilterBar = memo(function FilterBar({
   };
   const [text, setText] = useState(filter.text ?? '');
   const [recordId, setRecordId] = useState(filter.recordId === undefined ? '' : String(filter.recordId));
+  const [value, setValue] = useState(filter.value?.text ?? '');
   useEffect(() => setText(filter.text ?? ''), [filter.text]);
+  useEffect(() => setValue(filter.value?.text ?? ''), [filter.value?.text]);
   useEffect(() => setRecordId(filter.recordId === undefined ? '' : String(filter.recordId)), [filter.recordId]);
 
   // Typing is debounced so a million-row count is not asked for on every key.
@@ -44,6 +46,14 @@ export const FilterBar = memo(function FilterBar({
     const handle = setTimeout(() => onChange({ ...filter, text: value }, preset), 250);
     return () => clearTimeout(handle);
   }, [text]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // "Value contained Y": the old or new value of the chosen field (else of any field), debounced too.
+  useEffect(() => {
+    const wanted = value.trim();
+    if (wanted === (filter.value?.text ?? '')) return;
+    const handle = setTimeout(() => onChange({ ...filter, value: wanted ? { text: wanted } : undefined }, preset), 250);
+    return () => clearTimeout(handle);
+  }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const commitRecordId = () => {
     const parsed = Number.parseInt(recordId, 10);
@@ -64,6 +74,7 @@ export const FilterBar = memo(function FilterBar({
     filter.text ||
     filter.users?.length ||
     filter.changedField ||
+    filter.value ||
     filter.from ||
     filter.to ||
     (filter.presence && filter.presence !== 'all')
@@ -121,6 +132,29 @@ export const FilterBar = memo(function FilterBar({
           selected={filter.events ?? []}
           describe={(value) => t(`event.${value}` as MessageKey)}
           onChange={(values) => set({ events: values.length ? (values as ChangeEvent[]) : undefined })}
+        />
+        {facets?.fields && (
+          <FacetMenu
+            label={t('filter.field')}
+            testId="facet-field"
+            values={facets.fields}
+            selected={filter.changedField ? [filter.changedField] : []}
+            describe={(field) => {
+              const label = facets.fields?.find((facet) => facet.value === field)?.label;
+              return label ? `${label} (${field})` : field;
+            }}
+            // One field at a time: the newest pick wins.
+            onChange={(values) => set({ changedField: values[values.length - 1] })}
+          />
+        )}
+        <input
+          type="search"
+          className="filter-value"
+          placeholder={filter.changedField ? t('filter.valueOf', { field: filter.changedField }) : t('filter.value')}
+          aria-label={t('filter.value')}
+          data-testid="filter-value"
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
         />
         <select
           className="filter-presence"

@@ -13,6 +13,7 @@ const VIEWS: { view: ActivityView; icon: string; label: MessageKey }[] = [
   { view: 'errors', icon: 'bug', label: 'view.errors' },
   { view: 'instances', icon: 'server-environment', label: 'view.instances' },
   { view: 'reports', icon: 'graph', label: 'view.reports' },
+  { view: 'alerts', icon: 'bell', label: 'view.alerts' },
 ];
 
 /** The vertical icon bar at the inline start. */
@@ -29,6 +30,7 @@ export function ActivityBar() {
     else store.update({ view: next, sidebarVisible: true });
     if (next === 'errors') store.openTab({ kind: 'errors' });
     if (next === 'reports') store.openTab({ kind: 'reports' });
+    if (next === 'alerts') store.openTab({ kind: 'alerts' });
     if (next === 'settings') store.openTab({ kind: 'settings' });
   };
   /** The active icon's tooltip says what a click does to the side bar; the others name their view. */

@@ -14,6 +14,7 @@ import { InstanceEditor } from '../instances/InstanceEditor';
 import { RemoveInstanceDialog } from '../instances/RemoveInstanceDialog';
 import { ExportDialog } from '../reports/ExportDialog';
 import { ReportsView } from '../reports/ReportsView';
+import { AlertsView } from '../alerts/AlertsView';
 import { SaveFilterDialog } from '../settings/SaveFilterDialog';
 import { SettingsView } from '../settings/SettingsView';
 import { TimelineView } from '../timeline/TimelineView';
@@ -28,6 +29,7 @@ const TAB_ICON: Record<Tab['kind'], string> = {
   orphans: 'search-fuzzy',
   settings: 'settings-gear',
   reports: 'graph',
+  alerts: 'bell',
 };
 
 function useTabTitle(): (tab: Tab) => string {
@@ -51,6 +53,8 @@ function useTabTitle(): (tab: Tab) => string {
         return t('tab.settings');
       case 'reports':
         return t('tab.reports');
+      case 'alerts':
+        return t('tab.alerts');
     }
   };
 }
@@ -71,6 +75,8 @@ function TabContent({ tab, theme }: { tab: Tab; theme: string }) {
       return <SettingsView />;
     case 'reports':
       return <ReportsView />;
+    case 'alerts':
+      return <AlertsView />;
   }
 }
 

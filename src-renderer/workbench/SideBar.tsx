@@ -62,7 +62,7 @@ export function SideBar() {
   // Instances read from team servers are listed under their server (TeamServerGroups).
   const local = instances.filter((instance) => !instance.access?.server);
   const cleanable = instances.find((instance) => hasChangeLog(instance) && mayDo(instance, 'orphans'));
-  const titles: Record<string, MessageKey> = { changes: 'view.changes', errors: 'view.errors', instances: 'view.instances', reports: 'view.reports', settings: 'view.settings' };
+  const titles: Record<string, MessageKey> = { changes: 'view.changes', errors: 'view.errors', instances: 'view.instances', reports: 'view.reports', alerts: 'view.alerts', settings: 'view.settings' };
 
   const open = (instanceId?: string) => {
     if (view === 'errors') store.openTab({ kind: 'errors', instanceId });

@@ -20,6 +20,9 @@ export interface AppEventMap {
   'orphans-cleaned': { requested: number; deleted: number; result: string };
   'language-changed': { language: string };
   'export-finished': { rows: number; format: string };
+  'alert-preview': { events: number; days: number; kind: string };
+  'alert-saved': { id: string; name: string };
+  'alert-notified': { id: string; shown: boolean };
 }
 
 /** Emits `ocm:<name>` on window. */

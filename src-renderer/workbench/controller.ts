@@ -10,6 +10,7 @@ import { CommandRegistry } from '../commands/registry';
 import type { WorkbenchStore } from './store';
 import { appEvents } from './app-events';
 import { hasChangeLog } from '../instances/watching';
+import { listenForNotices } from '../alerts/notifications';
 
 /** Keeps this many activity lines in memory for the bottom panel. */
 const ACTIVITY_LIMIT = 300;
@@ -47,6 +48,9 @@ export async function startController(store: WorkbenchStore, services: Services)
       appEvents.emit('data', notice);
     }),
   );
+
+  // Browser mode shows desktop alerts itself, once the browser allows notifications.
+  listenForNotices(services, host.kind);
 
   // Instances added while the app runs get their status once, then through events.
   return {

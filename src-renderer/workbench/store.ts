@@ -17,7 +17,7 @@ import type {
 } from '../../src-main/common/model';
 
 /** The views of the activity bar. */
-export type ActivityView = 'changes' | 'errors' | 'instances' | 'reports' | 'settings';
+export type ActivityView = 'changes' | 'errors' | 'instances' | 'reports' | 'alerts' | 'settings';
 
 /** An editor tab. Timeline tabs keep their own filter. */
 export type Tab =
@@ -27,7 +27,8 @@ export type Tab =
   | { id: string; kind: 'journal' }
   | { id: string; kind: 'orphans'; instanceId: InstanceId }
   | { id: string; kind: 'settings' }
-  | { id: string; kind: 'reports' };
+  | { id: string; kind: 'reports' }
+  | { id: string; kind: 'alerts' };
 
 /** A tab before it has an id (Omit distributed over the union). */
 export type NewTab = Tab extends infer T ? (T extends Tab ? Omit<T, 'id'> & { id?: string } : never) : never;

@@ -6,6 +6,7 @@ import { dataDirectory } from '../../store/data-directory';
 import { createServices } from '../services';
 import { createUiCommand } from '../web/ui-command';
 import type { CliCommand, CliIo } from './command';
+import { createAlertCommands } from './commands/alert';
 import { changesCommand } from './commands/changes';
 import { deleteCommand } from './commands/delete';
 import { errorsCommand } from './commands/errors';
@@ -33,6 +34,7 @@ function commands(env: CliIo['env']): CliCommand[] {
     orphansCommand,
     journalCommand,
     exportCommand,
+    ...createAlertCommands(),
     createUiCommand(({ downloadUrlFor }) => createServices({ dataDir: dataDirectory(env), demo: true, downloadUrlFor, teamServers: true })),
     createServeCommand(),
     ...createUserCommands(),

@@ -5,7 +5,7 @@ import { parseArgs, type CliCommand, type CliIo } from './command';
 const BOOLEAN_FLAGS = new Set([
   'json', 'csv', 'ndjson', 'once', 'watch', 'help', 'force', 'production', 'keep-history', 'removed',
   'present', 'include-unlink', 'apply', 'groups', 'bom', 'no-open', 'quick', 'yes', 'no-collector',
-  'revoke', 'replace',
+  'revoke', 'replace', 'field-changes', 'desktop', 'error-new', 'disabled', 'secure', 'remove',
 ]);
 
 /** Picks the command whose path is the longest prefix of `argv`, and runs it. Returns the exit code. */

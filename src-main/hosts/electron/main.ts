@@ -11,6 +11,7 @@ import { SERVICE_SURFACES } from '../../common/services';
 import { TEAM_CLIENT_SURFACES } from '../../common/team';
 import { createServices, type RunningServices } from '../services';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { createElectronNotifier } from './desktop-notifier';
 import { createIpcPort } from './ipc-port';
 import { installMenu } from './menu';
 import { createElectronPdfRenderer } from './pdf-renderer';
@@ -57,6 +58,7 @@ async function start(): Promise<void> {
       demo: true,
       vault: createSafeStorageVault(),
       pdfRenderer: createElectronPdfRenderer(),
+      desktopNotifier: createElectronNotifier(() => mainWindow),
       host: { kind: 'electron', version: app.getVersion(), openExternal: (url) => shell.openExternal(url) },
       teamServers: true,
     });

@@ -6,6 +6,7 @@ import { countChanges, facetCounts, histogram } from './aggregates';
 import { recordHistory, timelinePage } from './change-queries';
 import type { SqlDatabase } from '../database';
 import { errorGroups, errorRows } from './error-queries';
+import { fieldFacet } from './field-facet';
 import { normalizeFilter } from './filter';
 
 /**
@@ -28,7 +29,8 @@ export class ChangeService implements IChangeService {
   }
 
   async facets(filter: ChangeFilter): Promise<Facets> {
-    return facetCounts(this.db, normalizeFilter(filter));
+    const normalized = normalizeFilter(filter);
+    return { ...facetCounts(this.db, normalized), ...fieldFacet(this.db, normalized) };
   }
 
   async histogram(filter: ChangeFilter, options?: { maxBuckets?: number }): Promise<Histogram> {

@@ -3,7 +3,7 @@
  * the only text spliced into SQL is column names and `?` lists chosen here.
  */
 import { OcmError } from '../../common/errors';
-import type { ChangeEvent, ChangeFilter } from '../../common/model';
+import type { ChangeEvent, ChangeFilter, ValueCondition } from '../../common/model';
 import { placeholders } from './statements';
 import type { SqlValue } from '../database';
 import { secondsFromIso } from '../../common/time';
@@ -25,6 +25,8 @@ export interface NormalizedFilter {
   users?: string[];
   changedField?: string;
   presence: 'all' | 'present' | 'removed';
+  /** Old or new value condition (on `changedField` when set). */
+  value?: ValueCondition;
 }
 
 /** A piece of WHERE clause with its bound values, in placeholder order. */
@@ -57,8 +59,10 @@ export function normalizeFilter(filter: ChangeFilter): NormalizedFilter {
   if (!['all', 'present', 'removed'].includes(presence)) {
     throw new OcmError('invalid-input', `Unknown presence "${String(presence)}".`, { hint: 'Use all, present or removed.' });
   }
+  const value = normalizeValueCondition(filter.value);
   return {
     dimensions,
+    value,
     recordId: filter.recordId,
     from,
     to,
@@ -69,6 +73,17 @@ export function normalizeFilter(filter: ChangeFilter): NormalizedFilter {
   };
 }
 
+function normalizeValueCondition(value: ValueCondition | undefined): ValueCondition | undefined {
+  if (!value || value.text === '') return undefined;
+  if (value.match !== undefined && value.match !== 'contains' && value.match !== 'equals') {
+    throw new OcmError('invalid-input', `Unknown value match "${String(value.match)}".`, { hint: 'Use contains or equals.' });
+  }
+  if (value.side !== undefined && !['either', 'old', 'new'].includes(value.side)) {
+    throw new OcmError('invalid-input', `Unknown value side "${String(value.side)}".`, { hint: 'Use either, old or new.' });
+  }
+  return { text: value.text, match: value.match ?? 'contains', side: value.side ?? 'either' };
+}
+
 function distinct(values: readonly string[] | undefined): string[] | undefined {
   if (!values || values.length === 0) return undefined;
   return [...new Set(values)];
@@ -76,7 +91,7 @@ function distinct(values: readonly string[] | undefined): string[] | undefined {
 
 /** True when only instance, model, event, time range and presence constrain rows: change_hours can answer. */
 export function isAggregatable(filter: NormalizedFilter): boolean {
-  return filter.recordId === undefined && filter.words.length === 0 && !filter.users && filter.changedField === undefined;
+  return filter.recordId === undefined && filter.words.length === 0 && !filter.users && filter.changedField === undefined && !filter.value;
 }
 
 /** Escapes `%`, `_` and the escape character itself for `LIKE … ESCAPE '\'`. */
@@ -119,21 +134,63 @@ export function filterConditions(filter: NormalizedFilter, options: ConditionOpt
   conditions.push(...presenceConditions(filter.presence));
   for (const word of filter.words) {
     const pattern = `%${escapeLike(word)}%`;
+    const values = valueWordCondition(word);
     conditions.push({
       sql: `(model LIKE ? ESCAPE '\\' OR CAST(record_id AS TEXT) LIKE ? ESCAPE '\\'`
-        + ` OR user_name LIKE ? ESCAPE '\\' OR changed_fields LIKE ? ESCAPE '\\')`,
-      params: [pattern, pattern, pattern, pattern],
+        + ` OR user_name LIKE ? ESCAPE '\\' OR changed_fields LIKE ? ESCAPE '\\' OR ${values.sql})`,
+      params: [pattern, pattern, pattern, pattern, ...values.params],
     });
   }
   if (filter.users) conditions.push(inCondition('user_name', filter.users, false));
-  if (filter.changedField !== undefined) {
-    // Whole field names only: `name` must not match `display_name`.
-    conditions.push({
-      sql: `(',' || replace(changed_fields, ' ', '') || ',') LIKE ? ESCAPE '\\'`,
-      params: [`%,${escapeLike(filter.changedField)},%`],
-    });
-  }
+  if (filter.changedField !== undefined) conditions.push(changedFieldCondition(filter.changedField));
+  if (filter.value) conditions.push(valueCondition(filter.value, filter.changedField));
   return conditions;
+}
+
+/**
+ * `field_values LIKE` a text as it appears inside the stored JSON (escaped the way JSON.stringify writes
+ * it): a cheap test on the raw column, so SQLite's JSON functions only parse rows that can match.
+ */
+function rawValuesContain(text: string): Condition {
+  return { sql: `field_values LIKE ? ESCAPE '\\'`, params: [`%${escapeLike(JSON.stringify(text).slice(1, -1))}%`] };
+}
+
+/** A side's texts as common/field-values.ts `searchableTexts` reads them: text nodes, and a bare number. */
+const SEARCHABLE_NODE = `(v.type = 'text' OR (v.parent IS NULL AND v.type IN ('integer', 'real')))`;
+
+/**
+ * Whole field names only (`name` must not match `display_name`): in the changed-field list when the row
+ * has one (our addon), else among the fields of its values (sources that only know values).
+ */
+export function changedFieldCondition(field: string): Condition {
+  const raw = { sql: `field_values LIKE ? ESCAPE '\\'`, params: [`%${escapeLike(JSON.stringify(field))}%`] };
+  return {
+    sql: `((',' || replace(changed_fields, ' ', '') || ',') LIKE ? ESCAPE '\\'`
+      + ` OR (changed_fields IS NULL AND ${raw.sql} AND EXISTS (SELECT 1 FROM json_each(changes.field_values) AS f WHERE json_extract(f.value, '$.field') = ?)))`,
+    params: [`%,${escapeLike(field)},%`, ...raw.params, field],
+  };
+}
+
+/** The old or new value of a change (of `field` when given) satisfies `value` (see ValueCondition). */
+export function valueCondition(value: ValueCondition, field: string | undefined): Condition {
+  const pattern = value.match === 'equals' ? escapeLike(value.text) : `%${escapeLike(value.text)}%`;
+  const sides = value.side === 'old' ? ['$.old'] : value.side === 'new' ? ['$.new'] : ['$.old', '$.new'];
+  const side = (path: string) => `EXISTS (SELECT 1 FROM json_tree(f.value, '${path}') AS v WHERE ${SEARCHABLE_NODE} AND v.value LIKE ? ESCAPE '\\')`;
+  const raw = rawValuesContain(value.text);
+  const fieldSql = field === undefined ? '' : `json_extract(f.value, '$.field') = ? AND `;
+  return {
+    sql: `(${raw.sql} AND EXISTS (SELECT 1 FROM json_each(changes.field_values) AS f WHERE ${fieldSql}(${sides.map(side).join(' OR ')})))`,
+    params: [...raw.params, ...(field === undefined ? [] : [field]), ...sides.map(() => pattern)],
+  };
+}
+
+/** Free text in the values: a field's name or label, or an old or new value (not the field's type). */
+function valueWordCondition(word: string): Condition {
+  const raw = rawValuesContain(word);
+  return {
+    sql: `(${raw.sql} AND EXISTS (SELECT 1 FROM json_tree(changes.field_values) AS v WHERE v.type = 'text' AND v.key IS NOT 'type' AND v.value LIKE ? ESCAPE '\\'))`,
+    params: [...raw.params, `%${escapeLike(word)}%`],
+  };
 }
 
 /** `ts >= from AND ts < to`, either side optional. */

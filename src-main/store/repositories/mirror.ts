@@ -61,6 +61,29 @@ export interface CursorAdvance {
   snapshotDone?: boolean;
 }
 
+/** A change row an insert added, with its local key (`changes.id`). */
+export interface InsertedChange extends MirrorChange {
+  id: number;
+}
+
+/** An error row an insert added, with its local key and fingerprint. */
+export interface InsertedError extends MirrorError {
+  id: number;
+  fingerprint: string;
+}
+
+/**
+ * Work done inside the insert transaction on the rows it added, and only those (the alert queue records
+ * the events its rules fire: store/alert-queue.ts). A crash can then neither keep a row and lose its
+ * alert nor the reverse. `wants…` is asked once per transaction, so nothing is collected when no rule listens.
+ */
+export interface MirrorInsertHook {
+  wantsChanges(instanceId: InstanceId): boolean;
+  changesInserted(instanceId: InstanceId, rows: readonly InsertedChange[], seenAt: number): void;
+  wantsErrors(instanceId: InstanceId): boolean;
+  errorsInserted(instanceId: InstanceId, rows: readonly InsertedError[], seenAt: number): void;
+}
+
 const CHUNK = 500;
 
 /** Writes and reads mirrored rows of every instance. */
@@ -68,6 +91,7 @@ export class MirrorRepository {
   private readonly insertChange: SqlStatement;
   private readonly bumpHour: SqlStatement;
   private readonly insertError: SqlStatement;
+  private hook?: MirrorInsertHook;
 
   constructor(private readonly db: SqlDatabase) {
     this.insertChange = db.prepare(
@@ -86,6 +110,11 @@ export class MirrorRepository {
     );
   }
 
+  /** Sets the work done in each insert transaction on the rows it added (see {@link MirrorInsertHook}). */
+  setInsertHook(hook: MirrorInsertHook | undefined): void {
+    this.hook = hook;
+  }
+
   /**
    * Inserts change rows and advances the cursors in one transaction. Rows already mirrored are skipped.
    * Returns how many rows were new.
@@ -94,6 +123,7 @@ export class MirrorRepository {
     return this.db.transaction(() => {
       const hours = new HourCounts();
       let inserted = 0;
+      const added: InsertedChange[] | undefined = this.hook?.wantsChanges(instanceId) ? [] : undefined;
       for (const row of rows) {
         const result = this.insertChange.run(
           instanceId,
@@ -115,10 +145,12 @@ export class MirrorRepository {
         if (result.changes > 0) {
           inserted++;
           hours.add(row.model, row.event, row.ts, 1, 0);
+          added?.push({ ...row, id: Number(result.lastInsertRowid) });
         }
       }
       this.applyHours(instanceId, hours);
       this.advance(instanceId, advance);
+      if (added?.length) this.hook!.changesInserted(instanceId, added, seenAt);
       return inserted;
     })();
   }
@@ -127,10 +159,15 @@ export class MirrorRepository {
   insertErrors(instanceId: InstanceId, epoch: number, rows: readonly MirrorError[], advance: CursorAdvance, seenAt: number): number {
     return this.db.transaction(() => {
       let inserted = 0;
+      const added: InsertedError[] | undefined = this.hook?.wantsErrors(instanceId) ? [] : undefined;
       for (const row of rows) {
-        inserted += this.insertError.run(instanceId, epoch, row.serverId, row.model, row.recordId, row.message, errorFingerprint(row.message), row.ts, seenAt).changes;
+        const fingerprint = errorFingerprint(row.message);
+        const result = this.insertError.run(instanceId, epoch, row.serverId, row.model, row.recordId, row.message, fingerprint, row.ts, seenAt);
+        inserted += result.changes;
+        if (result.changes > 0) added?.push({ ...row, id: Number(result.lastInsertRowid), fingerprint });
       }
       this.advance(instanceId, advance);
+      if (added?.length) this.hook!.errorsInserted(instanceId, added, seenAt);
       return inserted;
     })();
   }

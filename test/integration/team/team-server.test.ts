@@ -129,6 +129,7 @@ const MINIMUM_ROLE: Record<string, 'viewer' | 'operator' | 'admin'> = {
   'reports.export': 'viewer', 'reports.cancel': 'viewer', 'reports.listDefinitions': 'viewer', 'reports.saveDefinition': 'operator', 'reports.deleteDefinition': 'operator', 'reports.pdfEngine': 'viewer',
   'settings.get': 'viewer', 'settings.update': 'admin',
   'host.info': 'viewer', 'host.openExternal': 'viewer',
+  'alerts.list': 'admin', 'alerts.save': 'admin', 'alerts.remove': 'admin', 'alerts.preview': 'admin', 'alerts.test': 'admin', 'alerts.deliveries': 'admin', 'alerts.smtp': 'admin', 'alerts.setSmtp': 'admin',
   'account.me': 'viewer', 'account.changePassword': 'viewer', 'account.logout': 'viewer',
   'users.list': 'admin', 'users.add': 'admin', 'users.update': 'admin', 'users.grant': 'admin', 'users.setPassword': 'admin', 'users.revokeSessions': 'admin', 'users.remove': 'admin',
 };
@@ -147,6 +148,7 @@ const ARGUMENTS: Record<string, unknown[]> = {
   'reports.export': [{ format: 'json', filter: { instanceIds: ['unknown'] } }], 'reports.cancel': ['job'], 'reports.saveDefinition': [{ name: '', request: { format: 'csv', filter: {} } }], 'reports.deleteDefinition': ['unknown'],
   'settings.update': [{ deleteConfirmThreshold: 100 }],
   'host.openExternal': ['file:///etc/passwd'],
+  'alerts.save': [{ name: '', condition: { kind: 'change' }, channels: [] }], 'alerts.remove': ['unknown'], 'alerts.preview': [{ kind: 'change' }], 'alerts.test': ['unknown'], 'alerts.deliveries': [{}], 'alerts.setSmtp': [null],
   'account.changePassword': ['wrong-current', 'new-password-123'], 'account.logout': [],
   'users.add': [{ login: 'bad login', password: 'x', role: 'viewer' }], 'users.update': ['nobody', {}], 'users.grant': ['nobody', []], 'users.setPassword': ['nobody', 'x'], 'users.revokeSessions': ['nobody'], 'users.remove': ['nobody'],
 };

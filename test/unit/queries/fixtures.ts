@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../../src-main/store/schema';
 import { errorFingerprint } from '../../../src-main/store/fingerprint';
-import type { ChangeEvent } from '../../../src-main/common/model';
+import type { ChangeEvent, FieldChange } from '../../../src-main/common/model';
 
 /** Opens (creating) a SQLite file and applies every migration, as the store would. */
 export function createMirrorDatabase(path: string): Database.Database {
@@ -44,14 +44,16 @@ export interface SeedChange {
   changeCount?: number;
   epoch?: number;
   revision?: number;
+  /** Old → new values, stored as the mirror stores them (JSON). */
+  values?: FieldChange[];
 }
 
 /** Inserts rows in one transaction, maintaining change_hours per the rule above. Returns the local ids. */
 export function insertChanges(db: Database.Database, rows: readonly SeedChange[]): number[] {
   const nextServerId = db.prepare('SELECT coalesce(max(server_id), 0) + 1 AS next FROM changes WHERE instance_id = ?');
   const insert = db.prepare(`INSERT INTO changes (instance_id, epoch, server_id, revision, model, record_id, event, ts,
-      first_seen_at, removed_at, removed_by, user_name, changed_fields, change_count)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      first_seen_at, removed_at, removed_by, user_name, changed_fields, change_count, field_values)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const bump = db.prepare(`INSERT INTO change_hours (instance_id, model, event, hour, present, removed) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = present + excluded.present, removed = removed + excluded.removed`);
   return db.transaction(() => {
@@ -61,7 +63,7 @@ export function insertChanges(db: Database.Database, rows: readonly SeedChange[]
       const removed = row.removedAt !== undefined;
       const result = insert.run(row.instanceId, row.epoch ?? 0, serverId, row.revision ?? 0, row.model, row.recordId, row.event,
         row.ts, row.firstSeenAt ?? row.ts, row.removedAt ?? null, removed ? (row.removedBy ?? 'server') : null,
-        row.userName ?? null, row.changedFields ?? null, row.changeCount ?? null);
+        row.userName ?? null, row.changedFields ?? null, row.changeCount ?? null, row.values?.length ? JSON.stringify(row.values) : null);
       bump.run(row.instanceId, row.model, row.event, Math.floor(row.ts / 3600), removed ? 0 : 1, removed ? 1 : 0);
       ids.push(Number(result.lastInsertRowid));
     }
@@ -148,6 +150,33 @@ function pick<T>(random: () => number, weighted: readonly [T, number][]): T {
   return weighted[weighted.length - 1][0];
 }
 
+const PARTNERS = ['Azure Interior', 'Deco Addict', 'Gemini Furniture', 'Ready Mat', 'شركة الرياض', 'Lumber Inc'];
+const STATES = ['Quotation', 'Quotation Sent', 'Sales Order', 'Locked', 'Cancelled'];
+
+/** A plausible old → new value of `field` in the value format (docs/addon-protocol.md). */
+function realisticValue(field: string, random: () => number): FieldChange {
+  const partner = (): [number, string] => {
+    const index = Math.floor(random() * PARTNERS.length);
+    return [index + 7, PARTNERS[index]];
+  };
+  const amount = () => `${(random() * 5000).toFixed(2)} USD`;
+  switch (field) {
+    case 'partner_id':
+      return { field, label: 'Customer', type: 'many2one', old: partner(), new: partner() };
+    case 'state':
+      return { field, label: 'Status', type: 'selection', old: STATES[Math.floor(random() * STATES.length)], new: STATES[Math.floor(random() * STATES.length)] };
+    case 'amount_total':
+    case 'list_price':
+      return { field, label: field === 'list_price' ? 'Sales Price' : 'Total', type: 'monetary', old: amount(), new: amount() };
+    case 'date_order':
+      return { field, label: 'Order Date', type: 'datetime', old: '2026-11-01 09:00:00', new: '2026-11-02 10:30:00' };
+    case 'x_note':
+      return { field, label: 'Notes', type: 'text', old: 'first draft of the note', new: 'x'.repeat(500), newLength: 1834, truncated: true };
+    default:
+      return { field, label: field[0].toUpperCase() + field.slice(1), type: 'char', old: `old ${field} ${Math.floor(random() * 1000)}`, new: `new ${field} ${Math.floor(random() * 1000)}` };
+  }
+}
+
 /** Options of {@link seedRealistic}. */
 export interface RealisticSeed {
   rows: number;
@@ -157,6 +186,8 @@ export interface RealisticSeed {
   /** Fraction of rows marked removed from the server. */
   removedFraction?: number;
   seed?: number;
+  /** Give writes old → new values of their changed fields, as our addon records them (default false). */
+  values?: boolean;
 }
 
 /**
@@ -176,7 +207,7 @@ export function seedRealistic(db: Database.Database, options: RealisticSeed): vo
   }
   timestamps.sort();
   const insert = db.prepare(`INSERT INTO changes (instance_id, server_id, model, record_id, event, ts, first_seen_at, removed_at,
-      removed_by, user_name, changed_fields, change_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      removed_by, user_name, changed_fields, change_count, field_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const serverIds = new Map<string, number>();
   const removedFraction = options.removedFraction ?? 0.02;
   db.transaction(() => {
@@ -190,9 +221,10 @@ export function seedRealistic(db: Database.Database, options: RealisticSeed): vo
       const fields = event === 'write'
         ? [...new Set([0, 1].map(() => REALISTIC.fields[Math.floor(random() * REALISTIC.fields.length)]))].join(',')
         : null;
+      const values = options.values && fields ? JSON.stringify(fields.split(',').map((field) => realisticValue(field, random))) : null;
       insert.run(instanceId, serverId, pick(random, REALISTIC.models), 1 + Math.floor(random() * 20000), event, ts, ts + 5,
         removed ? Math.min(ts + 3600, options.end) : null, removed ? 'server' : null,
-        REALISTIC.users[Math.floor(random() * REALISTIC.users.length)], fields, event === 'write' ? 1 + Math.floor(random() * 3) : null);
+        REALISTIC.users[Math.floor(random() * REALISTIC.users.length)], fields, event === 'write' ? 1 + Math.floor(random() * 3) : null, values);
     }
   })();
   rebuildChangeHours(db);

@@ -2,8 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { ChangeEvent, ChangeRow } from '../../../src-main/common/model';
+import { TextSink } from '../../../src-main/reports/row-stream';
 import { MIGRATIONS } from '../../../src-main/store/schema';
 
 const MODELS = ['res.partner', 'sale.order', 'product.template'];
@@ -45,4 +47,15 @@ export function migratedDatabase(file: string): Database.Database {
   const db = new Database(file);
   for (const migration of MIGRATIONS) db.exec(migration.sql);
   return db;
+}
+
+/** Runs a text exporter into memory (a 1 KiB sink, so backpressure is exercised) and returns its text and row count. */
+export async function renderText(write: (sink: TextSink) => Promise<number>): Promise<{ text: string; count: number }> {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const sink = new TextSink(stream, 1024);
+  const count = await write(sink);
+  await sink.end();
+  return { text: Buffer.concat(chunks).toString('utf8'), count };
 }

@@ -1,18 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { writeChangesJson, writeChangesNdjson } from '../../../src-main/reports/json-export';
-import { TextSink } from '../../../src-main/reports/row-stream';
-import { generateRows, makeRows } from './fixtures';
+import { generateRows, makeRows, renderText } from './fixtures';
 
-async function render(write: (sink: TextSink) => Promise<number>): Promise<{ text: string; count: number }> {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const sink = new TextSink(stream, 1024);
-  const count = await write(sink);
-  await sink.end();
-  return { text: Buffer.concat(chunks).toString('utf8'), count };
-}
+const render = renderText;
 
 describe('JSON export', () => {
   it('streams a valid JSON array of the rows', async () => {

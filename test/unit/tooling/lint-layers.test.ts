@@ -63,9 +63,9 @@ describe('layer lint', () => {
     tree = mkdtempSync(join(tmpdir(), 'ocm-lint-'));
     file('src-main/odoo/client.ts', "import { a } from '../common/a';");
     file('src-main/store/store.ts', "import { a } from '../common/a';");
-    for (const feature of ['sync', 'admin', 'reports', 'config']) file(`src-main/${feature}/x.ts`, "import { c } from '../odoo/client';\nimport { s } from '../store/store';");
+    for (const feature of ['sync', 'admin', 'reports', 'config', 'alerts']) file(`src-main/${feature}/x.ts`, "import { c } from '../odoo/client';\nimport { s } from '../store/store';");
     file('src-main/simulator/index.ts', "import http from 'node:http';\nimport { t } from './table';");
-    file('src-main/hosts/services.ts', ['sync', 'admin', 'reports', 'config'].map((name) => `import { x as ${name} } from '../${name}/x';`).join('\n') + "\nimport { s } from '../simulator/index';");
+    file('src-main/hosts/services.ts', ['sync', 'admin', 'reports', 'config', 'alerts'].map((name) => `import { x as ${name} } from '../${name}/x';`).join('\n') + "\nimport { s } from '../simulator/index';");
     expect(lint()).toMatchObject({ status: 0 });
   });
 
@@ -73,13 +73,15 @@ describe('layer lint', () => {
     ['src-main/odoo/client.ts', "import type { Store } from '../store/store';", 'odoo and store never import each other'],
     ['src-main/store/repositories/state.ts', "import type { Capabilities } from '../../odoo/types';", 'odoo and store never import each other'],
     ['src-main/store/store.ts', "import { SyncScheduler } from '../sync/scheduler';", 'store sits below sync'],
-    ['src-main/sync/pass.ts', "import { AdminService } from '../admin/admin-service';", 'sync, admin, reports, config, accounts, remote do not import one another: sync must not import admin'],
-    ['src-main/admin/ports.ts', "import type { ReportService } from '../reports/report-service';", 'sync, admin, reports, config, accounts, remote do not import one another: admin must not import reports'],
-    ['src-main/reports/data.ts', "import { SyncService } from '../sync/sync-service';", 'sync, admin, reports, config, accounts, remote do not import one another: reports must not import sync'],
-    ['src-main/config/secrets.ts', "import type { SyncTarget } from '../sync/backend';", 'sync, admin, reports, config, accounts, remote do not import one another: config must not import sync'],
-    ['src-main/accounts/policy.ts', "import { SyncService } from '../sync/sync-service';", 'sync, admin, reports, config, accounts, remote do not import one another: accounts must not import sync'],
-    ['src-main/remote/composite.ts', "import type { Principal } from '../accounts/sessions';", 'sync, admin, reports, config, accounts, remote do not import one another: remote must not import accounts'],
+    ['src-main/sync/pass.ts', "import { AdminService } from '../admin/admin-service';", 'sync, admin, reports, config, alerts, accounts, remote do not import one another: sync must not import admin'],
+    ['src-main/admin/ports.ts', "import type { ReportService } from '../reports/report-service';", 'sync, admin, reports, config, alerts, accounts, remote do not import one another: admin must not import reports'],
+    ['src-main/reports/data.ts', "import { SyncService } from '../sync/sync-service';", 'sync, admin, reports, config, alerts, accounts, remote do not import one another: reports must not import sync'],
+    ['src-main/config/secrets.ts', "import type { SyncTarget } from '../sync/backend';", 'sync, admin, reports, config, alerts, accounts, remote do not import one another: config must not import sync'],
+    ['src-main/accounts/policy.ts', "import { SyncService } from '../sync/sync-service';", 'sync, admin, reports, config, alerts, accounts, remote do not import one another: accounts must not import sync'],
+    ['src-main/remote/composite.ts', "import type { Principal } from '../accounts/sessions';", 'sync, admin, reports, config, alerts, accounts, remote do not import one another: remote must not import accounts'],
     ['src-main/accounts/users.ts', "import { connectOdoo } from '../odoo/connection';", 'accounts sits below odoo: it may import only common, store'],
+    ['src-main/alerts/dispatcher.ts', "import { SyncService } from '../sync/sync-service';", 'sync, admin, reports, config, alerts, accounts, remote do not import one another: alerts must not import sync'],
+    ['src-main/store/alert-queue.ts', "import { AlertService } from '../alerts/alert-service';", 'store sits below alerts'],
     ['src-main/sync/index.ts', "import { createServices } from '../hosts/services';", 'only hosts composes: sync must not import hosts'],
     ['src-main/odoo/faults.ts', "import { OcmError } from '../common/errors';\nimport { startSimulator } from '../simulator/index';", 'only hosts may use the simulator: odoo must not import it'],
     ['src-main/simulator/http-server.ts', "import { openStore } from '../store/store';", 'simulator sits below store'],

@@ -14,12 +14,14 @@ import { alignRow, columnWidths } from '../text-table';
 
 const usage = `Usage: ocm changes [--instance NAME[,NAME…]] [--model MODEL[,MODEL…]] [--event create,write,unlink]
                    [--record-id ID] [--since 1h|2d|ISO] [--until 30m|ISO] [--text WORDS] [--user NAME]
-                   [--removed | --present] [--limit N] [--json | --csv [--bom] | --ndjson]
+                   [--field NAME [--value TEXT]] [--removed | --present] [--limit N] [--json | --csv [--bom] | --ndjson]
 
 Prints the mirrored change history, oldest first, including rows since removed from the server.
   --instance, --model, --event   one value, or several separated by commas
   --since, --until               an ISO time (UTC unless it has an offset) or an age: 90s, 30m, 1h, 2d, 1w
-  --text                         words matched in model, record id, user and changed fields
+  --text                         words matched in model, record id, user, changed fields and their values
+  --field NAME                   only rows that changed this field (technical name, e.g. list_price)
+  --value TEXT                   only rows whose old or new value (of --field, else of any field) contains TEXT
   --removed / --present          only rows removed from the server / still on it
   --limit N                      only the newest N matching rows (still printed oldest first)
   --json | --csv | --ndjson      machine-readable output (times in UTC); default: a table in local time
@@ -172,6 +174,8 @@ export function changeFilter(args: ParsedArgs, lookup: InstanceLookup, now: numb
     to: timeOption(args, 'until', now),
     text: option(args, 'text'),
     users: option(args, 'user') === undefined ? undefined : [option(args, 'user')!],
+    changedField: option(args, 'field'),
+    value: option(args, 'value') === undefined ? undefined : { text: option(args, 'value')! },
     presence: flag(args, 'removed') ? 'removed' : flag(args, 'present') ? 'present' : 'all',
   };
   if (args.options.has('record-id')) {

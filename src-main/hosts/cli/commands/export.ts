@@ -13,7 +13,7 @@ import { changeFilter } from './changes';
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'ndjson', 'xlsx', 'html', 'pdf'];
 
-const usage = `Usage: ocm export --format csv|json|ndjson|xlsx|html|pdf [filters] --out FILE [--bom] [--lang en|ar] [--title TEXT]
+const usage = `Usage: ocm export --format csv|json|ndjson|xlsx|html|pdf [filters] --out FILE [--bom] [--lang en|ar] [--title TEXT] [--field-changes]
        ocm export --report NAME [--out FILE]        re-run a saved report
        ocm export ... --save NAME                    save the report definition (and export when --out is given)
        ocm export --list-reports
@@ -22,8 +22,11 @@ Exports the mirrored changes matching the filters, oldest first, including rows 
 server. csv/json/ndjson/xlsx hold the rows; html/pdf are a summary report (per instance, model and event,
 a chart, the most-changed records and error groups).
   filters        as for \`ocm changes\`: --instance, --model, --event, --record-id, --since, --until,
-                 --text, --user, --removed | --present
+                 --text, --user, --field, --value, --removed | --present
   --bom          CSV only: start with a UTF-8 byte-order mark (Excel and Arabic text)
+  --field-changes  csv/json/ndjson/xlsx: one line per field change, with the field, its label and type,
+                 the old and the new value (rows without values keep one line); html/pdf always show
+                 the newest value changes
   --lang ar      HTML/PDF/XLSX summary in Arabic (right to left)
   Without --out (with --report) the file is written to $OCM_HOME/downloads.`;
 
@@ -83,8 +86,12 @@ export function requestFrom(args: ParsedArgs, lookup: InstanceLookup): Omit<Expo
   const language = option(args, 'lang') ?? 'en';
   if (language !== 'en' && language !== 'ar') usageError('--lang must be en or ar.', usage);
   if (flag(args, 'bom') && format !== 'csv') usageError('--bom applies to --format csv only.', usage);
+  if (flag(args, 'field-changes') && (format === 'html' || format === 'pdf')) {
+    usageError('--field-changes applies to csv, json, ndjson and xlsx: the html and pdf reports always have a "value changes" section.', usage);
+  }
   const request: Omit<ExportRequest, 'outPath'> = { format, filter: changeFilter(args, lookup, Date.now()), language };
   if (flag(args, 'bom')) request.bom = true;
+  if (flag(args, 'field-changes')) request.fieldChanges = true;
   const title = option(args, 'title');
   if (title) request.title = title;
   // An empty filter field is noise in a saved definition.

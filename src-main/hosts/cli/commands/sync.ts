@@ -1,20 +1,47 @@
 /**
  * `ocm sync [--once | --watch] [--instance NAME]`: mirrors the configured instances. `--once` (the
  * default) runs one pass per instance and exits; `--watch` keeps polling (adaptive) until Ctrl+C.
- * Progress lines show rows and rows/s; the exit code is 1 when an instance failed in `--once`.
+ * Progress lines show rows and rows/s; the exit code is 1 when an instance failed in `--once`. Either
+ * way, the alerts the stored rows fired are delivered before the command exits.
  */
 import { OcmError } from '../../../common/errors';
 import type { InstanceId } from '../../../common/model';
+import type { RunningServices } from '../../services';
 import { openServices, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand } from '../command';
+import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 
-const usage = `Usage: ocm sync [--once | --watch] [--instance NAME]
+const usage = `Usage: ocm sync [--once | --watch] [--instance NAME] [--alerts-timeout SECONDS]
 
 Mirrors the change log (and the error log, when readable) of every configured instance, or of one.
 --once   one pass per instance, then exit (default)
 --watch  keep polling: fast while changes flow, slower when idle, backing off when a server fails;
-         stop with Ctrl+C`;
+         stop with Ctrl+C
+Alerts the stored rows fire (\`ocm alert\`) are sent while it runs and before it exits: webhooks and
+e-mail are retried for up to --alerts-timeout seconds (default 30); what is still due then is sent by
+the next \`ocm sync\` or the app. Desktop notifications wait for the app.`;
+
+/** Default seconds `ocm sync` keeps retrying due alerts before it exits. */
+const ALERTS_TIMEOUT_SECONDS = 30;
+
+function alertsTimeout(args: ParsedArgs): number {
+  const text = option(args, 'alerts-timeout');
+  if (text === undefined) return ALERTS_TIMEOUT_SECONDS;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) usageError(`--alerts-timeout needs a number of seconds from 0 to 3600, not "${text}".`, usage);
+  return seconds;
+}
+
+/** Sends the alerts due, then says what went and what waits. */
+async function deliverAlerts(app: RunningServices, io: CliIo, seconds: number, counts: { sent: number; failed: number }): Promise<void> {
+  const { pending, desktopWaiting } = await app.deliverAlerts(Date.now() + seconds * 1000);
+  const parts: string[] = [];
+  if (counts.sent) parts.push(`${counts.sent} sent`);
+  if (counts.failed) parts.push(`${counts.failed} failed (see \`ocm alert log\`)`);
+  if (pending) parts.push(`${pending} to retry later`);
+  if (desktopWaiting) parts.push(`${desktopWaiting} desktop notification${desktopWaiting === 1 ? '' : 's'} waiting for the app`);
+  if (parts.length) io.out(`Alerts: ${parts.join(', ')}.`);
+}
 
 /** Creates the command over the services `open` gives (default: the mirror in $OCM_HOME, engine in this thread). */
 export function createSyncCommand(open: OpenServices = openServices): CliCommand {
@@ -24,9 +51,18 @@ export function createSyncCommand(open: OpenServices = openServices): CliCommand
     usage,
     async run(args, io) {
       if (flag(args, 'once') && flag(args, 'watch')) usageError('Choose --once or --watch, not both.', usage);
+      const timeout = alertsTimeout(args);
       const app = await open(io, { engine: 'in-thread' });
       try {
-        const { instances, sync, changes } = app.services;
+        const { instances, sync, changes, alerts } = app.services;
+        const counts = { sent: 0, failed: 0 };
+        alerts.onDidDeliver((delivery) => {
+          if (delivery.state === 'sent') counts.sent++;
+          if (delivery.state === 'failed') {
+            counts.failed++;
+            io.err(`Alert "${delivery.ruleName}" (${delivery.channel}) failed: ${delivery.error ?? 'unknown reason'}`);
+          }
+        });
         const wanted = option(args, 'instance');
         let chosen = await instances.list();
         if (wanted !== undefined) {
@@ -74,6 +110,7 @@ export function createSyncCommand(open: OpenServices = openServices): CliCommand
             io.out(`${name(id)}: ${parts.join(', ')} (${((Date.now() - begin) / 1000).toFixed(1)} s)`);
           }
           if (io.interrupted.aborted) return 130;
+          await deliverAlerts(app, io, timeout, counts);
           return failed > 0 ? 1 : 0;
         }
 
@@ -91,6 +128,7 @@ export function createSyncCommand(open: OpenServices = openServices): CliCommand
           io.interrupted.addEventListener('abort', () => resolve(), { once: true });
         });
         io.out('Stopping.');
+        await deliverAlerts(app, io, Math.min(timeout, 5), counts);
         return 0;
       } finally {
         await app.close();
