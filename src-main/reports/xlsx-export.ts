@@ -12,8 +12,9 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ChangeRow, InstanceId } from '../common/model';
 import type { SummaryRow } from './report-data';
+import type { ErrorLogCoverage } from './report-instances';
 import { forEachRow, throwIfAborted, type RowIterable, type StreamOptions } from './row-stream';
-import { reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
+import { errorLogNote, reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
 
 /** Options of {@link writeChangesXlsx}. */
 export interface XlsxExportOptions extends StreamOptions {
@@ -23,6 +24,8 @@ export interface XlsxExportOptions extends StreamOptions {
   language?: ReportLanguage;
   /** The workbook's title (document properties); default the language's report title. */
   title?: string;
+  /** Whose error logs were read: the summary sheet names each one that was not, and why. */
+  errorLogs?: ErrorLogCoverage;
 }
 
 /** One column of the data sheet: its header (from the catalogue), width, and cell for a row. */
@@ -79,6 +82,9 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   const totalRow = summary.addRow({ instance: strings.totalChanges, count: total });
   totalRow.font = { bold: true };
   totalRow.commit();
+  for (const log of options.errorLogs?.unread ?? []) {
+    summary.addRow({ instance: errorLogNote(strings, names?.get(log.instanceId) ?? log.instanceId, log.state) }).commit();
+  }
   summary.commit();
 
   const data = workbook.addWorksheet(strings.changes, { views: [{ state: 'frozen', ySplit: 1, rightToLeft }] });
