@@ -8,6 +8,7 @@ import { type ErrorGroup, type ErrorRow } from '../../src-main/common/model';
 import { useTranslator } from '../i18n';
 import { useServices } from '../services/services';
 import { Banner, EmptyState, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
+import { useInstanceNames } from '../workbench/instance-names';
 import { useWorkbench } from '../workbench/store';
 
 /** The errors tab (all instances, or one). */
@@ -57,7 +58,7 @@ export function ErrorsView({ instanceId }: { instanceId?: string }) {
     };
   }, [services, open?.fingerprint, reload]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const name = (id: string) => instances.find((instance) => instance.id === id)?.name ?? id;
+  const name = useInstanceNames();
   const relevant = instances.filter((instance) => !instanceId || instance.id === instanceId);
   const unreadable = relevant.filter((instance) => statuses[instance.id]?.errorLog === 'unreadable');
   const missing = relevant.filter((instance) => statuses[instance.id]?.errorLog === 'missing');

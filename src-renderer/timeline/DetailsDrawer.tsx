@@ -6,6 +6,7 @@ import { useServices } from '../services/services';
 import { EVENT_ICON } from '../ui/event-style';
 import { ErrorBanner, Icon, Skeleton } from '../ui/primitives';
 import { appEvents } from '../workbench/app-events';
+import { useInstanceNames } from '../workbench/instance-names';
 
 /** The record's URL in Odoo's web client: `/odoo/<model>/<id>` from 18 on, `/web#…` before. */
 export function odooRecordUrl(baseUrl: string, model: string, recordId: number, serverVersion: string | undefined): string {
@@ -42,6 +43,7 @@ export function DetailsDrawer({
   const [history, setHistory] = useState<ChangeRow[] | undefined>();
   const [error, setError] = useState<unknown>();
   const [copied, setCopied] = useState(false);
+  const instanceName = useInstanceNames();
 
   useEffect(() => {
     let live = true;
@@ -59,7 +61,7 @@ export function DetailsDrawer({
 
   const url = instance ? odooRecordUrl(instance.url, row.model, row.recordId, status?.serverVersion) : undefined;
   const fields: [string, React.ReactNode][] = [
-    [t('timeline.instance'), instance?.name ?? row.instanceId],
+    [t('timeline.instance'), instanceName(row.instanceId)],
     [t('timeline.model'), `${translator.model(row.model)} (${row.model})`],
     [t('timeline.record'), translator.id(row.recordId)],
     [t('timeline.event'), t(`event.${row.event}` as MessageKey)],

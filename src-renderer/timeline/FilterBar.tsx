@@ -3,6 +3,7 @@ import { memo, useEffect, useState } from 'react';
 import { type ChangeEvent, type ChangeFilter, type Facets, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { Icon } from '../ui/primitives';
+import { useInstanceNames } from '../workbench/instance-names';
 import type { TimePreset } from '../workbench/store';
 import { FacetMenu } from './FacetMenu';
 import { fromEndInput, fromLocalInput, presetFrom, toEndInput, toLocalInput } from './time-presets';
@@ -50,7 +51,7 @@ export const FilterBar = memo(function FilterBar({
     const value = Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
     if (value !== filter.recordId) onChange({ ...filter, recordId: value }, preset);
   };
-  const instanceName = (id: string) => instances.find((instance) => instance.id === id)?.name ?? id;
+  const instanceName = useInstanceNames();
   const set = (patch: Partial<ChangeFilter>) => onChange({ ...filter, ...patch }, preset);
   const removeUser = (user: string) => {
     const users = (filter.users ?? []).filter((other) => other !== user);

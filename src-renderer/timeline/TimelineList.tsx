@@ -10,6 +10,7 @@ import { type ChangeRow, type InstanceConfig } from '../../src-main/common/model
 import { useTranslator, type MessageKey } from '../i18n';
 import { EVENT_ICON } from '../ui/event-style';
 import { appEvents, markOnce } from '../workbench/app-events';
+import { useInstanceNames } from '../workbench/instance-names';
 import type { RowSource } from './row-source';
 import { columnWidths, ROW_HEIGHT, RowView, slotsFor, visibleRange, type RowContext } from './row-view';
 
@@ -62,7 +63,9 @@ export const TimelineList = memo(function TimelineList({
   const [focused, setFocused] = useState(0);
   const total = source.total ?? 0;
 
-  const instanceNames = useMemo(() => new Map(instances.map((instance) => [instance.id, instance.name])), [instances]);
+  // Removed instances' kept rows are named too (marked removed); `instances` still redraws on a rename.
+  const instanceName = useInstanceNames();
+  void instances;
   const labels = useMemo(
     () => ({
       loading: t('timeline.loadingRow'),
@@ -78,7 +81,7 @@ export const TimelineList = memo(function TimelineList({
     const [before, after = ''] = t('common.utcTime', { time: '\u0000' }).split('\u0000');
     return {
     tabId,
-      instanceName: (id) => instanceNames.get(id) ?? id,
+      instanceName,
       selected,
       activeKey,
       focused,
@@ -88,7 +91,7 @@ export const TimelineList = memo(function TimelineList({
       id: translator.id,
       model: translator.model,
     };
-  }, [tabId, instanceNames, selected, activeKey, focused, labels, translator, t]);
+  }, [tabId, instanceName, selected, activeKey, focused, labels, translator, t]);
 
   // What the scroll handler needs, always current without re-subscribing.
   const latest = useRef({ source, context, filterKey, onOpen, onToggleSelect, onScrollTop });

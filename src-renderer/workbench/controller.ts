@@ -4,10 +4,10 @@
  */
 import type { Services } from '../../src-main/common/services';
 import type { Disposable } from '../../src-main/common/event';
-import type { ChangeFilter, InstanceStatus, Settings } from '../../src-main/common/model';
+import type { ChangeFilter, InstanceConfig, InstanceStatus, Settings } from '../../src-main/common/model';
 import { toOcmError } from '../../src-main/common/errors';
 import { CommandRegistry } from '../commands/registry';
-import type { WorkbenchStore } from './store';
+import type { WorkbenchState, WorkbenchStore } from './store';
 import { appEvents } from './app-events';
 
 /** Keeps this many activity lines in memory for the bottom panel. */
@@ -16,15 +16,15 @@ const ACTIVITY_LIMIT = 300;
 /** Loads state and subscribes to service events; returns what to dispose on shutdown. */
 export async function startController(store: WorkbenchStore, services: Services): Promise<Disposable> {
   const subscriptions: Disposable[] = [];
-  const [instances, statuses, settings, host, activity] = await Promise.all([
-    services.instances.list(),
+  const [known, statuses, settings, host, activity] = await Promise.all([
+    services.instances.list({ includeRemoved: true }),
     services.sync.statuses(),
     services.settings.get(),
     services.host.info(),
     services.sync.activity({ limit: 100 }),
   ]);
   store.update({
-    instances,
+    ...splitRemoved(known),
     statuses: Object.fromEntries(statuses.map((status) => [status.instanceId, status])),
     settings,
     host,
@@ -32,8 +32,22 @@ export async function startController(store: WorkbenchStore, services: Services)
   });
 
   subscriptions.push(
-    services.instances.onDidChangeInstances((list) => store.update({ instances: list })),
+    services.instances.onDidChangeInstances((list) => {
+      store.update((state) => ({ instances: list, statuses: onlyOf(list, state.statuses) }));
+      // Removed ones keep their history under their name: the list with them is asked for again.
+      void services.instances.list({ includeRemoved: true }).then(
+        (all) =>
+          store.update((state) => {
+            // An instance removed without its history leaves no activity lines behind either (its log is gone too).
+            const known = new Set(all.map((instance) => instance.id));
+            return { ...splitRemoved(all), statuses: onlyOf(state.instances, state.statuses), activity: state.activity.filter((entry) => known.has(entry.instanceId)) };
+          }),
+        () => undefined,
+      );
+    }),
     services.sync.onDidChangeStatus((status: InstanceStatus) => {
+      // A removed instance's last words (its loop stopping) must not bring its badge back.
+      if (store.getState().removedInstances.some((instance) => instance.id === status.instanceId)) return;
       store.update((state) => ({ statuses: { ...state.statuses, [status.instanceId]: status } }));
       appEvents.emit('status', { instanceId: status.instanceId, state: status.state });
     }),
@@ -53,6 +67,17 @@ export async function startController(store: WorkbenchStore, services: Services)
       for (const subscription of subscriptions) subscription.dispose();
     },
   };
+}
+
+/** The visible instances and the ones removed with their history kept. */
+function splitRemoved(all: readonly InstanceConfig[]): Pick<WorkbenchState, 'instances' | 'removedInstances'> {
+  return { instances: all.filter((instance) => !instance.removedAt), removedInstances: all.filter((instance) => !!instance.removedAt) };
+}
+
+/** The statuses of the listed instances only: a removed instance leaves no badge or failure behind. */
+function onlyOf(instances: readonly InstanceConfig[], statuses: WorkbenchState['statuses']): WorkbenchState['statuses'] {
+  const ids = new Set(instances.map((instance) => instance.id));
+  return Object.fromEntries(Object.entries(statuses).filter(([id]) => ids.has(id)));
 }
 
 /** Opens the default tab: the all-instances timeline. */

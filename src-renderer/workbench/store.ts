@@ -46,6 +46,8 @@ export type Dialog =
 export interface WorkbenchState {
   ready: boolean;
   instances: InstanceConfig[];
+  /** Instances removed with their history kept: their rows stay, shown under their name, marked removed. */
+  removedInstances: InstanceConfig[];
   statuses: Record<InstanceId, InstanceStatus>;
   settings: Settings;
   host?: HostInfo;
@@ -72,6 +74,7 @@ export class WorkbenchStore {
   private state: WorkbenchState = {
     ready: false,
     instances: [],
+    removedInstances: [],
     statuses: {},
     settings: defaultSettings,
     activity: [],
