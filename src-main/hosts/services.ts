@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminService } from '../admin/admin-service';
 import { createClientPool } from '../admin/client-pool';
-import { storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
+import { announcingMarker, storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
 import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
@@ -148,7 +148,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       instances: storeInstanceDirectory(store),
       clients,
       rows: storeRowSource(store.db),
-      marker: storeRowMarker(store),
+      marker: announcingMarker(storeRowMarker(store), (notice) => dataNotices.fire(notice)),
       journal: store.journal,
       settings: storeAdminSettings(store),
     });

@@ -18,10 +18,11 @@ export function odooRecordUrl(baseUrl: string, model: string, recordId: number, 
 
 /** The drawer for one row. */
 export function DetailsDrawer({
-  row,
+  row: shown,
   instance,
   status,
   hostKind,
+  dataVersion = 0,
   onClose,
   onSelect,
   onDelete,
@@ -31,6 +32,8 @@ export function DetailsDrawer({
   instance: InstanceConfig | undefined;
   status: InstanceStatus | undefined;
   hostKind: 'electron' | 'browser' | undefined;
+  /** Bumped when mirrored rows were removed or refreshed: the record's history is asked again. */
+  dataVersion?: number;
   onClose(): void;
   onSelect(row: ChangeRow): void;
   onDelete(row: ChangeRow): void;
@@ -46,18 +49,25 @@ export function DetailsDrawer({
   const instanceName = useInstanceNames();
 
   useEffect(() => {
-    let live = true;
     setHistory(undefined);
     setError(undefined);
-    services.changes.recordHistory(row.instanceId, row.model, row.recordId).then(
-      (rows) => live && setHistory(rows),
+    appEvents.emit('details-opened', { key: shown.key });
+  }, [shown.key]);
+
+  // Asked again when mirrored rows were removed or refreshed; the old history stays until the new one is in.
+  useEffect(() => {
+    let live = true;
+    services.changes.recordHistory(shown.instanceId, shown.model, shown.recordId).then(
+      (rows) => live && (setHistory(rows), setError(undefined)),
       (failure) => live && setError(failure),
     );
-    appEvents.emit('details-opened', { key: row.key });
     return () => {
       live = false;
     };
-  }, [services, row.key, row.instanceId, row.model, row.recordId]);
+  }, [services, shown.key, shown.instanceId, shown.model, shown.recordId, dataVersion]);
+
+  // The row as the mirror holds it now (its history includes it): removed meanwhile shows as removed.
+  const row = history?.find((other) => other.key === shown.key) ?? shown;
 
   const url = instance ? odooRecordUrl(instance.url, row.model, row.recordId, status?.serverVersion) : undefined;
   const fields: [string, React.ReactNode][] = [
