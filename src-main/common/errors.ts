@@ -81,6 +81,14 @@ export function toOcmError(error: unknown): OcmError {
   return new OcmError('internal', message, { cause: error, detail: error instanceof Error ? error.stack : undefined });
 }
 
+/**
+ * Odoo refused the login or the password. Retrying the same password only adds "Login failed" lines to
+ * Odoo's log (which can trip fail2ban or lock the account), so such a failure waits for the user.
+ */
+export function isLoginRefusal(code: string | undefined): boolean {
+  return code === 'auth-failed' || code === 'access-denied';
+}
+
 /** True for the errors an AbortSignal produces (DOMException 'AbortError' or our own 'cancelled'). */
 export function isAbortError(error: unknown): boolean {
   if (error instanceof OcmError) return error.code === 'cancelled';

@@ -10,10 +10,14 @@ export interface AppEventMap {
   'rows-rendered': { tabId: string; rows: number; total: number; filterKey: string };
   data: { instanceId: string; added: number; removed: number };
   status: { instanceId: string; state: string };
+  /** A running mirror's progress reached the workbench (rows done of the total). */
+  'sync-progress': { instanceId: string; done: number; total?: number };
   /** Drawn: how many buckets got a bar drawn (all of them, unless the x scale cuts some off); min/max: the x range (Unix seconds); labels: the time axis as drawn. */
   'histogram-rendered': { tabId: string; filterKey: string; buckets: number; drawn: number; min: number; max: number; labels: string[] };
   'details-opened': { key: string };
   'connection-tested': { ok: boolean; failed: string[] };
+  /** Saving was stopped to ask whether to save settings whose connection test failed. */
+  'save-confirmation': { failed: string[] };
   'instance-saved': { id: string };
   'rows-deleted': { deleted: number };
   'orphans-scanned': { orphans: number };

@@ -9,6 +9,7 @@ import { toOcmError } from '../../src-main/common/errors';
 import { CommandRegistry } from '../commands/registry';
 import type { WorkbenchState, WorkbenchStore } from './store';
 import { appEvents } from './app-events';
+import { trackProgress } from './sync-progress';
 
 /** Keeps this many activity lines in memory for the bottom panel. */
 const ACTIVITY_LIMIT = 300;
@@ -33,7 +34,7 @@ export async function startController(store: WorkbenchStore, services: Services)
 
   subscriptions.push(
     services.instances.onDidChangeInstances((list) => {
-      store.update((state) => ({ instances: list, statuses: onlyOf(list, state.statuses) }));
+      store.update((state) => ({ instances: list, statuses: onlyOf(list, state.statuses), progress: onlyOf(list, state.progress) }));
       // Removed ones keep their history under their name: the list with them is asked for again.
       void services.instances.list({ includeRemoved: true }).then(
         (all) =>
@@ -48,8 +49,15 @@ export async function startController(store: WorkbenchStore, services: Services)
     services.sync.onDidChangeStatus((status: InstanceStatus) => {
       // A removed instance's last words (its loop stopping) must not bring its badge back.
       if (store.getState().removedInstances.some((instance) => instance.id === status.instanceId)) return;
-      store.update((state) => ({ statuses: { ...state.statuses, [status.instanceId]: status } }));
+      store.update((state) => {
+        const progress = status.state === 'syncing' ? state.progress : withoutKey(state.progress, status.instanceId);
+        return { statuses: { ...state.statuses, [status.instanceId]: status }, progress };
+      });
       appEvents.emit('status', { instanceId: status.instanceId, state: status.state });
+    }),
+    services.sync.onDidProgress((event) => {
+      store.update((state) => ({ progress: { ...state.progress, [event.instanceId]: trackProgress(state.progress[event.instanceId], event, Date.now()) } }));
+      appEvents.emit('sync-progress', { instanceId: event.instanceId, done: event.done, total: event.total });
     }),
     services.sync.onDidLog((entry) =>
       store.update((state) => ({ activity: [entry, ...state.activity].slice(0, ACTIVITY_LIMIT) })),
@@ -57,6 +65,13 @@ export async function startController(store: WorkbenchStore, services: Services)
     services.settings.onDidChangeSettings((next: Settings) => store.update({ settings: next })),
     services.changes.onDidChangeData((notice) => {
       if (notice.added > 0) store.update((state) => ({ newEvents: state.newEvents + notice.added }));
+      // The counts follow the rows as pages land (a first mirror takes a while); the next status has the exact ones.
+      store.update((state) => {
+        const status = state.statuses[notice.instanceId];
+        if (!status || (notice.added === 0 && notice.removed === 0)) return {};
+        const counted = { ...status, changeCount: status.changeCount + notice.added, removedCount: status.removedCount + notice.removed };
+        return { statuses: { ...state.statuses, [notice.instanceId]: counted } };
+      });
       appEvents.emit('data', notice);
     }),
   );
@@ -69,15 +84,22 @@ export async function startController(store: WorkbenchStore, services: Services)
   };
 }
 
+/** `record` without `key`. */
+function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in record)) return record;
+  const { [key]: _dropped, ...rest } = record;
+  return rest;
+}
+
 /** The visible instances and the ones removed with their history kept. */
 function splitRemoved(all: readonly InstanceConfig[]): Pick<WorkbenchState, 'instances' | 'removedInstances'> {
   return { instances: all.filter((instance) => !instance.removedAt), removedInstances: all.filter((instance) => !!instance.removedAt) };
 }
 
-/** The statuses of the listed instances only: a removed instance leaves no badge or failure behind. */
-function onlyOf(instances: readonly InstanceConfig[], statuses: WorkbenchState['statuses']): WorkbenchState['statuses'] {
+/** The statuses (or progress) of the listed instances only: a removed instance leaves no badge or failure behind. */
+function onlyOf<T>(instances: readonly InstanceConfig[], byInstance: Record<string, T>): Record<string, T> {
   const ids = new Set(instances.map((instance) => instance.id));
-  return Object.fromEntries(Object.entries(statuses).filter(([id]) => ids.has(id)));
+  return Object.fromEntries(Object.entries(byInstance).filter(([id]) => ids.has(id)));
 }
 
 /** Opens the default tab: the all-instances timeline. */

@@ -6,6 +6,7 @@
  * step failed (unreachable URL, TLS, wrong database, wrong login or password, module missing, no read
  * right), 64 for bad options.
  */
+import { connectionVerdict } from '../../../common/connection-verdict';
 import { OcmError } from '../../../common/errors';
 import { validateConnectionFields } from '../../../common/instance-input';
 import { TRANSPORT_LABELS, type TransportKind } from '../../../common/model';
@@ -133,11 +134,6 @@ export function formatChecks(checks: readonly ConnectionCheck[]): string {
     for (const line of rest) lines.push(`${indent}${line}`);
     if (check.hint && check.status !== 'ok' && check.status !== 'skipped') lines.push(`${indent}→ ${check.hint}`);
   }
-  const failed = checks.filter((check) => check.status === 'failed');
-  const warnings = checks.filter((check) => check.status === 'warning');
-  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-  if (failed.length) lines.push('', `Failed: ${failed.map((check) => check.id).join(', ')}${warnings.length ? ` (and ${plural(warnings.length, 'warning')})` : ''}.`);
-  else if (warnings.length) lines.push('', `Passed with ${plural(warnings.length, 'warning')}: ${warnings.map((check) => check.id).join(', ')}.`);
-  else lines.push('', 'Passed.');
+  lines.push('', connectionVerdict(checks).message);
   return lines.join('\n');
 }

@@ -77,7 +77,11 @@ export function createSyncCommand(open: OpenServices = openServices): CliCommand
           return failed > 0 ? 1 : 0;
         }
 
+        // Every pass is announced (idle ones too): print only when an instance's state changes.
+        const states = new Map<InstanceId, string>();
         sync.onDidChangeStatus((status) => {
+          if (states.get(status.instanceId) === status.state) return;
+          states.set(status.instanceId, status.state);
           if (status.state === 'up-to-date') io.out(`${name(status.instanceId)}: up to date (${status.changeCount.toLocaleString('en-US')} rows, ${status.removedCount.toLocaleString('en-US')} removed on the server)`);
           else if (status.state === 'syncing') io.out(`${name(status.instanceId)}: syncing`);
           // error/offline are reported by the log line with the reason and the retry delay.
