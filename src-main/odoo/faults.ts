@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import { OcmError } from '../common/errors';
-import { CHANGE_LOG_MODEL, ERROR_LOG_MODEL } from './log-models';
+import { CHANGE_LOG_MODEL, ERROR_LOG_ACCESS_ADVICE, ERROR_LOG_MODEL } from './log-models';
 import { TlsRejection } from './tls';
 
 /** What a failed call was about, for messages. Built by the transports from the call itself. */
@@ -114,7 +114,7 @@ function modelMissingError(model: string, context: CallContext): OcmError {
 function accessErrorHint(faultString: string, context: CallContext): string {
   if (faultString.startsWith('Private methods')) return 'Methods whose name starts with "_" cannot be called over RPC.';
   if (context.model === ERROR_LOG_MODEL || faultString.includes(`(${ERROR_LOG_MODEL})`)) {
-    return 'Ask an Odoo administrator to grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.';
+    return ERROR_LOG_ACCESS_ADVICE;
   }
   return `Ask an Odoo administrator for access${context.model ? ` to ${context.model}` : ''}.`;
 }

@@ -14,6 +14,7 @@ import { runSyncPass } from './pass';
 import type { SyncPassOptions, SyncPassResult } from './source';
 import { capabilityFields, instanceStatus } from './status';
 import { isoFromSeconds } from '../common/time';
+import { ERROR_LOG_ACCESS_ADVICE } from '../odoo/log-models';
 
 /** Dependencies and tuning of a {@link SyncScheduler}. */
 export interface SyncSchedulerOptions {
@@ -261,8 +262,7 @@ class InstanceRunner {
           ...(errorLog === 'missing'
             ? { message: 'The error log (webhook.errors) does not exist on this server: only the change log is mirrored.', messageKey: 'sync.errorLogMissing' }
             : {
-                message:
-                  'The error log (webhook.errors) is not readable by this user (the original module grants no access to it): only the change log is mirrored. Grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.',
+                message: `The error log (webhook.errors) is not readable by this user (the original module grants no access to it): only the change log is mirrored. ${ERROR_LOG_ACCESS_ADVICE}`,
                 messageKey: 'sync.errorLogUnreadable',
               }),
         });

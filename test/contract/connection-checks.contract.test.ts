@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { instanceTestCommand } from '../../src-main/hosts/cli/commands/instance-test';
 import { parseArgs, type CliIo } from '../../src-main/hosts/cli/command';
 import { detectCapabilities, runConnectionChecks } from '../../src-main/odoo/capabilities';
+import { ERROR_LOG_ACCESS_ADVICE } from '../../src-main/odoo/log-models';
 import { startSimulator } from '../../src-main/simulator/index';
 import { absentDatabase, onRealServer, openTarget, simulatorOnly, type ContractTarget } from './target';
 import type { TransportKind } from '../../src-main/common/model';
@@ -53,7 +54,7 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('connection checks over %s', (kind
     if (!onRealServer) {
       expect(statuses(checks)).toEqual({ reach: 'ok', version: 'ok', database: 'ok', login: 'ok', 'change-log': 'ok', 'error-log': 'warning', rights: 'ok' });
       expect(step(checks, 'version').message).toBe('Odoo 18.0 (18.0-20250421)');
-      expect(step(checks, 'error-log').hint).toMatch(/grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon/);
+      expect(step(checks, 'error-log').hint).toBe(ERROR_LOG_ACCESS_ADVICE);
     }
   });
 

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcmError } from '../../../src-main/common/errors';
+import { ERROR_LOG_ACCESS_ADVICE } from '../../../src-main/odoo/log-models';
 import { createTransport } from '../../../src-main/odoo/transport';
 import type { OdooValue, RpcTransport } from '../../../src-main/odoo/types';
 import { answerWith, closedPort, methodOf, recordedAnswer, selfSignedCertificate, startServer, type RecordedAnswer, type TestServer } from './servers';
@@ -130,7 +131,7 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('%s transport', (kind) => {
     transport.close();
     expect(error.code).toBe('access-error');
     expect(error.message).toMatch(/^You are not allowed to access 'Log errors occurring in webhook tracking' \(webhook.errors\) records\./);
-    expect(error.hint).toMatch(/grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon/);
+    expect(error.hint).toBe(ERROR_LOG_ACCESS_ADVICE);
   });
 
   it('maps a refused private method to access-error', async () => {
