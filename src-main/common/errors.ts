@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'tls' // certificate or handshake problem
   | 'http-status' // a non-200 HTTP answer (404 wrong URL, 502 proxy, ...)
   | 'protocol' // an answer that is not XML-RPC/JSON-RPC (HTML page, truncated body)
+  | 'not-odoo' // the address answers, but it is not Odoo (a plain web server, another application)
+  | 'not-tls' // an https:// address whose port speaks plain HTTP (Odoo's own port, 8069)
   // What Odoo said
   | 'auth-failed' // authenticate returned False: wrong login or password
   | 'access-denied' // Fault 3: credentials refused on a call

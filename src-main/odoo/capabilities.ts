@@ -113,7 +113,7 @@ export async function runConnectionChecks(input: ConnectionInput, options: Conne
     } catch (error) {
       checks.push(failed('reach', error));
       const code = toOcmError(error).code;
-      return finish(code === 'tls' ? 'certificate' : code === 'http-status' || code === 'protocol' ? 'notOdoo' : 'unreachable');
+      return finish(code === 'tls' ? 'certificate' : code === 'not-tls' ? 'urlUnusable' : code === 'http-status' || code === 'protocol' || code === 'not-odoo' ? 'notOdoo' : 'unreachable');
     }
     const protocol = TRANSPORT_LABELS[input.transport];
     checks.push({ id: 'reach', status: 'ok', message: `Odoo answered at ${endpoint.url} over ${protocol}.`, messageKey: 'check.reach.ok', params: { url: endpoint.url, transport: protocol } });

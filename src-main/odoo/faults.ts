@@ -200,6 +200,26 @@ export function httpStatusError(status: number, statusText: string | undefined, 
   });
 }
 
+/**
+ * The server gave an answer no Odoo gives to this call (`answer`, e.g. "501 Unsupported method" or "an
+ * HTML page"), and does not answer Odoo's version request either: it is not Odoo.
+ */
+export function notOdooError(context: CallContext, answer: string, detail: string): OcmError {
+  return new OcmError('not-odoo', `${context.url} is not an Odoo server: it answered ${answer} to Odoo's ${describeCall(context)} call, and does not answer Odoo's version request either.`, {
+    hint: 'Check the address: use the one Odoo opens at in a browser (e.g. https://erp.example.com, or http://host:8069), without a path after it. A proxy or sign-in page answering in Odoo\'s place gives this too.',
+    detail,
+  });
+}
+
+/** An https:// URL whose port answered the TLS handshake as plain HTTP does. */
+export function plainHttpError(context: CallContext, detail: string): OcmError {
+  const url = hostPortOf(context.url);
+  return new OcmError('not-tls', `${url} speaks plain HTTP, not HTTPS: the address starts with https:// but this port does not use TLS.`, {
+    hint: `Use http:// instead (${context.url.replace(/^https:/i, 'http:')}), or the port where a proxy serves Odoo over https (usually 443).`,
+    detail,
+  });
+}
+
 /** An answer that is not what the protocol says (an HTML page, a truncated or unparsable body). */
 export function protocolError(kind: 'not-rpc' | 'truncated' | 'unparsable', context: CallContext, detail: string, contentType?: string): OcmError {
   const protocol = context.service === 'jsonrpc' ? 'JSON-RPC' : 'an RPC answer';
@@ -346,6 +366,15 @@ function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;
+}
+
+function hostPortOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.port ? `${parsed.hostname}:${parsed.port}` : `${parsed.hostname} (port 443)`;
+  } catch {
+    return url;
+  }
 }
 
 function hostOf(url: string): string {
