@@ -182,7 +182,7 @@ export const ar: Record<MessageKey, string> = {
   'instances.password': 'كلمة المرور أو مفتاح API',
   'instances.passwordKeep': 'اتركه فارغًا للإبقاء على كلمة المرور المحفوظة',
   'instances.passwordAgain': 'تغيّر عنوان الخادم أو قاعدة البيانات: أدخل كلمة المرور مرة أخرى. لا تُرسَل كلمة المرور المحفوظة إلا إلى الخادم وقاعدة البيانات اللذين حُفظت لهما.',
-  'instances.transport': 'البروتوكول',
+  'instances.transport': 'وسيلة النقل',
   'instances.production': 'خادم إنتاج (يُطلب اسمه قبل الحذف)',
   'instances.pollInterval': 'الاستعلام كل (ثانية)',
   'instances.fingerprint': 'بصمة SHA-256 للشهادة الموثوقة (للخوادم ذات الشهادة الذاتية فقط)',

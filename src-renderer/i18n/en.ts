@@ -180,7 +180,7 @@ export const en = {
   'instances.password': 'Password or API key',
   'instances.passwordKeep': 'Leave empty to keep the stored password',
   'instances.passwordAgain': 'The server address or database changed: enter the password again. A saved password is only ever sent to the server and database it was saved for.',
-  'instances.transport': 'Protocol',
+  'instances.transport': 'Transport',
   'instances.production': 'Production server (ask for its name before deleting)',
   'instances.pollInterval': 'Poll every (seconds)',
   'instances.fingerprint': 'Trusted certificate SHA-256 (self-signed servers only)',

@@ -100,7 +100,7 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('connection checks over %s', (kind
     const run = async (password: string) => {
       const out: string[] = [];
       const io: CliIo = { out: (text) => out.push(text), err: (text) => out.push(text), env: { OCM_TEST_PASSWORD: password }, interrupted: new AbortController().signal, isTty: false };
-      const args = parseArgs(['--url', target.url, '--db', 'seed', '--login', 'admin', '--password-env', 'OCM_TEST_PASSWORD', '--transport', kind]);
+      const args = parseArgs(['--url', target.url, '--db', 'seed', '--login', 'admin', '--password-env', 'OCM_TEST_PASSWORD', '--transport', kind], instanceTestCommand);
       return { code: await instanceTestCommand.run(args, io), text: out.join('\n') };
     };
     const good = await run('admin');

@@ -15,8 +15,14 @@ import { runConnectionChecks } from '../../../odoo/capabilities';
 import { connectionInputOf } from '../../../odoo/connection';
 import type { ConnectionInput } from '../../../odoo/types';
 import { openServices, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { alsoCalled, choice, FLAG, flag, option, VALUE, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
+
+/** `--transport`: the instance editor's word for it too (`--protocol`, its former label, is met with "did you mean"). */
+export const TRANSPORT_OPTION = alsoCalled(choice(Object.keys(TRANSPORT_LABELS)), 'protocol', 'wire');
+
+/** The options saying how to reach a server, shared with `ocm instance add`. */
+export const CONNECTION_OPTIONS = { url: VALUE, db: VALUE, login: VALUE, 'password-env': VALUE, transport: TRANSPORT_OPTION, 'trust-certificate': VALUE } as const;
 
 /** Options of {@link createInstanceTestCommand}. */
 export interface InstanceTestCommandOptions {
@@ -55,6 +61,7 @@ export function createInstanceTestCommand(options: InstanceTestCommandOptions = 
     path: ['instance', 'test'],
     summary: 'Test the connection to an Odoo server step by step',
     usage,
+    options: { ...CONNECTION_OPTIONS, name: VALUE, timeout: VALUE, json: FLAG },
     async run(args, io) {
       const timeoutSeconds = timeoutOption(args);
       const transport = option(args, 'transport') as TransportKind | undefined;

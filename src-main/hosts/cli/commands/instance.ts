@@ -8,9 +8,9 @@ import { validateInstanceInput } from '../../../common/instance-input';
 import type { InstanceConfig, InstanceInput, TransportKind } from '../../../common/model';
 import type { IInstanceService } from '../../../common/services';
 import { openServices, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { choice, FLAG, flag, option, VALUE, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
-import { formatChecks } from './instance-test';
+import { CONNECTION_OPTIONS, formatChecks, TRANSPORT_OPTION } from './instance-test';
 import { SECRET_STORAGE_SENTENCES } from './status';
 
 const addUsage = `Usage: ocm instance add --name NAME --url URL --db DB --login LOGIN --password-env VAR
@@ -81,6 +81,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
     path: ['instance', 'add'],
     summary: 'Add an Odoo instance (tests the connection first)',
     usage: addUsage,
+    options: { ...CONNECTION_OPTIONS, name: VALUE, production: FLAG, 'poll-interval': VALUE, force: FLAG },
     async run(args, io) {
       const missing = ['name', 'url', 'db', 'login', 'password-env'].filter((name) => !option(args, name)).map((name) => `--${name}`);
       if (missing.length) usageError(`Missing ${missing.join(', ')}.`, addUsage);
@@ -123,6 +124,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
     path: ['instance', 'list'],
     summary: 'List the configured instances',
     usage: listUsage,
+    options: { json: FLAG },
     async run(args, io) {
       const app = await open(io);
       try {
@@ -141,6 +143,18 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
     path: ['instance', 'edit'],
     summary: 'Change an instance',
     usage: editUsage,
+    options: {
+      name: VALUE,
+      'new-name': VALUE,
+      url: VALUE,
+      db: VALUE,
+      login: VALUE,
+      'password-env': VALUE,
+      transport: TRANSPORT_OPTION,
+      production: choice(['true', 'false']),
+      'poll-interval': VALUE,
+      'trust-certificate': VALUE,
+    },
     async run(args, io) {
       const name = requireName(args, editUsage);
       const patch: Partial<InstanceInput> = {};
@@ -155,10 +169,8 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
       set('transport', transportOf(args));
       set('pollIntervalSeconds', pollOf(args, editUsage));
       set('trustedCertificateSha256', option(args, 'trust-certificate'));
-      if (args.options.has('production')) {
-        const value = args.options.get('production');
-        patch.production = value === true || value === 'true' || value === 'yes';
-      }
+      const production = option(args, 'production');
+      if (production !== undefined) patch.production = production === 'true';
       if (Object.keys(patch).length === 0) usageError('Nothing to change.', editUsage);
       const app = await open(io);
       try {
@@ -176,6 +188,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
     path: ['instance', 'remove'],
     summary: 'Remove an instance (--keep-history keeps its mirrored rows)',
     usage: removeUsage,
+    options: { name: VALUE, 'keep-history': FLAG },
     async run(args, io) {
       const name = requireName(args, removeUsage);
       const app = await open(io);

@@ -6,7 +6,7 @@
 import { OcmError } from '../../../common/errors';
 import type { InstanceId } from '../../../common/model';
 import { openServices, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand } from '../command';
+import { FLAG, flag, option, VALUE, type CliCommand } from '../command';
 import { usageError } from '../run-cli';
 
 const usage = `Usage: ocm sync [--once | --watch] [--instance NAME]
@@ -22,6 +22,7 @@ export function createSyncCommand(open: OpenServices = openServices): CliCommand
     path: ['sync'],
     summary: 'Mirror the change logs (--once, or --watch to keep polling)',
     usage,
+    options: { once: FLAG, watch: FLAG, instance: VALUE },
     async run(args, io) {
       if (flag(args, 'once') && flag(args, 'watch')) usageError('Choose --once or --watch, not both.', usage);
       const app = await open(io, { engine: 'in-thread' });
