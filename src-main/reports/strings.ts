@@ -2,7 +2,7 @@
  * The report's own string catalogue (HTML and PDF reports), in English and Arabic. Reports are rendered
  * on the Node side, so they cannot use the renderer's i18n catalogue; the keys are few and stable.
  */
-import { TRACKED_MODELS } from '../common/model';
+import { MODEL_LABELS } from '../common/model-labels';
 
 /** Languages a report can be rendered in. */
 export type ReportLanguage = 'en' | 'ar';
@@ -133,7 +133,7 @@ const english: ReportStrings = {
   },
   removedByNames: { server: 'the server', user: 'a user of this app' },
   eventNames: { create: 'Create', write: 'Write', unlink: 'Delete' },
-  modelNames: { ...TRACKED_MODELS },
+  modelNames: { ...MODEL_LABELS.en },
 
 };
 
@@ -198,18 +198,7 @@ const arabic: ReportStrings = {
   },
   removedByNames: { server: 'الخادم', user: 'مستخدم لهذا التطبيق' },
   eventNames: { create: 'إنشاء', write: 'تعديل', unlink: 'حذف' },
-  modelNames: {
-    'sale.order': 'أمر بيع',
-    'product.template': 'منتج',
-    'product.category': 'فئة المنتج',
-    'res.partner': 'جهة اتصال',
-    'account.move': 'قيد يومية',
-    'account.journal': 'دفتر يومية',
-    'hr.expense': 'مصروف',
-    'stock.picking': 'تحويل مخزني',
-    'purchase.order': 'أمر شراء',
-    'hr.employee': 'موظف',
-  },
+  modelNames: { ...MODEL_LABELS.ar },
 };
 
 const catalogue: Readonly<Record<ReportLanguage, ReportStrings>> = { en: english, ar: arabic };

@@ -1,5 +1,5 @@
 /** The timeline's filter bar: facets with counts, record id, free text and time presets. */
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { type ChangeEvent, type ChangeFilter, type Facets, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { Icon } from '../ui/primitives';
@@ -10,6 +10,13 @@ import { fromEndInput, fromLocalInput, presetFrom, toEndInput, toLocalInput } fr
 
 const PRESETS: TimePreset[] = ['all', '15m', '1h', '24h', '7d', 'custom'];
 
+
+/** The record id a field holds: a whole number ≥ 1, undefined when empty, null while it is neither (not applied). */
+function recordIdOf(text: string): number | undefined | null {
+  if (text.trim() === '') return undefined;
+  const value = Number(text);
+  return Number.isSafeInteger(value) && value > 0 ? value : null;
+}
 
 /** Edits a tab's filter. */
 export const FilterBar = memo(function FilterBar({
@@ -38,18 +45,27 @@ export const FilterBar = memo(function FilterBar({
   useEffect(() => setText(filter.text ?? ''), [filter.text]);
   useEffect(() => setRecordId(filter.recordId === undefined ? '' : String(filter.recordId)), [filter.recordId]);
 
-  // Typing is debounced so a million-row count is not asked for on every key.
+  // Typing is debounced so a million-row count is not asked for on every key. The record id applies
+  // live like the text; each applies onto the filter as it is when it fires, so neither undoes the other.
+  const latest = useRef({ filter, preset });
+  latest.current = { filter, preset };
   useEffect(() => {
     const value = text.trim() || undefined;
     if (value === filter.text) return;
-    const handle = setTimeout(() => onChange({ ...filter, text: value }, preset), 250);
+    const handle = setTimeout(() => onChange({ ...latest.current.filter, text: value }, latest.current.preset), 250);
     return () => clearTimeout(handle);
   }, [text]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    const value = recordIdOf(recordId);
+    if (value === null || value === filter.recordId) return;
+    const handle = setTimeout(() => onChange({ ...latest.current.filter, recordId: value }, latest.current.preset), 250);
+    return () => clearTimeout(handle);
+  }, [recordId]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  /** Enter and leaving the field apply at once. */
   const commitRecordId = () => {
-    const parsed = Number.parseInt(recordId, 10);
-    const value = Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
-    if (value !== filter.recordId) onChange({ ...filter, recordId: value }, preset);
+    const value = recordIdOf(recordId);
+    if (value !== null && value !== filter.recordId) onChange({ ...filter, recordId: value }, preset);
   };
   const instanceName = useInstanceNames();
   const set = (patch: Partial<ChangeFilter>) => onChange({ ...filter, ...patch }, preset);
