@@ -135,6 +135,7 @@ export const ar: Record<MessageKey, string> = {
   'details.title': 'تفاصيل التغيير',
   'details.close': 'إغلاق التفاصيل',
   'details.openInOdoo': 'افتح في أودو',
+  'details.recordDeleted': 'حُذف السجل في أودو: لا يوجد ما يُفتح.',
   'details.copyJson': 'نسخ بصيغة JSON',
   'details.copied': 'تم النسخ',
   'details.history': 'الأحداث الأخرى لهذا السجل',

@@ -133,6 +133,7 @@ export const en = {
   'details.title': 'Change details',
   'details.close': 'Close details',
   'details.openInOdoo': 'Open in Odoo',
+  'details.recordDeleted': 'The record was deleted in Odoo: there is nothing to open.',
   'details.copyJson': 'Copy as JSON',
   'details.copied': 'Copied',
   'details.history': 'This record’s other events',

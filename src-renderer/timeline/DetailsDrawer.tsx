@@ -1,20 +1,17 @@
-/** The details drawer: every field of a change, the record's other events, Open in Odoo, copy as JSON. */
+/**
+ * The details drawer: every field of a change, the record's name (asked of its server without holding the
+ * drawer up), the record's other events, Open in Odoo (not for a deleted record), copy as JSON.
+ */
 import { useEffect, useState } from 'react';
 import { type ChangeRow, type InstanceConfig, type InstanceStatus } from '../../src-main/common/model';
+import { odooRecordUrl } from '../../src-main/common/odoo-urls';
+import type { RecordFacts } from '../../src-main/common/services';
 import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
 import { EVENT_ICON } from '../ui/event-style';
 import { ErrorBanner, Icon, Skeleton } from '../ui/primitives';
 import { appEvents } from '../workbench/app-events';
 import { useInstanceNames } from '../workbench/instance-names';
-
-/** The record's URL in Odoo's web client: `/odoo/<model>/<id>` from 18 on, `/web#…` before. */
-export function odooRecordUrl(baseUrl: string, model: string, recordId: number, serverVersion: string | undefined): string {
-  const base = baseUrl.replace(/\/+$/, '');
-  const major = Number.parseInt(serverVersion ?? '', 10);
-  if (Number.isFinite(major) && major < 18) return `${base}/web#id=${recordId}&model=${encodeURIComponent(model)}&view_type=form`;
-  return `${base}/odoo/${encodeURIComponent(model)}/${recordId}`;
-}
 
 /** The drawer for one row. */
 export function DetailsDrawer({
@@ -46,7 +43,26 @@ export function DetailsDrawer({
   const [history, setHistory] = useState<ChangeRow[] | undefined>();
   const [error, setError] = useState<unknown>();
   const [copied, setCopied] = useState(false);
+  const [facts, setFacts] = useState<RecordFacts>();
   const instanceName = useInstanceNames();
+
+  // The record's name and whether it still exists, from its server: asked once per record (the service
+  // caches), shown when it arrives; the drawer never waits for it.
+  useEffect(() => {
+    let live = true;
+    setFacts(undefined);
+    services.records.describe(shown.instanceId, shown.model, shown.recordId).then(
+      (answer) => {
+        if (!live) return;
+        setFacts(answer);
+        appEvents.emit('record-described', { key: shown.key, name: answer.displayName ?? '', exists: answer.exists ?? null });
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [services, shown.key, shown.instanceId, shown.model, shown.recordId]);
 
   useEffect(() => {
     setHistory(undefined);
@@ -69,7 +85,11 @@ export function DetailsDrawer({
   // The row as the mirror holds it now (its history includes it): removed meanwhile shows as removed.
   const row = history?.find((other) => other.key === shown.key) ?? shown;
 
-  const url = instance ? odooRecordUrl(instance.url, row.model, row.recordId, status?.serverVersion) : undefined;
+  // A deleted record has nothing to open: deleted in the log (this row or a later one), or gone on the server.
+  const deleted = row.event === 'unlink' || !!history?.some((other) => other.event === 'unlink') || facts?.exists === false;
+  const url = instance && !deleted
+    ? odooRecordUrl({ baseUrl: instance.url, model: row.model, recordId: row.recordId, serverVersion: status?.serverVersion, db: facts?.singleDatabase ? undefined : instance.db })
+    : undefined;
   const fields: [string, React.ReactNode][] = [
     [t('timeline.instance'), instanceName(row.instanceId)],
     [t('timeline.model'), `${translator.model(row.model)} (${row.model})`],
@@ -114,6 +134,12 @@ export function DetailsDrawer({
         <Icon name={EVENT_ICON[row.event]} className={`event-icon event-${row.event}`} />
         <h2>
           {translator.model(row.model)} <bdi>#{translator.id(row.recordId)}</bdi>
+          {facts?.displayName && (
+            <span className="drawer-record-name" data-testid="record-name">
+              {' · '}
+              <bdi>{facts.displayName}</bdi>
+            </span>
+          )}
         </h2>
         <button type="button" className="icon-button" onClick={onClose} aria-label={t('details.close')}>
           <Icon name="close" />
@@ -122,14 +148,19 @@ export function DetailsDrawer({
       <div className="drawer-actions">
         {url &&
           (hostKind === 'electron' ? (
-            <button type="button" className="button" onClick={() => void services.host.openExternal(url)}>
+            <button type="button" className="button" data-testid="open-in-odoo" data-url={url} onClick={() => void services.host.openExternal(url)}>
               <Icon name="link-external" /> {t('details.openInOdoo')}
             </button>
           ) : (
-            <a className="button" href={url} target="_blank" rel="noreferrer noopener">
+            <a className="button" data-testid="open-in-odoo" href={url} target="_blank" rel="noreferrer noopener">
               <Icon name="link-external" /> {t('details.openInOdoo')}
             </a>
           ))}
+        {deleted && (
+          <span className="muted" data-testid="record-deleted">
+            <Icon name="circle-slash" /> {t('details.recordDeleted')}
+          </span>
+        )}
         <button
           type="button"
           className="button secondary"

@@ -15,6 +15,8 @@ export interface AppEventMap {
   /** Drawn: how many buckets got a bar drawn (all of them, unless the x scale cuts some off); min/max: the x range (Unix seconds); labels: the time axis as drawn. */
   'histogram-rendered': { tabId: string; filterKey: string; buckets: number; drawn: number; min: number; max: number; labels: string[] };
   'details-opened': { key: string };
+  /** The drawer learnt the record's name and whether it exists from its server (null: could not tell). */
+  'record-described': { key: string; name: string; exists: boolean | null };
   'connection-tested': { ok: boolean; failed: string[] };
   /** Saving was stopped to ask whether to save settings whose connection test failed. */
   'save-confirmation': { failed: string[] };
