@@ -50,6 +50,8 @@ async function start(): Promise<void> {
   const store = new WorkbenchStore();
   const registry = new CommandRegistry();
   registerCommands(registry, store, services);
+  // The desktop menu's items run the same commands as the palette and the keyboard.
+  window.ocm?.onMenuCommand?.((command) => void registry.execute(command));
   connection.onClose(() => {
     client.failPending(toOcmError(new Error('closed')));
     renderFailure('app.connectionLost', 'app.connectionLostHint');
