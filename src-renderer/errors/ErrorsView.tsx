@@ -8,7 +8,7 @@ import { type ErrorGroup, type ErrorRow } from '../../src-main/common/model';
 import { useTranslator } from '../i18n';
 import { useServices } from '../services/services';
 import { Banner, EmptyState, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
-import { useInstanceNames } from '../workbench/instance-names';
+import { useInstanceGone, useInstanceNames } from '../workbench/instance-names';
 import { useWorkbench } from '../workbench/store';
 
 /** The errors tab (all instances, or one). */
@@ -44,6 +44,7 @@ export function ErrorsView({ instanceId }: { instanceId?: string }) {
     const subscription = services.changes.onDidChangeData(() => setReload((value) => value + 1));
     return () => subscription.dispose();
   }, [services]);
+  useInstanceGone(() => setReload((value) => value + 1));
 
   useEffect(() => {
     if (!open) return;

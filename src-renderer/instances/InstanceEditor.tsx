@@ -146,7 +146,9 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
         store.closeTab(tabId);
         store.openTab({ kind: 'instance', instanceId: result.id });
       }
-      void services.sync.syncNow(result.id).catch(() => undefined);
+      // Saved settings whose login failed wait for a new password: asking for a sync now would only be
+      // another failed login in Odoo's log.
+      if (!options.anyway) void services.sync.syncNow(result.id).catch(() => undefined);
     } catch (failure) {
       setError(failure);
     } finally {

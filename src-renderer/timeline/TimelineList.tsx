@@ -157,6 +157,9 @@ export const TimelineList = memo(function TimelineList({
     return () => {
       observer.disconnect();
       element.removeEventListener('scroll', onScroll);
+      // React may run this effect again on the same body (it did, keeping the DOM): the next view must
+      // not find this one's rows there, or both sets would show, the old ones stale.
+      view.current?.dispose();
       view.current = null;
     };
   }, [draw]);

@@ -7,6 +7,7 @@ import type { ChangeFilter, ChangeRow, Facets, Histogram as HistogramData } from
 import { useTranslator } from '../i18n';
 import { useServices } from '../services/services';
 import { EmptyState, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
+import { useInstanceGone } from '../workbench/instance-names';
 import { useStore, useWorkbench, type Tab, type TimePreset } from '../workbench/store';
 import { DetailsDrawer } from './DetailsDrawer';
 import { FilterBar } from './FilterBar';
@@ -111,6 +112,9 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
       if (timer) clearTimeout(timer);
     };
   }, [services, filterKey, liveTail]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // An instance removed without its history took its rows out of the mirror: show the mirror as it is.
+  useInstanceGone(() => setRefresh((value) => value + 1));
 
   const setFilter = useCallback(
     (filter: ChangeFilter, preset: TimePreset) => {

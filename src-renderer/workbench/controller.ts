@@ -37,12 +37,16 @@ export async function startController(store: WorkbenchStore, services: Services)
       store.update((state) => ({ instances: list, statuses: onlyOf(list, state.statuses), progress: onlyOf(list, state.progress) }));
       // Removed ones keep their history under their name: the list with them is asked for again.
       void services.instances.list({ includeRemoved: true }).then(
-        (all) =>
-          store.update((state) => {
-            // An instance removed without its history leaves no activity lines behind either (its log is gone too).
-            const known = new Set(all.map((instance) => instance.id));
-            return { ...splitRemoved(all), statuses: onlyOf(state.instances, state.statuses), activity: state.activity.filter((entry) => known.has(entry.instanceId)) };
-          }),
+        (all) => {
+          const known = new Set(all.map((instance) => instance.id));
+          // An instance removed without its history leaves no activity lines behind (its log is gone too).
+          store.update((state) => ({ ...splitRemoved(all), statuses: onlyOf(state.instances, state.statuses), activity: state.activity.filter((entry) => known.has(entry.instanceId)) }));
+          // Nor open tabs, wherever it was removed (here, the CLI, another window).
+          for (const tab of store.getState().tabs) {
+            const id = (tab as { instanceId?: string }).instanceId;
+            if (id && !known.has(id)) store.closeTab(tab.id);
+          }
+        },
         () => undefined,
       );
     }),
