@@ -97,6 +97,8 @@ async function boot(connection: Connection, account?: AccountInfo): Promise<void
   const store = new WorkbenchStore();
   const registry = new CommandRegistry();
   registerCommands(registry, store, services);
+  // The desktop menu's items run the same commands as the palette and the keyboard.
+  window.ocm?.onMenuCommand?.((command) => void registry.execute(command));
   connection.onClose((code) => {
     client.failPending(toOcmError(new Error('closed')));
     // A team session that ended (signed out, expired, revoked) asks for a sign-in again.

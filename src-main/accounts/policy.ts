@@ -348,6 +348,15 @@ export const POLICY: { readonly [K in keyof Services]: ServiceRules<Services[K]>
     },
     events: {},
   },
+  records: {
+    methods: {
+      describe: (service, [instanceId, model, recordId], caller) => {
+        caller.assertSees(instanceId);
+        return service.describe(instanceId, model, recordId);
+      },
+    },
+    events: {},
+  },
   // Alert rules reach over every instance and hold delivery secrets: the team's admins own them.
   alerts: {
     methods: {

@@ -2,7 +2,7 @@
  * The admin ports implemented over the local store: the mirror writer marks rows removed (it keeps
  * `change_hours` consistent in the same transaction), the store's queries read rows.
  */
-import type { InstanceConfig, InstanceId, Settings } from '../common/model';
+import type { ChangesNotice, InstanceConfig, InstanceId, Settings } from '../common/model';
 import type { SqlDatabase } from '../store/database';
 import { changeRowsByKeys, iterateChanges, presentRowsByServerIds } from '../store/queries/change-queries';
 import type { AdminRowSource, AdminSettings, InstanceDirectory, RowMarker } from './ports';
@@ -19,6 +19,20 @@ export function storeRowMarker(store: MarkerStore): RowMarker {
     markRemovedByUser(instanceId, serverIds, at) {
       if (serverIds.length === 0) return 0;
       return store.mirror.markRemoved(instanceId, store.syncState.get(instanceId).epoch, serverIds, 'user', Math.floor(at.getTime() / 1000));
+    },
+  };
+}
+
+/**
+ * A marker that announces what it marked, as the sync engine announces what it finds: open timelines,
+ * facets, histograms and record histories hear of rows the user deleted (or cleaned as orphans) at once.
+ */
+export function announcingMarker(marker: RowMarker, announce: (notice: ChangesNotice) => void): RowMarker {
+  return {
+    markRemovedByUser(instanceId, serverIds, at) {
+      const removed = marker.markRemovedByUser(instanceId, serverIds, at);
+      if (removed > 0) announce({ instanceId, added: 0, removed });
+      return removed;
     },
   };
 }

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'tls' // certificate or handshake problem
   | 'http-status' // a non-200 HTTP answer (404 wrong URL, 502 proxy, ...)
   | 'protocol' // an answer that is not XML-RPC/JSON-RPC (HTML page, truncated body)
+  | 'not-odoo' // the address answers, but it is not Odoo (a plain web server, another application)
+  | 'not-tls' // an https:// address whose port speaks plain HTTP (Odoo's own port, 8069)
   // What Odoo said
   | 'auth-failed' // authenticate returned False: wrong login or password
   | 'access-denied' // Fault 3: credentials refused on a call
@@ -79,6 +81,14 @@ export function toOcmError(error: unknown): OcmError {
   if (isAbortError(error)) return new OcmError('cancelled', 'The operation was cancelled.');
   const message = error instanceof Error ? error.message : String(error);
   return new OcmError('internal', message, { cause: error, detail: error instanceof Error ? error.stack : undefined });
+}
+
+/**
+ * Odoo refused the login or the password. Retrying the same password only adds "Login failed" lines to
+ * Odoo's log (which can trip fail2ban or lock the account), so such a failure waits for the user.
+ */
+export function isLoginRefusal(code: string | undefined): boolean {
+  return code === 'auth-failed' || code === 'access-denied';
 }
 
 /** True for the errors an AbortSignal produces (DOMException 'AbortError' or our own 'cancelled'). */

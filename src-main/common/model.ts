@@ -280,7 +280,7 @@ export interface ChangeFilter {
   /** Inclusive lower and exclusive upper bound on `timestamp`. */
   from?: string;
   to?: string;
-  /** Free text: matched against model, record id, user and changed fields. */
+  /** Free text: matched against model (and its label, in English or Arabic), record id, user and changed fields. */
   text?: string;
   users?: string[];
   changedField?: string;

@@ -192,6 +192,25 @@ export interface ISettingsService {
   readonly onDidChangeSettings: Event<Settings>;
 }
 
+/** What the details drawer learns of a record from its server, on demand. */
+export interface RecordFacts {
+  /** The record's `display_name`, when this login may read it. */
+  displayName?: string;
+  /** False when the record no longer exists on the server; absent when that could not be learnt. */
+  exists?: boolean;
+  /** True when the server hosts this one database only (links then need no `?db=`); absent when unknown. */
+  singleDatabase?: boolean;
+}
+
+/** Facts about Odoo records, read from their server when asked (cached; the mirror is never written). */
+export interface IRecordService {
+  /**
+   * The record's name and whether it still exists (`read` of `display_name`), and whether its server
+   * hosts several databases. Never rejects for a server that cannot answer: the facts are then empty.
+   */
+  describe(instanceId: InstanceId, model: string, recordId: number): Promise<RecordFacts>;
+}
+
 /** Facts about the host the workbench runs in. */
 export interface HostInfo {
   kind: 'electron' | 'browser';
@@ -245,10 +264,11 @@ export interface Services {
   settings: ISettingsService;
   host: IHostService;
   alerts: IAlertService;
+  records: IRecordService;
 }
 
 /** Channel names, in one place for all three transports. */
-export const SERVICE_NAMES = ['instances', 'changes', 'sync', 'admin', 'reports', 'settings', 'host', 'alerts'] as const satisfies readonly (keyof Services)[];
+export const SERVICE_NAMES = ['instances', 'changes', 'sync', 'admin', 'reports', 'settings', 'host', 'alerts', 'records'] as const satisfies readonly (keyof Services)[];
 
 // ---------------------------------------------------------------------------------------------------
 // The remote surface of each service: what the channel serves, and the check of every argument.
@@ -490,4 +510,5 @@ export const SERVICE_SURFACES: { readonly [K in keyof Services]: Surface<Service
     },
     ['onDidNotify', 'onDidChangeRules', 'onDidDeliver'],
   ),
+  records: declareSurface<IRecordService>()({ describe: [id, name, integer({ min: 1 })] }, []),
 };

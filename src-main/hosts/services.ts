@@ -12,17 +12,19 @@ import { AlertService } from '../alerts/alert-service';
 import type { RetryPolicy } from '../alerts/dispatcher';
 import type { DesktopNotifier } from '../alerts/senders';
 import { createClientPool } from '../admin/client-pool';
-import { storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
-import { OcmError } from '../common/errors';
+import { announcingMarker, storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
+import { isLoginRefusal, OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
 import type { HostInfo, IHostService, IReportService, Services } from '../common/services';
 import type { ITeamServerService } from '../common/team';
 import { InstanceService, type ConnectionChecker, type ModelLister, type TransportChooser } from '../config/instance-service';
+import { RecordService } from '../config/record-service';
 import { InstanceSecrets, migrateSecrets, unlockInstances } from '../config/secrets';
 import { SettingsService } from '../config/settings-service';
 import { runConnectionChecks } from '../odoo/capabilities';
 import { fetchServerModels } from '../odoo/watch-capabilities';
+import { createTransport } from '../odoo/transport';
 import type { PdfRenderer } from '../reports/pdf';
 import { ReportService } from '../reports/report-service';
 import { storeReportData } from '../reports/store-data-source';
@@ -200,7 +202,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       instances: storeInstanceDirectory(store),
       clients,
       rows: storeRowSource(store.db),
-      marker: storeRowMarker(store),
+      marker: announcingMarker(storeRowMarker(store), (notice) => dataNotices.fire(notice)),
       journal: store.journal,
       settings: storeAdminSettings(store),
       actor: options.actor,
@@ -236,6 +238,12 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       settings: new SettingsService(store),
       host: hostService(options, () => vault.kind),
       alerts,
+      records: new RecordService({
+        clientFor: (id) => clients.clientFor(id),
+        databaseCount: (id) => databaseCount(store, id),
+        // While the engine waits for a new password, the drawer tries no login either.
+        mayLogIn: (id) => !backend?.statuses().some((status) => status.instanceId === id && isLoginRefusal(status.lastError?.code)),
+      }),
     };
 
     const withTeams = options.teamServers ? withTeamServers(own, store, vault, { downloadsDirectory: join(options.dataDir, 'downloads'), downloadUrlFor: options.downloadUrlFor }) : undefined;
@@ -307,6 +315,21 @@ function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBack
       return { results: await backend.runOnce(targets, signal), locked };
     },
   };
+}
+
+/** How many databases an instance's server lists (`db.list` over JSON-RPC, no credentials); undefined when it does not say. */
+async function databaseCount(store: Store, id: InstanceId): Promise<number | undefined> {
+  const config = store.instances.get(id)?.config;
+  if (!config) return undefined;
+  const transport = createTransport('jsonrpc', { url: config.url, timeoutMs: 10_000, trustedCertificateSha256: config.trustedCertificateSha256 });
+  try {
+    const list = await transport.call('db', 'list', []);
+    return Array.isArray(list) ? list.length : undefined;
+  } catch {
+    return undefined; // listing disabled (list_db = False) or gone (Odoo 20): links keep ?db=
+  } finally {
+    transport.close();
+  }
 }
 
 /** Marks a mirror whose secrets were all sealed to their server (the first-use migration is done). */

@@ -4,16 +4,13 @@
  */
 import { OcmError, toOcmError } from '../common/errors';
 import { connectOdoo } from './connection';
-import { CHANGE_LOG_FIELDS, CHANGE_LOG_MODEL, ERROR_LOG_MODEL, RICH_CHANGE_LOG_FIELDS } from './log-models';
+import { CHANGE_LOG_FIELDS, CHANGE_LOG_MODEL, ERROR_LOG_ACCESS_ADVICE, ERROR_LOG_MODEL, RICH_CHANGE_LOG_FIELDS } from './log-models';
 import { TRANSPORT_LABELS, type Capabilities, type ServerVersion } from '../common/model';
 import type { ConnectionCheck } from '../common/services';
 import { transportNote } from '../common/transport-note';
 import { openVersionedEndpoint, type VersionedEndpoint } from './transport-choice';
 import type { ConnectionTestInput, OdooClient, OdooConnection } from './types';
 import { detectWatchCapabilities, watchChecks } from './watch-capabilities';
-
-/** The hint for an unreadable error log (the original module's state). */
-export const unreadableErrorLogHint = 'grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon';
 
 /** Detects version, change-log fields, error-log readability and rights. Faults other than the expected ones reject. */
 export async function detectCapabilities(client: OdooConnection, options: { signal?: AbortSignal } = {}): Promise<Capabilities> {
@@ -114,7 +111,7 @@ export async function runConnectionChecks(input: ConnectionTestInput, options: C
   } catch (error) {
     checks.push(failed('reach', error));
     const code = toOcmError(error).code;
-    return finish(code === 'invalid-input' ? 'urlUnusable' : code === 'tls' ? 'certificate' : code === 'http-status' || code === 'protocol' ? 'notOdoo' : 'unreachable');
+    return finish(code === 'invalid-input' || code === 'not-tls' ? 'urlUnusable' : code === 'tls' ? 'certificate' : code === 'http-status' || code === 'protocol' || code === 'not-odoo' ? 'notOdoo' : 'unreachable');
   }
   const { endpoint, version, choice } = opened;
   let client: OdooClient | undefined;
@@ -218,7 +215,7 @@ export async function runConnectionChecks(input: ConnectionTestInput, options: C
                 status: 'warning',
                 code: 'access-error',
                 message: `Error log ${ERROR_LOG_MODEL} exists but ${input.login} may not read it (the original auto_webhook module grants nobody access); errors will not be mirrored.`,
-                hint: `Ask an Odoo administrator to ${unreadableErrorLogHint}.`,
+                hint: ERROR_LOG_ACCESS_ADVICE,
                 messageKey: 'check.errorLog.unreadable',
                 hintKey: 'check.errorLog.unreadableHint',
                 params: { model: ERROR_LOG_MODEL, login: input.login },

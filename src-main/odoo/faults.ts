@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import { OcmError } from '../common/errors';
-import { CHANGE_LOG_MODEL, ERROR_LOG_MODEL } from './log-models';
+import { CHANGE_LOG_MODEL, ERROR_LOG_ACCESS_ADVICE, ERROR_LOG_MODEL } from './log-models';
 import { TlsRejection } from './tls';
 
 /** What a failed call was about, for messages. Built by the transports from the call itself. */
@@ -114,7 +114,7 @@ function modelMissingError(model: string, context: CallContext): OcmError {
 function accessErrorHint(faultString: string, context: CallContext): string {
   if (faultString.startsWith('Private methods')) return 'Methods whose name starts with "_" cannot be called over RPC.';
   if (context.model === ERROR_LOG_MODEL || faultString.includes(`(${ERROR_LOG_MODEL})`)) {
-    return 'Ask an Odoo administrator to grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.';
+    return ERROR_LOG_ACCESS_ADVICE;
   }
   return `Ask an Odoo administrator for access${context.model ? ` to ${context.model}` : ''}.`;
 }
@@ -196,6 +196,26 @@ export function httpStatusError(status: number, statusText: string | undefined, 
   }
   return new OcmError('http-status', `${context.url} answered ${label} instead of an RPC answer.`, {
     hint: status >= 500 ? 'The server failed; try again in a moment, or check its log.' : 'Check the URL and that it leads to an Odoo server.',
+    detail,
+  });
+}
+
+/**
+ * The server gave an answer no Odoo gives to this call (`answer`, e.g. "501 Unsupported method" or "an
+ * HTML page"), and does not answer Odoo's version request either: it is not Odoo.
+ */
+export function notOdooError(context: CallContext, answer: string, detail: string): OcmError {
+  return new OcmError('not-odoo', `${context.url} is not an Odoo server: it answered ${answer} to Odoo's ${describeCall(context)} call, and does not answer Odoo's version request either.`, {
+    hint: 'Check the address: use the one Odoo opens at in a browser (e.g. https://erp.example.com, or http://host:8069), without a path after it. A proxy or sign-in page answering in Odoo\'s place gives this too.',
+    detail,
+  });
+}
+
+/** An https:// URL whose port answered the TLS handshake as plain HTTP does. */
+export function plainHttpError(context: CallContext, detail: string): OcmError {
+  const url = hostPortOf(context.url);
+  return new OcmError('not-tls', `${url} speaks plain HTTP, not HTTPS: the address starts with https:// but this port does not use TLS.`, {
+    hint: `Use http:// instead (${context.url.replace(/^https:/i, 'http:')}), or the port where a proxy serves Odoo over https (usually 443).`,
     detail,
   });
 }
@@ -346,6 +366,15 @@ function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;
+}
+
+function hostPortOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.port ? `${parsed.hostname}:${parsed.port}` : `${parsed.hostname} (port 443)`;
+  } catch {
+    return url;
+  }
 }
 
 function hostOf(url: string): string {

@@ -7,8 +7,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import { OcmError } from '../common/errors';
-import { cancelledError, httpStatusError, isTlsCode, networkError, protocolError, timeoutError, type CallContext } from './faults';
-import { probeCertificate, VerifyingAgent } from './tls';
+import { cancelledError, httpStatusError, isTlsCode, networkError, notOdooError, plainHttpError, protocolError, timeoutError, type CallContext } from './faults';
+import { isOdooVersionInfo, PROBE_TIMEOUT_MS, speaksPlainHttp, VERSION_INFO_PATH } from './server-probes';
+import { probeCertificate, TlsRejection, VerifyingAgent } from './tls';
 
 /** Default per-call timeout in ms. */
 export const defaultTimeoutMs = 30_000;
@@ -50,6 +51,9 @@ export class HttpEndpoint {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       let req: http.ClientRequest | undefined;
+      // An https request gets its socket only once the TLS handshake is done (VerifyingAgent): before
+      // that, a reset, a garbled handshake or silence may mean the port speaks plain HTTP.
+      let handshaken = !this.isSecure;
       const finish = (error: OcmError | undefined, value?: T) => {
         if (settled) return;
         settled = true;
@@ -62,7 +66,10 @@ export class HttpEndpoint {
           resolve(value as T);
         }
       };
-      const timer = setTimeout(() => finish(timeoutError({ ...context, timeoutMs })), timeoutMs);
+      const timer = setTimeout(() => {
+        if (handshaken) return finish(timeoutError({ ...context, timeoutMs }));
+        void this.plainHttpInstead(timeoutError({ ...context, timeoutMs }), context).then((error) => finish(error));
+      }, timeoutMs);
       const onAbort = () => finish(cancelledError(context));
       signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -85,6 +92,9 @@ export class HttpEndpoint {
         });
         req = current;
         let response: http.IncomingMessage | undefined;
+        current.on('socket', () => {
+          handshaken = true;
+        });
 
         current.on('error', (error) => {
           if (settled || req !== current) return;
@@ -93,6 +103,10 @@ export class HttpEndpoint {
           // A kept-alive socket the server closed while idle fails before anything was processed:
           // Node's documented remedy is to retry on a fresh socket (only for calls safe to repeat).
           if (current.reusedSocket && code === 'ECONNRESET' && request.repeatable && retriesLeft > 0) return attempt(retriesLeft - 1);
+          if (!handshaken && mayBePlainHttp(error, code)) {
+            void this.plainHttpInstead(networkError(error, { ...context, timeoutMs }), context).then((failure) => finish(failure));
+            return;
+          }
           if (isTlsCode(code) && this.isSecure) {
             // Only reached when the certificate was not available with the error: fetch it for the message.
             void probeCertificate(current.host, Number(this.parsed.port || 443)).then((fingerprint) => finish(networkError(error, { ...context, timeoutMs }, fingerprint)));
@@ -115,11 +129,21 @@ export class HttpEndpoint {
             return;
           }
           if (status !== 200) {
-            void readSnippet(res).then((text) => finish(httpStatusError(status, res.statusMessage, path, text, context, headerString(res.headers.location))));
+            void readSnippet(res)
+              .then((text) => {
+                const failure = httpStatusError(status, res.statusMessage, path, text, context, headerString(res.headers.location));
+                return request.identifyServer && !PROXY_STATUSES.has(status) ? this.unlessOdoo(failure, context, `${status} ${res.statusMessage ?? ''}`.trim()) : failure;
+              })
+              .then((failure) => finish(failure));
             return;
           }
           if (contentType && !request.acceptContentType.test(contentType)) {
-            void readSnippet(res).then((text) => finish(protocolError('not-rpc', context, text, contentType)));
+            void readSnippet(res)
+              .then((text) => {
+                const failure = protocolError('not-rpc', context, text, contentType);
+                return request.identifyServer ? this.unlessOdoo(failure, context, contentType.includes('html') ? 'an HTML page' : `"${contentType}"`) : failure;
+              })
+              .then((failure) => finish(failure));
             return;
           }
           res.on('aborted', () => finish(protocolError('truncated', context, 'The connection closed before the whole answer arrived.')));
@@ -138,6 +162,36 @@ export class HttpEndpoint {
       };
       attempt(1);
     });
+  }
+
+  /**
+   * `failure` as it is, unless the port answers plain HTTP: then the error says the https:// address
+   * points at a plain-HTTP port (Odoo's own 8069 is one).
+   */
+  private async plainHttpInstead(failure: OcmError, context: CallContext): Promise<OcmError> {
+    if (!this.isSecure || !(await speaksPlainHttp(this.parsed.hostname.replace(/^\[|\]$/g, ''), Number(this.parsed.port || 443)))) return failure;
+    return plainHttpError(context, failure.detail ?? failure.message);
+  }
+
+  /**
+   * `failure` as it is when the server is Odoo after all (it answers Odoo's version request: a wrong
+   * path, a disabled protocol); otherwise the error says the address is not Odoo.
+   */
+  private async unlessOdoo(failure: OcmError, context: CallContext, answer: string): Promise<OcmError> {
+    const odoo = await this.post(
+      {
+        path: VERSION_INFO_PATH,
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: {}, id: 1 }),
+        contentType: 'application/json',
+        accept: 'application/json',
+        acceptContentType: /json/i,
+        context: { ...context, service: 'web', method: 'version_info', model: undefined, modelMethod: undefined },
+        timeoutMs: PROBE_TIMEOUT_MS,
+        repeatable: true,
+      },
+      async (response) => isOdooVersionInfo((await readBody(response)).toString('utf8')),
+    ).catch(() => false);
+    return odoo ? failure : notOdooError(context, answer, failure.detail ?? failure.message);
   }
 
   /** Releases keep-alive sockets; calls in flight are not interrupted. */
@@ -164,6 +218,12 @@ export interface PostRequest {
   method?: 'GET' | 'POST';
   /** Extra request headers (JSON-2's `Authorization: bearer …` and `X-Odoo-Database`); they win over the defaults. */
   headers?: Record<string, string>;
+  /**
+   * On an answer no Odoo gives to this call (an unexpected status or content type), ask the server
+   * whether it is Odoo at all (`/web/webclient/version_info`), so the error can say "this is not Odoo".
+   * For the RPC endpoints every Odoo has; not for paths only some versions have.
+   */
+  identifyServer?: boolean;
   /**
    * Hand every answer to `read`, whatever its status and content type (JSON-2 reports errors as 4xx/5xx
    * with a JSON body); `read` must then check `statusCode` itself. Default: only 200 answers of
@@ -192,6 +252,16 @@ export function readBody(response: http.IncomingMessage): Promise<Buffer> {
 /** A base URL as every message shows it: no trailing slash, and never the credentials typed into it (user:password@host). */
 export function displayedUrl(parsed: URL): string {
   return (parsed.origin + parsed.pathname).replace(/\/+$/, '');
+}
+
+/** Statuses that come from something in front of Odoo (redirects, proxies, gateways): no "is it Odoo" question. */
+const PROXY_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308, 401, 403, 407, 413, 502, 503, 504]);
+
+/** A failure before the TLS handshake finished that a plain-HTTP port produces (not a refused connection or a certificate). */
+function mayBePlainHttp(error: Error, code: string | undefined): boolean {
+  if (error instanceof TlsRejection) return false;
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'EPROTO' || code?.startsWith('ERR_SSL_')) return true;
+  return /socket hang up|wrong version number|packet length too long/i.test(error.message);
 }
 
 /** Validates and parses a base URL given by the user. */

@@ -45,7 +45,7 @@ export class HttpRpcTransport implements RpcTransport {
       return Promise.reject(error);
     }
     return this.endpoint.post(
-      { ...this.format.encode(service, method, args), context, timeoutMs, signal: options.signal, repeatable: isRepeatable(context) },
+      { ...this.format.encode(service, method, args), context, timeoutMs, signal: options.signal, repeatable: isRepeatable(context), identifyServer: true },
       (response) => this.format.decode(response, context),
     );
   }

@@ -15,5 +15,14 @@ export const CHANGE_LOG_FIELDS: readonly string[] = ['model', 'record_id', 'even
 /** Fields only our own addon adds to the change log; read when present (`changed_values`: protocol 2). */
 export const RICH_CHANGE_LOG_FIELDS: readonly string[] = ['user_id', 'changed_fields', 'change_count', 'changed_values'];
 
+/**
+ * What to do when this login may not read the error log (the original module grants nobody access):
+ * our addon first, which grants it; else the access right, where Odoo 17–19 keep it (Settings › Technical
+ * › Security › Access Rights, a menu shown in developer mode). Every English message says it this way;
+ * the workbench's catalogues word the same advice in English and Arabic.
+ */
+export const ERROR_LOG_ACCESS_ADVICE =
+  'Install the Odoo Change Monitor auto_webhook addon, which lets this app read the error log; or have an Odoo administrator grant read access to webhook.errors under Settings › Technical › Security › Access Rights (developer mode).';
+
 /** Fields read from the error log. */
 export const ERROR_LOG_FIELDS: readonly string[] = ['model', 'record_id', 'error_message', 'timestamp'];

@@ -322,6 +322,12 @@ export function composeServices(local: Services, directory: LinkDirectory, optio
     },
     settings: { get: () => local.settings.get(), update: (patch) => local.settings.update(patch), onDidChangeSettings: local.settings.onDidChangeSettings },
     host: { info: () => local.host.info(), openExternal: (url) => local.host.openExternal(url) },
+    records: {
+      describe: (instanceId, model, recordId) => {
+        const { route, id } = routeId(instanceId);
+        return on(route, () => local.records.describe(id, model, recordId), (remote) => remote.records.describe(id, model, recordId));
+      },
+    },
     // Alerts are the workstation's own: rules over its mirror, delivered from this machine.
     alerts: local.alerts,
   };

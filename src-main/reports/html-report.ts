@@ -7,7 +7,8 @@
 import { changeTexts } from '../common/field-values';
 import type { ChangeEvent, ChangeFilter, ErrorGroup, Histogram, InstanceId } from '../common/model';
 import { periodHistogram, type ReportData } from './report-data';
-import { bucketName, reportLocale, reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
+import type { ErrorLogCoverage } from './report-instances';
+import { bucketName, errorLogNote, reportLocale, reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
 
 /** What {@link renderHtmlReport} needs. */
 export interface HtmlReportInput {
@@ -20,6 +21,8 @@ export interface HtmlReportInput {
   filter: ChangeFilter;
   instanceNames: ReadonlyMap<InstanceId, string>;
   errorGroups: readonly ErrorGroup[];
+  /** Whose error logs were read: one not read is named (with why), and "no errors" is said only of read ones. */
+  errorLogs?: ErrorLogCoverage;
 }
 
 const EVENTS: readonly ChangeEvent[] = ['create', 'write', 'unlink'];
@@ -71,7 +74,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     histogramSection(periodHistogram(input.data, input.filter), strings, format, input.language),
     mostChangedSection(input, strings, format),
     valueChangesSection(input, strings, format),
-    errorSection(input.errorGroups, input.instanceNames, strings, format),
+    errorSection(input.errorGroups, input.errorLogs, input.instanceNames, strings, format),
   ].join('\n');
   return `<!DOCTYPE html>
 <html lang="${input.language}" dir="${direction}">
@@ -243,8 +246,16 @@ ${rows}
 </section>`;
 }
 
-function errorSection(groups: readonly ErrorGroup[], names: ReadonlyMap<InstanceId, string>, strings: ReportStrings, format: Formatter): string {
-  if (!groups.length) return `<section id="errors"><h2>${escapeHtml(strings.errorGroups)}</h2><p class="empty">${escapeHtml(strings.noErrors)}</p></section>`;
+function errorSection(groups: readonly ErrorGroup[], coverage: ErrorLogCoverage | undefined, names: ReadonlyMap<InstanceId, string>, strings: ReportStrings, format: Formatter): string {
+  // "No errors" is only true of the error logs that were read; each one that was not is named, with why.
+  const unread = coverage?.unread ?? [];
+  const notes = unread
+    .map((log) => `<p class="unread" data-instance="${escapeHtml(log.instanceId)}">${escapeHtml(errorLogNote(strings, names.get(log.instanceId) ?? log.instanceId, log.state))}</p>`)
+    .join('\n');
+  if (!groups.length) {
+    const empty = !unread.length ? strings.noErrors : coverage?.read.length ? strings.noErrorsInRead : undefined;
+    return `<section id="errors"><h2>${escapeHtml(strings.errorGroups)}</h2>${notes}${empty ? `<p class="empty">${escapeHtml(empty)}</p>` : ''}</section>`;
+  }
   const rows = groups
     .map(
       (group) =>
@@ -252,7 +263,7 @@ function errorSection(groups: readonly ErrorGroup[], names: ReadonlyMap<Instance
     )
     .join('\n');
   return `<section id="errors">
-<h2>${escapeHtml(strings.errorGroups)}</h2>
+<h2>${escapeHtml(strings.errorGroups)}</h2>${notes}
 <table><thead><tr><th>${escapeHtml(strings.errorMessage)}</th><th>${escapeHtml(strings.models)}</th><th>${escapeHtml(strings.instances)}</th><th class="num">${escapeHtml(strings.count)}</th><th>${escapeHtml(strings.firstSeen)}</th><th>${escapeHtml(strings.lastSeen)}</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
@@ -309,4 +320,5 @@ figcaption { color: #555; font-size: 11px; margin-top: 4px; }
 .empty { color: #666; font-style: italic; }
 td.value { max-width: 220px; overflow-wrap: anywhere; }
 td.value.old { color: #8a1c1c; } td.value.new { color: #1b5e20; }
+.unread { border-inline-start: 3px solid #b26a00; background: #fff6e5; padding: 6px 10px; }
 `;

@@ -29,6 +29,8 @@ import { JobRegistry } from '../common/jobs';
 import { writeChangesJson, writeChangesNdjson } from './json-export';
 import { browserMissingError, ChromiumPdfRenderer, type PdfRenderer } from './pdf';
 import { collectReportData, type SummaryRow } from './report-data';
+import { errorLogCoverage, instanceLabels, type ErrorLogCoverage, type ReportInstance } from './report-instances';
+import { reportStrings } from './strings';
 import { TextSink, throwIfAborted, type RowIterable } from './row-stream';
 import { writeChangesXlsx } from './xlsx-export';
 
@@ -42,8 +44,10 @@ export interface ReportDataSource {
   summary?(filter: ChangeFilter): readonly SummaryRow[] | Promise<readonly SummaryRow[]>;
   /** Error groups for the HTML/PDF report; without it the report says there are none. */
   errorGroups?(filter: ErrorFilter): readonly ErrorGroup[] | Promise<readonly ErrorGroup[]>;
-  /** Display names of instances (by id). */
+  /** Display names of instances (by id); {@link instances} wins when given. */
   instanceNames?(): ReadonlyMap<InstanceId, string> | Promise<ReadonlyMap<InstanceId, string>>;
+  /** Every instance with rows, removed ones included, and whether its error log was read. */
+  instances?(): readonly ReportInstance[] | Promise<readonly ReportInstance[]>;
 }
 
 /** What {@link ReportService} is built from. */
@@ -130,7 +134,9 @@ export class ReportService implements IReportService {
   async #write(request: ExportRequest, file: string, context: { signal: AbortSignal; onProgress: (rows: number) => void; jobId: string }): Promise<number> {
     const { data } = this.options;
     const stream = { signal: context.signal, onProgress: context.onProgress };
-    const names = data.instanceNames ? await data.instanceNames() : undefined;
+    const instances = data.instances ? await data.instances() : undefined;
+    const names = instances ? instanceLabels(instances, reportStrings(request.language ?? 'en')) : data.instanceNames ? await data.instanceNames() : undefined;
+    const errorLogs = instances ? errorLogCoverage(instances, request.filter) : undefined;
     switch (request.format) {
       case 'csv':
       case 'json':
@@ -156,7 +162,7 @@ export class ReportService implements IReportService {
         const summary = data.summary ? await data.summary(request.filter) : (await collectReportData(data.rows(request.filter), { topRecords: 0, signal: context.signal })).summary;
         const out = createWriteStream(file);
         try {
-          return await writeChangesXlsx(data.rows(request.filter), out, { ...stream, summary, instanceNames: names, language: request.language, fieldChanges: request.fieldChanges });
+          return await writeChangesXlsx(data.rows(request.filter), out, { ...stream, summary, instanceNames: names, language: request.language, title: request.title, errorLogs, fieldChanges: request.fieldChanges });
         } finally {
           out.destroy();
         }
@@ -168,7 +174,7 @@ export class ReportService implements IReportService {
           const engine = await this.pdf.status();
           if (!engine.available) throw browserMissingError(engine);
         }
-        const { html, rows } = await this.#renderHtml(request, names ?? new Map(), stream);
+        const { html, rows } = await this.#renderHtml(request, names ?? new Map(), errorLogs, stream);
         this.progress.fire({ jobId: context.jobId, phase: 'render', done: rows, total: rows });
         if (request.format === 'html') await writeFile(file, html);
         else await writeFile(file, await this.pdf.render(html, { signal: context.signal }));
@@ -180,6 +186,7 @@ export class ReportService implements IReportService {
   async #renderHtml(
     request: ExportRequest,
     names: ReadonlyMap<InstanceId, string>,
+    errorLogs: ErrorLogCoverage | undefined,
     stream: { signal: AbortSignal; onProgress: (rows: number) => void },
   ): Promise<{ html: string; rows: number }> {
     const { data } = this.options;
@@ -194,6 +201,7 @@ export class ReportService implements IReportService {
       filter,
       instanceNames: names,
       errorGroups: [...errorGroups],
+      errorLogs,
     });
     return { html, rows: collected.total };
   }

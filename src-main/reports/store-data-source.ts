@@ -7,8 +7,8 @@ import { normalizeFilter } from '../store/queries/filter';
 import type { Store } from '../store/store';
 import type { ReportDataSource } from './report-service';
 
-/** Reads rows (keyset batches, oldest first), counts and summaries (from change_hours) and error groups. */
-export function storeReportData(store: Pick<Store, 'db' | 'instances'>, options: { batchSize?: number } = {}): ReportDataSource {
+/** Reads rows (keyset batches, oldest first), counts and summaries (from change_hours), error groups, and the instances with their error logs' state. */
+export function storeReportData(store: Pick<Store, 'db' | 'instances' | 'syncState'>, options: { batchSize?: number } = {}): ReportDataSource {
   const { db } = store;
   return {
     rows: (filter) => iterateChanges(db, filter, { batchSize: options.batchSize ?? 2000 }),
@@ -20,5 +20,12 @@ export function storeReportData(store: Pick<Store, 'db' | 'instances'>, options:
         .sort((a, b) => a.instanceId.localeCompare(b.instanceId) || a.model.localeCompare(b.model) || a.event.localeCompare(b.event)),
     errorGroups: (filter) => errorGroups(db, filter),
     instanceNames: () => store.instances.names(),
+    instances: () =>
+      store.instances.list({ includeRemoved: true }).map(({ config }) => ({
+        id: config.id,
+        name: config.name,
+        removed: config.removedAt !== undefined,
+        errorLog: store.syncState.get(config.id).capabilities?.errorLog ?? 'unknown',
+      })),
   };
 }

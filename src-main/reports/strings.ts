@@ -3,7 +3,7 @@
  * on the Node side, so they cannot use the renderer's i18n catalogue; the keys are few and stable.
  */
 import type { ValueWords } from '../common/field-values';
-import { TRACKED_MODELS } from '../common/model';
+import { MODEL_LABELS } from '../common/model-labels';
 
 /** Languages a report can be rendered in. */
 export type ReportLanguage = 'en' | 'ar';
@@ -43,6 +43,13 @@ export interface ReportStrings {
   firstSeen: string;
   lastSeen: string;
   noErrors: string;
+  /** Said instead of {@link noErrors} when some error logs of the scope were not read. */
+  noErrorsInRead: string;
+  /** "The error log of {name} was not read: {reason}" (its errors are missing from the report). */
+  errorLogNotRead: string;
+  errorLogReasons: Record<'unreadable' | 'missing', string>;
+  /** Marks an instance removed with its history kept, e.g. "Riyadh ERP (removed instance)". */
+  removedInstance: string;
   noChanges: string;
   removedFromServer: string;
   /** Column headers of the XLSX data sheet. */
@@ -114,6 +121,14 @@ const english: ReportStrings = {
   firstSeen: 'First seen',
   lastSeen: 'Last seen',
   noErrors: 'No errors in this period.',
+  noErrorsInRead: 'No errors in this period in the error logs that were read.',
+  errorLogNotRead: 'The error log of {name} was not read, so its errors are not in this report: {reason}',
+  errorLogReasons: {
+    unreadable:
+      'this login may not read webhook.errors (the original auto_webhook module grants nobody access). Install the Odoo Change Monitor auto_webhook addon, or grant read access to webhook.errors under Settings › Technical › Security › Access Rights (developer mode).',
+    missing: 'the server has no error log (webhook.errors is not installed). Install the Odoo Change Monitor auto_webhook addon to get one.',
+  },
+  removedInstance: 'removed instance',
   noChanges: 'No changes match this report.',
   removedFromServer: 'Removed from the server since',
   columns: {
@@ -146,7 +161,7 @@ const english: ReportStrings = {
   newValue: 'New value',
   valueWords: { empty: '(empty)', changed: 'changed', truncated: '… ({length} characters)', moreRecords: '({count} in all)', yes: 'Yes', no: 'No' },
   eventNames: { create: 'Create', write: 'Write', unlink: 'Delete' },
-  modelNames: { ...TRACKED_MODELS },
+  modelNames: { ...MODEL_LABELS.en },
 
 };
 
@@ -184,6 +199,14 @@ const arabic: ReportStrings = {
   firstSeen: 'أول ظهور',
   lastSeen: 'آخر ظهور',
   noErrors: 'لا توجد أخطاء في هذه الفترة.',
+  noErrorsInRead: 'لا توجد أخطاء في هذه الفترة في سجلات الأخطاء التي قُرئت.',
+  errorLogNotRead: 'لم يُقرأ سجل أخطاء {name}، فأخطاؤه ليست في هذا التقرير: {reason}',
+  errorLogReasons: {
+    unreadable:
+      'لا يملك هذا الحساب صلاحية قراءة webhook.errors (الوحدة الأصلية auto_webhook لا تمنحها لأحد). ثبّت إضافة auto_webhook من Odoo Change Monitor، أو امنح صلاحية القراءة على webhook.errors من الإعدادات › تقني › الأمان › صلاحيات الوصول (وضع المطوّر).',
+    missing: 'لا يوجد سجل أخطاء على الخادم (webhook.errors غير مثبّت). ثبّت إضافة auto_webhook من Odoo Change Monitor للحصول عليه.',
+  },
+  removedInstance: 'خادم محذوف',
   noChanges: 'لا توجد تغييرات مطابقة لهذا التقرير.',
   removedFromServer: 'حُذف من الخادم منذ',
   columns: {
@@ -216,18 +239,7 @@ const arabic: ReportStrings = {
   newValue: 'القيمة الجديدة',
   valueWords: { empty: '(فارغ)', changed: 'تغيّر', truncated: '… ({length} حرفاً)', moreRecords: '({count} إجمالاً)', yes: 'نعم', no: 'لا' },
   eventNames: { create: 'إنشاء', write: 'تعديل', unlink: 'حذف' },
-  modelNames: {
-    'sale.order': 'أمر بيع',
-    'product.template': 'منتج',
-    'product.category': 'فئة المنتج',
-    'res.partner': 'جهة اتصال',
-    'account.move': 'قيد يومية',
-    'account.journal': 'دفتر يومية',
-    'hr.expense': 'مصروف',
-    'stock.picking': 'تحويل مخزني',
-    'purchase.order': 'أمر شراء',
-    'hr.employee': 'موظف',
-  },
+  modelNames: { ...MODEL_LABELS.ar },
 };
 
 const catalogue: Readonly<Record<ReportLanguage, ReportStrings>> = { en: english, ar: arabic };
@@ -263,6 +275,11 @@ export function reportStrings(language: ReportLanguage): ReportStrings {
  */
 export function reportTitle(language: ReportLanguage, requested?: string): string {
   return requested?.trim() || catalogue[language].defaultTitle;
+}
+
+/** The sentence that says an instance's error log was not read, and why. */
+export function errorLogNote(strings: ReportStrings, name: string, state: keyof ReportStrings['errorLogReasons']): string {
+  return strings.errorLogNotRead.replace('{name}', name).replace('{reason}', strings.errorLogReasons[state]);
 }
 
 /** A bucket size in words, in the largest unit that divides it: 'day', '30 seconds', '2 weeks', 'ساعة', '٥ دقائق'. */

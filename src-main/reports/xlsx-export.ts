@@ -14,8 +14,9 @@ import type { ChangeRow, FieldChange, InstanceId } from '../common/model';
 import { changeTexts } from '../common/field-values';
 import { fieldChangeLines } from './csv';
 import type { SummaryRow } from './report-data';
+import type { ErrorLogCoverage } from './report-instances';
 import { forEachRow, throwIfAborted, type RowIterable, type StreamOptions } from './row-stream';
-import { reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
+import { errorLogNote, reportStrings, reportTitle, type ReportLanguage, type ReportStrings } from './strings';
 
 /** Options of {@link writeChangesXlsx}. */
 export interface XlsxExportOptions extends StreamOptions {
@@ -27,6 +28,8 @@ export interface XlsxExportOptions extends StreamOptions {
   title?: string;
   /** One line per field change (old → new), with the field columns after the row's. */
   fieldChanges?: boolean;
+  /** Whose error logs were read: the summary sheet names each one that was not, and why. */
+  errorLogs?: ErrorLogCoverage;
 }
 
 /** One column of the data sheet: its header (from the catalogue), width, and cell for a row. */
@@ -91,6 +94,9 @@ export async function writeChangesXlsx(rows: RowIterable, out: Writable, options
   const totalRow = summary.addRow({ instance: strings.totalChanges, count: total });
   totalRow.font = { bold: true };
   totalRow.commit();
+  for (const log of options.errorLogs?.unread ?? []) {
+    summary.addRow({ instance: errorLogNote(strings, names?.get(log.instanceId) ?? log.instanceId, log.state) }).commit();
+  }
   summary.commit();
 
   const data = workbook.addWorksheet(strings.changes, { views: [{ state: 'frozen', ySplit: 1, rightToLeft }] });

@@ -4,7 +4,7 @@
  * interval when idle), exponential backoff with jitter on failure, and clean cancellation.
  * The worker (worker-entry.ts) runs one of these; unit tests and `ocm sync` use it directly.
  */
-import { isAbortError, OcmError, toOcmError } from '../common/errors';
+import { isAbortError, isLoginRefusal, OcmError, toOcmError } from '../common/errors';
 import type { ChangesNotice, InstanceId, InstanceStatus, Progress } from '../common/model';
 import type { NewLogEntry } from '../store/repositories/sync-log';
 import type { Store } from '../store/store';
@@ -14,6 +14,7 @@ import { runSyncPass } from './pass';
 import type { SyncPassOptions, SyncPassResult } from './source';
 import { capabilityFields, instanceStatus } from './status';
 import { isoFromSeconds } from '../common/time';
+import { ERROR_LOG_ACCESS_ADVICE } from '../odoo/log-models';
 
 /** Dependencies and tuning of a {@link SyncScheduler}. */
 export interface SyncSchedulerOptions {
@@ -233,13 +234,16 @@ class InstanceRunner {
         // Fast while changes flow; when idle, the delay doubles up to the instance's poll interval.
         this.idleDelayMs = busy ? timing.fastMs : Math.min(this.target.config.pollIntervalSeconds * 1000, Math.max(timing.fastMs, this.idleDelayMs * 2));
         delay = busy ? timing.fastMs : this.idleDelayMs;
+        // Every pass is announced, idle ones too: "last sync" counts from the last poll, not the last change.
         if (this.paused) this.emit('paused', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
-        else this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) }, this.status.state === 'up-to-date' && !busy);
+        else this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
       } catch (error) {
         if (signal.aborted && isAbortError(error)) break;
         this.failures++;
-        delay = backoffDelay(this.failures, timing);
-        this.fail(toOcmError(error), delay);
+        const failure = toOcmError(error);
+        // A refused login waits for the user (a new password restarts the loop; Sync now tries once more).
+        delay = isLoginRefusal(failure.code) ? Infinity : backoffDelay(this.failures, timing);
+        this.fail(failure, Number.isFinite(delay) ? delay : undefined);
       }
       await this.sleep(delay);
     }
@@ -263,8 +267,7 @@ class InstanceRunner {
           ...(errorLog === 'missing'
             ? { message: 'The error log (webhook.errors) does not exist on this server: only the change log is mirrored.', messageKey: 'sync.errorLogMissing' }
             : {
-                message:
-                  'The error log (webhook.errors) is not readable by this user (the original module grants no access to it): only the change log is mirrored. Grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon.',
+                message: `The error log (webhook.errors) is not readable by this user (the original module grants no access to it): only the change log is mirrored. ${ERROR_LOG_ACCESS_ADVICE}`,
                 messageKey: 'sync.errorLogUnreadable',
               }),
         });
@@ -302,10 +305,15 @@ class InstanceRunner {
     // The UI words the failure by its code (the server's own text stays as the detail).
     const localized: Pick<NewLogEntry, 'messageKey' | 'params'> =
       seconds === undefined ? { messageKey: 'sync.failed', params: { code: error.code } } : { messageKey: 'sync.failedRetry', params: { code: error.code, seconds } };
+    if (isLoginRefusal(error.code) && retryInMs === undefined && !this.controller.signal.aborted) {
+      const message = `${error.message} Not retrying: each attempt would be another failed login in Odoo's log. Enter the password again in the instance's settings.`;
+      this.deps.log({ instanceId: this.target.config.id, level: 'error', kind: 'error', message, messageKey: 'sync.passwordNeeded', params: { code: error.code } });
+      return;
+    }
     this.deps.log({ instanceId: this.target.config.id, level: 'error', kind: state === 'offline' ? 'offline' : 'error', message: `${error.message}${retry}`, ...localized });
   }
 
-  private emit(state: InstanceStatus['state'], extra: Partial<InstanceStatus> = {}, quiet = false): void {
+  private emit(state: InstanceStatus['state'], extra: Partial<InstanceStatus> = {}): void {
     const base = this.baseStatus(state);
     const next: InstanceStatus = { ...this.status, ...base, ...extra };
     if (state !== 'syncing') delete next.progress;
@@ -315,7 +323,7 @@ class InstanceRunner {
     }
     if (state === 'up-to-date' && !extra.lastSyncAt && this.status.lastSyncAt) next.lastSyncAt = this.status.lastSyncAt;
     this.status = next;
-    if (!quiet) this.deps.status(next);
+    this.deps.status(next);
   }
 
   private baseStatus(state: InstanceStatus['state']): InstanceStatus {

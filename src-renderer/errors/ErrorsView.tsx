@@ -8,6 +8,7 @@ import { type ErrorGroup, type ErrorRow } from '../../src-main/common/model';
 import { useTranslator } from '../i18n';
 import { useServices } from '../services/services';
 import { Banner, EmptyState, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
+import { useInstanceGone, useInstanceNames } from '../workbench/instance-names';
 import { useWorkbench } from '../workbench/store';
 
 /** The errors tab (all instances, or one). */
@@ -43,6 +44,7 @@ export function ErrorsView({ instanceId }: { instanceId?: string }) {
     const subscription = services.changes.onDidChangeData(() => setReload((value) => value + 1));
     return () => subscription.dispose();
   }, [services]);
+  useInstanceGone(() => setReload((value) => value + 1));
 
   useEffect(() => {
     if (!open) return;
@@ -57,7 +59,7 @@ export function ErrorsView({ instanceId }: { instanceId?: string }) {
     };
   }, [services, open?.fingerprint, reload]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const name = (id: string) => instances.find((instance) => instance.id === id)?.name ?? id;
+  const name = useInstanceNames();
   const relevant = instances.filter((instance) => !instanceId || instance.id === instanceId);
   const unreadable = relevant.filter((instance) => statuses[instance.id]?.errorLog === 'unreadable');
   const missing = relevant.filter((instance) => statuses[instance.id]?.errorLog === 'missing');

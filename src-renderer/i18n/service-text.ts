@@ -4,6 +4,7 @@
  * with parameters (`messageKey`, `hintKey`, `params`) or an error `code`. A missing or unknown key falls
  * back to the English sentence, so log rows written before keys existed still read.
  */
+import { connectionVerdict, type ConnectionVerdict } from '../../src-main/common/connection-verdict';
 import { errorFromJSON, OcmError, toOcmError, type SerializedError } from '../../src-main/common/errors';
 import type { MessageValues, SyncLogEntry } from '../../src-main/common/model';
 import type { ConnectionCheck } from '../../src-main/common/services';
@@ -86,6 +87,14 @@ export function localizeCheck(translator: Translator, check: ConnectionCheck): L
     return localized;
   }
   return check.hint === undefined ? { message: check.message } : { message: check.message, hint: check.hint };
+}
+
+/** A connection test's verdict in the UI's language: the same verdict as the CLI's, from the same function. */
+export function localizeVerdict(translator: Translator, checks: readonly ConnectionCheck[]): { outcome: ConnectionVerdict['outcome']; text: string } {
+  const verdict = connectionVerdict(checks);
+  const names = (ids: readonly ConnectionCheck['id'][]) => ids.map((id) => translator.t(`check.${id}`)).join(translator.language === 'ar' ? '، ' : ', ');
+  const text = translator.t(verdict.messageKey, { failed: verdict.failed.length, warnings: verdict.warnings.length, failedChecks: names(verdict.failed), warningChecks: names(verdict.warnings) });
+  return { outcome: verdict.outcome, text };
 }
 
 /** An error as the banners show it. */

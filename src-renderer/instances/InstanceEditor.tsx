@@ -1,6 +1,7 @@
 /**
  * Add or edit an instance, with a connection test that shows every capability check and its own
- * message and hint for each failure.
+ * message and hint for each failure. Saving new connection settings tests them first and asks before
+ * saving ones that fail (as `ocm instance add` refuses without --force).
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { needsNewSecret, POLL_INTERVAL_SECONDS } from '../../src-main/common/instance-input';
@@ -8,9 +9,10 @@ import type { ConnectionCheck } from '../../src-main/common/services';
 import { TRANSPORT_LABELS, type InstanceConfig, type InstanceInput, type InstanceStatus, type TransportKind, type TransportSetting } from '../../src-main/common/model';
 import { majorOfServerVersion, transportNote } from '../../src-main/common/transport-note';
 import { useTranslator, type MessageKey } from '../i18n';
-import { localizeCheck } from '../i18n/service-text';
+import { localizeCheck, localizeVerdict } from '../i18n/service-text';
 import { useServices } from '../services/services';
-import { Banner, ErrorBanner, Icon } from '../ui/primitives';
+import { Banner, Dialog, ErrorBanner, Icon } from '../ui/primitives';
+import { needsPassword } from '../workbench/sync-progress';
 import { appEvents } from '../workbench/app-events';
 import { useStore, useWorkbench } from '../workbench/store';
 import { WatchSettings, type WatchValue } from './WatchSettings';
@@ -52,6 +54,10 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
   });
   const [checks, setChecks] = useState<ConnectionCheck[]>();
   const [busy, setBusy] = useState<'test' | 'save'>();
+  /** The input the shown checks were run with (JSON), so a save knows whether they still apply. */
+  const [testedInput, setTestedInput] = useState<string>();
+  /** Asking whether to save settings whose connection test failed. */
+  const [confirmFailing, setConfirmFailing] = useState(false);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
 
@@ -90,27 +96,60 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
     setSaved(false);
   };
 
-  const test = async (override?: Partial<WatchValue>) => {
-    setBusy('test');
+  /**
+   * Runs the connection test on the form's input (with `override`, e.g. the offer to watch without the
+   * module); resolves to the checks, or undefined when it could not run.
+   */
+  const runTest = async (override?: Partial<WatchValue>): Promise<ConnectionCheck[] | undefined> => {
     setError(undefined);
     setChecks(undefined);
+    const tested = { ...input(), ...override };
     try {
-      const result = await services.instances.test({ ...input(), ...override, id: instanceId });
+      const result = await services.instances.test({ ...tested, id: instanceId });
       setChecks(result);
+      setTestedInput(JSON.stringify(tested));
       appEvents.emit('connection-tested', { ok: result.every((check) => check.status !== 'failed'), failed: result.filter((check) => check.status === 'failed').map((check) => check.id) });
+      return result;
     } catch (failure) {
       setError(failure);
       appEvents.emit('connection-tested', { ok: false, failed: [] });
+      return undefined;
+    }
+  };
+
+  const test = async (override?: Partial<WatchValue>) => {
+    setBusy('test');
+    try {
+      await runTest(override);
     } finally {
       setBusy(undefined);
     }
   };
 
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
+  /** Whether saving changes how the app connects (a new instance always does): then it is tested first. */
+  const connectionChanged = () => {
+    if (!instance) return true;
+    const next = input();
+    return !!next.password || next.url !== instance.url || next.db !== instance.db || next.login !== instance.login || next.transport !== instance.transport
+      || (next.trustedCertificateSha256 ?? '') !== (instance.trustedCertificateSha256 ?? '');
+  };
+
+  const save = async (event?: FormEvent, options: { anyway?: boolean } = {}) => {
+    event?.preventDefault();
+    setConfirmFailing(false);
     setBusy('save');
     setError(undefined);
     try {
+      if (!options.anyway && connectionChanged()) {
+        // The checks on screen count only if they were run with exactly this input.
+        const current = testedInput === JSON.stringify(input()) ? checks : await runTest();
+        if (!current) return;
+        if (current.some((check) => check.status === 'failed')) {
+          setConfirmFailing(true);
+          appEvents.emit('save-confirmation', { failed: current.filter((check) => check.status === 'failed').map((check) => check.id) });
+          return;
+        }
+      }
       const result = instanceId ? await services.instances.update(instanceId, input()) : await services.instances.add(input());
       setSaved(true);
       appEvents.emit('instance-saved', { id: result.id });
@@ -118,7 +157,9 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
         store.closeTab(tabId);
         store.openTab({ kind: 'instance', instanceId: result.id });
       }
-      void services.sync.syncNow(result.id).catch(() => undefined);
+      // Saved settings whose login failed wait for a new password: asking for a sync now would only be
+      // another failed login in Odoo's log.
+      if (!options.anyway) void services.sync.syncNow(result.id).catch(() => undefined);
     } catch (failure) {
       setError(failure);
     } finally {
@@ -126,7 +167,7 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
     }
   };
 
-  const failed = checks?.filter((check) => check.status === 'failed').length ?? 0;
+  const verdict = checks ? localizeVerdict(translator, checks) : undefined;
   // A saved password only goes where it was saved for: pointing the instance elsewhere needs it again.
   const passwordAgain = !!instance && !form.password && needsNewSecret(instance, { url: form.url.trim(), db: form.db.trim() });
   const field = (key: 'name' | 'url' | 'db' | 'login', label: MessageKey, options: { placeholder?: string; type?: string; autoComplete?: string } = {}) => (
@@ -152,6 +193,7 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
         {instance && status && <span className={`state-pill state-${status.state}`}>{t(`state.${status.state}` as MessageKey)}</span>}
       </header>
       {instance?.demo && <Banner kind="info" title={t('instances.demoNote')} />}
+      {needsPassword(status) && <Banner kind="warning" title={t('state.passwordNeeded')} hint={t('instances.passwordNeededHint')} />}
       {status?.lastError && <ErrorBanner error={status.lastError} />}
       <form className="form" onSubmit={save}>
         {field('name', 'instances.name')}
@@ -231,10 +273,26 @@ export function InstanceEditor({ tabId, instanceId }: { tabId: string; instanceI
           )}
         </div>
       </form>
+      {confirmFailing && verdict && (
+        <Dialog
+          title={t('instances.saveFailingTitle')}
+          onClose={() => setConfirmFailing(false)}
+          testId="save-failing-dialog"
+          footer={
+            <>
+              <button type="button" className="button secondary" onClick={() => setConfirmFailing(false)}>{t('common.cancel')}</button>
+              <button type="button" className="button danger" data-testid="save-anyway" onClick={() => void save(undefined, { anyway: true })}>{t('instances.saveAnyway')}</button>
+            </>
+          }
+        >
+          <p>{verdict.text}</p>
+          <p className="muted">{t('instances.saveFailingBody')}</p>
+        </Dialog>
+      )}
       {checks && (
         <section className="checks" aria-label={t('instances.checksTitle')} data-testid="connection-checks">
-          <h3>
-            {t('instances.checksTitle')}: {failed === 0 ? t('instances.checksAllOk') : t('instances.checksFailed', { count: failed })}
+          <h3 data-testid="checks-verdict" data-outcome={verdict?.outcome}>
+            {t('instances.checksTitle')}: {verdict?.text}
           </h3>
           <ul>
             {checks.map((check) => {

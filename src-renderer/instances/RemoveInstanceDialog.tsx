@@ -1,4 +1,7 @@
-/** Removing an instance asks whether to keep its local history. */
+/**
+ * Removing an instance asks whether to keep its local history: not by default (the demo included), and
+ * the dialog says what keeping means, since kept rows stay everywhere under the instance's name.
+ */
 import { useState } from 'react';
 import { useTranslator } from '../i18n';
 import { useServices } from '../services/services';
@@ -11,7 +14,7 @@ export function RemoveInstanceDialog({ instanceId }: { instanceId: string }) {
   const store = useStore();
   const { t } = useTranslator();
   const instance = useWorkbench((state) => state.instances.find((candidate) => candidate.id === instanceId));
-  const [keepHistory, setKeepHistory] = useState(true);
+  const [keepHistory, setKeepHistory] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const close = () => store.update({ dialog: undefined });
@@ -40,9 +43,10 @@ export function RemoveInstanceDialog({ instanceId }: { instanceId: string }) {
     >
       <p>{t('instances.removeBody')}</p>
       <label className="checkbox">
-        <input type="checkbox" checked={keepHistory} onChange={(event) => setKeepHistory(event.target.checked)} />
+        <input type="checkbox" data-testid="keep-history" aria-describedby="keep-history-help" checked={keepHistory} onChange={(event) => setKeepHistory(event.target.checked)} />
         {t('instances.keepHistory')}
       </label>
+      <p id="keep-history-help" className="muted">{t('instances.keepHistoryHelp', { name: instance?.name ?? instanceId })}</p>
       {error !== undefined && <ErrorBanner error={error} />}
     </Dialog>
   );

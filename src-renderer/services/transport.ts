@@ -6,12 +6,15 @@
 import type { ChannelMessage, MessagePort } from '../../src-main/common/channel';
 import type { Disposable } from '../../src-main/common/event';
 import { OcmError } from '../../src-main/common/errors';
+import type { MenuCommand } from '../../src-main/common/menu-commands';
 
 /** What the Electron preload exposes on `window.ocm` (and nothing more). */
 export interface PreloadBridge {
   send(message: ChannelMessage): void;
   /** Returns an unsubscribe function or a Disposable. */
   onMessage(listener: (message: ChannelMessage) => void): (() => void) | Disposable;
+  /** The application menu's commands (desktop only; declared ones, see common/menu-commands.ts). */
+  onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
 }
 
 declare global {

@@ -1,6 +1,11 @@
-/** The details drawer: every field of a change, the record's other events, Open in Odoo, copy as JSON. */
+/**
+ * The details drawer: every field of a change, the record's name (asked of its server without holding the
+ * drawer up), the record's other events, Open in Odoo (not for a deleted record), copy as JSON.
+ */
 import { useEffect, useState } from 'react';
 import { type ChangeRow, type InstanceConfig, type InstanceStatus } from '../../src-main/common/model';
+import { odooRecordUrl } from '../../src-main/common/odoo-urls';
+import type { RecordFacts } from '../../src-main/common/services';
 import { useTranslator, type MessageKey } from '../i18n';
 import { useServices } from '../services/services';
 import { Guarded } from '../team/access';
@@ -10,21 +15,15 @@ import { OriginBadge } from '../ui/origin-badge';
 import { hasServerRow } from '../instances/watching';
 import { FieldChangeList, ValueHistory } from '../values/FieldChanges';
 import { appEvents } from '../workbench/app-events';
-
-/** The record's URL in Odoo's web client: `/odoo/<model>/<id>` from 18 on, `/web#…` before. */
-export function odooRecordUrl(baseUrl: string, model: string, recordId: number, serverVersion: string | undefined): string {
-  const base = baseUrl.replace(/\/+$/, '');
-  const major = Number.parseInt(serverVersion ?? '', 10);
-  if (Number.isFinite(major) && major < 18) return `${base}/web#id=${recordId}&model=${encodeURIComponent(model)}&view_type=form`;
-  return `${base}/odoo/${encodeURIComponent(model)}/${recordId}`;
-}
+import { useInstanceNames } from '../workbench/instance-names';
 
 /** The drawer for one row. */
 export function DetailsDrawer({
-  row,
+  row: shown,
   instance,
   status,
   hostKind,
+  dataVersion = 0,
   onClose,
   onSelect,
   onDelete,
@@ -34,6 +33,8 @@ export function DetailsDrawer({
   instance: InstanceConfig | undefined;
   status: InstanceStatus | undefined;
   hostKind: 'electron' | 'browser' | undefined;
+  /** Bumped when mirrored rows were removed or refreshed: the record's history is asked again. */
+  dataVersion?: number;
   onClose(): void;
   onSelect(row: ChangeRow): void;
   onDelete(row: ChangeRow): void;
@@ -46,24 +47,55 @@ export function DetailsDrawer({
   const [history, setHistory] = useState<ChangeRow[] | undefined>();
   const [error, setError] = useState<unknown>();
   const [copied, setCopied] = useState(false);
+  const [facts, setFacts] = useState<RecordFacts>();
+  const instanceName = useInstanceNames();
 
+  // The record's name and whether it still exists, from its server: asked once per record (the service
+  // caches), shown when it arrives; the drawer never waits for it.
   useEffect(() => {
     let live = true;
-    setHistory(undefined);
-    setError(undefined);
-    services.changes.recordHistory(row.instanceId, row.model, row.recordId).then(
-      (rows) => live && setHistory(rows),
-      (failure) => live && setError(failure),
+    setFacts(undefined);
+    services.records.describe(shown.instanceId, shown.model, shown.recordId).then(
+      (answer) => {
+        if (!live) return;
+        setFacts(answer);
+        appEvents.emit('record-described', { key: shown.key, name: answer.displayName ?? '', exists: answer.exists ?? null });
+      },
+      () => undefined,
     );
-    appEvents.emit('details-opened', { key: row.key });
     return () => {
       live = false;
     };
-  }, [services, row.key, row.instanceId, row.model, row.recordId]);
+  }, [services, shown.key, shown.instanceId, shown.model, shown.recordId]);
 
-  const url = instance ? odooRecordUrl(instance.url, row.model, row.recordId, status?.serverVersion) : undefined;
+  useEffect(() => {
+    setHistory(undefined);
+    setError(undefined);
+    appEvents.emit('details-opened', { key: shown.key });
+  }, [shown.key]);
+
+  // Asked again when mirrored rows were removed or refreshed; the old history stays until the new one is in.
+  useEffect(() => {
+    let live = true;
+    services.changes.recordHistory(shown.instanceId, shown.model, shown.recordId).then(
+      (rows) => live && (setHistory(rows), setError(undefined)),
+      (failure) => live && setError(failure),
+    );
+    return () => {
+      live = false;
+    };
+  }, [services, shown.key, shown.instanceId, shown.model, shown.recordId, dataVersion]);
+
+  // The row as the mirror holds it now (its history includes it): removed meanwhile shows as removed.
+  const row = history?.find((other) => other.key === shown.key) ?? shown;
+
+  // A deleted record has nothing to open: deleted in the log (this row or a later one), or gone on the server.
+  const deleted = row.event === 'unlink' || !!history?.some((other) => other.event === 'unlink') || facts?.exists === false;
+  const url = instance && !deleted
+    ? odooRecordUrl({ baseUrl: instance.url, model: row.model, recordId: row.recordId, serverVersion: status?.serverVersion, db: facts?.singleDatabase ? undefined : instance.db })
+    : undefined;
   const fields: [string, React.ReactNode][] = [
-    [t('timeline.instance'), instance?.name ?? row.instanceId],
+    [t('timeline.instance'), instanceName(row.instanceId)],
     [t('timeline.model'), `${translator.model(row.model)} (${row.model})`],
     [t('timeline.record'), translator.id(row.recordId)],
     [t('timeline.event'), t(`event.${row.event}` as MessageKey)],
@@ -108,6 +140,12 @@ export function DetailsDrawer({
         <Icon name={EVENT_ICON[row.event]} className={`event-icon event-${row.event}`} />
         <h2>
           {translator.model(row.model)} <bdi>#{translator.id(row.recordId)}</bdi>
+          {facts?.displayName && (
+            <span className="drawer-record-name" data-testid="record-name">
+              {' · '}
+              <bdi>{facts.displayName}</bdi>
+            </span>
+          )}
         </h2>
         <button type="button" className="icon-button" onClick={onClose} aria-label={t('details.close')}>
           <Icon name="close" />
@@ -116,14 +154,19 @@ export function DetailsDrawer({
       <div className="drawer-actions">
         {url &&
           (hostKind === 'electron' ? (
-            <button type="button" className="button" onClick={() => void services.host.openExternal(url)}>
+            <button type="button" className="button" data-testid="open-in-odoo" data-url={url} onClick={() => void services.host.openExternal(url)}>
               <Icon name="link-external" /> {t('details.openInOdoo')}
             </button>
           ) : (
-            <a className="button" href={url} target="_blank" rel="noreferrer noopener">
+            <a className="button" data-testid="open-in-odoo" href={url} target="_blank" rel="noreferrer noopener">
               <Icon name="link-external" /> {t('details.openInOdoo')}
             </a>
           ))}
+        {deleted && (
+          <span className="muted" data-testid="record-deleted">
+            <Icon name="circle-slash" /> {t('details.recordDeleted')}
+          </span>
+        )}
         <button
           type="button"
           className="button secondary"

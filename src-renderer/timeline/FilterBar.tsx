@@ -1,14 +1,22 @@
 /** The timeline's filter bar: facets with counts, record id, free text and time presets. */
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { type ChangeEvent, type ChangeFilter, type Facets, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { Icon } from '../ui/primitives';
+import { useInstanceNames } from '../workbench/instance-names';
 import type { TimePreset } from '../workbench/store';
 import { FacetMenu } from './FacetMenu';
 import { fromEndInput, fromLocalInput, presetFrom, toEndInput, toLocalInput } from './time-presets';
 
 const PRESETS: TimePreset[] = ['all', '15m', '1h', '24h', '7d', 'custom'];
 
+
+/** The record id a field holds: a whole number ≥ 1, undefined when empty, null while it is neither (not applied). */
+function recordIdOf(text: string): number | undefined | null {
+  if (text.trim() === '') return undefined;
+  const value = Number(text);
+  return Number.isSafeInteger(value) && value > 0 ? value : null;
+}
 
 /** Edits a tab's filter. */
 export const FilterBar = memo(function FilterBar({
@@ -39,28 +47,37 @@ export const FilterBar = memo(function FilterBar({
   useEffect(() => setValue(filter.value?.text ?? ''), [filter.value?.text]);
   useEffect(() => setRecordId(filter.recordId === undefined ? '' : String(filter.recordId)), [filter.recordId]);
 
-  // Typing is debounced so a million-row count is not asked for on every key.
+  // Typing is debounced so a million-row count is not asked for on every key. The record id applies
+  // live like the text; each applies onto the filter as it is when it fires, so neither undoes the other.
+  const latest = useRef({ filter, preset });
+  latest.current = { filter, preset };
   useEffect(() => {
     const value = text.trim() || undefined;
     if (value === filter.text) return;
-    const handle = setTimeout(() => onChange({ ...filter, text: value }, preset), 250);
+    const handle = setTimeout(() => onChange({ ...latest.current.filter, text: value }, latest.current.preset), 250);
     return () => clearTimeout(handle);
   }, [text]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    const value = recordIdOf(recordId);
+    if (value === null || value === filter.recordId) return;
+    const handle = setTimeout(() => onChange({ ...latest.current.filter, recordId: value }, latest.current.preset), 250);
+    return () => clearTimeout(handle);
+  }, [recordId]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // "Value contained Y": the old or new value of the chosen field (else of any field), debounced too.
   useEffect(() => {
     const wanted = value.trim();
     if (wanted === (filter.value?.text ?? '')) return;
-    const handle = setTimeout(() => onChange({ ...filter, value: wanted ? { text: wanted } : undefined }, preset), 250);
+    const handle = setTimeout(() => onChange({ ...latest.current.filter, value: wanted ? { text: wanted } : undefined }, latest.current.preset), 250);
     return () => clearTimeout(handle);
   }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  /** Enter and leaving the field apply at once. */
   const commitRecordId = () => {
-    const parsed = Number.parseInt(recordId, 10);
-    const value = Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
-    if (value !== filter.recordId) onChange({ ...filter, recordId: value }, preset);
+    const value = recordIdOf(recordId);
+    if (value !== null && value !== filter.recordId) onChange({ ...filter, recordId: value }, preset);
   };
-  const instanceName = (id: string) => instances.find((instance) => instance.id === id)?.name ?? id;
+  const instanceName = useInstanceNames();
   const set = (patch: Partial<ChangeFilter>) => onChange({ ...filter, ...patch }, preset);
   const removeUser = (user: string) => {
     const users = (filter.users ?? []).filter((other) => other !== user);

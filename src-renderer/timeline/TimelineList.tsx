@@ -11,6 +11,7 @@ import { useTranslator, type MessageKey } from '../i18n';
 import { EVENT_ICON } from '../ui/event-style';
 import { ORIGIN_ICON } from '../ui/origin-badge';
 import { appEvents, markOnce } from '../workbench/app-events';
+import { useInstanceNames } from '../workbench/instance-names';
 import type { RowSource } from './row-source';
 import { columnWidths, ROW_HEIGHT, RowView, slotsFor, visibleRange, type RowContext } from './row-view';
 
@@ -63,7 +64,9 @@ export const TimelineList = memo(function TimelineList({
   const [focused, setFocused] = useState(0);
   const total = source.total ?? 0;
 
-  const instanceNames = useMemo(() => new Map(instances.map((instance) => [instance.id, instance.name])), [instances]);
+  // Removed instances' kept rows are named too (marked removed); `instances` still redraws on a rename.
+  const instanceName = useInstanceNames();
+  void instances;
   const labels = useMemo(
     () => ({
       loading: t('timeline.loadingRow'),
@@ -82,7 +85,7 @@ export const TimelineList = memo(function TimelineList({
     const [before, after = ''] = t('common.utcTime', { time: '\u0000' }).split('\u0000');
     return {
     tabId,
-      instanceName: (id) => instanceNames.get(id) ?? id,
+      instanceName,
       selected,
       activeKey,
       focused,
@@ -92,7 +95,7 @@ export const TimelineList = memo(function TimelineList({
       id: translator.id,
       model: translator.model,
     };
-  }, [tabId, instanceNames, selected, activeKey, focused, labels, translator, t]);
+  }, [tabId, instanceName, selected, activeKey, focused, labels, translator, t]);
 
   // What the scroll handler needs, always current without re-subscribing.
   const latest = useRef({ source, context, filterKey, onOpen, onToggleSelect, onScrollTop });
@@ -158,6 +161,9 @@ export const TimelineList = memo(function TimelineList({
     return () => {
       observer.disconnect();
       element.removeEventListener('scroll', onScroll);
+      // React may run this effect again on the same body (it did, keeping the DOM): the next view must
+      // not find this one's rows there, or both sets would show, the old ones stale.
+      view.current?.dispose();
       view.current = null;
     };
   }, [draw]);

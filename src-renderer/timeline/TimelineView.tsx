@@ -9,6 +9,7 @@ import { useServices } from '../services/services';
 import { Guarded } from '../team/access';
 import { EmptyState, ErrorBanner, Icon, Skeleton } from '../ui/primitives';
 import { hasChangeLog } from '../instances/watching';
+import { useInstanceGone } from '../workbench/instance-names';
 import { useStore, useWorkbench, type Tab, type TimePreset } from '../workbench/store';
 import { DetailsDrawer } from './DetailsDrawer';
 import { FilterBar } from './FilterBar';
@@ -36,6 +37,8 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
   const [histogram, setHistogram] = useState<{ filterKey: string; data: HistogramData }>();
   const [newCount, setNewCount] = useState(0);
   const [refresh, setRefresh] = useState(0);
+  /** Bumped when rows were removed or refreshed: facets, histogram and the record's history are asked again. */
+  const [dataVersion, setDataVersion] = useState(0);
   const [liveTail, setLiveTail] = useState(true);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [details, setDetails] = useState<ChangeRow>();
@@ -78,20 +81,32 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
   useEffect(() => () => sourceRef.current?.dispose(), []);
 
 
-  // Live tail: reload at the top, otherwise count what arrived and offer the pill.
+  // Every change to the mirror reaches the tab. Removed (or refreshed) rows: the loaded rows are fetched
+  // again in place, wherever the list is scrolled, with facets, histogram and the open record's history.
+  // New rows: live tail at the top reloads; otherwise they are counted for the "N new events" pill.
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let added = false;
+    let removed = false;
     const subscription = services.changes.onDidChangeData((notice) => {
       if (tab.filter.instanceIds?.length && !tab.filter.instanceIds.includes(notice.instanceId)) return;
+      added ||= notice.added > 0;
+      removed ||= notice.removed > 0;
       if (timer) return;
       timer = setTimeout(() => {
         timer = undefined;
+        const arrived = added;
+        const left = removed;
+        added = removed = false;
         const current = sourceRef.current;
-        if (liveTail && atTop.current && !tab.filter.to) {
+        if (arrived && liveTail && atTop.current && !tab.filter.to) {
           setRefresh((value) => value + 1);
           return;
         }
-        void services.changes.count(tab.filter).then((count) => setNewCount(Math.max(0, count - (current?.total ?? count))));
+        if (left && current) {
+          void current.refresh().then(() => setDataVersion((value) => value + 1), () => undefined);
+        }
+        if (arrived) void services.changes.count(tab.filter).then((count) => setNewCount(Math.max(0, count - (current?.total ?? count))));
       }, 400);
     });
     return () => {
@@ -99,6 +114,9 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
       if (timer) clearTimeout(timer);
     };
   }, [services, filterKey, liveTail]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // An instance removed without its history took its rows out of the mirror: show the mirror as it is.
+  useInstanceGone(() => setRefresh((value) => value + 1));
 
   const setFilter = useCallback(
     (filter: ChangeFilter, preset: TimePreset) => {
@@ -146,7 +164,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
     return () => {
       live = false;
     };
-  }, [services, filterKey, refresh, rowsIn]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [services, filterKey, refresh, dataVersion, rowsIn]); // eslint-disable-line react-hooks/exhaustive-deps
   const singleInstance = tab.filter.instanceIds?.length === 1 ? tab.filter.instanceIds[0] : undefined;
   const hasAnyData = instances.length > 0 && Object.values(statuses).some((status) => status.changeCount > 0);
 
@@ -263,6 +281,7 @@ export function TimelineView({ tab, theme }: { tab: TimelineTab; theme: string }
             instance={instances.find((instance) => instance.id === details.instanceId)}
             status={statuses[details.instanceId]}
             hostKind={hostKind}
+            dataVersion={dataVersion}
             onClose={() => setDetails(undefined)}
             onSelect={setDetails}
             onDelete={(row) => store.update({ dialog: { kind: 'delete', instanceId: row.instanceId, selection: { keys: [row.key] } } })}

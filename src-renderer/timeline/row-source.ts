@@ -16,6 +16,8 @@ export type TimelineQueries = Pick<IChangeService, 'timeline' | 'count' | 'histo
 interface Segment {
   start: number;
   rows: ChangeRow[];
+  /** Where the segment's first row was fetched from (absent: the newest row), to fetch its rows again. */
+  from?: TimelineCursor;
   /** Where the next older page starts; absent when the segment reaches the oldest row. */
   older?: TimelineCursor;
   exhausted: boolean;
@@ -118,6 +120,47 @@ export class RowSource {
       this.request(index, last);
       return;
     }
+  }
+
+  /**
+   * Fetches the loaded rows again, in place, and counts the total again: rows removed from the server or
+   * refreshed since they were loaded show their new state without moving the list. When the count moved
+   * (a filter that leaves removed rows out), only the newest rows are kept and the rest load on demand,
+   * since every index after a row that left has shifted.
+   */
+  async refresh(): Promise<void> {
+    if (this.total === undefined || this.disposed) return;
+    this.requests++;
+    const total = await this.queries.count(this.filter);
+    if (this.disposed) return;
+    if (total !== this.total) {
+      this.segments = this.segments.filter((segment) => segment.start === 0);
+      this.rootHistogram = undefined;
+      this.total = total;
+    }
+    await Promise.all(this.segments.map((segment) => this.reload(segment)));
+    if (!this.disposed) this.changed.fire();
+  }
+
+  /** Fetches a segment's rows again from where it starts, unless it pages on meanwhile (that paging is fresh). */
+  private async reload(segment: Segment): Promise<void> {
+    const wanted = Math.min(segment.rows.length, (this.total ?? 0) - segment.start);
+    const rows: ChangeRow[] = [];
+    let cursor = segment.from;
+    let older: TimelineCursor | undefined;
+    while (rows.length < wanted && !this.disposed) {
+      this.requests++;
+      const page = await this.queries.timeline({ filter: this.filter, limit: Math.min(this.maxPage, wanted - rows.length), cursor, direction: 'older' });
+      rows.push(...page.rows);
+      older = page.older;
+      if (!page.older || page.rows.length === 0) break;
+      cursor = page.older;
+    }
+    if (this.disposed || segment.loading || !this.segments.includes(segment)) return;
+    segment.rows = rows;
+    segment.older = older;
+    segment.exhausted = !older;
+    segment.reach = segment.start + rows.length;
   }
 
   dispose(): void {
@@ -247,7 +290,7 @@ export class RowSource {
       const endMs = startMs + histogram.bucketSeconds * 1000;
       const cursor: TimelineCursor = { timestamp: boundary(endMs, chosen.start), key: '' };
       if (index - before <= this.pageSize * 2 || histogram.bucketSeconds <= 1 || chosen.count <= this.pageSize) {
-        return { start: before, rows: [], older: cursor, exhausted: false, wanted: index, needed: index, reach: before, loading: false };
+        return { start: before, rows: [], from: cursor, older: cursor, exhausted: false, wanted: index, needed: index, reach: before, loading: false };
       }
       // Too far inside a big bucket: look at that bucket through a finer histogram.
       this.requests++;

@@ -281,6 +281,13 @@ export class RowView {
     return loaded;
   }
 
+  /** Takes every row element this view drew out of the page (its body may get another view). */
+  dispose(): void {
+    for (const slot of this.slots) slot.element.remove();
+    this.slots = [];
+    this.range = { first: 0, last: -1 };
+  }
+
   /** The rows drawn last. */
   get drawn(): RowRange {
     return this.range;

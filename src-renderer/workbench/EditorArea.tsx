@@ -20,6 +20,7 @@ import { SettingsView } from '../settings/SettingsView';
 import { TimelineView } from '../timeline/TimelineView';
 import { EmptyState, Icon } from '../ui/primitives';
 import { useStore, useWorkbench, type Tab } from './store';
+import { useInstanceNames } from './instance-names';
 
 const TAB_ICON: Record<Tab['kind'], string> = {
   timeline: 'history',
@@ -34,9 +35,9 @@ const TAB_ICON: Record<Tab['kind'], string> = {
 
 function useTabTitle(): (tab: Tab) => string {
   const { t } = useTranslator();
-  const instances = useWorkbench((state) => state.instances);
+  const instanceName = useInstanceNames();
   return (tab) => {
-    const name = (id?: string) => instances.find((instance) => instance.id === id)?.name ?? id ?? '';
+    const name = (id?: string) => (id ? instanceName(id) : '');
     switch (tab.kind) {
       case 'timeline':
         if (tab.name) return t('tab.timeline', { name: tab.name });

@@ -2,6 +2,7 @@
 import { useTranslator } from '../i18n';
 import { localizeLogEntry, logKindLabel } from '../i18n/service-text';
 import { EmptyState, Icon } from '../ui/primitives';
+import { useInstanceNames } from './instance-names';
 import { useStore, useWorkbench } from './store';
 
 const LEVEL_ICON = { info: 'info', warning: 'warning', error: 'error' } as const;
@@ -12,8 +13,7 @@ export function Panel() {
   const translator = useTranslator();
   const { t } = translator;
   const activity = useWorkbench((state) => state.activity);
-  const instances = useWorkbench((state) => state.instances);
-  const name = (id: string) => instances.find((instance) => instance.id === id)?.name ?? id;
+  const name = useInstanceNames();
   return (
     <section className="panel" aria-label={t('activity.title')} data-testid="activity-panel">
       <header className="panel-header">

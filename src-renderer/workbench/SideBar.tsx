@@ -9,20 +9,24 @@ import { AddTeamServerButton, TeamServerGroups } from '../team/TeamServers';
 import { STATE_ICON } from '../ui/event-style';
 import { Icon } from '../ui/primitives';
 import { openTimeline, reportError } from './controller';
+import { needsPassword, type SyncProgress } from './sync-progress';
+import { SyncProgressBar } from './SyncProgressBar';
 import { useStore, useWorkbench } from './store';
 import { hasChangeLog } from '../instances/watching';
 
-function InstanceItem({ instance, status, onOpen }: { instance: InstanceConfig; status?: InstanceStatus; onOpen(): void }) {
+function InstanceItem({ instance, status, progress, onOpen }: { instance: InstanceConfig; status?: InstanceStatus; progress?: SyncProgress; onOpen(): void }) {
   const services = useServices();
   const store = useStore();
   const translator = useTranslator();
   const { t } = translator;
   const state = status?.state ?? 'idle';
-  const stateLabel = t(`state.${state}` as MessageKey);
+  // A refused login is not retried: the instance waits for its password, and says so.
+  const passwordNeeded = needsPassword(status);
+  const stateLabel = passwordNeeded ? t('state.passwordNeeded') : t(`state.${state}` as MessageKey);
   return (
-    <li className="tree-item" role="treeitem" aria-selected={false} data-instance={instance.name} data-state={state}>
+    <li className="tree-item" role="treeitem" aria-selected={false} data-instance={instance.name} data-state={state} data-password-needed={passwordNeeded || undefined}>
       <button type="button" className="tree-row" onClick={onOpen} title={status?.lastError ? describeError(translator, status.lastError) : stateLabel}>
-        <Icon name={STATE_ICON[state]} className={`state-icon state-${state} ${state === 'syncing' ? 'codicon-modifier-spin' : ''}`} label={stateLabel} />
+        <Icon name={passwordNeeded ? 'key' : STATE_ICON[state]} className={`state-icon state-${state} ${state === 'syncing' ? 'codicon-modifier-spin' : ''}`} label={stateLabel} />
         <span className="tree-label">
           <span className="tree-name">
             {instance.name}
@@ -31,8 +35,9 @@ function InstanceItem({ instance, status, onOpen }: { instance: InstanceConfig; 
           </span>
           <span className="tree-detail">
             {status ? t('sidebar.counts', { changes: status.changeCount, errors: status.errorCount }) : stateLabel}
-            {status?.progress && ` · ${translator.number(status.progress.done)}${status.progress.total ? ` / ${translator.number(status.progress.total)}` : ''}`}
           </span>
+          {passwordNeeded && <span className="tree-detail status-warning" data-testid="password-needed">{t('sidebar.passwordNeeded')}</span>}
+          {state === 'syncing' && progress && <SyncProgressBar instanceId={instance.id} progress={progress} />}
         </span>
       </button>
       <span className="tree-actions">
@@ -57,6 +62,7 @@ export function SideBar() {
   const view = useWorkbench((state) => state.view);
   const instances = useWorkbench((state) => state.instances);
   const statuses = useWorkbench((state) => state.statuses);
+  const progress = useWorkbench((state) => state.progress);
   const savedFilters = useWorkbench((state) => state.settings.savedFilters);
   const team = useTeamSession();
   // Instances read from team servers are listed under their server (TeamServerGroups).
@@ -108,7 +114,7 @@ export function SideBar() {
               </li>
             )}
             {local.map((instance) => (
-              <InstanceItem key={instance.id} instance={instance} status={statuses[instance.id]} onOpen={() => open(instance.id)} />
+              <InstanceItem key={instance.id} instance={instance} status={statuses[instance.id]} progress={progress[instance.id]} onOpen={() => open(instance.id)} />
             ))}
             <TeamServerGroups
               instances={instances}

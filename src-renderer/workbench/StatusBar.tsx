@@ -7,6 +7,7 @@ import { STATE_ICON } from '../ui/event-style';
 import { Icon } from '../ui/primitives';
 import { openTimeline } from './controller';
 import { useStore, useWorkbench } from './store';
+import { SyncProgressBar } from './SyncProgressBar';
 
 /** The worst state wins: error > offline > syncing > paused > up-to-date > idle. */
 export function overallState(states: InstanceState[]): InstanceState | 'none' {
@@ -24,6 +25,7 @@ export function StatusBar() {
   const instances = useWorkbench((state) => state.instances);
   const newEvents = useWorkbench((state) => state.newEvents);
   const notice = useWorkbench((state) => state.notice);
+  const progress = useWorkbench((state) => state.progress);
   const [, tick] = useState(0);
   useEffect(() => {
     // "2 minutes ago" must age even when nothing else changes.
@@ -34,6 +36,8 @@ export function StatusBar() {
   const state = overallState(list.map((status) => status.state));
   const failing = list.filter((status) => status.state === 'error' || status.state === 'offline').length;
   const lastSync = list.map((status) => status.lastSyncAt).filter((value): value is string => !!value).sort().pop();
+  // While a mirror runs, its progress says more than when the last one ended.
+  const running = instances.find((instance) => statuses[instance.id]?.state === 'syncing' && progress[instance.id]);
   return (
     <footer className={`status-bar status-${state}`} data-sync-state={state} data-testid="status-bar" role="status">
       <button type="button" className="status-item" onClick={() => store.update((current) => ({ panelVisible: !current.panelVisible }))}>
@@ -45,9 +49,15 @@ export function StatusBar() {
           <Icon name="warning" /> {t('status.errorCount', { count: failing })}
         </span>
       )}
-      <span className="status-item" title={lastSync ? t('common.utcTime', { time: lastSync }) : undefined}>
-        {lastSync ? t('status.lastSync', { time: translator.relative(lastSync) }) : t('status.never')}
-      </span>
+      {running ? (
+        <span className="status-item status-progress">
+          <SyncProgressBar instanceId={running.id} progress={progress[running.id]} compact label={running.name} />
+        </span>
+      ) : (
+        <span className="status-item" title={lastSync ? t('common.utcTime', { time: lastSync }) : undefined} data-testid="status-last-sync" data-last-sync={lastSync ?? ''}>
+          {lastSync ? t('status.lastSync', { time: translator.relative(lastSync) }) : t('status.never')}
+        </span>
+      )}
       {notice && <span className="status-item">{notice}</span>}
       <span className="spacer" />
       {newEvents > 0 && (

@@ -10,10 +10,16 @@ export interface AppEventMap {
   'rows-rendered': { tabId: string; rows: number; total: number; filterKey: string };
   data: { instanceId: string; added: number; removed: number };
   status: { instanceId: string; state: string };
+  /** A running mirror's progress reached the workbench (rows done of the total). */
+  'sync-progress': { instanceId: string; done: number; total?: number };
   /** Drawn: how many buckets got a bar drawn (all of them, unless the x scale cuts some off); min/max: the x range (Unix seconds); labels: the time axis as drawn. */
   'histogram-rendered': { tabId: string; filterKey: string; buckets: number; drawn: number; min: number; max: number; labels: string[] };
   'details-opened': { key: string };
+  /** The drawer learnt the record's name and whether it exists from its server (null: could not tell). */
+  'record-described': { key: string; name: string; exists: boolean | null };
   'connection-tested': { ok: boolean; failed: string[] };
+  /** Saving was stopped to ask whether to save settings whose connection test failed. */
+  'save-confirmation': { failed: string[] };
   'instance-saved': { id: string };
   'rows-deleted': { deleted: number };
   'orphans-scanned': { orphans: number };

@@ -4,13 +4,14 @@
  */
 import type { Services } from '../../src-main/common/services';
 import type { Disposable } from '../../src-main/common/event';
-import type { ChangeFilter, InstanceStatus, Settings } from '../../src-main/common/model';
+import type { ChangeFilter, InstanceConfig, InstanceStatus, Settings } from '../../src-main/common/model';
 import { toOcmError } from '../../src-main/common/errors';
 import { CommandRegistry } from '../commands/registry';
-import type { WorkbenchStore } from './store';
+import type { WorkbenchState, WorkbenchStore } from './store';
 import { appEvents } from './app-events';
 import { hasChangeLog } from '../instances/watching';
 import { listenForNotices } from '../alerts/notifications';
+import { trackProgress } from './sync-progress';
 
 /** Keeps this many activity lines in memory for the bottom panel. */
 const ACTIVITY_LIMIT = 300;
@@ -18,15 +19,15 @@ const ACTIVITY_LIMIT = 300;
 /** Loads state and subscribes to service events; returns what to dispose on shutdown. */
 export async function startController(store: WorkbenchStore, services: Services): Promise<Disposable> {
   const subscriptions: Disposable[] = [];
-  const [instances, statuses, settings, host, activity] = await Promise.all([
-    services.instances.list(),
+  const [known, statuses, settings, host, activity] = await Promise.all([
+    services.instances.list({ includeRemoved: true }),
     services.sync.statuses(),
     services.settings.get(),
     services.host.info(),
     services.sync.activity({ limit: 100 }),
   ]);
   store.update({
-    instances,
+    ...splitRemoved(known),
     statuses: Object.fromEntries(statuses.map((status) => [status.instanceId, status])),
     settings,
     host,
@@ -34,10 +35,35 @@ export async function startController(store: WorkbenchStore, services: Services)
   });
 
   subscriptions.push(
-    services.instances.onDidChangeInstances((list) => store.update({ instances: list })),
+    services.instances.onDidChangeInstances((list) => {
+      store.update((state) => ({ instances: list, statuses: onlyOf(list, state.statuses), progress: onlyOf(list, state.progress) }));
+      // Removed ones keep their history under their name: the list with them is asked for again.
+      void services.instances.list({ includeRemoved: true }).then(
+        (all) => {
+          const known = new Set(all.map((instance) => instance.id));
+          // An instance removed without its history leaves no activity lines behind (its log is gone too).
+          store.update((state) => ({ ...splitRemoved(all), statuses: onlyOf(state.instances, state.statuses), activity: state.activity.filter((entry) => known.has(entry.instanceId)) }));
+          // Nor open tabs, wherever it was removed (here, the CLI, another window).
+          for (const tab of store.getState().tabs) {
+            const id = (tab as { instanceId?: string }).instanceId;
+            if (id && !known.has(id)) store.closeTab(tab.id);
+          }
+        },
+        () => undefined,
+      );
+    }),
     services.sync.onDidChangeStatus((status: InstanceStatus) => {
-      store.update((state) => ({ statuses: { ...state.statuses, [status.instanceId]: status } }));
+      // A removed instance's last words (its loop stopping) must not bring its badge back.
+      if (store.getState().removedInstances.some((instance) => instance.id === status.instanceId)) return;
+      store.update((state) => {
+        const progress = status.state === 'syncing' ? state.progress : withoutKey(state.progress, status.instanceId);
+        return { statuses: { ...state.statuses, [status.instanceId]: status }, progress };
+      });
       appEvents.emit('status', { instanceId: status.instanceId, state: status.state });
+    }),
+    services.sync.onDidProgress((event) => {
+      store.update((state) => ({ progress: { ...state.progress, [event.instanceId]: trackProgress(state.progress[event.instanceId], event, Date.now()) } }));
+      appEvents.emit('sync-progress', { instanceId: event.instanceId, done: event.done, total: event.total });
     }),
     services.sync.onDidLog((entry) =>
       store.update((state) => ({ activity: [entry, ...state.activity].slice(0, ACTIVITY_LIMIT) })),
@@ -45,6 +71,13 @@ export async function startController(store: WorkbenchStore, services: Services)
     services.settings.onDidChangeSettings((next: Settings) => store.update({ settings: next })),
     services.changes.onDidChangeData((notice) => {
       if (notice.added > 0) store.update((state) => ({ newEvents: state.newEvents + notice.added }));
+      // The counts follow the rows as pages land (a first mirror takes a while); the next status has the exact ones.
+      store.update((state) => {
+        const status = state.statuses[notice.instanceId];
+        if (!status || (notice.added === 0 && notice.removed === 0)) return {};
+        const counted = { ...status, changeCount: status.changeCount + notice.added, removedCount: status.removedCount + notice.removed };
+        return { statuses: { ...state.statuses, [notice.instanceId]: counted } };
+      });
       appEvents.emit('data', notice);
     }),
   );
@@ -58,6 +91,24 @@ export async function startController(store: WorkbenchStore, services: Services)
       for (const subscription of subscriptions) subscription.dispose();
     },
   };
+}
+
+/** `record` without `key`. */
+function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in record)) return record;
+  const { [key]: _dropped, ...rest } = record;
+  return rest;
+}
+
+/** The visible instances and the ones removed with their history kept. */
+function splitRemoved(all: readonly InstanceConfig[]): Pick<WorkbenchState, 'instances' | 'removedInstances'> {
+  return { instances: all.filter((instance) => !instance.removedAt), removedInstances: all.filter((instance) => !!instance.removedAt) };
+}
+
+/** The statuses (or progress) of the listed instances only: a removed instance leaves no badge or failure behind. */
+function onlyOf<T>(instances: readonly InstanceConfig[], byInstance: Record<string, T>): Record<string, T> {
+  const ids = new Set(instances.map((instance) => instance.id));
+  return Object.fromEntries(Object.entries(byInstance).filter(([id]) => ids.has(id)));
 }
 
 /** Opens the default tab: the all-instances timeline. */

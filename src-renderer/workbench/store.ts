@@ -15,6 +15,7 @@ import type {
   Settings,
   SyncLogEntry,
 } from '../../src-main/common/model';
+import type { SyncProgress } from './sync-progress';
 
 /** The views of the activity bar. */
 export type ActivityView = 'changes' | 'errors' | 'instances' | 'reports' | 'alerts' | 'settings';
@@ -47,7 +48,11 @@ export type Dialog =
 export interface WorkbenchState {
   ready: boolean;
   instances: InstanceConfig[];
+  /** Instances removed with their history kept: their rows stay, shown under their name, marked removed. */
+  removedInstances: InstanceConfig[];
   statuses: Record<InstanceId, InstanceStatus>;
+  /** Running mirrors: rows done, rate and time left, per instance (only while it syncs). */
+  progress: Record<InstanceId, SyncProgress>;
   settings: Settings;
   host?: HostInfo;
   activity: SyncLogEntry[];
@@ -73,7 +78,9 @@ export class WorkbenchStore {
   private state: WorkbenchState = {
     ready: false,
     instances: [],
+    removedInstances: [],
     statuses: {},
+    progress: {},
     settings: defaultSettings,
     activity: [],
     view: 'changes',

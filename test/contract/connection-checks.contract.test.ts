@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { instanceTestCommand } from '../../src-main/hosts/cli/commands/instance-test';
 import { parseArgs, type CliIo } from '../../src-main/hosts/cli/command';
 import { detectCapabilities, runConnectionChecks } from '../../src-main/odoo/capabilities';
+import { ERROR_LOG_ACCESS_ADVICE } from '../../src-main/odoo/log-models';
 import { versionProfile } from '../../src-main/simulator/index';
 import { absentDatabase, CONTRACT_SERVERS, onRealServer, openTarget, simulatorOnly, transportSkipReason, type ContractTarget } from './target';
 import type { TransportKind, TransportSetting } from '../../src-main/common/model';
@@ -75,7 +76,7 @@ describe.each(CONTRACT_SERVERS)('$name', (server) => {
           rights: 'ok',
         });
         expect(step(checks, 'version').message).toBe(`Odoo ${profile.serie} (${profile.serverVersion})`);
-        if (server.flavour === 'original') expect(step(checks, 'error-log').hint).toMatch(/grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon/);
+        if (server.flavour === 'original') expect(step(checks, 'error-log').hint).toBe(ERROR_LOG_ACCESS_ADVICE);
         else expect(step(checks, 'change-log').message).toMatch(/richer fields user_id, changed_fields, change_count/);
       }
     });
@@ -127,7 +128,7 @@ describe.each(CONTRACT_SERVERS)('$name', (server) => {
       const run = async (password: string) => {
         const out: string[] = [];
         const io: CliIo = { out: (text) => out.push(text), err: (text) => out.push(text), env: { OCM_TEST_PASSWORD: password }, interrupted: new AbortController().signal, isTty: false };
-        const args = parseArgs(['--url', target.url, '--db', 'seed', '--login', 'admin', '--password-env', 'OCM_TEST_PASSWORD', '--transport', kind]);
+        const args = parseArgs(['--url', target.url, '--db', 'seed', '--login', 'admin', '--password-env', 'OCM_TEST_PASSWORD', '--transport', kind], instanceTestCommand);
         return { code: await instanceTestCommand.run(args, io), text: out.join('\n') };
       };
       const good = await run(target.secret(kind));

@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectOdoo, fetchVersion } from '../../src-main/odoo/connection';
+import { ERROR_LOG_ACCESS_ADVICE } from '../../src-main/odoo/log-models';
 import { connectJson2, type Json2Connection } from '../../src-main/odoo/json2-client';
 import { MAX_LIMIT_FACTOR } from '../../src-main/odoo/paging';
 import { createTransport } from '../../src-main/odoo/transport';
@@ -145,7 +146,7 @@ describe.each(CONTRACT_SERVERS)('$name', (server) => {
         expect(error.message).toBe(
           "You are not allowed to access 'Log errors occurring in webhook tracking' (webhook.errors) records.\n\nNo group currently allows this operation.\n\nContact your administrator to request access if necessary.",
         );
-        expect(error.hint).toMatch(/grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon/);
+        expect(error.hint).toBe(ERROR_LOG_ACCESS_ADVICE);
       });
 
       it('refuses private methods (access-error)', async () => {

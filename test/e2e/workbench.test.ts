@@ -8,6 +8,7 @@ import { startSimulator, type RunningSimulator } from '../../src-main/simulator/
 import { startApp, type RunningApp } from './support/app';
 import { armAppEvent, launchBrowser, screenshot, type Browser } from './support/browser';
 import { ensureRendererBuilt } from './support/build';
+import { waitForMirror } from './support/mirror';
 
 let simulator: RunningSimulator;
 let app: RunningApp;
@@ -174,14 +175,19 @@ describe('workbench in browser mode', () => {
   });
 
   it('opens the details of a change, with Open in Odoo and the record history', async () => {
+    // A record that exists on the server (synthetic log rows name records that do not): it has a link.
+    const [partner] = simulator.database('seed').create('res.partner', [{ name: 'Details Test' }]);
+    const [created] = await waitForMirror(app.services, { models: ['res.partner'], recordId: partner, events: ['create'] }, (rows) => rows.length === 1);
+    const row = page.locator(`[data-active-tab="true"] .timeline-row[data-key="${created.key}"]`);
+    await row.waitFor();
     const opened = await armAppEvent(page, 'details-opened');
-    const row = page.locator('[data-active-tab="true"] .timeline-row:not(.loading)').first();
     await row.click();
     const { key } = (await opened()) as { key: string };
-    expect(key).toBe(await row.getAttribute('data-key'));
+    expect(key).toBe(created.key);
     const drawer = page.getByTestId('details-drawer');
     const link = drawer.getByRole('link', { name: 'Open in Odoo' });
-    expect(await link.getAttribute('href')).toMatch(new RegExp(`^${simulator.url}/odoo/[a-z._]+/\\d+$`));
+    // The simulator hosts two databases: the link names its own.
+    expect(await link.getAttribute('href')).toBe(`${simulator.url}/odoo/res.partner/${partner}?db=seed`);
     await drawer.getByRole('button', { name: 'Close details' }).click();
   });
 

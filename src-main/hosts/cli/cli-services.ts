@@ -25,7 +25,7 @@ export const openServices: OpenServices = (io, options = {}) =>
 export interface InstanceLookup {
   /** The visible instances. */
   readonly visible: readonly InstanceConfig[];
-  /** The instance's name, or its id when unknown. */
+  /** The instance's name ("(removed instance)" after it for one removed with its history kept), or its id when unknown. */
   nameOf(id: InstanceId): string;
   /** The id of the instance with this name (visible ones first, then case-insensitively) or this id. */
   idOf(nameOrId: string): InstanceId | undefined;
@@ -36,7 +36,11 @@ export function instanceLookup(all: readonly InstanceConfig[]): InstanceLookup {
   const byId = new Map(all.map((instance) => [instance.id, instance]));
   return {
     visible: all.filter((instance) => !instance.removedAt),
-    nameOf: (id) => byId.get(id)?.name ?? id,
+    nameOf: (id) => {
+      const instance = byId.get(id);
+      if (!instance) return id;
+      return instance.removedAt ? `${instance.name} (removed instance)` : instance.name;
+    },
     idOf: (nameOrId) =>
       all.find((instance) => instance.name === nameOrId)?.id
       ?? all.find((instance) => instance.name.toLowerCase() === nameOrId.toLowerCase())?.id

@@ -1,9 +1,11 @@
 /**
- * The preload exposes exactly one thing to the sandboxed renderer: a generic message port onto the
- * service channel (send a message, listen for messages). No Node API and no per-method IPC surface.
+ * The preload exposes two things to the sandboxed, context-isolated renderer: a generic message port
+ * onto the service channel (send a message, listen for messages), and the application menu's commands
+ * (declared ones only). No Node API and no per-method IPC surface.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { CHANNEL } from './ipc-port';
+import type { MenuCommand } from '../../common/menu-commands';
+import { CHANNEL, forwardMenuCommands } from './ipc-port';
 
 contextBridge.exposeInMainWorld('ocm', {
   send(message: unknown): void {
@@ -13,5 +15,8 @@ contextBridge.exposeInMainWorld('ocm', {
     const handler = (_event: IpcRendererEvent, message: unknown) => listener(message);
     ipcRenderer.on(CHANNEL, handler);
     return () => ipcRenderer.removeListener(CHANNEL, handler);
+  },
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void {
+    return forwardMenuCommands(ipcRenderer, listener);
   },
 });

@@ -8,7 +8,7 @@ import { actingUser, teamActor } from '../../accounts/acting-user';
 import { LoginThrottle } from '../../accounts/login-throttle';
 import { OcmError } from '../../common/errors';
 import { createServices } from '../services';
-import { flag, option, type CliCommand } from '../cli/command';
+import { FLAG, flag, option, VALUE, type CliCommand } from '../cli/command';
 import { DownloadRegistry } from '../web/downloads';
 import { rendererBuilt } from '../web/server';
 import { defaultStaticDir } from '../web/ui-command';
@@ -37,6 +37,7 @@ export function createServeCommand(staticDir: string = defaultStaticDir()): CliC
     path: ['serve'],
     summary: 'Run the team server: a collector and the workbench for signed-in users',
     usage,
+    options: { config: VALUE, host: VALUE, port: VALUE, 'tls-cert': VALUE, 'tls-key': VALUE, 'behind-proxy': VALUE, 'public-url': VALUE, 'collector-id': VALUE, 'lease-seconds': VALUE, 'no-collector': FLAG },
     async run(args, io) {
       const config = loadServeConfig(
         {

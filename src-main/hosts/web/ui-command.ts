@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Services } from '../../common/services';
 import type { ITeamServerService } from '../../common/team';
 import { OcmError } from '../../common/errors';
-import { flag, option, type CliCommand } from '../cli/command';
+import { FLAG, flag, option, VALUE, type CliCommand } from '../cli/command';
 import { DownloadRegistry } from './downloads';
 import { openBrowser } from './open-browser';
 import { rendererBuilt, startWebServer } from './server';
@@ -43,6 +43,7 @@ export function createUiCommand(startServices: StartServices, staticDir: string 
     path: ['ui'],
     summary: 'Open the workbench in a browser (browser mode, 127.0.0.1 only)',
     usage,
+    options: { port: VALUE, 'no-open': FLAG },
     async run(args, io) {
       const portText = option(args, 'port');
       const port = portText === undefined ? 0 : Number(portText);

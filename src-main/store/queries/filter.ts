@@ -4,6 +4,7 @@
  */
 import { OcmError } from '../../common/errors';
 import type { ChangeEvent, ChangeFilter, ValueCondition } from '../../common/model';
+import { modelsLabelled } from '../../common/model-labels';
 import { placeholders } from './statements';
 import type { SqlValue } from '../database';
 import { secondsFromIso } from '../../common/time';
@@ -20,7 +21,7 @@ export interface NormalizedFilter {
   recordId?: number;
   from?: number;
   to?: number;
-  /** Every word must match one of model, record id, user name or changed fields. */
+  /** Every word must match one of model (or its label, in English or Arabic), record id, user name or changed fields. */
   words: string[];
   users?: string[];
   changedField?: string;
@@ -135,10 +136,13 @@ export function filterConditions(filter: NormalizedFilter, options: ConditionOpt
   for (const word of filter.words) {
     const pattern = `%${escapeLike(word)}%`;
     const values = valueWordCondition(word);
+    // What the screen shows matches too: "Contact" (or "جهة") finds res.partner rows.
+    const labelled = modelsLabelled(word);
+    const byLabel = labelled.length ? ` OR model IN (${placeholders(labelled.length)})` : '';
     conditions.push({
       sql: `(model LIKE ? ESCAPE '\\' OR CAST(record_id AS TEXT) LIKE ? ESCAPE '\\'`
-        + ` OR user_name LIKE ? ESCAPE '\\' OR changed_fields LIKE ? ESCAPE '\\' OR ${values.sql})`,
-      params: [pattern, pattern, pattern, pattern, ...values.params],
+        + ` OR user_name LIKE ? ESCAPE '\\' OR changed_fields LIKE ? ESCAPE '\\'${byLabel} OR ${values.sql})`,
+      params: [pattern, pattern, pattern, pattern, ...labelled, ...values.params],
     });
   }
   if (filter.users) conditions.push(inCondition('user_name', filter.users, false));

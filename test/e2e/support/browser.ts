@@ -61,6 +61,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** Saves a full-window screenshot named after an issue item (`issue14-item2-…`) under test-results/artifacts. */
+export async function issueScreenshot(page: Page, name: string): Promise<string> {
+  const directory = join(ROOT, 'test-results/artifacts');
+  mkdirSync(directory, { recursive: true });
+  const path = join(directory, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
 /**
  * Starts listening for the next `ocm:<name>` event whose detail contains `match` (partial, by equality);
  * returns a function that resolves with its detail. Arm before the action that triggers the event.

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangesNotice } from '../../../src-main/common/model';
+import { createServices } from '../../../src-main/hosts/services';
 import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
 import { adminFixture, hoursMatchRows, type AdminFixture } from './harness';
 
@@ -84,5 +86,26 @@ describe('deleting change-log rows on the simulator', () => {
     });
     const result = await f.service.deleteRows('sim', { filter: { models: ['hr.employee'] } }, { typedName: 'Prod' });
     expect(result.result).toBe('ok');
+  });
+
+  it('announces the rows it marked removed to whoever watches the mirror, as a sync does (issue 14, item 2)', async () => {
+    const seed = sim.database('seed');
+    seed.seedWebhookRows(10);
+    const f = await fixture();
+    f.mirror();
+    // The services as the workbench gets them: the change service's notices are what open timelines hear.
+    const app = await createServices({ dataDir: f.dir, engine: 'none', keychain: null });
+    try {
+      const notices: ChangesNotice[] = [];
+      app.services.changes.onDidChangeData((notice) => notices.push(notice));
+      const [row] = (await app.services.changes.timeline({ filter: { presence: 'present' }, limit: 1 })).rows;
+      const result = await app.services.admin.deleteRows('sim', { keys: [row.key] }, {});
+      expect(result.deleted).toBe(1);
+      expect(notices).toEqual([{ instanceId: 'sim', added: 0, removed: 1 }]);
+      const [after] = (await app.services.changes.timeline({ filter: { instanceIds: ['sim'] }, limit: 1000 })).rows.filter((candidate) => candidate.key === row.key);
+      expect(after).toMatchObject({ removedBy: 'user' });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -118,7 +118,7 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('over %s', (transport) => {
 });
 
 describe('a password changed mid-sync', () => {
-  it('stops the snapshot with an error, keeps what was committed, and resumes once the password works again', async () => {
+  it('stops the snapshot with an error, keeps what was committed, and resumes on Sync now once the password works again', async () => {
     const db = sim.database('big');
     const progressed = nextEvent(scheduler.onDidProgress, (progress) => progress.done >= 2000);
     const denied = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'error' && ['access-denied', 'auth-failed'].includes(status.lastError?.code ?? ''));
@@ -131,6 +131,9 @@ describe('a password changed mid-sync', () => {
     expect(committed).toBeGreaterThan(0);
     const back = upToDate();
     db.setPassword('admin', 'admin');
+    // A refused login is not retried by itself (each try is a failed login in Odoo's log, issue 14 item
+    // 11): the administrator put the password back, and the user asks for a sync.
+    scheduler.syncNow(id);
     await back;
     mirrorEqualsServer(id, 'big');
   });

@@ -78,7 +78,7 @@ describe('exports from the mirror', () => {
 
     const bad = io();
     expect(await runCli([command], ['export', '--format', 'docx', '--out', outPath], bad)).toBe(64);
-    expect(bad.stderr[0]).toContain('Unknown format "docx"');
+    expect(bad.stderr[0]).toContain('Unknown value "docx" for --format: use csv, json, ndjson, xlsx, html or pdf.');
   });
 
   it('ocm export --format pdf without a browser says which browsers it looked for and where, and offers HTML', async () => {

@@ -73,11 +73,11 @@ describe('ocm simulate', () => {
   });
 
   it('says what is wrong with its options', async () => {
-    expect(await failure('--odoo', '21')).toEqual({ code: 64, err: expect.stringContaining('--odoo must be one of 17, 18, 19, 20, not "21"') });
+    expect(await failure('--odoo', '21')).toEqual({ code: 64, err: expect.stringContaining('Unknown value "21" for --odoo (did you mean 20?): use 17, 18, 19 or 20.') });
     expect((await failure('--odoo', '19', '--flavour', 'original')).err).toContain('does not install on Odoo 19');
     expect((await failure('--workers', '2')).err).toContain('--workers applies to CPU pacing: add --pace cpu');
     expect((await failure('--pase', 'cpu')).err).toContain('Unknown option --pase for ocm simulate (did you mean --pace?)');
-    expect((await failure('--pace', 'wall')).err).toContain('--pace must be "cpu", not "wall"');
+    expect((await failure('--pace', 'wall')).err).toContain('Unknown value "wall" for --pace: use cpu.');
     expect((await failure('--pace', 'cpu', '--workers', '1.5')).err).toContain('--workers must be a whole number (0 or more), not "1.5"');
   });
 

@@ -111,11 +111,11 @@ describe('ocm instance add | list | test', () => {
       const keyed = await ocm('instance', 'add', '--name', 'keyed', '--url', sim19.url, '--db', 'seed', '--login', 'admin', '--password-env', 'KEY');
       expect(keyed.code).toBe(0);
       expect(keyed.text).toMatch(/✓ transport +JSON-2, chosen automatically: Odoo 19\.0 offers it and an API key was given\./);
-      expect(keyed.text).toContain('Protocol: JSON-2, chosen automatically: Odoo 19.0 offers it and an API key was given.');
+      expect(keyed.text).toContain('Transport: JSON-2, chosen automatically: Odoo 19.0 offers it and an API key was given.');
 
       const password = await ocm('instance', 'add', '--name', 'password', '--url', sim19.url, '--db', 'seed', '--login', 'admin', '--password-env', 'PW');
       expect(password.code).toBe(0);
-      expect(password.text).toContain('Protocol: JSON-RPC for now: Odoo 19.0 offers JSON-2, which needs an API key, and a password was given.');
+      expect(password.text).toContain('Transport: JSON-RPC for now: Odoo 19.0 offers JSON-2, which needs an API key, and a password was given.');
       expect(password.text).toContain('→ Create an API key in Odoo (your avatar → Preferences → Account Security → New API Key)');
 
       expect((await ocm('instance', 'list')).text).toMatch(/keyed .*\(json2 \(auto\), poll 30 s\)[\s\S]*password .*\(jsonrpc \(auto\), poll 30 s\)/);

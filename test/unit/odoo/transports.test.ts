@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcmError } from '../../../src-main/common/errors';
+import { ERROR_LOG_ACCESS_ADVICE } from '../../../src-main/odoo/log-models';
 import { createTransport } from '../../../src-main/odoo/transport';
 import type { OdooValue, RpcTransport } from '../../../src-main/odoo/types';
 import { answerWith, closedPort, methodOf, recordedAnswer, selfSignedCertificate, startServer, type RecordedAnswer, type TestServer } from './servers';
@@ -130,7 +131,7 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('%s transport', (kind) => {
     transport.close();
     expect(error.code).toBe('access-error');
     expect(error.message).toMatch(/^You are not allowed to access 'Log errors occurring in webhook tracking' \(webhook.errors\) records\./);
-    expect(error.hint).toMatch(/grant read access to webhook.errors, or install the Odoo Change Monitor auto_webhook addon/);
+    expect(error.hint).toBe(ERROR_LOG_ACCESS_ADVICE);
   });
 
   it('maps a refused private method to access-error', async () => {
@@ -187,17 +188,17 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('%s transport', (kind) => {
     expect(error.detail).toContain('nginx');
   });
 
-  it('turns the recorded 404 page into http-status saying the URL is probably not Odoo', async () => {
+  it('turns the recorded 404 page, answered to Odoo\'s version request too, into not-odoo', async () => {
     behaviour = (_request, response) => answerWith(recordedAnswer('33-not-odoo-path.response.txt'), response);
     const transport = open();
     const error = await failure(transport.call('common', 'version', []));
     transport.close();
-    expect(error.code).toBe('http-status');
-    expect(error.message).toMatch(/404 NOT FOUND/i);
-    expect(error.message).toMatch(/probably not an Odoo server, or the URL has a wrong path/);
+    expect(error.code).toBe('not-odoo');
+    expect(error.message).toMatch(/is not an Odoo server: it answered 404 NOT FOUND/i);
+    expect(error.detail).toMatch(/404 NOT FOUND/i);
   });
 
-  it('turns a 200 HTML page (a login portal) into a protocol error', async () => {
+  it('turns a 200 HTML page (a login portal) on every path into not-odoo, naming the HTML page', async () => {
     behaviour = (_request, response) => {
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       response.end('<!doctype html><html><body>Please sign in</body></html>');
@@ -205,8 +206,8 @@ describe.each(['xmlrpc', 'jsonrpc'] as const)('%s transport', (kind) => {
     const transport = open();
     const error = await failure(transport.call('common', 'version', []));
     transport.close();
-    expect(error.code).toBe('protocol');
-    expect(error.message).toMatch(/HTML page/);
+    expect(error.code).toBe('not-odoo');
+    expect(error.message).toMatch(/answered an HTML page/);
   });
 
   it('reports a body cut off before Content-Length as truncated', async () => {

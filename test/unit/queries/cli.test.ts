@@ -126,7 +126,8 @@ describe('ocm changes', () => {
     const parsed = JSON.parse(since.out) as { key: string; instanceName: string; timestamp: string }[];
     const want = rows.filter((row) => matches(row, { from: iso(END - 7200) })).reverse();
     expect(parsed.map((row) => row.key)).toEqual(want.map((row) => String(row.id)));
-    expect(parsed.find((row) => row.instanceName === 'Demo')).toBeDefined();
+    // Demo was removed with its history kept: its rows say so.
+    expect(parsed.find((row) => row.instanceName === 'Demo (removed instance)')).toBeDefined();
 
     const limited = await run(['changes', '--limit', '5', '--ndjson', '--event', 'unlink', '--present']);
     const lines = limited.out.split('\n').map((line) => JSON.parse(line) as { key: string });
@@ -161,7 +162,7 @@ describe('ocm errors', () => {
     expect(rowsOut.out.split('\n').slice(1).map((line) => line.includes('Access denied'))).toEqual([true, false]);
     const groups = await run(['errors', '--groups', '--json']);
     expect((JSON.parse(groups.out) as { count: number; title: string; instanceNames: string[] }[]).map((group) => [group.count, group.title, group.instanceNames]))
-      .toEqual([[1, 'Access denied for "<value>"', ['Production, EU']], [2, 'Timeout calling <url> for res.partner <n>', ['Demo', 'Production, EU']]]);
+      .toEqual([[1, 'Access denied for "<value>"', ['Production, EU']], [2, 'Timeout calling <url> for res.partner <n>', ['Demo (removed instance)', 'Production, EU']]]);
     const table = await run(['errors', '--groups', '--text', 'timeout']);
     expect(table.out.split('\n')).toHaveLength(2);
     expect(table.out).toMatch(/^COUNT\s+LAST SEEN/);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ChangeFilter } from '../../../src-main/common/model';
+import { MODEL_LABELS } from '../../../src-main/common/model-labels';
 import { normalizeFilter } from '../../../src-main/store/queries/filter';
 import { createMirrorDatabase, insertChanges, markRemoved, seedRealistic } from './fixtures';
 
@@ -65,7 +66,8 @@ export function matches(row: PlainRow, filter: ChangeFilter): boolean {
   if (f.presence === 'present' && row.removed_at !== null) return false;
   if (f.presence === 'removed' && row.removed_at === null) return false;
   for (const word of f.words) {
-    const haystacks = [row.model, String(row.record_id), row.user_name ?? '', row.changed_fields ?? ''];
+    // The labels shown for a model, in both languages, are searched too (issue 14, item 12).
+    const haystacks = [row.model, MODEL_LABELS.en[row.model] ?? '', MODEL_LABELS.ar[row.model] ?? '', String(row.record_id), row.user_name ?? '', row.changed_fields ?? ''];
     if (!haystacks.some((text) => text.toLowerCase().includes(word.toLowerCase()))) return false;
   }
   if (f.users && !f.users.includes(row.user_name ?? '\u0000')) return false;

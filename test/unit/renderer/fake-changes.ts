@@ -41,6 +41,8 @@ function matches(row: ChangeRow, filter: ChangeFilter): boolean {
   if (filter.from && row.timestamp < filter.from) return false;
   if (filter.to && row.timestamp >= filter.to) return false;
   if (filter.text && !`${row.model} ${row.recordId}`.includes(filter.text)) return false;
+  if (filter.presence === 'present' && row.removedAt) return false;
+  if (filter.presence === 'removed' && !row.removedAt) return false;
   return true;
 }
 

@@ -29,7 +29,7 @@ import { syncTarget } from '../sync/targets';
 
 // The panel reads the workbench store through useSyncExternalStore, which cannot render on a server:
 // hand it a plain state instead.
-const workbench = vi.hoisted(() => ({ state: { activity: [] as unknown[], instances: [] as unknown[] } }));
+const workbench = vi.hoisted(() => ({ state: { activity: [] as unknown[], instances: [] as unknown[], removedInstances: [] as unknown[] } }));
 vi.mock('../../../src-renderer/workbench/store', () => ({
   useStore: () => ({ update: () => undefined }),
   useWorkbench: <T>(selector: (state: typeof workbench.state) => T) => selector(workbench.state),
@@ -57,7 +57,7 @@ afterAll(async () => {
 
 /** Renders the activity panel in `language` with these lines. */
 function renderPanel(language: 'en' | 'ar', activity: SyncLogEntry[]): string {
-  workbench.state = { activity, instances: [{ id: 'riyadh', name: 'Riyadh ERP' }] };
+  workbench.state = { activity, instances: [{ id: 'riyadh', name: 'Riyadh ERP' }], removedInstances: [] };
   return renderToStaticMarkup(createElement(TranslatorContext.Provider, { value: createTranslator(language) }, createElement(Panel)));
 }
 

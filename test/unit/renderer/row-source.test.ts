@@ -100,3 +100,40 @@ describe('RowSource', () => {
     expect(source.row(150)?.serverId).toBe(5000 - 150);
   });
 });
+
+describe('RowSource.refresh (issue 14, item 2)', () => {
+  /** Marks rows removed in the fake service, as the app's own deletions mark them in the mirror. */
+  function removeRows(service: FakeChangeService, keys: readonly string[]): void {
+    const wanted = new Set(keys);
+    service.rows = service.rows.map((row) => (wanted.has(row.key) ? { ...row, removedAt: '2026-12-01T00:00:00Z', removedBy: 'user' } : row));
+  }
+
+  it('shows rows removed since they were loaded, in place, in every loaded segment, without a reload', async () => {
+    const service = new FakeChangeService(generateRows(60_000, { stepSeconds: 3 }));
+    const source = new RowSource(service, {}, { pageSize: 200 });
+    await source.load();
+    await load(source, 20_000, 20_010);
+    const near = source.row(5)!;
+    const far = source.row(20_003)!;
+    removeRows(service, [near.key, far.key]);
+    const changed = nextEvent(source.onDidChange);
+    await source.refresh();
+    await changed;
+    expect(source.total).toBe(60_000);
+    expect(source.row(5)).toMatchObject({ key: near.key, removedBy: 'user' });
+    expect(source.row(20_003)).toMatchObject({ key: far.key, removedBy: 'user' });
+    expect(source.row(6)?.removedAt).toBeUndefined();
+  });
+
+  it('counts again when removed rows leave the filter, and the rows after them move up', async () => {
+    const service = new FakeChangeService(generateRows(1000));
+    const source = new RowSource(service, { presence: 'present' }, { pageSize: 100 });
+    await source.load();
+    const gone = source.row(3)!;
+    const next = source.row(4)!;
+    removeRows(service, [gone.key]);
+    await source.refresh();
+    expect(source.total).toBe(999);
+    expect(source.row(3)?.key).toBe(next.key);
+  });
+});

@@ -95,6 +95,57 @@ describe('SyncScheduler', () => {
     expect((await failed).lastError?.code).toBe('access-denied');
   });
 
+  it('stops retrying a refused login, says the password is needed, and tries again only when asked or given a new password (issue 14, item 11)', async () => {
+    const server = new FakeOdoo();
+    server.add(4);
+    let attempts = 0;
+    let refuse = true;
+    scheduler = new SyncScheduler({
+      store,
+      timing: { fastMs: 10, backoffBaseMs: 1, backoffMaxMs: 2 },
+      connect: async () => {
+        attempts++;
+        if (refuse) throw new OcmError('auth-failed', 'Odoo refused the login or password for database db on http://a.');
+        return { client: server.client(), capabilities: fakeCapabilities() };
+      },
+    });
+    const failed = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'error');
+    const logged = nextEvent(scheduler.onDidLog, (entry) => entry.level === 'error');
+    scheduler.setTargets([syncTarget(config('a'), 'wrong')]);
+    const status = await failed;
+    expect(status.lastError?.code).toBe('auth-failed');
+    expect(status.nextAttemptAt).toBeUndefined();
+    expect(await logged).toMatchObject({ messageKey: 'sync.passwordNeeded', message: expect.stringContaining('Not retrying') });
+    // An absence can only be observed over time: with a 1 ms backoff a retrying loop would try dozens of
+    // times in 100 ms; this one waits for the user.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(attempts).toBe(1);
+
+    // Sync now is the user's own try: one more attempt, then waiting again.
+    const again = nextEvent(scheduler.onDidChangeStatus, (next) => next.state === 'error');
+    scheduler.syncNow('a');
+    await again;
+    expect(attempts).toBe(2);
+
+    // A new password restarts the loop, which syncs.
+    refuse = false;
+    const synced = nextEvent(scheduler.onDidChangeStatus, (next) => next.state === 'up-to-date');
+    scheduler.setTargets([syncTarget(config('a'), 'right')]);
+    expect((await synced).changeCount).toBe(4);
+  });
+
+  it('announces every pass, idle ones too, so "last sync" counts from the last poll (issue 14, item 4)', async () => {
+    const server = new FakeOdoo();
+    scheduler = new SyncScheduler({ store, timing: { fastMs: 10 }, connect: async () => ({ client: server.client(), capabilities: fakeCapabilities() }) });
+    const passes: string[] = [];
+    const third = nextEvent(scheduler.onDidChangeStatus, (status) => status.state === 'up-to-date' && passes.push(status.lastSyncAt!) >= 3);
+    scheduler.setTargets([syncTarget(config('a'), 'x')]);
+    await third;
+    // No change reached the server in between: each idle pass still says when it ran.
+    expect(passes).toHaveLength(3);
+    expect([...passes].sort()).toEqual(passes);
+  });
+
   it('pauses, resumes and announces new rows', async () => {
     const server = new FakeOdoo();
     server.add(5);

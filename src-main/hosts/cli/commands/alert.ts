@@ -8,7 +8,7 @@ import type { AlertChannelInput, AlertCondition, AlertRule, AlertRuleInput, Aler
 import { OcmError } from '../../../common/errors';
 import type { ChangeEvent } from '../../../common/model';
 import { instanceLookup, openServices, type InstanceLookup, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { FLAG, VALUE, flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 import { instanceOption, listOption } from './changes';
 
@@ -210,6 +210,7 @@ export function createAlertCommands(open: OpenServices = openServices): CliComma
     path: ['alert', 'add'],
     summary: 'Add an alert rule (desktop, signed webhook, e-mail)',
     usage: addUsage,
+    options: { name: VALUE, instance: VALUE, model: VALUE, event: VALUE, field: VALUE, user: VALUE, value: VALUE, 'error-new': FLAG, 'error-rate': VALUE, unreachable: VALUE, behind: VALUE, desktop: FLAG, webhook: VALUE, 'secret-env': VALUE, email: VALUE, group: VALUE, throttle: VALUE, 'quiet-hours': VALUE, 'time-zone': VALUE, disabled: FLAG },
     async run(args, io) {
       const name = requireName(args, addUsage);
       const app = await open(io);
@@ -235,6 +236,7 @@ export function createAlertCommands(open: OpenServices = openServices): CliComma
     path: ['alert', 'list'],
     summary: 'List the alert rules',
     usage: listUsage,
+    options: { json: FLAG },
     async run(args, io) {
       const app = await open(io, { readonly: true });
       try {
@@ -254,6 +256,7 @@ export function createAlertCommands(open: OpenServices = openServices): CliComma
     path: ['alert', 'remove'],
     summary: 'Remove an alert rule',
     usage: removeUsage,
+    options: { name: VALUE },
     async run(args, io) {
       const name = requireName(args, removeUsage);
       const app = await open(io);
@@ -273,6 +276,7 @@ export function createAlertCommands(open: OpenServices = openServices): CliComma
     path: ['alert', 'test'],
     summary: "Send a test message to each of a rule's deliveries",
     usage: testUsage,
+    options: { name: VALUE },
     async run(args, io) {
       const name = requireName(args, testUsage);
       const app = await open(io);
@@ -292,6 +296,7 @@ export function createAlertCommands(open: OpenServices = openServices): CliComma
     path: ['alert', 'log'],
     summary: 'Show the alert delivery log (sent, failed and why, pending)',
     usage: logUsage,
+    options: { name: VALUE, limit: VALUE, json: FLAG },
     async run(args, io) {
       const app = await open(io, { readonly: true });
       try {
@@ -320,6 +325,7 @@ export function createAlertCommands(open: OpenServices = openServices): CliComma
     path: ['alert', 'smtp'],
     summary: 'Set the SMTP server e-mail alerts go through',
     usage: smtpUsage,
+    options: { host: VALUE, port: VALUE, from: VALUE, user: VALUE, 'password-env': VALUE, secure: FLAG, remove: FLAG },
     async run(args, io) {
       const app = await open(io);
       try {

@@ -8,7 +8,7 @@ import type { ChangeEvent, ChangeFilter, ChangeRow, TimelineCursor } from '../..
 import type { IChangeService } from '../../../common/services';
 import { CHANGE_EXPORT_COLUMNS, changeCells, csvCell, type CsvValue } from '../../../reports/csv';
 import { instanceLookup, openServices, type InstanceLookup, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { choices, FLAG, flag, option, VALUE, type CliCommand, type CliIo, type CommandOptions, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 import { alignRow, columnWidths } from '../text-table';
 
@@ -26,6 +26,20 @@ Prints the mirrored change history, oldest first, including rows since removed f
   --limit N                      only the newest N matching rows (still printed oldest first)
   --json | --csv | --ndjson      machine-readable output (times in UTC); default: a table in local time
   --bom                          with --csv: start with a UTF-8 byte-order mark (Excel and Arabic text)`;
+
+/** The filters of `ocm changes`, which `ocm delete` and `ocm export` take too. */
+export const CHANGE_FILTER_OPTIONS: CommandOptions = {
+  instance: VALUE,
+  model: VALUE,
+  event: choices(['create', 'write', 'unlink']),
+  'record-id': VALUE,
+  since: VALUE,
+  until: VALUE,
+  text: VALUE,
+  user: VALUE,
+  removed: FLAG,
+  present: FLAG,
+};
 
 /** Rows per keyset batch and per write to stdout. */
 const BATCH_SIZE = 1000;
@@ -45,6 +59,7 @@ export function createChangesCommand(open: OpenServices = openServices, options:
     path: ['changes'],
     summary: 'Print the mirrored change history (all matching rows, streamed)',
     usage,
+    options: { ...CHANGE_FILTER_OPTIONS, limit: VALUE, json: FLAG, csv: FLAG, ndjson: FLAG, bom: FLAG },
     async run(args, io) {
       const format = outputFormat(args);
       const limit = positiveInteger(args, 'limit');

@@ -10,9 +10,9 @@ import { OcmError } from '../../../common/errors';
 import type { AdminResult, InstanceConfig, Progress, RowSelection } from '../../../common/model';
 import type { IAdminService } from '../../../common/services';
 import { instanceLookup, openServices, type InstanceLookup, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { FLAG, flag, option, VALUE, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
-import { changeFilter } from './changes';
+import { CHANGE_FILTER_OPTIONS, changeFilter } from './changes';
 
 /** Reads one line typed by the user (undefined at end of input). */
 export type ReadLine = (prompt: string, io: CliIo) => Promise<string | undefined>;
@@ -116,6 +116,9 @@ export function createDeleteCommand(options: AdminCommandOptions = {}): CliComma
     path: ['delete'],
     summary: 'Delete change-log rows on a server (preview first; history keeps them)',
     usage,
+    options: { ...CHANGE_FILTER_OPTIONS, id: VALUE, apply: FLAG, 'yes-i-typed': VALUE },
+    // `--id 12 15 40`: ids after the first may come as separate words.
+    positionals: true,
     async run(args, io) {
       const app = await open(io);
       try {

@@ -1,7 +1,7 @@
 /** `ocm errors`: the mirrored error log, as rows (newest first) or as groups of the same message. */
 import type { ErrorFilter } from '../../../common/model';
 import { instanceLookup, openServices, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand } from '../command';
+import { FLAG, flag, option, VALUE, type CliCommand } from '../command';
 import { usageError } from '../run-cli';
 import { textTable } from '../text-table';
 import { instanceOption, listOption, localTime, positiveInteger, timeOption } from './changes';
@@ -25,6 +25,7 @@ export function createErrorsCommand(open: OpenServices = openServices, options: 
     path: ['errors'],
     summary: 'Print the mirrored error log, or its groups of similar errors',
     usage,
+    options: { groups: FLAG, text: VALUE, instance: VALUE, model: VALUE, since: VALUE, until: VALUE, limit: VALUE, json: FLAG },
     async run(args, io) {
       const limit = positiveInteger(args, 'limit') ?? DEFAULT_LIMIT;
       if (flag(args, 'groups') && args.options.has('limit')) usageError('--limit applies to rows, not to --groups.', usage);

@@ -7,9 +7,9 @@ import { OcmError } from '../../../common/errors';
 import type { ExportFormat, ExportRequest, ExportResult, Progress, ReportDefinition } from '../../../common/model';
 import type { IReportService } from '../../../common/services';
 import { instanceLookup, openServices, type InstanceLookup, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { choice, FLAG, flag, option, VALUE, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
-import { changeFilter } from './changes';
+import { CHANGE_FILTER_OPTIONS, changeFilter } from './changes';
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'ndjson', 'xlsx', 'html', 'pdf'];
 
@@ -36,6 +36,17 @@ export function createExportCommand(open: OpenServices = openServices): CliComma
     path: ['export'],
     summary: 'Export changes as CSV, JSON, NDJSON, XLSX, or an HTML/PDF report',
     usage,
+    options: {
+      ...CHANGE_FILTER_OPTIONS,
+      format: choice(FORMATS),
+      out: VALUE,
+      bom: FLAG,
+      lang: choice(['en', 'ar']),
+      title: VALUE,
+      report: VALUE,
+      save: VALUE,
+      'list-reports': FLAG,
+    },
     async run(args, io) {
       const app = await open(io);
       try {

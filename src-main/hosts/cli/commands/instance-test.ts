@@ -6,6 +6,7 @@
  * step failed (unreachable URL, TLS, wrong database, wrong login or password, module missing, no read
  * right), 64 for bad options.
  */
+import { connectionVerdict } from '../../../common/connection-verdict';
 import { OcmError } from '../../../common/errors';
 import { TRANSPORT_SETTINGS, validateConnectionFields, validateWatchFields } from '../../../common/instance-input';
 import { TRANSPORT_LABELS, watchedModelsOf, type SourceSetting, type TransportSetting } from '../../../common/model';
@@ -14,8 +15,17 @@ import { runConnectionChecks } from '../../../odoo/capabilities';
 import { connectionInputOf } from '../../../odoo/connection';
 import type { ConnectionTestInput } from '../../../odoo/types';
 import { openServices, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { alsoCalled, choice, FLAG, flag, option, VALUE, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
+
+/** `--transport`: the instance editor's word for it too (`--protocol`, its former label, is met with "did you mean"). */
+export const TRANSPORT_OPTION = alsoCalled(choice(TRANSPORT_SETTINGS), 'protocol', 'wire');
+
+/** The options saying how to reach a server, shared with `ocm instance add`. */
+export const CONNECTION_OPTIONS = { url: VALUE, db: VALUE, login: VALUE, 'password-env': VALUE, transport: TRANSPORT_OPTION, 'trust-certificate': VALUE } as const;
+
+/** The options saying how an instance is watched, shared with `ocm instance add | edit`. */
+export const WATCH_OPTIONS = { source: choice(['module', 'polling']), watch: VALUE } as const;
 
 /** Options of {@link createInstanceTestCommand}. */
 export interface InstanceTestCommandOptions {
@@ -69,6 +79,7 @@ export function createInstanceTestCommand(options: InstanceTestCommandOptions = 
     path: ['instance', 'test'],
     summary: 'Test the connection to an Odoo server step by step',
     usage,
+    options: { ...CONNECTION_OPTIONS, ...WATCH_OPTIONS, name: VALUE, timeout: VALUE, json: FLAG },
     async run(args, io) {
       const timeoutSeconds = timeoutOption(args);
       const transport = option(args, 'transport') as TransportSetting | undefined;
@@ -164,22 +175,13 @@ export function formatChecks(checks: readonly ConnectionCheck[]): string {
     for (const line of rest) lines.push(`${indent}${line}`);
     if (check.hint && check.status !== 'ok' && check.status !== 'skipped') lines.push(`${indent}→ ${check.hint}`);
   }
-  const failed = checks.filter((check) => check.status === 'failed');
-  const warnings = checks.filter((check) => check.status === 'warning');
-  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-  if (failed.length) lines.push('', `Failed: ${failed.map((check) => check.id).join(', ')}${warnings.length ? ` (and ${plural(warnings.length, 'warning')})` : ''}.`);
-  else if (warnings.length) lines.push('', `Passed with ${plural(warnings.length, 'warning')}: ${warnings.map((check) => check.id).join(', ')}.`);
-  else lines.push('', 'Passed.');
+  lines.push('', connectionVerdict(checks).message);
   return lines.join('\n');
 }
 
-/**
- * `--watch a.b,c.d` as a list of model names. `--watch` is also the timeline's boolean flag, so the
- * parser leaves a value given after a space as the first positional word: it is taken from there.
- */
+/** `--watch a.b,c.d` as a list of model names. */
 export function watchOf(args: ParsedArgs): string[] | undefined {
-  if (!args.options.has('watch')) return undefined;
-  const value = option(args, 'watch') ?? args.positionals[0];
-  if (value === undefined) return [];
+  const value = option(args, 'watch');
+  if (value === undefined) return undefined;
   return value.split(',').map((model) => model.trim()).filter((model) => model.length > 0);
 }

@@ -9,9 +9,9 @@ import { watchedModelsOf, type InstanceConfig, type InstanceInput, type SourceSe
 import type { IInstanceService } from '../../../common/services';
 import { transportNote } from '../../../common/transport-note';
 import { openServices, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { choice, FLAG, flag, option, VALUE, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
-import { formatChecks, TRANSPORT_CHOICES, TRANSPORT_HELP, watchOf } from './instance-test';
+import { CONNECTION_OPTIONS, formatChecks, TRANSPORT_CHOICES, TRANSPORT_HELP, TRANSPORT_OPTION, WATCH_OPTIONS, watchOf } from './instance-test';
 import { SECRET_STORAGE_SENTENCES } from './status';
 
 const addUsage = `Usage: ocm instance add --name NAME --url URL --db DB --login LOGIN --password-env VAR
@@ -66,11 +66,10 @@ function sourceOf(args: ParsedArgs): SourceSetting | undefined {
   return option(args, 'source') as SourceSetting | undefined;
 }
 
-/** A `true|false` option (`--tracking-values` alone means true). */
+/** A flag (`ocm instance add --tracking-values`) or a `true|false` value (`ocm instance edit`); undefined when absent. */
 function yesNo(args: ParsedArgs, name: string): boolean | undefined {
   if (!args.options.has(name)) return undefined;
-  const value = args.options.get(name);
-  return value === true || value === 'true' || value === 'yes';
+  return args.options.get(name) !== 'false';
 }
 
 function passwordOf(args: ParsedArgs, io: CliIo, usage: string): string | undefined {
@@ -97,7 +96,7 @@ function describe(instance: InstanceConfig): string {
 /** The instance's protocol and why, with what to do when it is a warning. */
 function describeTransport(instance: InstanceConfig): string {
   const note = transportNote(instance.transport, instance.transportChoice);
-  return `Protocol: ${note.message}${note.hint && note.status !== 'ok' ? `\n  → ${note.hint}` : ''}`;
+  return `Transport: ${note.message}${note.hint && note.status !== 'ok' ? `\n  → ${note.hint}` : ''}`;
 }
 
 /** A visible instance by exact name. */
@@ -113,6 +112,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
     path: ['instance', 'add'],
     summary: 'Add an Odoo instance (tests the connection first)',
     usage: addUsage,
+    options: { ...CONNECTION_OPTIONS, ...WATCH_OPTIONS, name: VALUE, production: FLAG, 'poll-interval': VALUE, 'tracking-values': FLAG, force: FLAG },
     async run(args, io) {
       const missing = ['name', 'url', 'db', 'login', 'password-env'].filter((name) => !option(args, name)).map((name) => `--${name}`);
       if (missing.length) usageError(`Missing ${missing.join(', ')}.`, addUsage);
@@ -160,6 +160,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
     path: ['instance', 'list'],
     summary: 'List the configured instances',
     usage: listUsage,
+    options: { json: FLAG },
     async run(args, io) {
       const app = await open(io);
       try {
@@ -178,6 +179,20 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
     path: ['instance', 'edit'],
     summary: 'Change an instance',
     usage: editUsage,
+    options: {
+      name: VALUE,
+      'new-name': VALUE,
+      url: VALUE,
+      db: VALUE,
+      login: VALUE,
+      'password-env': VALUE,
+      transport: TRANSPORT_OPTION,
+      production: choice(['true', 'false']),
+      'poll-interval': VALUE,
+      'trust-certificate': VALUE,
+      ...WATCH_OPTIONS,
+      'tracking-values': choice(['true', 'false']),
+    },
     async run(args, io) {
       const name = requireName(args, editUsage);
       const patch: Partial<InstanceInput> = {};
@@ -195,10 +210,8 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
       set('source', sourceOf(args));
       set('watchedModels', watchOf(args));
       set('trackingValues', yesNo(args, 'tracking-values'));
-      if (args.options.has('production')) {
-        const value = args.options.get('production');
-        patch.production = value === true || value === 'true' || value === 'yes';
-      }
+      const production = option(args, 'production');
+      if (production !== undefined) patch.production = production === 'true';
       if (Object.keys(patch).length === 0) usageError('Nothing to change.', editUsage);
       const app = await open(io);
       try {
@@ -217,6 +230,7 @@ export function createInstanceCommands(open: OpenServices = openServices): CliCo
     path: ['instance', 'remove'],
     summary: 'Remove an instance (--keep-history keeps its mirrored rows)',
     usage: removeUsage,
+    options: { name: VALUE, 'keep-history': FLAG },
     async run(args, io) {
       const name = requireName(args, removeUsage);
       const app = await open(io);

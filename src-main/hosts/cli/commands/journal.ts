@@ -2,7 +2,7 @@
 import { OcmError } from '../../../common/errors';
 import { journalToCsv, journalToJson } from '../../../reports/journal-export';
 import { instanceLookup, openServices, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand } from '../command';
+import { FLAG, flag, option, VALUE, type CliCommand } from '../command';
 import { usageError } from '../run-cli';
 import { findInstance } from './delete';
 
@@ -18,6 +18,7 @@ export function createJournalCommand(open: OpenServices = openServices): CliComm
     path: ['journal'],
     summary: 'List admin actions taken on servers (--csv/--json to export)',
     usage,
+    options: { instance: VALUE, limit: VALUE, csv: FLAG, bom: FLAG, json: FLAG },
     async run(args, io) {
       if (flag(args, 'csv') && flag(args, 'json')) usageError('Choose --csv or --json, not both.', usage);
       const limitText = option(args, 'limit');

@@ -5,7 +5,7 @@
  */
 import type { OrphanCandidate, OrphanPreview } from '../../../common/model';
 import { instanceLookup, openServices } from '../cli-services';
-import { flag, type CliCommand, type CliIo } from '../command';
+import { FLAG, flag, VALUE, type CliCommand, type CliIo } from '../command';
 import { textTable } from '../text-table';
 import { readLineFromStdin, reportResult, requiredInstance, typedConfirmation, withProgress, type AdminCommandOptions } from './delete';
 
@@ -65,6 +65,7 @@ export function createOrphansCommand(options: AdminCommandOptions = {}): CliComm
     path: ['orphans'],
     summary: 'Find change-log rows whose record no longer exists (--apply deletes them)',
     usage,
+    options: { instance: VALUE, 'include-unlink': FLAG, json: FLAG, apply: FLAG, 'yes-i-typed': VALUE },
     async run(args, io: CliIo) {
       const app = await open(io);
       try {

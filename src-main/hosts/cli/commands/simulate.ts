@@ -7,7 +7,7 @@
  */
 import { OcmError } from '../../../common/errors';
 import { flavourFor, ODOO_VERSIONS, startSimulator, versionProfile, type ModuleFlavour, type OdooVersion, type PaceOptions } from '../../../simulator/index';
-import { option, type CliCommand, type ParsedArgs } from '../command';
+import { choice, FLAG, option, VALUE, type CliCommand, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 
 const usage = `Usage: ocm simulate [--odoo 18] [--flavour original|fixed] [--port 8069] [--rate 5] [--big-rows N] [--seed N]
@@ -30,33 +30,7 @@ Runs a simulated Odoo server with the auto_webhook module on 127.0.0.1 until Ctr
   --per-request-us      with --pace cpu: CPU microseconds every answer costs on top (default 0)
   --quiet               do not print the server log (deprecation warnings) on stderr`;
 
-const OPTIONS = ['odoo', 'flavour', 'port', 'rate', 'big-rows', 'seed', 'pace', 'workers', 'per-row-us', 'xmlrpc-per-row-us', 'per-request-us', 'quiet', 'help'];
 const PACE_OPTIONS = ['workers', 'per-row-us', 'xmlrpc-per-row-us', 'per-request-us'];
-
-/** Edit distance, to suggest the option that was meant. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-function checkOptions(args: ParsedArgs): void {
-  for (const name of args.options.keys()) {
-    if (OPTIONS.includes(name)) continue;
-    const nearest = [...OPTIONS].sort((a, b) => distance(name, a) - distance(name, b))[0];
-    usageError(`Unknown option --${name} for ocm simulate${distance(name, nearest) <= 3 ? ` (did you mean --${nearest}?)` : ''}.`, usage);
-  }
-  if (args.positionals.length) usageError(`ocm simulate takes no arguments, only options (got "${args.positionals.join(' ')}").`, usage);
-  if (args.options.has('quiet') && args.options.get('quiet') !== true) usageError('--quiet takes no value.', usage);
-}
 
 /** A number option: whole unless `fraction`, at least `min`. */
 function numberOption(args: ParsedArgs, name: string, fallback: number, min: number, fraction = false): number {
@@ -109,8 +83,21 @@ export const simulateCommand: CliCommand = {
   path: ['simulate'],
   summary: 'Run a simulated Odoo 17, 18, 19 or 20 server (auto_webhook installed) until interrupted',
   usage,
+  options: {
+    odoo: choice(ODOO_VERSIONS.map(String)),
+    flavour: choice(['original', 'fixed']),
+    port: VALUE,
+    rate: VALUE,
+    'big-rows': VALUE,
+    seed: VALUE,
+    pace: choice(['cpu']),
+    workers: VALUE,
+    'per-row-us': VALUE,
+    'xmlrpc-per-row-us': VALUE,
+    'per-request-us': VALUE,
+    quiet: FLAG,
+  },
   async run(args, io) {
-    checkOptions(args);
     const odoo = odooOption(args);
     const flavour = flavourOption(args, odoo);
     const pace = paceOption(args);

@@ -1,5 +1,5 @@
 /** `ocm status [--json]`: each instance's mirror state as last recorded in the local database, and how secrets are kept. */
-import { flag, type CliCommand } from '../command';
+import { FLAG, flag, type CliCommand } from '../command';
 import { openServices, type OpenServices } from '../cli-services';
 
 const usage = `Usage: ocm status [--json]
@@ -21,6 +21,7 @@ export function createStatusCommand(open: OpenServices = openServices): CliComma
     path: ['status'],
     summary: 'Show the mirror state of each instance, and how passwords are kept',
     usage,
+    options: { json: FLAG },
     async run(args, io) {
       const app = await open(io);
       try {

@@ -8,7 +8,7 @@ import { OcmError } from '../../../common/errors';
 import type { InstanceId } from '../../../common/model';
 import type { RunningServices } from '../../services';
 import { openServices, type OpenServices } from '../cli-services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { FLAG, flag, option, VALUE, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { usageError } from '../run-cli';
 
 const usage = `Usage: ocm sync [--once | --watch] [--instance NAME] [--alerts-timeout SECONDS]
@@ -49,6 +49,7 @@ export function createSyncCommand(open: OpenServices = openServices): CliCommand
     path: ['sync'],
     summary: 'Mirror the change logs (--once, or --watch to keep polling)',
     usage,
+    options: { once: FLAG, watch: FLAG, instance: VALUE, 'alerts-timeout': VALUE },
     async run(args, io) {
       if (flag(args, 'once') && flag(args, 'watch')) usageError('Choose --once or --watch, not both.', usage);
       const timeout = alertsTimeout(args);
@@ -114,7 +115,11 @@ export function createSyncCommand(open: OpenServices = openServices): CliCommand
           return failed > 0 ? 1 : 0;
         }
 
+        // Every pass is announced (idle ones too): print only when an instance's state changes.
+        const states = new Map<InstanceId, string>();
         sync.onDidChangeStatus((status) => {
+          if (states.get(status.instanceId) === status.state) return;
+          states.set(status.instanceId, status.state);
           if (status.state === 'up-to-date') io.out(`${name(status.instanceId)}: up to date (${status.changeCount.toLocaleString('en-US')} rows, ${status.removedCount.toLocaleString('en-US')} removed on the server)`);
           else if (status.state === 'syncing') io.out(`${name(status.instanceId)}: syncing`);
           // error/offline are reported by the log line with the reason and the retry delay.

@@ -10,7 +10,7 @@ import { TEAM_ROLES, type TeamUser } from '../../../common/team';
 import { loadDataLocation } from '../../serve/config';
 import { teamAccounts } from '../../serve/team-accounts';
 import { createServices, type RunningServices } from '../../services';
-import { flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { choice, FLAG, VALUE, flag, option, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { instanceLookup } from '../cli-services';
 import { usageError } from '../run-cli';
 
@@ -94,6 +94,7 @@ export function createUserCommands(open: OpenTeamServices = openTeam): CliComman
       path: ['user', 'add'],
       summary: 'Add a user of the team server',
       usage: addUsage,
+    options: { config: VALUE, login: VALUE, role: choice(TEAM_ROLES), 'password-env': VALUE, name: VALUE, instances: VALUE },
       async run(args, io) {
         const login = required(args, 'login', addUsage);
         const role = roleOf(required(args, 'role', addUsage), addUsage);
@@ -109,6 +110,7 @@ export function createUserCommands(open: OpenTeamServices = openTeam): CliComman
       path: ['user', 'list'],
       summary: 'List the users of the team server',
       usage: listUsage,
+    options: { config: VALUE, json: FLAG },
       async run(args, io) {
         return withUsers(args, io, async ({ users, instances }) => {
           const list = await users.list();
@@ -123,6 +125,7 @@ export function createUserCommands(open: OpenTeamServices = openTeam): CliComman
       path: ['user', 'remove'],
       summary: 'Remove a user of the team server',
       usage: removeUsage,
+    options: { config: VALUE, login: VALUE },
       async run(args, io) {
         const login = required(args, 'login', removeUsage);
         return withUsers(args, io, async ({ users }) => {
@@ -136,6 +139,7 @@ export function createUserCommands(open: OpenTeamServices = openTeam): CliComman
       path: ['user', 'passwd'],
       summary: 'Set a user’s password (their sessions end)',
       usage: passwdUsage,
+    options: { config: VALUE, login: VALUE, 'password-env': VALUE },
       async run(args, io) {
         const login = required(args, 'login', passwdUsage);
         const password = passwordOf(args, io, passwdUsage);
@@ -150,6 +154,7 @@ export function createUserCommands(open: OpenTeamServices = openTeam): CliComman
       path: ['user', 'grant'],
       summary: 'Grant instances to a user, or change their role',
       usage: grantUsage,
+    options: { config: VALUE, login: VALUE, role: choice(TEAM_ROLES), instances: VALUE, revoke: FLAG, replace: FLAG },
       async run(args, io) {
         const login = required(args, 'login', grantUsage);
         const role = option(args, 'role') === undefined ? undefined : roleOf(option(args, 'role')!, grantUsage);
