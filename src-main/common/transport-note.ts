@@ -97,7 +97,7 @@ export function transportNote(transport: TransportKind, choice: TransportChoice 
       return {
         status: 'warning',
         message: `${label} for now: the server could not be asked for its version.`,
-        hint: 'Save the instance again (protocol: Automatic) once the server answers, and the protocol is chosen from its version.',
+        hint: 'Save the instance again (transport: Automatic) once the server answers, and the transport is chosen from its version.',
         messageKey: 'transport.unreachable',
         hintKey: 'transport.unreachableHint',
         params,

@@ -26,7 +26,7 @@ import type {
   Progress,
   SyncLogEntry,
 } from '../common/model';
-import type { Services } from '../common/services';
+import { SERVICE_SURFACES, type Services, type Surface } from '../common/services';
 import { teamOrigin, type TeamLink } from './team-link';
 
 const PREFIX = 'team:';
@@ -343,15 +343,21 @@ export function composeServices(local: Services, directory: LinkDirectory, optio
   };
 }
 
-/** Every method returns a Promise: a routing failure (thrown before any await) becomes a rejection. */
+/**
+ * Every method returns a Promise: a routing failure (thrown before any await) becomes a rejection.
+ * Walks the declared surfaces, not the objects' own keys, so a class instance passed through as it is
+ * (the workstation's alert service) keeps its prototype methods, bound to it.
+ */
 function rejectingNotThrowing(services: Services): Services {
   const wrapped = {} as Record<string, Record<string, unknown>>;
-  for (const [name, service] of Object.entries(services) as [string, Record<string, unknown>][]) {
-    wrapped[name] = Object.fromEntries(
-      Object.entries(service).map(([member, value]) =>
-        typeof value === 'function' && !member.startsWith('onDid') ? [member, async (...args: unknown[]) => (value as (...args: unknown[]) => unknown)(...args)] : [member, value],
-      ),
-    );
+  for (const [name, surface] of Object.entries(SERVICE_SURFACES) as [keyof Services, Surface<unknown>][]) {
+    const service = services[name] as unknown as Record<string, unknown>;
+    const methods = Object.keys(surface.methods).map((member) => {
+      const method = service[member] as (...args: unknown[]) => unknown;
+      return [member, async (...args: unknown[]) => method.apply(service, args)];
+    });
+    const events = surface.events.map((event) => [event, service[event as string]]);
+    wrapped[name] = Object.fromEntries([...methods, ...events]);
   }
   return wrapped as unknown as Services;
 }

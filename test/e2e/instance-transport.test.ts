@@ -89,7 +89,7 @@ describe('the protocol in the instance editor', () => {
 
     await language('ar');
     await page.waitForFunction(() => document.querySelector('[data-active-tab="true"] [data-testid="instance-transport-note"]')?.textContent?.includes('مُهمَل'));
-    expect(await note.textContent()).toContain('البروتوكول XML-RPC مُهمَل على أودو 19.0 الذي يوفّر JSON-2؛ ويزيله أودو ٢٢.');
+    expect(await note.textContent()).toContain('وسيلة النقل XML-RPC مُهمَلة على أودو 19.0 الذي يوفّر JSON-2؛ ويزيلها أودو ٢٢.');
     await screenshot(page, 'instance-transport-deprecated-ar');
     await language('en');
     await app.services.instances.remove(added.id, { keepHistory: false });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextEvent } from '../../../src-main/common/event';
+import { SERVICE_SURFACES } from '../../../src-main/common/services';
 import { createServices, type RunningServices } from '../../../src-main/hosts/services';
 import { databasePath } from '../../../src-main/store/data-directory';
 import { openStore } from '../../../src-main/store/store';
@@ -33,6 +34,15 @@ afterAll(async () => {
 });
 
 describe('a team server beside local instances', () => {
+  it('serves every declared method and event of every service, the workstation\'s own alerts included', async () => {
+    for (const [name, surface] of Object.entries(SERVICE_SURFACES)) {
+      const service = desk.services[name as keyof typeof SERVICE_SURFACES] as unknown as Record<string, unknown>;
+      for (const member of [...Object.keys(surface.methods), ...surface.events]) expect(typeof service[member], `${name}.${member}`).toBe('function');
+    }
+    expect(await desk.services.alerts.list()).toEqual([]);
+    expect((await desk.services.alerts.preview({ kind: 'change' })).events).toBe(0);
+  });
+
   it('refuses a wrong password and an address that is not a team server, saving nothing', async () => {
     await expect(desk.teams!.add({ url: team.origin, login: 'vera', password: 'wrong-password' })).rejects.toMatchObject({ code: 'auth-failed' });
     await expect(desk.teams!.add({ url: 'ftp://example.com', login: 'vera', password: 'x' })).rejects.toMatchObject({ code: 'invalid-input' });

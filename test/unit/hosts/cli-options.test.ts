@@ -43,7 +43,7 @@ describe('ocm refuses what it does not know (issue 14, item 6)', () => {
   it('refuses an unknown flag, a misspelt option and a misspelt value, each with the nearest valid one', async () => {
     expect((await run(...add, '--bogus-flag')).err).toContain('Unknown option --bogus-flag for ocm instance add.');
     expect((await run(...add, '--trasnport', 'jsonrpc')).err).toContain('Unknown option --trasnport for ocm instance add (did you mean --transport?).');
-    expect((await run(...add, '--transport', 'jsonrcp')).err).toContain('Unknown value "jsonrcp" for --transport (did you mean jsonrpc?): use xmlrpc or jsonrpc.');
+    expect((await run(...add, '--transport', 'jsonrcp')).err).toContain('Unknown value "jsonrcp" for --transport (did you mean jsonrpc?): use auto, xmlrpc, jsonrpc or json2.');
     expect((await run('changes', '--event', 'create,wirte')).err).toContain('Unknown value "wirte" for --event (did you mean write?)');
     expect((await run('instanse', 'list')).err).toContain('Unknown command: ocm instanse list (did you mean ocm instance list?)');
     expect(opened).toBe(0);

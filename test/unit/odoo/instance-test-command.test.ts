@@ -80,7 +80,7 @@ describe('ocm instance test', () => {
     await expect(command.run(args('--url http://x --db seed --login admin --password-env NOPE'), io().io)).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/NOPE/) });
     await expect(command.run(args('--url http://x --login admin'), io().io)).rejects.toMatchObject({ code: 'invalid-input', message: 'Missing --db, --password-env.' });
     // A transport that does not exist is refused while the options are read, naming the ones that do.
-    expect(() => args('--url http://x --db d --login a --password-env PW --transport soap')).toThrow(expect.objectContaining({ code: 'invalid-input', message: 'Unknown value "soap" for --transport: use xmlrpc or jsonrpc.' }));
+    expect(() => args('--url http://x --db d --login a --password-env PW --transport soap')).toThrow(expect.objectContaining({ code: 'invalid-input', message: 'Unknown value "soap" for --transport: use auto, xmlrpc, jsonrpc or json2.' }));
   });
 
   it('tests a saved instance (--name) through the instance service, with its saved password', async () => {

@@ -197,7 +197,7 @@ describe('connection checks', () => {
       expect(words.message, check.messageKey).toMatch(ARABIC_LETTER);
       if (check.hint) expect(words.hint, check.hintKey).toMatch(ARABIC_LETTER);
     }
-    expect(localizeCheck(arabic, { id: 'transport', ...transportNote('jsonrpc', undefined, { major: 20 }) }).message).toBe('البروتوكول JSON-RPC مُهمَل على أودو 20.0 الذي يوفّر JSON-2؛ ويزيله أودو ٢٢.');
+    expect(localizeCheck(arabic, { id: 'transport', ...transportNote('jsonrpc', undefined, { major: 20 }) }).message).toBe('وسيلة النقل JSON-RPC مُهمَلة على أودو 20.0 الذي يوفّر JSON-2؛ ويزيلها أودو ٢٢.');
   });
 
   it('falls back to the English message and hint when no key is known', () => {

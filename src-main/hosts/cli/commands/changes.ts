@@ -37,6 +37,8 @@ export const CHANGE_FILTER_OPTIONS: CommandOptions = {
   until: VALUE,
   text: VALUE,
   user: VALUE,
+  field: VALUE,
+  value: VALUE,
   removed: FLAG,
   present: FLAG,
 };

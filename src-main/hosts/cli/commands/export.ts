@@ -46,6 +46,7 @@ export function createExportCommand(open: OpenServices = openServices): CliComma
       report: VALUE,
       save: VALUE,
       'list-reports': FLAG,
+      'field-changes': FLAG,
     },
     async run(args, io) {
       const app = await open(io);
