@@ -63,18 +63,30 @@ export interface CursorAdvance {
 
 const CHUNK = 500;
 
+/** The columns of one inserted `changes` row, in statement order. */
+const CHANGE_COLUMNS = 'instance_id, epoch, server_id, revision, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, extra, origin, field_values';
+const CHANGE_PARAMS = 15;
+/**
+ * Rows per INSERT statement. One statement per row would spend more than half its time outside the row:
+ * the table's CHECK constraints (`event IN (…)` and two more) build their lookup tables once per
+ * statement run, not once per row.
+ */
+const ROWS_PER_INSERT = 64;
+
 /** Writes and reads mirrored rows of every instance. */
 export class MirrorRepository {
-  private readonly insertChange: SqlStatement;
+  /** Multi-row inserts by row count, prepared on first use. */
+  private readonly inserts: SqlStatement[] = [];
+  /** Cursor updates by SQL text, prepared on first use. */
+  private readonly statements = new Map<string, SqlStatement>();
+  private readonly rowRange: SqlStatement;
+  private readonly rowExists: SqlStatement;
   private readonly bumpHour: SqlStatement;
   private readonly insertError: SqlStatement;
 
   constructor(private readonly db: SqlDatabase) {
-    this.insertChange = db.prepare(
-      `INSERT INTO changes (instance_id, epoch, server_id, revision, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, extra, origin, field_values)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (instance_id, epoch, server_id, revision) DO NOTHING`,
-    );
+    this.rowRange = db.prepare('SELECT server_id, revision FROM changes WHERE instance_id = ? AND epoch = ? AND server_id BETWEEN ? AND ?').raw();
+    this.rowExists = db.prepare('SELECT 1 FROM changes WHERE instance_id = ? AND epoch = ? AND server_id = ? AND revision = ?').pluck();
     this.bumpHour = db.prepare(
       `INSERT INTO change_hours (instance_id, model, event, hour, present, removed) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = present + excluded.present, removed = removed + excluded.removed`,
@@ -92,35 +104,84 @@ export class MirrorRepository {
    */
   insertChanges(instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[], advance: CursorAdvance, seenAt: number): number {
     return this.db.transaction(() => {
+      const fresh = this.newRows(instanceId, epoch, rows);
+      this.insertRows(instanceId, epoch, fresh, seenAt);
       const hours = new HourCounts();
-      let inserted = 0;
-      for (const row of rows) {
-        const result = this.insertChange.run(
-          instanceId,
-          epoch,
-          row.serverId,
-          row.revision ?? 0,
-          row.model,
-          row.recordId,
-          row.event,
-          row.ts,
-          seenAt,
-          row.userName ?? null,
-          row.changedFields ?? null,
-          row.changeCount ?? null,
-          row.extra ?? null,
-          row.origin ?? 'module',
-          row.values && row.values.length > 0 ? JSON.stringify(row.values) : null,
-        );
-        if (result.changes > 0) {
-          inserted++;
-          hours.add(row.model, row.event, row.ts, 1, 0);
-        }
-      }
+      for (const row of fresh) hours.add(row.model, row.event, row.ts, 1, 0);
       this.applyHours(instanceId, hours);
       this.advance(instanceId, advance);
-      return inserted;
+      return fresh.length;
     })();
+  }
+
+  /**
+   * The rows of `rows` not mirrored yet, each (server id, revision) once. Pages of new rows (one id range
+   * above the cursor) cost one range lookup; scattered rows one lookup each.
+   */
+  private newRows(instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[]): MirrorChange[] {
+    if (rows.length === 0) return [];
+    let min = Infinity;
+    let max = -Infinity;
+    let ascending = true;
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows[i].serverId;
+      if (id < min) min = id;
+      if (id > max) max = id;
+      if (i > 0 && (id < rows[i - 1].serverId || (id === rows[i - 1].serverId && (rows[i].revision ?? 0) <= (rows[i - 1].revision ?? 0)))) ascending = false;
+    }
+    const key = (serverId: number, revision: number) => `${serverId}:${revision}`;
+    const known = new Set<string>();
+    if (max - min <= 4 * rows.length + 64) {
+      const existing = this.rowRange.all(instanceId, epoch, min, max) as [number, number][];
+      if (existing.length === 0 && ascending) return [...rows];
+      for (const [serverId, revision] of existing) known.add(key(serverId, revision));
+    } else {
+      for (const row of rows) if (this.rowExists.get(instanceId, epoch, row.serverId, row.revision ?? 0) !== undefined) known.add(key(row.serverId, row.revision ?? 0));
+    }
+    const fresh: MirrorChange[] = [];
+    for (const row of rows) {
+      const rowKey = key(row.serverId, row.revision ?? 0);
+      if (known.has(rowKey)) continue;
+      known.add(rowKey); // a row given twice is inserted once
+      fresh.push(row);
+    }
+    return fresh;
+  }
+
+  /** Inserts rows known to be new, up to {@link ROWS_PER_INSERT} per statement. */
+  private insertRows(instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[], seenAt: number): void {
+    let start = 0;
+    while (start < rows.length) {
+      let count = ROWS_PER_INSERT;
+      while (count > rows.length - start) count >>>= 1;
+      const params: unknown[] = new Array(count * CHANGE_PARAMS);
+      let at = 0;
+      for (let i = start; i < start + count; i++) {
+        const row = rows[i];
+        params[at++] = instanceId;
+        params[at++] = epoch;
+        params[at++] = row.serverId;
+        params[at++] = row.revision ?? 0;
+        params[at++] = row.model;
+        params[at++] = row.recordId;
+        params[at++] = row.event;
+        params[at++] = row.ts;
+        params[at++] = seenAt;
+        params[at++] = row.userName ?? null;
+        params[at++] = row.changedFields ?? null;
+        params[at++] = row.changeCount ?? null;
+        params[at++] = row.extra ?? null;
+        params[at++] = row.origin ?? 'module';
+        params[at++] = row.values && row.values.length > 0 ? JSON.stringify(row.values) : null;
+      }
+      this.insertStatement(count).run(params);
+      start += count;
+    }
+  }
+
+  /** The INSERT of `rows` rows (a power of two up to {@link ROWS_PER_INSERT}). */
+  private insertStatement(rows: number): SqlStatement {
+    return (this.inserts[rows] ??= this.db.prepare(`INSERT INTO changes (${CHANGE_COLUMNS}) VALUES ${new Array<string>(rows).fill(`(${new Array<string>(CHANGE_PARAMS).fill('?').join(', ')})`).join(', ')}`));
   }
 
   /** Inserts error rows (message fingerprinted) and advances the error cursor in one transaction. */
@@ -277,8 +338,18 @@ export class MirrorRepository {
       values.push(advance.snapshotDone ? 1 : 0);
     }
     if (sets.length === 0) return;
-    this.db.prepare('INSERT OR IGNORE INTO sync_state (instance_id) VALUES (?)').run(instanceId);
-    this.db.prepare(`UPDATE sync_state SET ${sets.join(', ')} WHERE instance_id = ?`).run(...values, instanceId);
+    this.statement('INSERT OR IGNORE INTO sync_state (instance_id) VALUES (?)').run(instanceId);
+    this.statement(`UPDATE sync_state SET ${sets.join(', ')} WHERE instance_id = ?`).run(...values, instanceId);
+  }
+
+  /** A statement prepared once per SQL text (the cursor updates come in a few shapes, run once per page). */
+  private statement(sql: string): SqlStatement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private applyHours(instanceId: InstanceId, hours: HourCounts): void {
@@ -286,23 +357,32 @@ export class MirrorRepository {
   }
 }
 
-/** Deltas to `change_hours`, summed in memory so a page of rows costs a few upserts. */
+/**
+ * Deltas to `change_hours`, summed in memory so a page of rows costs a few upserts. Keyed by model, then
+ * by hour and event as one number, so adding a row builds no string.
+ */
 class HourCounts {
-  private readonly deltas = new Map<string, [string, string, number, number, number]>();
+  private readonly byModel = new Map<string, Map<number, [string, string, number, number, number]>>();
 
   add(model: string, event: string, ts: number, present: number, removed: number): void {
+    let hours = this.byModel.get(model);
+    if (!hours) {
+      hours = new Map();
+      this.byModel.set(model, hours);
+    }
     const hour = Math.floor(ts / 3600);
-    const key = `${model}\u0000${event}\u0000${hour}`;
-    const delta = this.deltas.get(key);
+    // The table's CHECK admits these three events only, and rows reach here after their insert succeeded.
+    const key = hour * 3 + (event === 'create' ? 0 : event === 'write' ? 1 : 2);
+    const delta = hours.get(key);
     if (delta) {
       delta[3] += present;
       delta[4] += removed;
     } else {
-      this.deltas.set(key, [model, event, hour, present, removed]);
+      hours.set(key, [model, event, hour, present, removed]);
     }
   }
 
-  entries(): Iterable<[string, string, number, number, number]> {
-    return this.deltas.values();
+  *entries(): Iterable<[string, string, number, number, number]> {
+    for (const hours of this.byModel.values()) yield* hours.values();
   }
 }
