@@ -9,6 +9,7 @@
 import type { ChangeEvent, ChangeOrigin, FieldChange, InstanceId } from '../../common/model';
 import type { SqlDatabase, SqlStatement } from '../database';
 import { errorFingerprint } from '../fingerprint';
+import { createReadIndexes, dropReadIndexes } from '../read-indexes';
 
 /** One server change row, converted (timestamp in Unix seconds). */
 export interface MirrorChange {
@@ -72,6 +73,8 @@ const CHANGE_PARAMS = 15;
  * statement run, not once per row.
  */
 const ROWS_PER_INSERT = 64;
+/** Below this many rows a bulk load keeps every index (rebuilding costs more than it saves). */
+const BULK_LOAD_MIN_ROWS = 20_000;
 
 /** Writes and reads mirrored rows of every instance. */
 export class MirrorRepository {
@@ -83,6 +86,8 @@ export class MirrorRepository {
   private readonly rowExists: SqlStatement;
   private readonly bumpHour: SqlStatement;
   private readonly insertError: SqlStatement;
+  /** Instances whose bulk load deferred the read indexes on this connection. */
+  private readonly bulkLoads = new Set<InstanceId>();
 
   constructor(private readonly db: SqlDatabase) {
     this.rowRange = db.prepare('SELECT server_id, revision FROM changes WHERE instance_id = ? AND epoch = ? AND server_id BETWEEN ? AND ?').raw();
@@ -112,6 +117,34 @@ export class MirrorRepository {
       this.advance(instanceId, advance);
       return fresh.length;
     })();
+  }
+
+  /**
+   * A snapshot is about to load `expectedRows` rows for this instance: drops the read indexes
+   * (read-indexes.ts) when that pays, i.e. when the load is large and at least doubles the table.
+   * Returns whether it did; {@link endBulkLoad} builds them again.
+   */
+  beginBulkLoad(instanceId: InstanceId, expectedRows: number): boolean {
+    if (expectedRows < BULK_LOAD_MIN_ROWS) return false;
+    const tableRows = Number(this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM changes').pluck().get());
+    if (expectedRows < tableRows) return false;
+    this.bulkLoads.add(instanceId);
+    dropReadIndexes(this.db);
+    return true;
+  }
+
+  /** The bulk load of this instance ended (finished or not): the read indexes come back unless another one runs. */
+  endBulkLoad(instanceId: InstanceId): void {
+    this.bulkLoads.delete(instanceId);
+    this.ensureReadIndexes();
+  }
+
+  /**
+   * Builds the read indexes a bulk load left missing (its app stopped mid-snapshot), unless a bulk load
+   * runs on this connection. Returns the names built; cheap when none are missing.
+   */
+  ensureReadIndexes(): string[] {
+    return this.bulkLoads.size > 0 ? [] : createReadIndexes(this.db);
   }
 
   /**

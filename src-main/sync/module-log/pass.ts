@@ -85,6 +85,7 @@ async function runModuleLogPass(context: SyncPassContext): Promise<SyncPassResul
     }
     const afterId = store.syncState.get(instanceId).changeCursor;
     let pages: AsyncIterable<OdooRecord[]>;
+    let bulkLoad = false;
     if (snapshot) {
       // The bounds (newest id, rows to go) in one round trip, then pipelined id ranges.
       result.requests += 2;
@@ -99,15 +100,21 @@ async function runModuleLogPass(context: SyncPassContext): Promise<SyncPassResul
           : { instanceId, level: 'info', kind: 'snapshot', message: `Taking a snapshot: ${count} rows.`, messageKey: 'sync.snapshot.start', params: { rows: count } },
       );
       pages = client.pages(CHANGE_LOG_MODEL, { afterId, upToId: newest[0] ?? afterId, count, pageSize: options.pageSize, pipelineDepth: options.pipelineDepth, fields, signal });
+      // A large first load goes faster without the read-only indexes; they are built once at its end.
+      bulkLoad = store.mirror.beginBulkLoad(instanceId, count);
     } else {
       pages = client.pages(CHANGE_LOG_MODEL, { afterId, pageSize: options.pageSize, fields, signal });
     }
     context.progress?.(done, total);
-    for await (const page of pages) {
-      result.requests++;
-      result.added += commitChanges(context, state.epoch, page, snapshot, now);
-      done += page.length;
-      context.progress?.(done, total);
+    try {
+      for await (const page of pages) {
+        result.requests++;
+        result.added += commitChanges(context, state.epoch, page, snapshot, now);
+        done += page.length;
+        context.progress?.(done, total);
+      }
+    } finally {
+      if (bulkLoad) store.mirror.endBulkLoad(instanceId);
     }
     if (snapshot) {
       store.syncState.update(instanceId, { snapshotDone: true });
