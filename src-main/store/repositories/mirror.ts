@@ -70,7 +70,9 @@ const CHANGE_PARAMS = 15;
 /**
  * Rows per INSERT statement. One statement per row would spend more than half its time outside the row:
  * the table's CHECK constraints (`event IN (…)` and two more) build their lookup tables once per
- * statement run, not once per row.
+ * statement run, not once per row. The statement is `INSERT OR ROLLBACK`: a row that breaks a constraint
+ * rolls back the whole transaction (the page and its cursor, which must go together anyway), so SQLite
+ * needs no statement journal, which would copy every page a multi-row statement touches to a temp file.
  */
 const ROWS_PER_INSERT = 64;
 /** Below this many rows a bulk load keeps every index (rebuilding costs more than it saves). */
@@ -105,7 +107,8 @@ export class MirrorRepository {
 
   /**
    * Inserts change rows and advances the cursors in one transaction. Rows already mirrored are skipped.
-   * Returns how many rows were new.
+   * Returns how many rows were new. A row the table refuses rolls back the whole transaction (an
+   * enclosing one too) and throws.
    */
   insertChanges(instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[], advance: CursorAdvance, seenAt: number): number {
     return this.db.transaction(() => {
@@ -214,7 +217,7 @@ export class MirrorRepository {
 
   /** The INSERT of `rows` rows (a power of two up to {@link ROWS_PER_INSERT}). */
   private insertStatement(rows: number): SqlStatement {
-    return (this.inserts[rows] ??= this.db.prepare(`INSERT INTO changes (${CHANGE_COLUMNS}) VALUES ${new Array<string>(rows).fill(`(${new Array<string>(CHANGE_PARAMS).fill('?').join(', ')})`).join(', ')}`));
+    return (this.inserts[rows] ??= this.db.prepare(`INSERT OR ROLLBACK INTO changes (${CHANGE_COLUMNS}) VALUES ${new Array<string>(rows).fill(`(${new Array<string>(CHANGE_PARAMS).fill('?').join(', ')})`).join(', ')}`));
   }
 
   /** Inserts error rows (message fingerprinted) and advances the error cursor in one transaction. */
