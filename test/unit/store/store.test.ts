@@ -202,5 +202,14 @@ describe('time', () => {
     expect(secondsFromIso('2026-11-30T09:51:44Z', 'The time')).toBe(secondsFromOdooTime('2026-11-30 09:51:44'));
     expect(() => secondsFromOdooTime('30/11/2026')).toThrow(expect.objectContaining({ code: 'protocol' }));
   });
+
+  it('accepts Odoo timestamps with a T or fractional seconds, and nothing else', () => {
+    const seconds = Date.UTC(2026, 10, 30, 9, 51, 44) / 1000;
+    expect(secondsFromOdooTime('2026-11-30T09:51:44')).toBe(seconds);
+    expect(secondsFromOdooTime('2026-11-30 09:51:44.123456')).toBe(seconds);
+    for (const bad of ['', '2026-11-30 09:51', '2026-11-30 09:51:44.', '2026-11-30 09:51:44Z', ' 2026-11-30 09:51:44', '2026-11-30 09:51:4a', '2026/11/30 09:51:44', '2026-1-130 09:51:44', '2026-11-30 09:51:44.1x']) {
+      expect(() => secondsFromOdooTime(bad), bad).toThrow(expect.objectContaining({ code: 'protocol' }));
+    }
+  });
 });
 
