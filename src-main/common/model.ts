@@ -54,6 +54,11 @@ export interface Capabilities {
   /** The user's rights on update.webhook. */
   canReadChanges: boolean;
   canDeleteChanges: boolean;
+  /**
+   * Our addon's change-log protocol (`update.webhook.protocol_version()`): 2 offers `sync_state`, `digest`
+   * and tombstones (docs/addon-protocol.md); absent or 0 for the original module and protocol 1.
+   */
+  addonProtocol?: number;
 }
 
 /** A configured Odoo server (one database, one login). The password is never part of it. */

@@ -182,4 +182,12 @@ ALTER TABLE changes ADD COLUMN origin TEXT NOT NULL DEFAULT 'module' CHECK (orig
 ALTER TABLE changes ADD COLUMN field_values TEXT;  -- JSON array of FieldChange (common/model.ts)
 `,
   },
+  {
+    version: 6,
+    description: "our addon's protocol 2: the log's token (a new one means the log was recreated) and the tombstone cursor",
+    sql: `
+ALTER TABLE sync_state ADD COLUMN log_token TEXT;                                  -- sync_state().log when last seen
+ALTER TABLE sync_state ADD COLUMN tombstone_cursor INTEGER NOT NULL DEFAULT 0;     -- highest tombstone id applied
+`,
+  },
 ];

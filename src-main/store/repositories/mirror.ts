@@ -268,7 +268,7 @@ export class MirrorRepository {
       const epoch = currentEpoch + 1;
       this.db.prepare('INSERT OR IGNORE INTO sync_state (instance_id) VALUES (?)').run(instanceId);
       this.db
-        .prepare('UPDATE sync_state SET epoch = ?, change_cursor = 0, error_cursor = 0, revision_cursor = NULL, snapshot_done = 0 WHERE instance_id = ?')
+        .prepare('UPDATE sync_state SET epoch = ?, change_cursor = 0, error_cursor = 0, revision_cursor = NULL, snapshot_done = 0, log_token = NULL, tombstone_cursor = 0 WHERE instance_id = ?')
         .run(epoch, instanceId);
       return { epoch, removed };
     })();
