@@ -18,7 +18,6 @@ export class JsonRpcTransport extends HttpRpcTransport {
         path: '/jsonrpc',
         body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: nextId++, params: { service, method, args } }),
         contentType: 'application/json',
-        accept: 'application/json',
         acceptContentType: /json/i,
       }),
       decode: async (response, context) => decodeAnswer((await readBody(response)).toString('utf8'), context),
