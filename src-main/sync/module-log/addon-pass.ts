@@ -65,12 +65,12 @@ export async function runAddonPass(run: PassRun): Promise<SyncPassResult> {
 
   // 3. Refreshed rows (their timestamp moved); a full answer may have more behind it.
   if (revisionFrom && !result.reset) {
-    run.applyRefreshed(answer.refreshed);
+    run.applyRefreshed(answer.refreshed, revisionFrom);
     if (answer.refreshed.length >= options.pageSize) {
       const last = answer.refreshed[answer.refreshed.length - 1].timestamp;
       result.requests++;
       const rest = await run.client.searchRead(CHANGE_LOG_MODEL, [['timestamp', '>=', last], ['id', '<=', answer.max_id]], { fields: run.fields, order: 'id asc' }, run.call);
-      run.applyRefreshed(rest);
+      run.applyRefreshed(rest, revisionFrom);
     }
   }
 

@@ -6,13 +6,14 @@
  *   below the cursor never reappear, so equal counts mean equal sets. With sums, a range missing one row
  *   names it (local sum minus server sum), and a range missing two rows names them when exactly one pair
  *   of local rows matches both sums, without another request.
- * - Otherwise a differing range is split at local quantiles into `fanout` parts; all but the last are
- *   asked for, the last is the parent minus its siblings. Ranges small enough that fetching their ids
- *   costs about as much as another request have their ids fetched and diffed.
+ * - Otherwise a differing range is split at local quantiles; all parts but the last are asked for, the
+ *   last is the parent minus its siblings. Ranges small enough that fetching their ids costs about as
+ *   much as another request have their ids fetched and diffed.
  *
  * Where the aggregates come from is a {@link RangeAggregator}: the version-aware group totals of any
  * Odoo (`read_group`, `formatted_read_group` on 19+; one range per request, so ranges are halved), or our
- * addon's `digest` (up to 1,000 ranges per request, so ranges are cut in 16 and a level costs one request).
+ * addon's `digest` (up to 1,000 ranges per request, so a range is cut in about two parts per missing row
+ * and a level costs one request).
  */
 import { OcmError } from '../../common/errors';
 import { groupTotals } from '../../odoo/group-totals';
@@ -64,8 +65,10 @@ export interface IdRange {
 export interface RangeAggregator {
   /** Ranges one request answers (1, or up to 1,000 for `digest`). */
   readonly perRequest: number;
-  /** Parts a differing range is split into. */
-  readonly fanout: number;
+  /** Parts to split a differing range into, given how many rows it lacks (negative: has too many). */
+  parts(missing: number): number;
+  /** Ranges holding at most this many local rows have their ids fetched instead of being split; default the scan's. */
+  readonly leafSize?: number;
   /** Whether an answer for this range would carry sums. */
   answersSums(range: IdRange): boolean;
   /** The aggregate of each range, in order; `requests` is incremented per request made. */
@@ -86,6 +89,8 @@ const XMLRPC_MAX_INT = 2 ** 31 - 1;
 const UNSUPPORTED = new Set(['server-error', 'user-error', 'access-error']);
 /** Ranges one `digest` call answers at most (docs/addon-protocol.md). */
 export const DIGEST_MAX_RANGES = 1000;
+/** Parts one range is cut into at most in a digest scan. */
+const DIGEST_MAX_PARTS = 256;
 
 /** Index of the first element >= value in the ascending array. */
 function lowerBound(values: readonly number[], value: number): number {
@@ -131,14 +136,19 @@ export function groupTotalsAggregator(client: OdooClient, serverMajor: number, o
     counter.requests++;
     return { count: await client.searchCount(CHANGE_LOG_MODEL, domain, undefined, call) };
   };
-  return { perRequest: 1, fanout: 2, answersSums: (range) => sums && fits(range), aggregate: (ranges, counter) => Promise.all(ranges.map((range) => one(range, counter))) };
+  // Halving: the right half is inferred from the parent, so each level costs one request per differing range.
+  return { perRequest: 1, parts: () => 2, answersSums: (range) => sums && fits(range), aggregate: (ranges, counter) => Promise.all(ranges.map((range) => one(range, counter))) };
 }
 
 /** Aggregates from our addon's `update.webhook.digest(ranges)`: many ranges per request, always with sums. */
 export function digestAggregator(client: OdooClient, options: { signal?: AbortSignal } = {}): RangeAggregator {
   return {
     perRequest: DIGEST_MAX_RANGES,
-    fanout: 16,
+    // A level costs one request whatever its ranges: cut a range into about two parts per missing row, so
+    // most parts miss none or one (named by its sums), and few need another level.
+    parts: (missing) => Math.min(DIGEST_MAX_PARTS, Math.max(4, 2 * Math.abs(missing))),
+    // Fetching ids costs a request per range, splitting a few bytes per part: fetch only tiny ranges.
+    leafSize: 4,
     answersSums: () => true,
     async aggregate(ranges, counter) {
       counter.requests++;
@@ -236,7 +246,7 @@ export async function findDeletions(
     // Ranges missing one or two rows whose sums are unknown (a count-only answer): one sum request may settle them.
     const small = pending.filter((range) => {
       const missing = range.hi - range.lo - range.server!.count;
-      return range.server!.idSum === undefined && (missing === 1 || missing === 2) && range.hi - range.lo > options.leafSize / 4 && aggregator.answersSums(asked(range));
+      return range.server!.idSum === undefined && (missing === 1 || missing === 2) && range.hi - range.lo > (aggregator.leafSize ?? options.leafSize) / 4 && aggregator.answersSums(asked(range));
     });
     if (small.length > 0) {
       for (const range of small) range.server = undefined;
@@ -258,11 +268,11 @@ export async function findDeletions(
       }
       const missing = local - server.count;
       if (missing > 0 && solve(range, missing)) continue;
-      if (local <= options.leafSize || range.from === range.to) {
+      if (local <= (aggregator.leafSize ?? options.leafSize) || range.from === range.to) {
         leaves.push(range);
         continue;
       }
-      families.push({ parts: split(range, Math.min(aggregator.fanout, local), ids), parent: server });
+      families.push({ parts: split(range, Math.min(aggregator.parts(missing), local), ids), parent: server });
     }
     // Ask for every part but the last; the last is its parent minus its siblings.
     await Promise.all([ask(families.flatMap((family) => family.parts.slice(0, -1))), inBatches(leaves, options.concurrency, leaf)]);

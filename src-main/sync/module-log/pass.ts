@@ -68,7 +68,7 @@ async function runClassicPass(run: PassRun): Promise<SyncPassResult> {
   // 3. Refreshed rows (our addon): rows whose timestamp moved to or past the newest one seen.
   if (refreshes && revisionFrom && !result.reset && state.changeCursor > 0) {
     result.requests++;
-    run.applyRefreshed(await client.searchRead(CHANGE_LOG_MODEL, [['timestamp', '>=', revisionFrom], ['id', '<=', state.changeCursor]], { fields, order: 'id asc' }, call));
+    run.applyRefreshed(await client.searchRead(CHANGE_LOG_MODEL, [['timestamp', '>=', revisionFrom], ['id', '<=', state.changeCursor]], { fields, order: 'id asc' }, call), revisionFrom);
   }
 
   // 4. Deletions: compare the aggregate of the mirrored id range with the local copy (not right after a

@@ -5,7 +5,7 @@
  */
 import type { InstanceId } from '../../common/model';
 import { isoFromSeconds } from '../../common/time';
-import { odooTimeFromSeconds } from '../../odoo/datetime';
+import { odooTimeFromSeconds, secondsFromOdooTime } from '../../odoo/datetime';
 import { CHANGE_LOG_MODEL, ERROR_LOG_FIELDS, ERROR_LOG_MODEL } from '../../odoo/log-models';
 import type { CallOptions, OdooClient, OdooRecord } from '../../odoo/types';
 import type { MirrorChange } from '../../store/repositories/mirror';
@@ -21,6 +21,9 @@ export interface SnapshotBounds {
   /** Rows expected in the span (sizes the pipelined ranges). */
   count: number;
 }
+
+/** How old the newest second seen must be before idle passes stop re-reading it (see {@link PassRun.applyRefreshed}). */
+const REFRESH_SETTLE_SECONDS = 60;
 
 /** One pass in progress: its context, tuning and running result. */
 export class PassRun {
@@ -163,8 +166,17 @@ export class PassRun {
     this.log({ level: 'info', kind: 'snapshot', message: `Snapshot complete: ${rows} rows.`, messageKey: 'sync.snapshot.done', params: { rows }, added: this.result.added, durationMs: Date.now() - started });
   }
 
-  /** Stores the rows among `records` whose timestamp or count moved since their latest revision as new revisions. */
-  applyRefreshed(records: readonly OdooRecord[]): void {
+  /**
+   * Stores the rows among `records` (rows read with `timestamp >= from`) whose timestamp or count moved
+   * since their latest revision as new revisions.
+   *
+   * The newest second seen is looked at again by the next pass (a refresh in that same second may have
+   * committed after this one read it). Once that second is a minute old (by this machine's clock) and a
+   * pass re-read it and found nothing new at all, the cursor steps one second past it, so idle polls stop
+   * re-reading the newest rows: what is left uncaught is a refresh stamped with that second that commits
+   * more than a poll and a minute later, the same window as a late row.
+   */
+  applyRefreshed(records: readonly OdooRecord[], from: string): void {
     const { store, instanceId } = this;
     const epoch = this.state().epoch;
     const changes = records.map(toMirrorChange);
@@ -175,7 +187,10 @@ export class PassRun {
       if (!known) continue; // a late row: deletion detection fetches it
       if (known.ts !== row.ts || (known.changeCount ?? null) !== (row.changeCount ?? null)) revisions.push({ ...row, revision: known.revision + 1 });
     }
-    const newest = maxTimestamp(changes);
+    let newest = maxTimestamp(changes);
+    const second = secondsFromOdooTime(from);
+    const quiet = revisions.length === 0 && this.result.added === 0 && (newest === undefined || newest <= from);
+    if (quiet && second + REFRESH_SETTLE_SECONDS <= this.now()) newest = odooTimeFromSeconds(second + 1);
     if (revisions.length === 0 && newest === undefined) return;
     const added = store.mirror.insertChanges(instanceId, epoch, revisions, newest === undefined ? {} : { revisionCursor: newest }, this.now());
     this.result.revised += added;
