@@ -2,7 +2,8 @@
  * A simulator in its own process for the benchmarks, so it competes for the cores as a local Odoo does
  * and never shares an event loop with the app. The child also runs a counting HTTP proxy in front of
  * the simulator (requests and bytes, headers and bodies, both directions) and answers one-line JSON
- * commands on stdin: `stats`, `reset`, `delete`, `rows`, `close`.
+ * commands on stdin: `stats`, `reset`, `delete`, `purge`, `rows`, `close`. With `upstream` it runs the
+ * proxy alone, in front of a real server.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,7 +15,9 @@ import type { ModuleFlavour, PaceOptions } from '../src-main/simulator/index';
 /** What to start. */
 export interface SimulatorProcessOptions {
   /** Databases with this many synthetic change-log rows each (no demo data). */
-  databases: { name: string; rows: number }[];
+  databases?: { name: string; rows: number }[];
+  /** No simulator: the proxy forwards to this server (http or https). */
+  upstream?: string;
   flavour?: ModuleFlavour;
   /** CPU pacing (threaded, or `workers` prefork workers). */
   pace?: Omit<PaceOptions, 'onServed'>;
@@ -28,41 +31,6 @@ export interface Traffic {
   exchanges: { sent: number; received: number }[];
 }
 
-const CHILD_SOURCE = `
-import http from 'node:http';
-import { createInterface } from 'node:readline';
-const options = JSON.parse(process.env.OCM_SIMULATOR_OPTIONS);
-const { startSimulator } = await import(process.env.OCM_SIMULATOR);
-const sim = await startSimulator({ seed: 1, flavour: options.flavour, pace: options.pace, databases: options.databases.map((db) => ({ name: db.name, demo: false, syntheticRows: db.rows })) });
-const target = new URL(sim.url);
-const agent = new http.Agent({ keepAlive: true });
-const stats = { requests: 0, bytes: 0, exchanges: [] };
-const headerBytes = (raw) => { let n = 0; for (let i = 0; i < raw.length; i += 2) n += raw[i].length + raw[i + 1].length + 4; return n + 2; };
-const proxy = http.createServer((req, res) => {
-  const exchange = { sent: req.method.length + req.url.length + 12 + headerBytes(req.rawHeaders), received: 0 };
-  stats.requests++;
-  stats.exchanges.push(exchange);
-  req.on('data', (chunk) => (exchange.sent += chunk.length));
-  const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-    exchange.received += 17 + (answer.statusMessage ?? '').length + headerBytes(answer.rawHeaders);
-    answer.on('data', (chunk) => (exchange.received += chunk.length));
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
-  upstream.on('error', () => res.destroy());
-  req.pipe(upstream);
-});
-await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-console.log(JSON.stringify({ url: sim.url, proxyUrl: 'http://127.0.0.1:' + proxy.address().port }));
-for await (const line of createInterface({ input: process.stdin })) {
-  const command = JSON.parse(line);
-  if (command.cmd === 'stats') { stats.bytes = stats.exchanges.reduce((sum, e) => sum + e.sent + e.received, 0); console.log(JSON.stringify(stats)); }
-  else if (command.cmd === 'reset') { stats.requests = 0; stats.bytes = 0; stats.exchanges = []; console.log('{}'); }
-  else if (command.cmd === 'delete') console.log(JSON.stringify({ ids: sim.database(command.db).deleteRandomWebhookRows(command.count) }));
-  else if (command.cmd === 'rows') console.log(JSON.stringify({ rows: sim.database(command.db).webhookRows().length }));
-  else if (command.cmd === 'close') { proxy.close(); await sim.close(); process.exit(0); }
-}
-`;
 
 /** A simulator child process, driven by one-line JSON commands. */
 export class SimulatorProcess {
@@ -77,9 +45,8 @@ export class SimulatorProcess {
 
   /** Starts the child; resolves once the simulator listens. */
   static async start(options: SimulatorProcessOptions): Promise<SimulatorProcess> {
-    const simulator = fileURLToPath(new URL('../src-main/simulator/index.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_SOURCE], {
-      env: { ...process.env, OCM_SIMULATOR: simulator, OCM_SIMULATOR_OPTIONS: JSON.stringify(options) },
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./simulator-child.ts', import.meta.url))], {
+      env: { ...process.env, OCM_SIMULATOR_OPTIONS: JSON.stringify(options) },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
