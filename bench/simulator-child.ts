@@ -13,7 +13,9 @@ import type { SimulatorProcessOptions, Traffic } from './simulator-process';
 const options = JSON.parse(process.env.OCM_SIMULATOR_OPTIONS ?? '{}') as SimulatorProcessOptions;
 const sim: RunningSimulator | undefined = options.upstream
   ? undefined
-  : await startSimulator({ seed: 1, flavour: options.flavour, pace: options.pace, databases: (options.databases ?? []).map((db) => ({ name: db.name, demo: false, syntheticRows: db.rows })) });
+  : await startSimulator({ seed: 1, odoo: options.odoo, flavour: options.flavour, pace: options.pace, databases: (options.databases ?? []).map((db) => ({ name: db.name, demo: false })) });
+// A day of changes whose newest is an hour old: a server that has been quiet for a while.
+for (const db of sim ? (options.databases ?? []) : []) sim!.database(db.name).seedWebhookRows(db.rows, { from: new Date(Date.now() - 25 * 3_600_000), spanHours: 24 });
 const target = new URL(options.upstream ?? sim!.url);
 const agent = target.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
 const request = target.protocol === 'https:' ? https.request : http.request;
@@ -70,6 +72,9 @@ for await (const line of createInterface({ input: process.stdin })) {
     case 'purge':
       // Every tombstone, whatever its age: as if they were all older than the addon keeps them.
       answer({ purged: database().purgeTombstones(-1) });
+      break;
+    case 'apikey':
+      answer({ key: database().apiKey('admin') });
       break;
     case 'rows':
       answer({ rows: database().webhookRows().length });

@@ -2,7 +2,7 @@
  * A simulator in its own process for the benchmarks, so it competes for the cores as a local Odoo does
  * and never shares an event loop with the app. The child also runs a counting HTTP proxy in front of
  * the simulator (requests and bytes, headers and bodies, both directions) and answers one-line JSON
- * commands on stdin: `stats`, `reset`, `delete`, `purge`, `rows`, `close`. With `upstream` it runs the
+ * commands on stdin: `stats`, `reset`, `delete`, `purge`, `rows`, `apikey`, `close`. With `upstream` it runs the
  * proxy alone, in front of a real server.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { ModuleFlavour, PaceOptions } from '../src-main/simulator/index';
+import type { ModuleFlavour, OdooVersion, PaceOptions } from '../src-main/simulator/index';
 
 /** What to start. */
 export interface SimulatorProcessOptions {
@@ -19,6 +19,8 @@ export interface SimulatorProcessOptions {
   /** No simulator: the proxy forwards to this server (http or https). */
   upstream?: string;
   flavour?: ModuleFlavour;
+  /** The Odoo version played (default 18; 19 and later serve JSON-2). */
+  odoo?: OdooVersion;
   /** CPU pacing (threaded, or `workers` prefork workers). */
   pace?: Omit<PaceOptions, 'onServed'>;
 }

@@ -79,7 +79,6 @@ export class HttpEndpoint {
           headers: {
             ...(request.method === 'GET' ? {} : { 'Content-Type': request.contentType, 'Content-Length': body.length }),
             ...(request.accept ? { Accept: request.accept } : {}),
-            'User-Agent': 'OCM',
             ...(this.parsed.username ? { Authorization: basicAuth(this.parsed) } : {}),
             ...request.headers,
           },
