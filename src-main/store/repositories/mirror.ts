@@ -66,7 +66,10 @@ const CHUNK = 500;
 
 /** The columns of one inserted `changes` row, in statement order. */
 const CHANGE_COLUMNS = 'instance_id, epoch, server_id, revision, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, extra, origin, field_values';
-const CHANGE_PARAMS = 15;
+/** One row's values: what every row of a call shares is bound once, by name. */
+const CHANGE_VALUES = '(@instance, @epoch, ?, ?, ?, ?, ?, ?, @seen, ?, ?, ?, ?, ?, ?)';
+/** Anonymous parameters per row. */
+const CHANGE_PARAMS = 12;
 /**
  * Rows per INSERT statement. One statement per row would spend more than half its time outside the row:
  * the table's CHECK constraints (`event IN (…)` and two more) build their lookup tables once per
@@ -186,6 +189,7 @@ export class MirrorRepository {
 
   /** Inserts rows known to be new, up to {@link ROWS_PER_INSERT} per statement. */
   private insertRows(instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[], seenAt: number): void {
+    const shared = { instance: instanceId, epoch, seen: seenAt };
     let start = 0;
     while (start < rows.length) {
       let count = ROWS_PER_INSERT;
@@ -194,15 +198,12 @@ export class MirrorRepository {
       let at = 0;
       for (let i = start; i < start + count; i++) {
         const row = rows[i];
-        params[at++] = instanceId;
-        params[at++] = epoch;
         params[at++] = row.serverId;
         params[at++] = row.revision ?? 0;
         params[at++] = row.model;
         params[at++] = row.recordId;
         params[at++] = row.event;
         params[at++] = row.ts;
-        params[at++] = seenAt;
         params[at++] = row.userName ?? null;
         params[at++] = row.changedFields ?? null;
         params[at++] = row.changeCount ?? null;
@@ -210,14 +211,14 @@ export class MirrorRepository {
         params[at++] = row.origin ?? 'module';
         params[at++] = row.values && row.values.length > 0 ? JSON.stringify(row.values) : null;
       }
-      this.insertStatement(count).run(params);
+      this.insertStatement(count).run(params, shared);
       start += count;
     }
   }
 
   /** The INSERT of `rows` rows (a power of two up to {@link ROWS_PER_INSERT}). */
   private insertStatement(rows: number): SqlStatement {
-    return (this.inserts[rows] ??= this.db.prepare(`INSERT OR ROLLBACK INTO changes (${CHANGE_COLUMNS}) VALUES ${new Array<string>(rows).fill(`(${new Array<string>(CHANGE_PARAMS).fill('?').join(', ')})`).join(', ')}`));
+    return (this.inserts[rows] ??= this.db.prepare(`INSERT OR ROLLBACK INTO changes (${CHANGE_COLUMNS}) VALUES ${new Array<string>(rows).fill(CHANGE_VALUES).join(', ')}`));
   }
 
   /** Inserts error rows (message fingerprinted) and advances the error cursor in one transaction. */
