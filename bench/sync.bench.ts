@@ -11,7 +11,7 @@
  * (b) An idle pass with nothing new, through a counting proxy: requests and bytes, with the original
  *     module and with our addon.
  * (c) 100 scattered deletions: requests and bytes of the pass that finds them, against re-reading every id.
- * (d) Peak memory of the app during (a).
+ * (e) Peak memory of the app during (a) (the letters follow docs/benchmarks.md: (d) is the query suite).
  */
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -169,7 +169,7 @@ export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable
     });
   }
   tables.push({
-    title: '(d) Peak memory during the initial mirror (whole process, worker included)',
+    title: '(e) Peak memory during the initial mirror (whole process, worker included)',
     columns: ['server', 'transport', 'rows', 'RSS before (MiB)', 'peak RSS (MiB)', 'growth (MiB)', 'peak main-thread heap (MiB)'],
     rows: mirror.memoryRows,
   });

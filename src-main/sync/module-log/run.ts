@@ -152,6 +152,12 @@ export class PassRun {
         this.commit(epoch, page, snapshot);
         done += page.length;
         this.context.progress?.(done, total);
+        // Only the pages in flight are left: build the read indexes now, while the server still works on
+        // them, rather than after the last one (the few rows left are inserted with their indexes).
+        if (bulkLoad && total !== undefined && total - done <= options.pipelineDepth * options.pageSize) {
+          bulkLoad = false;
+          store.mirror.endBulkLoad(instanceId);
+        }
       }
     } finally {
       if (bulkLoad) store.mirror.endBulkLoad(instanceId);
