@@ -1,275 +1,298 @@
 /**
- * Sync benchmarks (issue 3, points a, b, c, e). The simulator runs in a child process (so the app and
- * the server do not share one event loop), behind a counting HTTP proxy in that child that measures
- * requests and bytes (headers and bodies, both directions).
+ * Sync benchmarks (issue 10). The server runs in its own process, as a local Odoo does: the simulator,
+ * CPU-paced like a real Odoo 18 (threaded: one request at a time; `--workers 2`: two), or, when
+ * ODOO_URL, ODOO_DB, ODOO_LOGIN and ODOO_PASSWORD are set, that real server, whose existing log is read
+ * and never written to.
  *
- * (a) Initial mirror of 300,000 rows (quick: 50,000): the app (worker-thread engine, from adding the
- *     instance to 'up-to-date', rows committed to SQLite) against a minimal raw client (fetch + the same
- *     codec, sequential keyset pages of 5,000, nothing stored), both transports.
- * (b) An idle poll when nothing changed: requests and bytes of one pass.
- * (c) Deletion detection after 100 random rows are deleted on the server: requests and bytes of the
- *     pass, against re-reading all ids with one `search`.
- * (e) Peak memory (RSS of the whole process, worker included) during (a).
+ * (a) Initial mirror (300,000 rows; quick: 50,000): the anchor, Python's standard-library clients paging
+ *     by id and storing nothing (bench/anchor/), then the app (worker engine, from adding the instance to
+ *     its first up-to-date status, every page committed to SQLite), back to back, per transport: rows/s,
+ *     app/anchor, and each one's CPU per row (`process.cpuUsage` for the app: every thread of the process).
+ * (b) An idle pass with nothing new, through a counting proxy: requests and bytes, with the original
+ *     module and with our addon.
+ * (c) 100 scattered deletions: requests and bytes of the pass that finds them, against re-reading every id.
+ * (e) Peak memory of the app during (a) (the letters follow docs/benchmarks.md: (d) is the query suite).
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { nextEvent } from '../src-main/common/event';
+import type { InstanceConfig, TransportKind } from '../src-main/common/model';
+import { TRANSPORT_LABELS } from '../src-main/common/model';
+import { connectionInputOf } from '../src-main/odoo/connection';
+import { connectJson2 } from '../src-main/odoo/json2-client';
+import type { OdooConnection } from '../src-main/odoo/types';
+import type { ModuleFlavour } from '../src-main/simulator/index';
 import { databasePath } from '../src-main/store/data-directory';
 import { openStore } from '../src-main/store/store';
-import { createServices } from '../src-main/hosts/services';
-import { connectionInputOf } from '../src-main/odoo/connection';
 import { connectTarget } from '../src-main/sync/connect';
 import { runSyncPass } from '../src-main/sync/pass';
-import { rawPages, type RawPaging } from './raw-client';
+import { runAnchor } from './anchor';
+import { mirrorWithApp, type AppMirrorResult } from './app-mirror';
+import { SimulatorProcess, type Traffic } from './simulator-process';
 import { round } from './stats';
 import type { BenchContext, BenchSuite, BenchTable } from './types';
-import type { TransportKind } from '../src-main/common/model';
 
-const PAGE = 5000;
-const FIELDS = ['model', 'record_id', 'event', 'timestamp'];
 const DELETED = 100;
-const PACED_LATENCY_MS = 200;
+const CPU_TARGET_US = 15;
+const TRANSPORTS: TransportKind[] = ['xmlrpc', 'jsonrpc'];
+const MODULES: Record<ModuleFlavour, string> = { original: 'original module', fixed: 'our addon' };
 
-interface Traffic {
-  requests: number;
-  bytes: number;
+/** A server to mirror: the simulator's or a real one. */
+interface Target {
+  url: string;
+  db: string;
+  login: string;
+  password: string;
 }
 
-/** The simulator child: starts the simulator and a counting proxy, then answers JSON commands on stdin. */
-const CHILD_SOURCE = `
-import http from 'node:http';
-import { createInterface } from 'node:readline';
-const { startSimulator } = await import(process.env.OCM_SIMULATOR);
-const sim = await startSimulator({ seed: 1, databases: [{ name: 'big', demo: false, syntheticRows: Number(process.env.OCM_ROWS) }, { name: 'paced', demo: false, syntheticRows: Number(process.env.OCM_PACED_ROWS) }] });
-const target = new URL(sim.url);
-const agent = new http.Agent({ keepAlive: true });
-const stats = { requests: 0, bytes: 0 };
-const headerBytes = (raw) => { let n = 0; for (let i = 0; i < raw.length; i += 2) n += raw[i].length + raw[i + 1].length + 4; return n + 2; };
-const proxy = http.createServer((req, res) => {
-  stats.requests++;
-  stats.bytes += req.method.length + req.url.length + 12 + headerBytes(req.rawHeaders);
-  req.on('data', (chunk) => (stats.bytes += chunk.length));
-  const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-    stats.bytes += 17 + (answer.statusMessage ?? '').length + headerBytes(answer.rawHeaders);
-    answer.on('data', (chunk) => (stats.bytes += chunk.length));
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
-  upstream.on('error', () => res.destroy());
-  req.pipe(upstream);
-});
-await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-console.log(JSON.stringify({ url: sim.url, proxyUrl: 'http://127.0.0.1:' + proxy.address().port }));
-for await (const line of createInterface({ input: process.stdin })) {
-  const command = JSON.parse(line);
-  if (command.cmd === 'stats') console.log(JSON.stringify(stats));
-  else if (command.cmd === 'reset') { stats.requests = 0; stats.bytes = 0; console.log('{}'); }
-  else if (command.cmd === 'delete') console.log(JSON.stringify({ ids: sim.database('big').deleteRandomWebhookRows(command.count) }));
-  else if (command.cmd === 'rows') console.log(JSON.stringify({ rows: sim.database(command.db).webhookRows().length }));
-  else if (command.cmd === 'latency') { if (command.ms) sim.faults.setLatency(command.ms); else sim.faults.clear(); console.log('{}'); }
-  else if (command.cmd === 'close') { proxy.close(); await sim.close(); process.exit(0); }
+type Row = (string | number)[];
+
+/** The real server named by the environment, or undefined (all four variables, or none). */
+function realServer(): Target | undefined {
+  const names = ['ODOO_URL', 'ODOO_DB', 'ODOO_LOGIN', 'ODOO_PASSWORD'] as const;
+  const given = names.filter((name) => process.env[name]);
+  if (given.length === 0) return undefined;
+  if (given.length < names.length) throw new Error(`The sync benchmark needs all of ${names.join(', ')} to run against a real server; missing: ${names.filter((name) => !process.env[name]).join(', ')}.`);
+  return { url: process.env.ODOO_URL!, db: process.env.ODOO_DB!, login: process.env.ODOO_LOGIN!, password: process.env.ODOO_PASSWORD! };
 }
-`;
 
-/** A simulator in a child process, driven by one-line JSON commands. */
-class SimulatorProcess {
-  private readonly lines: AsyncIterator<string>;
-
-  private constructor(
-    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
-    readonly url: string,
-    readonly proxyUrl: string,
-    lines: AsyncIterator<string>,
-  ) {
-    this.lines = lines;
-  }
-
-  static async start(rows: number, pacedRows: number): Promise<SimulatorProcess> {
-    const simulator = fileURLToPath(new URL('../src-main/simulator/index.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_SOURCE], {
-      env: { ...process.env, OCM_SIMULATOR: simulator, OCM_ROWS: String(rows), OCM_PACED_ROWS: String(pacedRows) },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const first = await lines.next();
-    if (first.done) throw new Error('the simulator child exited before it was ready');
-    const { url, proxyUrl } = JSON.parse(first.value) as { url: string; proxyUrl: string };
-    return new SimulatorProcess(child, url, proxyUrl, lines);
-  }
-
-  async command<T>(command: Record<string, unknown>): Promise<T> {
-    this.child.stdin.write(`${JSON.stringify(command)}\n`);
-    const line = await this.lines.next();
-    if (line.done) throw new Error('the simulator child exited');
-    return JSON.parse(line.value) as T;
-  }
-
-  async close(): Promise<void> {
-    this.child.stdin.write('{"cmd":"close"}\n');
-    await once(this.child, 'exit');
-  }
+function load(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
 }
 
 /** Runs the suite. */
 export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable[]> => {
+  const real = realServer();
   const total = context.quick ? 50_000 : 300_000;
-  context.log(`starting the simulator child with ${total.toLocaleString('en-US')} rows`);
-  const pacedTotal = total;
-  const sim = await SimulatorProcess.start(total, pacedTotal);
-  const mirrorRows: (string | number)[][] = [];
-  const idleRows: (string | number)[][] = [];
-  const deletionRows: (string | number)[][] = [];
-  const memoryRows: (string | number)[][] = [];
-  const ratios: Record<string, number> = {};
-  const pacedRatios: Record<string, number> = {};
-  const deletionShares: Record<string, number> = {};
-  try {
-    for (const transport of ['xmlrpc', 'jsonrpc'] as const) {
-      const label = transport === 'xmlrpc' ? 'XML-RPC' : 'JSON-RPC';
-      const mirror = await mirrorOnce(sim, context, transport, 'big', join(context.scratchDir, transport));
-      const { raw, app, peak, instance, dataDir } = mirror;
-      ratios[label] = round(app.rate / raw.rate, 2);
-      mirrorRows.push([label, 'as fast as it serves', 'raw client (sequential pages, nothing stored)', raw.rows, round(raw.seconds, 2), Math.round(raw.rate), 1]);
-      mirrorRows.push([label, 'as fast as it serves', 'app (worker, pipelined, committed to SQLite)', app.rows, round(app.seconds, 2), Math.round(app.rate), ratios[label]]);
-      memoryRows.push([label, app.rows, round(peak.baseRss / 2 ** 20, 0), round(peak.rss / 2 ** 20, 0), round((peak.rss - peak.baseRss) / 2 ** 20, 0), round(peak.heapUsed / 2 ** 20, 0)]);
-      context.log(`${label}: raw ${Math.round(raw.rate)} rows/s, app ${Math.round(app.rate)} rows/s (ratio ${ratios[label]})`);
+  const loadBefore = load();
+  const mirror = new MirrorTable();
+  const idleRows: Row[] = [];
+  const deletionRows: Row[] = [];
+  const idleTargets: BenchTable['targets'] = [];
+  const deletionTargets: BenchTable['targets'] = [];
+  const deletionNotes: string[] = [];
 
-      await sim.command({ cmd: 'latency', ms: PACED_LATENCY_MS });
-      const paced = await mirrorOnce(sim, context, transport, 'paced', join(context.scratchDir, `${transport}-paced`));
-      await sim.command({ cmd: 'latency', ms: 0 });
-      pacedRatios[label] = round(paced.app.rate / paced.raw.rate, 2);
-      mirrorRows.push([label, `+${PACED_LATENCY_MS} ms per answer`, 'raw client (sequential pages, nothing stored)', paced.raw.rows, round(paced.raw.seconds, 2), Math.round(paced.raw.rate), 1]);
-      mirrorRows.push([label, `+${PACED_LATENCY_MS} ms per answer`, 'app (worker, pipelined, committed to SQLite)', paced.app.rows, round(paced.app.seconds, 2), Math.round(paced.app.rate), pacedRatios[label]]);
-      context.log(`${label} paced: raw ${Math.round(paced.raw.rate)} rows/s, app ${Math.round(paced.app.rate)} rows/s (ratio ${pacedRatios[label]})`);
-
-      // (b) and (c): one pass through the counting proxy, on the mirror just made.
-      const store = openStore(databasePath(dataDir));
-      const abort = new AbortController();
-      const { client, capabilities } = await connectTarget(
-        { config: { ...instance, url: sim.proxyUrl }, connection: connectionInputOf({ ...instance, url: sim.proxyUrl }, 'admin') },
-        abort.signal,
-      );
-      try {
-        const pass = () => runSyncPass({ store, client, capabilities, instanceId: instance.id });
-        await sim.command({ cmd: 'reset' });
-        const idle = await pass();
-        const idleTraffic = await sim.command<Traffic>({ cmd: 'stats' });
-        idleRows.push([label, idleTraffic.requests, idleTraffic.bytes, idle.added + idle.removed]);
-
-        await sim.command({ cmd: 'delete', count: DELETED });
-        await sim.command({ cmd: 'reset' });
-        const started = performance.now();
-        const found = await pass();
-        const scanMs = performance.now() - started;
-        const scan = await sim.command<Traffic>({ cmd: 'stats' });
-        await sim.command({ cmd: 'reset' });
-        const ids = await client.search('update.webhook', [], { order: 'id asc' });
-        const full = await sim.command<Traffic>({ cmd: 'stats' });
-        deletionShares[label] = round((100 * scan.bytes) / full.bytes, 2);
-        deletionRows.push([label, found.removed, scan.requests, scan.bytes, Math.round(scanMs), ids.length, full.requests, full.bytes, deletionShares[label]]);
-        context.log(`${label}: idle poll ${idleTraffic.requests} requests / ${idleTraffic.bytes} B; deletions ${found.removed} found with ${scan.requests} requests / ${scan.bytes} B vs ${full.bytes} B for all ids`);
-      } finally {
-        client.close();
-        store.close();
+  if (real) {
+    context.log(`against the real server ${real.url} (database ${real.db}); its log is only read`);
+    for (const transport of TRANSPORTS) await mirror.compare(context, 'real server', transport, real, join(context.scratchDir, `real-${transport}`));
+    const proxy = await SimulatorProcess.start({ upstream: real.url });
+    try {
+      const instance = mirror.lastInstance!;
+      for (const transport of TRANSPORTS) {
+        const idle = await idlePass(proxy, { ...instance, url: proxy.proxyUrl }, real.password, transport, mirror.lastDataDir!);
+        idleRows.push(['this server', TRANSPORT_LABELS[transport], idle.requests, idle.sent, idle.received, idle.bytes, idle.firstBytes]);
       }
+    } finally {
+      await proxy.close();
+    }
+    deletionNotes.push('Skipped on a real server: it would delete rows there.');
+  } else {
+    for (const pace of [{ label: 'paced, threaded', workers: 0 }, { label: 'paced, --workers 2', workers: 2 }]) {
+      context.log(`starting the ${pace.label} simulator with ${total.toLocaleString('en-US')} rows`);
+      const sim = await SimulatorProcess.start({ databases: [{ name: 'big', rows: total }], flavour: 'original', pace: { mode: 'cpu', workers: pace.workers } });
+      try {
+        for (const transport of TRANSPORTS) await mirror.compare(context, pace.label, transport, { url: sim.url, db: 'big', login: 'admin', password: 'admin' }, join(context.scratchDir, `${pace.workers}-${transport}`));
+      } finally {
+        await sim.close();
+      }
+    }
+    for (const flavour of ['original', 'fixed'] as const) {
+      context.log(`starting the unpaced simulator (${MODULES[flavour]}) with ${total.toLocaleString('en-US')} rows`);
+      const sim = await SimulatorProcess.start({ databases: [{ name: 'big', rows: total }], flavour });
+      try {
+        const dataDir = join(context.scratchDir, `unpaced-${flavour}`);
+        const made = await mirror.appOnly(context, `unpaced, ${MODULES[flavour]}`, 'jsonrpc', { url: sim.url, db: 'big', login: 'admin', password: 'admin' }, dataDir);
+        for (const transport of TRANSPORTS) {
+          const label = TRANSPORT_LABELS[transport];
+          const instance = { ...made.instance, url: sim.proxyUrl };
+          const idle = await idlePass(sim, instance, 'admin', transport, dataDir);
+          idleRows.push([MODULES[flavour], label, idle.requests, idle.sent, idle.received, idle.bytes, idle.firstBytes]);
+          if (flavour === 'fixed') idleTargets.push({ name: `our addon, ${label}: 1 request under 1 KB`, met: idle.requests === 1 && idle.bytes < 1024, value: `${idle.requests} request${idle.requests === 1 ? '' : 's'}, ${idle.bytes} B` });
+
+          const found = await deletionPass(sim, instance, transport, dataDir, flavour === 'fixed' ? 'tombstones' : 'group totals');
+          deletionRows.push([MODULES[flavour], label, found.how, found.removed, found.requests, found.bytes, found.fullBytes, found.share]);
+          if (flavour === 'fixed') {
+            deletionTargets.push({ name: `our addon, ${label}: bytes < 1% of a full id re-read`, met: found.share < 1, value: `${found.share}%` });
+            const scanned = await deletionPass(sim, instance, transport, dataDir, 'digest');
+            deletionRows.push([MODULES[flavour], label, scanned.how, scanned.removed, scanned.requests, scanned.bytes, scanned.fullBytes, scanned.share]);
+          }
+          context.log(`${MODULES[flavour]}, ${label}: idle ${idle.requests} requests / ${idle.bytes} B; ${DELETED} deletions found with ${found.requests} requests / ${found.bytes} B (${found.share}% of ${found.fullBytes} B)`);
+        }
+      } finally {
+        await sim.close();
+      }
+    }
+    idleRows.push(await json2Idle(context, total, join(context.scratchDir, 'json2')));
+  }
+
+  const rowsLabel = total.toLocaleString('en-US');
+  const tables: BenchTable[] = [
+    {
+      title: real ? `(a) Initial mirror of ${real.db} on ${real.url}` : `(a) Initial mirror of ${rowsLabel} rows, CPU-paced simulator in its own process`,
+      columns: ['server', 'transport', 'client', 'rows', 'seconds', 'rows/s', 'CPU s', 'CPU µs per row', 'app/anchor', 'load (1 min)'],
+      rows: mirror.rows,
+      targets: mirror.targets,
+      notes: [
+        `Load average (1 / 5 / 15 min) before the suite: ${loadBefore}; after: ${load()}.`,
+        'Anchor: bench/anchor/stdlib_pages.py, Python\'s standard library (xmlrpc.client; urllib + json on /jsonrpc), paging update.webhook by id > last, order id asc, 4 fields, pages of 5,000, storing nothing; its CPU is its own process\'s.',
+        'App: from adding the instance to its first up-to-date status (login, capabilities, pipelined pages of 5,000, 3 in flight, every page committed with its cursor to SQLite, read indexes built at the end); its CPU is process.cpuUsage of the whole process (main thread and sync worker).',
+        real ? 'Against a real server both clients share its pace.' : 'The simulator charges each answer CPU per row (38 µs JSON-RPC, 74 µs XML-RPC: a real Odoo 18 on 2 cores): threaded serves one request at a time, --workers 2 two at once. It runs in its own process, on the same cores.',
+        'Rows/s share the machine with whatever else runs; CPU per row is the robust figure.',
+      ],
+    },
+    {
+      title: '(b) Idle pass when nothing changed (through a counting proxy)',
+      columns: ['module', 'transport', 'requests', 'bytes sent', 'bytes received', 'bytes', 'first idle pass bytes'],
+      rows: idleRows,
+      targets: idleTargets,
+      notes: [
+        'Bytes include the HTTP request line, status line and headers, both directions. The steady idle pass is the second one after the mirror; the first also re-reads the rows of the newest second once, in case a refresh in that second committed late. The simulated log holds a day of changes, the newest an hour old.',
+        'Original module: one search_read from the cursor row (reset check and new rows) and one read_group of the mirrored id range (deletions). Our addon: one sync_state call (reset, new rows, refreshed rows, tombstones, row count, error log).',
+        'JSON-2: the simulator as Odoo 19 with our addon, the same pass through a JSON-2 connection (bearer API key, X-Odoo-Database), which the app does not offer as an instance transport yet; its mirror was taken over JSON-RPC.',
+      ],
+    },
+  ];
+  if (deletionRows.length > 0 || deletionNotes.length > 0) {
+    tables.push({
+      title: `(c) Deletion detection after ${DELETED} scattered rows of ${rowsLabel} were deleted on the server`,
+      columns: ['module', 'transport', 'how', 'found', 'requests', 'bytes', 'full id re-read bytes', 'bytes % of full'],
+      rows: deletionRows,
+      targets: deletionTargets,
+      notes: [
+        ...deletionNotes,
+        'Original module: one aggregate (count, sum of ids, sum of record ids) of the mirrored range, halved where it differs (only the left half asked), ranges missing one or two rows named from their sums, small ranges read as ids.',
+        'Our addon: the tombstones after the cursor come with the idle call. "digest" is the same deletions with the tombstones cleaned before they were read: digest answers 16 parts of each differing range per call.',
+        'Full id re-read: one search of every id of update.webhook.',
+      ],
+    });
+  }
+  tables.push({
+    title: '(e) Peak memory during the initial mirror (whole process, worker included)',
+    columns: ['server', 'transport', 'rows', 'RSS before (MiB)', 'peak RSS (MiB)', 'growth (MiB)', 'peak main-thread heap (MiB)'],
+    rows: mirror.memoryRows,
+  });
+  return tables;
+};
+
+/** The rows of table (a) and (d), filled run by run. */
+class MirrorTable {
+  readonly rows: Row[] = [];
+  readonly memoryRows: Row[] = [];
+  readonly targets: NonNullable<BenchTable['targets']> = [];
+  lastInstance?: InstanceConfig;
+  lastDataDir?: string;
+
+  /** The anchor, then the app, back to back. */
+  async compare(context: BenchContext, server: string, transport: TransportKind, target: Target, dataDir: string): Promise<void> {
+    const label = TRANSPORT_LABELS[transport];
+    const anchorLoad = loadavg()[0];
+    const anchor = await runAnchor(transport, target);
+    const anchorRate = anchor.rows / anchor.seconds;
+    const anchorCpu = anchor.user + anchor.system;
+    this.rows.push([server, label, `Python ${transport === 'xmlrpc' ? 'xmlrpc.client' : 'urllib + json'} (anchor)`, anchor.rows, round(anchor.seconds, 2), Math.round(anchorRate), round(anchorCpu, 2), round((anchorCpu * 1e6) / Math.max(1, anchor.rows), 1), 1, round(anchorLoad, 2)]);
+    const app = await this.app(server, transport, target, dataDir);
+    const ratio = round(app.rows / app.seconds / anchorRate, 2);
+    this.rows[this.rows.length - 1][8] = ratio;
+    this.targets.push({ name: `${server}, ${label}: app/anchor >= 0.9`, met: ratio >= 0.9, value: ratio });
+    this.targets.push({ name: `${server}, ${label}: app CPU per row <= ${CPU_TARGET_US} µs`, met: app.cpuPerRowUs <= CPU_TARGET_US, value: round(app.cpuPerRowUs, 1) });
+    context.log(`${server}, ${label}: anchor ${Math.round(anchorRate)} rows/s, app ${Math.round(app.rows / app.seconds)} rows/s (${ratio}), app ${round(app.cpuPerRowUs, 1)} µs of CPU per row`);
+  }
+
+  /** The app alone (a mirror the other tables then use). */
+  async appOnly(context: BenchContext, server: string, transport: TransportKind, target: Target, dataDir: string): Promise<AppMirrorResult> {
+    const app = await this.app(server, transport, target, dataDir);
+    context.log(`${server}, ${TRANSPORT_LABELS[transport]}: app ${Math.round(app.rows / app.seconds)} rows/s, ${round(app.cpuPerRowUs, 1)} µs of CPU per row`);
+    return app;
+  }
+
+  private async app(server: string, transport: TransportKind, target: Target, dataDir: string): Promise<AppMirrorResult> {
+    mkdirSync(dataDir, { recursive: true });
+    const appLoad = loadavg()[0];
+    const app = await mirrorWithApp({ ...target, transport, dataDir });
+    const cpu = app.cpu.user + app.cpu.system;
+    this.rows.push([server, TRANSPORT_LABELS[transport], 'app (worker, pipelined, committed to SQLite)', app.rows, round(app.seconds, 2), Math.round(app.rows / app.seconds), round(cpu, 2), round(app.cpuPerRowUs, 1), '', round(appLoad, 2)]);
+    const { memory } = app;
+    this.memoryRows.push([server, TRANSPORT_LABELS[transport], app.rows, round(memory.baseRss / 2 ** 20, 0), round(memory.rss / 2 ** 20, 0), round((memory.rss - memory.baseRss) / 2 ** 20, 0), round(memory.heapUsed / 2 ** 20, 0)]);
+    this.lastInstance = app.instance;
+    this.lastDataDir = dataDir;
+    return app;
+  }
+}
+
+/** One pass over `transport` through the proxy, with its traffic. */
+async function countedPass(proxy: SimulatorProcess, instance: InstanceConfig, secret: string, transport: TransportKind, dataDir: string): Promise<{ traffic: Traffic; removed: number }> {
+  const store = openStore(databasePath(dataDir));
+  const config = { ...instance, transport };
+  const { client, capabilities } = await connectTarget({ config, connection: connectionInputOf(config, secret) }, new AbortController().signal);
+  try {
+    await proxy.resetTraffic();
+    const result = await runSyncPass({ store, client, capabilities, instanceId: instance.id });
+    return { traffic: await proxy.traffic(), removed: result.removed };
+  } finally {
+    client.close();
+    store.close();
+  }
+}
+
+/**
+ * Idle passes: requests and bytes each way of the steady one (the second), and the bytes of the first,
+ * which also re-reads the rows of the newest second once (see PassRun.applyRefreshed).
+ */
+async function idlePass(proxy: SimulatorProcess, instance: InstanceConfig, secret: string, transport: TransportKind, dataDir: string) {
+  const first = (await countedPass(proxy, instance, secret, transport, dataDir)).traffic;
+  const { traffic } = await countedPass(proxy, instance, secret, transport, dataDir);
+  const sent = traffic.exchanges.reduce((sum, exchange) => sum + exchange.sent, 0);
+  const received = traffic.exchanges.reduce((sum, exchange) => sum + exchange.received, 0);
+  return { requests: traffic.requests, sent, received, bytes: sent + received, firstBytes: first.bytes };
+}
+
+/** The idle pass over JSON-2 (Odoo 19, our addon): mirrored over JSON-RPC, then polled through a JSON-2 connection. */
+async function json2Idle(context: BenchContext, total: number, dataDir: string): Promise<Row> {
+  context.log('starting the unpaced simulator as Odoo 19 (our addon) for the JSON-2 idle pass');
+  const sim = await SimulatorProcess.start({ databases: [{ name: 'big', rows: Math.min(total, 50_000) }], flavour: 'fixed', odoo: 19 });
+  try {
+    const made = await mirrorWithApp({ url: sim.url, db: 'big', login: 'admin', password: 'admin', transport: 'jsonrpc', dataDir });
+    const { key } = await sim.command<{ key: string }>({ cmd: 'apikey', db: 'big' });
+    const connection = await connectJson2({ url: sim.proxyUrl, db: 'big', secret: key, login: 'admin' });
+    const client = connection as unknown as OdooConnection;
+    const store = openStore(databasePath(dataDir));
+    try {
+      // As the JSON-RPC mirror detected them (the simulator's JSON-2 lacks has_access, which detection asks).
+      const capabilities = store.syncState.get(made.instance.id).capabilities!;
+      const traffic: Traffic[] = [];
+      for (let pass = 0; pass < 2; pass++) {
+        await sim.resetTraffic();
+        await runSyncPass({ store, client, capabilities, instanceId: made.instance.id });
+        traffic.push(await sim.traffic());
+      }
+      const [first, steady] = traffic;
+      const sent = steady.exchanges.reduce((sum, exchange) => sum + exchange.sent, 0);
+      const received = steady.exchanges.reduce((sum, exchange) => sum + exchange.received, 0);
+      return [MODULES.fixed, 'JSON-2 (Odoo 19)', steady.requests, sent, received, sent + received, first.bytes];
+    } finally {
+      connection.close();
+      store.close();
     }
   } finally {
     await sim.close();
   }
-
-  const rowsLabel = total.toLocaleString('en-US');
-  return [
-    {
-      title: `(a) Initial mirror of ${rowsLabel} rows, simulator in a child process`,
-      columns: ['transport', 'server', 'client', 'rows', 'seconds', 'rows/s', 'ratio to raw'],
-      rows: mirrorRows,
-      targets: [
-        ...Object.entries(ratios).map(([label, value]) => ({ name: `${label} app/raw >= 0.9 (server as fast as it serves)`, met: value >= 0.9, value })),
-        ...Object.entries(pacedRatios).map(([label, value]) => ({ name: `${label} app/raw >= 0.9 (server paced like Odoo 18)`, met: value >= 0.9, value })),
-      ],
-      notes: [
-        'The app time runs from adding the instance to its first up-to-date status: login, capability detection, count, pipelined pages (5,000 rows, 3 in flight), every page committed with its cursor, and the first deletion check.',
-        'The raw client pages the same rows sequentially with fetch and the same codec, and stores nothing.',
-        `"+${PACED_LATENCY_MS} ms per answer" paces the simulator like a real Odoo 18 (odoo-facts.md: a 5,000-row JSON-RPC page takes ~210 ms, i.e. ~23,800 rows/s) on a ${pacedTotal.toLocaleString('en-US')}-row database.`,
-        'Unpaced, the simulator serves JSON-RPC far faster than Odoo does; then SQLite is the limit: each row updates the table and 7 indexes (the timeline indexes serve the UI queries), ~30–70k rows/s on this machine depending on table size.',
-      ],
-    },
-    {
-      title: '(b) Idle poll when nothing changed (one pass)',
-      columns: ['transport', 'requests', 'bytes', 'rows changed'],
-      rows: idleRows,
-      notes: ['One search_read from the cursor row (reset check and new rows in one request) and one search_count of the mirrored id range (deletion check). Bytes include HTTP headers, both directions.'],
-    },
-    {
-      title: `(c) Deletion detection after ${DELETED} random rows of ${rowsLabel} were deleted on the server`,
-      columns: ['transport', 'found', 'requests', 'bytes', 'ms', 'all ids', 'full re-read requests', 'full re-read bytes', 'bytes % of full'],
-      rows: deletionRows,
-      targets: Object.entries(deletionShares).map(([label, value]) => ({ name: `${label} bytes < 1% of a full id re-read`, met: value < 1, value: `${value}%` })),
-      notes: [
-        'The pass compares one read_group (count, sum of ids, sum of record ids; JSON-RPC, or XML-RPC while sums fit 32 bits, else search_count) of the mirrored id range with the local copy; where they differ the range is split at the local median, only the left half asked for (the right is inferred), and a range missing one or two rows is named by its sums without fetching ids. Small unresolved ranges have their ids fetched.',
-        'Each aggregate is one HTTP request of ~0.8 KB (JSON-RPC) to ~1.7 KB (XML-RPC) with headers, and Odoo has no call answering many id ranges at once: separating 100 scattered deletions takes on the order of 150–250 requests, i.e. a few percent of a full id re-read, not under 1%. Deletions that cluster (consumers delete processed rows, mostly old ones) cost far fewer; one deletion costs one request.',
-      ],
-    },
-    {
-      title: '(e) Peak memory during the initial mirror (whole process, worker included)',
-      columns: ['transport', 'rows', 'RSS before (MiB)', 'peak RSS (MiB)', 'growth (MiB)', 'peak main-thread heap (MiB)'],
-      rows: memoryRows,
-    },
-  ];
-};
-
-/** Mirrors database `db` once with the raw client and once with the app (worker engine). */
-async function mirrorOnce(sim: SimulatorProcess, context: BenchContext, transport: TransportKind, db: string, dataDir: string) {
-  await rawPages({ ...rawPaging(transport, sim.url, db), maxPages: 1 }); // warm-up
-  const rawStart = performance.now();
-  const rawResult = await rawPages(rawPaging(transport, sim.url, db));
-  const rawSeconds = (performance.now() - rawStart) / 1000;
-
-  const app = await createServices({ dataDir, keychain: null });
-  const { services } = app;
-  const memory = sampleMemory();
-  const appStart = performance.now();
-  const done = nextEvent(services.sync.onDidChangeStatus, (status) => status.state === 'up-to-date' || status.state === 'error' || status.state === 'offline');
-  const instance = await services.instances.add({ name: `${db}-${transport}`, url: sim.url, db, login: 'admin', password: 'admin', transport });
-  const status = await done;
-  const appSeconds = (performance.now() - appStart) / 1000;
-  const peak = memory.stop();
-  await app.close();
-  if (status.state !== 'up-to-date') throw new Error(`${transport}: the app's mirror of ${db} failed: ${status.lastError?.message}`);
-  context.log(`${transport} ${db}: mirrored ${status.changeCount} rows`);
-  return {
-    raw: { rows: rawResult.rows, seconds: rawSeconds, rate: rawResult.rows / rawSeconds },
-    app: { rows: status.changeCount, seconds: appSeconds, rate: status.changeCount / appSeconds },
-    peak,
-    instance,
-    dataDir,
-  };
 }
 
-/** The raw client's paging of the simulator's database as admin (uid 2). */
-function rawPaging(transport: TransportKind, url: string, db: string): RawPaging {
-  return { transport, url, db, uid: 2, password: 'admin', fields: FIELDS, pageSize: PAGE };
+/** Deletes {@link DELETED} random rows, then measures the pass that finds them against a full id re-read. */
+async function deletionPass(sim: SimulatorProcess, instance: InstanceConfig, transport: TransportKind, dataDir: string, how: string) {
+  await sim.command({ cmd: 'delete', db: 'big', count: DELETED });
+  if (how === 'digest') await sim.command({ cmd: 'purge', db: 'big' });
+  const { traffic, removed } = await countedPass(sim, instance, 'admin', transport, dataDir);
+  const config = { ...instance, transport };
+  const { client } = await connectTarget({ config, connection: connectionInputOf(config, 'admin') }, new AbortController().signal);
+  try {
+    await sim.resetTraffic();
+    await client.search('update.webhook', [], { order: 'id asc' });
+    const full = await sim.traffic();
+    return { how, removed, requests: traffic.requests, bytes: traffic.bytes, fullBytes: full.bytes, share: round((100 * traffic.bytes) / full.bytes, 2) };
+  } finally {
+    client.close();
+  }
 }
-
-/** Samples RSS and heap every 50 ms until stopped. */
-function sampleMemory(): { stop(): { baseRss: number; rss: number; heapUsed: number } } {
-  const baseRss = process.memoryUsage().rss;
-  let rss = baseRss;
-  let heapUsed = process.memoryUsage().heapUsed;
-  const timer = setInterval(() => {
-    const usage = process.memoryUsage();
-    rss = Math.max(rss, usage.rss);
-    heapUsed = Math.max(heapUsed, usage.heapUsed);
-  }, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      return { baseRss, rss, heapUsed };
-    },
-  };
-}
-

@@ -86,6 +86,11 @@ export interface Capabilities {
   canDeleteChanges: boolean;
   /** What watching without the module can use on this server (detected for polling or tracking values). */
   watch?: WatchCapabilities;
+  /**
+   * Our addon's change-log protocol (`update.webhook.protocol_version()`): 2 offers `sync_state`, `digest`
+   * and tombstones (docs/addon-protocol.md); absent or 0 for the original module and protocol 1.
+   */
+  addonProtocol?: number;
 }
 
 /** What a login may read to watch a server without the module (odoo/watch-capabilities.ts). */

@@ -17,9 +17,9 @@ export async function detectCapabilities(client: OdooConnection, options: { sign
   const call = { signal: options.signal };
   const [version, changeLogFields, errorLog] = await Promise.all([client.version(call), changeLogFieldsOf(client, options.signal), errorLogState(client, options.signal)]);
   const installed = changeLogFields !== undefined;
-  const [canReadChanges, canDeleteChanges] = installed
-    ? await Promise.all([client.checkAccessRights(CHANGE_LOG_MODEL, 'read', call), client.checkAccessRights(CHANGE_LOG_MODEL, 'unlink', call)])
-    : [false, false];
+  const [canReadChanges, canDeleteChanges, addonProtocol] = installed
+    ? await Promise.all([client.checkAccessRights(CHANGE_LOG_MODEL, 'read', call), client.checkAccessRights(CHANGE_LOG_MODEL, 'unlink', call), addonProtocolOf(client, options.signal)])
+    : [false, false, 0];
   const fields = changeLogFields ?? [];
   return {
     version,
@@ -30,7 +30,20 @@ export async function detectCapabilities(client: OdooConnection, options: { sign
     errorLog,
     canReadChanges,
     canDeleteChanges,
+    addonProtocol,
   };
+}
+
+/** `update.webhook.protocol_version()` of our addon; 0 where the method does not exist (original module, protocol 1). */
+async function addonProtocolOf(client: OdooClient, signal?: AbortSignal): Promise<number> {
+  try {
+    const version = await client.executeKw(CHANGE_LOG_MODEL, 'protocol_version', [], {}, { signal });
+    return typeof version === 'number' && Number.isInteger(version) && version > 0 ? version : 0;
+  } catch (error) {
+    // Odoo answers an unknown method with a fault (AttributeError); anything else (network, timeout) is real.
+    if (error instanceof OcmError && ['server-error', 'user-error', 'access-error', 'model-missing'].includes(error.code)) return 0;
+    throw error;
+  }
 }
 
 /** update.webhook's field names, or undefined when the model does not exist. */

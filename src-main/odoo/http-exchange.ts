@@ -84,8 +84,7 @@ export class HttpEndpoint {
           agent: this.agent,
           headers: {
             ...(request.method === 'GET' ? {} : { 'Content-Type': request.contentType, 'Content-Length': body.length }),
-            Accept: request.accept,
-            'User-Agent': 'OdooChangeMonitor',
+            ...(request.accept ? { Accept: request.accept } : {}),
             ...(this.parsed.username ? { Authorization: basicAuth(this.parsed) } : {}),
             ...request.headers,
           },
@@ -206,7 +205,8 @@ export interface PostRequest {
   path: string;
   body: string | Buffer;
   contentType: string;
-  accept: string;
+  /** The Accept header, when the server looks at it (XML-RPC and JSON-RPC do not: they send none, to keep idle polls small). */
+  accept?: string;
   /** The content types a proper answer may have; anything else is reported as "not RPC". */
   acceptContentType: RegExp;
   context: CallContext;

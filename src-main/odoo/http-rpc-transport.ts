@@ -14,7 +14,7 @@ import { assertOdooValues } from './values';
 export interface WireFormat {
   readonly kind: TransportKind;
   /** The request for `service.method(...args)`. */
-  encode(service: string, method: string, args: OdooValue[]): Pick<PostRequest, 'path' | 'body' | 'contentType' | 'accept' | 'acceptContentType'>;
+  encode(service: string, method: string, args: OdooValue[]): Pick<PostRequest, 'path' | 'body' | 'contentType' | 'acceptContentType'>;
   /** The call's result from a 200 answer of the accepted content type; rejects with an OcmError. */
   decode(response: http.IncomingMessage, context: CallContext): Promise<OdooValue>;
 }

@@ -26,7 +26,6 @@ export class XmlRpcTransport extends HttpRpcTransport {
         path: `/xmlrpc/2/${service}`,
         body: encodeMethodCall(method, args),
         contentType: 'text/xml',
-        accept: 'text/xml',
         acceptContentType: /xml/i,
       }),
       decode: async (response, context) => {

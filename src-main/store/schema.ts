@@ -373,4 +373,12 @@ CREATE INDEX alert_deliveries_due ON alert_deliveries(next_attempt_at) WHERE sta
 CREATE INDEX alert_deliveries_rule ON alert_deliveries(rule_id, id DESC);
 `,
   },
+  {
+    version: 10,
+    description: "our addon's protocol 2: the log's token (a new one means the log was recreated) and the tombstone cursor",
+    sql: `
+ALTER TABLE sync_state ADD COLUMN log_token TEXT;                                  -- sync_state().log when last seen
+ALTER TABLE sync_state ADD COLUMN tombstone_cursor INTEGER NOT NULL DEFAULT 0;     -- highest tombstone id applied
+`,
+  },
 ];

@@ -3,6 +3,9 @@ import { moduleLogSource } from './module-log/pass';
 import type { SyncPassContext, SyncPassResult } from './source';
 
 /** Runs one pass. Rejects with the client's OcmError on failure; what was committed stays committed. */
-export function runSyncPass(context: SyncPassContext): Promise<SyncPassResult> {
-  return (context.source ?? moduleLogSource).pass(context);
+export async function runSyncPass(context: SyncPassContext): Promise<SyncPassResult> {
+  const result = await (context.source ?? moduleLogSource).pass(context);
+  // A snapshot cut short by a stopped app leaves the read indexes to whoever finishes one (store/read-indexes.ts).
+  if (context.store.syncState.get(context.instanceId).snapshotDone) context.store.mirror.ensureReadIndexes();
+  return result;
 }

@@ -9,6 +9,7 @@
 import type { ChangeEvent, ChangeOrigin, FieldChange, InstanceId } from '../../common/model';
 import type { SqlDatabase, SqlStatement } from '../database';
 import { errorFingerprint } from '../fingerprint';
+import { createReadIndexes, dropReadIndexes } from '../read-indexes';
 
 /** One server change row, converted (timestamp in Unix seconds). */
 export interface MirrorChange {
@@ -86,19 +87,40 @@ export interface MirrorInsertHook {
 
 const CHUNK = 500;
 
+/** The columns of one inserted `changes` row, in statement order. */
+const CHANGE_COLUMNS = 'instance_id, epoch, server_id, revision, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, extra, origin, field_values';
+/** One row's values: what every row of a call shares is bound once, by name. */
+const CHANGE_VALUES = '(@instance, @epoch, ?, ?, ?, ?, ?, ?, @seen, ?, ?, ?, ?, ?, ?)';
+/** Anonymous parameters per row. */
+const CHANGE_PARAMS = 12;
+/**
+ * Rows per INSERT statement. One statement per row would spend more than half its time outside the row:
+ * the table's CHECK constraints (`event IN (…)` and two more) build their lookup tables once per
+ * statement run, not once per row. The statement is `INSERT OR ROLLBACK`: a row that breaks a constraint
+ * rolls back the whole transaction (the page and its cursor, which must go together anyway), so SQLite
+ * needs no statement journal, which would copy every page a multi-row statement touches to a temp file.
+ */
+const ROWS_PER_INSERT = 64;
+/** Below this many rows a bulk load keeps every index (rebuilding costs more than it saves). */
+const BULK_LOAD_MIN_ROWS = 20_000;
+
 /** Writes and reads mirrored rows of every instance. */
 export class MirrorRepository {
-  private readonly insertChange: SqlStatement;
+  /** Multi-row inserts by row count, prepared on first use. */
+  private readonly inserts: SqlStatement[] = [];
+  /** Cursor updates by SQL text, prepared on first use. */
+  private readonly statements = new Map<string, SqlStatement>();
+  private readonly rowRange: SqlStatement;
+  private readonly rowExists: SqlStatement;
   private readonly bumpHour: SqlStatement;
   private readonly insertError: SqlStatement;
   private hook?: MirrorInsertHook;
+  /** Instances whose bulk load deferred the read indexes on this connection. */
+  private readonly bulkLoads = new Set<InstanceId>();
 
   constructor(private readonly db: SqlDatabase) {
-    this.insertChange = db.prepare(
-      `INSERT INTO changes (instance_id, epoch, server_id, revision, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, extra, origin, field_values)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (instance_id, epoch, server_id, revision) DO NOTHING`,
-    );
+    this.rowRange = db.prepare('SELECT server_id, revision FROM changes WHERE instance_id = ? AND epoch = ? AND server_id BETWEEN ? AND ?').raw();
+    this.rowExists = db.prepare('SELECT 1 FROM changes WHERE instance_id = ? AND epoch = ? AND server_id = ? AND revision = ?').pluck();
     this.bumpHour = db.prepare(
       `INSERT INTO change_hours (instance_id, model, event, hour, present, removed) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = present + excluded.present, removed = removed + excluded.removed`,
@@ -117,42 +139,124 @@ export class MirrorRepository {
 
   /**
    * Inserts change rows and advances the cursors in one transaction. Rows already mirrored are skipped.
-   * Returns how many rows were new.
+   * Returns how many rows were new. A row the table refuses rolls back the whole transaction (an
+   * enclosing one too) and throws.
    */
   insertChanges(instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[], advance: CursorAdvance, seenAt: number): number {
     return this.db.transaction(() => {
+      const fresh = this.newRows(instanceId, epoch, rows);
+      const firstId = this.insertRows(instanceId, epoch, fresh, seenAt);
       const hours = new HourCounts();
-      let inserted = 0;
-      const added: InsertedChange[] | undefined = this.hook?.wantsChanges(instanceId) ? [] : undefined;
-      for (const row of rows) {
-        const result = this.insertChange.run(
-          instanceId,
-          epoch,
-          row.serverId,
-          row.revision ?? 0,
-          row.model,
-          row.recordId,
-          row.event,
-          row.ts,
-          seenAt,
-          row.userName ?? null,
-          row.changedFields ?? null,
-          row.changeCount ?? null,
-          row.extra ?? null,
-          row.origin ?? 'module',
-          row.values && row.values.length > 0 ? JSON.stringify(row.values) : null,
-        );
-        if (result.changes > 0) {
-          inserted++;
-          hours.add(row.model, row.event, row.ts, 1, 0);
-          added?.push({ ...row, id: Number(result.lastInsertRowid) });
-        }
-      }
+      for (const row of fresh) hours.add(row.model, row.event, row.ts, 1, 0);
       this.applyHours(instanceId, hours);
       this.advance(instanceId, advance);
-      if (added?.length) this.hook!.changesInserted(instanceId, added, seenAt);
-      return inserted;
+      if (fresh.length > 0 && this.hook?.wantsChanges(instanceId)) {
+        this.hook.changesInserted(instanceId, fresh.map((row, index) => ({ ...row, id: firstId + index })), seenAt);
+      }
+      return fresh.length;
     })();
+  }
+
+  /**
+   * A snapshot is about to load `expectedRows` rows for this instance: drops the read indexes
+   * (read-indexes.ts) when that pays, i.e. when the load is large and at least doubles the table.
+   * Returns whether it did; {@link endBulkLoad} builds them again.
+   */
+  beginBulkLoad(instanceId: InstanceId, expectedRows: number): boolean {
+    if (expectedRows < BULK_LOAD_MIN_ROWS) return false;
+    const tableRows = Number(this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM changes').pluck().get());
+    if (expectedRows < tableRows) return false;
+    this.bulkLoads.add(instanceId);
+    dropReadIndexes(this.db);
+    return true;
+  }
+
+  /** The bulk load of this instance ended (finished or not): the read indexes come back unless another one runs. */
+  endBulkLoad(instanceId: InstanceId): void {
+    this.bulkLoads.delete(instanceId);
+    this.ensureReadIndexes();
+  }
+
+  /**
+   * Builds the read indexes a bulk load left missing (its app stopped mid-snapshot), unless a bulk load
+   * runs on this connection. Returns the names built; cheap when none are missing.
+   */
+  ensureReadIndexes(): string[] {
+    return this.bulkLoads.size > 0 ? [] : createReadIndexes(this.db);
+  }
+
+  /**
+   * The rows of `rows` not mirrored yet, each (server id, revision) once. Pages of new rows (one id range
+   * above the cursor) cost one range lookup; scattered rows one lookup each.
+   */
+  private newRows(instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[]): MirrorChange[] {
+    if (rows.length === 0) return [];
+    let min = Infinity;
+    let max = -Infinity;
+    let ascending = true;
+    for (let i = 0; i < rows.length; i++) {
+      const id = rows[i].serverId;
+      if (id < min) min = id;
+      if (id > max) max = id;
+      if (i > 0 && (id < rows[i - 1].serverId || (id === rows[i - 1].serverId && (rows[i].revision ?? 0) <= (rows[i - 1].revision ?? 0)))) ascending = false;
+    }
+    const key = (serverId: number, revision: number) => `${serverId}:${revision}`;
+    const known = new Set<string>();
+    if (max - min <= 4 * rows.length + 64) {
+      const existing = this.rowRange.all(instanceId, epoch, min, max) as [number, number][];
+      if (existing.length === 0 && ascending) return [...rows];
+      for (const [serverId, revision] of existing) known.add(key(serverId, revision));
+    } else {
+      for (const row of rows) if (this.rowExists.get(instanceId, epoch, row.serverId, row.revision ?? 0) !== undefined) known.add(key(row.serverId, row.revision ?? 0));
+    }
+    const fresh: MirrorChange[] = [];
+    for (const row of rows) {
+      const rowKey = key(row.serverId, row.revision ?? 0);
+      if (known.has(rowKey)) continue;
+      known.add(rowKey); // a row given twice is inserted once
+      fresh.push(row);
+    }
+    return fresh;
+  }
+
+  /**
+   * Inserts rows known to be new, up to {@link ROWS_PER_INSERT} per statement, and returns the id of the
+   * first: SQLite gives each row of a statement the next id after the table's largest, so one call's rows
+   * have consecutive ids (`changes` has no explicit ids and stays far below the 2^63 where that stops).
+   */
+  private insertRows(instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[], seenAt: number): number {
+    const shared = { instance: instanceId, epoch, seen: seenAt };
+    let lastId = 0;
+    let start = 0;
+    while (start < rows.length) {
+      let count = ROWS_PER_INSERT;
+      while (count > rows.length - start) count >>>= 1;
+      const params: unknown[] = new Array(count * CHANGE_PARAMS);
+      let at = 0;
+      for (let i = start; i < start + count; i++) {
+        const row = rows[i];
+        params[at++] = row.serverId;
+        params[at++] = row.revision ?? 0;
+        params[at++] = row.model;
+        params[at++] = row.recordId;
+        params[at++] = row.event;
+        params[at++] = row.ts;
+        params[at++] = row.userName ?? null;
+        params[at++] = row.changedFields ?? null;
+        params[at++] = row.changeCount ?? null;
+        params[at++] = row.extra ?? null;
+        params[at++] = row.origin ?? 'module';
+        params[at++] = row.values && row.values.length > 0 ? JSON.stringify(row.values) : null;
+      }
+      lastId = Number(this.insertStatement(count).run(params, shared).lastInsertRowid);
+      start += count;
+    }
+    return lastId - rows.length + 1;
+  }
+
+  /** The INSERT of `rows` rows (a power of two up to {@link ROWS_PER_INSERT}). */
+  private insertStatement(rows: number): SqlStatement {
+    return (this.inserts[rows] ??= this.db.prepare(`INSERT OR ROLLBACK INTO changes (${CHANGE_COLUMNS}) VALUES ${new Array<string>(rows).fill(CHANGE_VALUES).join(', ')}`));
   }
 
   /** Inserts error rows (message fingerprinted) and advances the error cursor in one transaction. */
@@ -208,7 +312,7 @@ export class MirrorRepository {
       const epoch = currentEpoch + 1;
       this.db.prepare('INSERT OR IGNORE INTO sync_state (instance_id) VALUES (?)').run(instanceId);
       this.db
-        .prepare('UPDATE sync_state SET epoch = ?, change_cursor = 0, error_cursor = 0, revision_cursor = NULL, snapshot_done = 0 WHERE instance_id = ?')
+        .prepare('UPDATE sync_state SET epoch = ?, change_cursor = 0, error_cursor = 0, revision_cursor = NULL, snapshot_done = 0, log_token = NULL, tombstone_cursor = 0 WHERE instance_id = ?')
         .run(epoch, instanceId);
       return { epoch, removed };
     })();
@@ -314,8 +418,18 @@ export class MirrorRepository {
       values.push(advance.snapshotDone ? 1 : 0);
     }
     if (sets.length === 0) return;
-    this.db.prepare('INSERT OR IGNORE INTO sync_state (instance_id) VALUES (?)').run(instanceId);
-    this.db.prepare(`UPDATE sync_state SET ${sets.join(', ')} WHERE instance_id = ?`).run(...values, instanceId);
+    this.statement('INSERT OR IGNORE INTO sync_state (instance_id) VALUES (?)').run(instanceId);
+    this.statement(`UPDATE sync_state SET ${sets.join(', ')} WHERE instance_id = ?`).run(...values, instanceId);
+  }
+
+  /** A statement prepared once per SQL text (the cursor updates come in a few shapes, run once per page). */
+  private statement(sql: string): SqlStatement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private applyHours(instanceId: InstanceId, hours: HourCounts): void {
@@ -323,23 +437,32 @@ export class MirrorRepository {
   }
 }
 
-/** Deltas to `change_hours`, summed in memory so a page of rows costs a few upserts. */
+/**
+ * Deltas to `change_hours`, summed in memory so a page of rows costs a few upserts. Keyed by model, then
+ * by hour and event as one number, so adding a row builds no string.
+ */
 class HourCounts {
-  private readonly deltas = new Map<string, [string, string, number, number, number]>();
+  private readonly byModel = new Map<string, Map<number, [string, string, number, number, number]>>();
 
   add(model: string, event: string, ts: number, present: number, removed: number): void {
+    let hours = this.byModel.get(model);
+    if (!hours) {
+      hours = new Map();
+      this.byModel.set(model, hours);
+    }
     const hour = Math.floor(ts / 3600);
-    const key = `${model}\u0000${event}\u0000${hour}`;
-    const delta = this.deltas.get(key);
+    // The table's CHECK admits these three events only, and rows reach here after their insert succeeded.
+    const key = hour * 3 + (event === 'create' ? 0 : event === 'write' ? 1 : 2);
+    const delta = hours.get(key);
     if (delta) {
       delta[3] += present;
       delta[4] += removed;
     } else {
-      this.deltas.set(key, [model, event, hour, present, removed]);
+      hours.set(key, [model, event, hour, present, removed]);
     }
   }
 
-  entries(): Iterable<[string, string, number, number, number]> {
-    return this.deltas.values();
+  *entries(): Iterable<[string, string, number, number, number]> {
+    for (const hours of this.byModel.values()) yield* hours.values();
   }
 }

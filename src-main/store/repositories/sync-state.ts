@@ -21,6 +21,10 @@ export interface SyncState {
   lastDeletionCheckAt?: number;
   serverVersion?: string;
   capabilities?: Capabilities;
+  /** Our addon (protocol 2): the log's token when last seen; a new one means the log was recreated. */
+  logToken?: string;
+  /** Our addon (protocol 2): the highest tombstone id whose deletion was applied. */
+  tombstoneCursor: number;
 }
 
 interface StateRow {
@@ -35,6 +39,8 @@ interface StateRow {
   last_deletion_check_at: number | null;
   server_version: string | null;
   capabilities: string | null;
+  log_token: string | null;
+  tombstone_cursor: number;
 }
 
 /** Reads and writes `sync_state`. */
@@ -44,7 +50,7 @@ export class SyncStateRepository {
   /** The state, or a fresh one (epoch 0, cursors 0) when the instance never synced. */
   get(instanceId: InstanceId): SyncState {
     const row = this.db.prepare('SELECT * FROM sync_state WHERE instance_id = ?').get(instanceId) as StateRow | undefined;
-    if (!row) return { instanceId, epoch: 0, changeCursor: 0, errorCursor: 0, snapshotDone: false, paused: false };
+    if (!row) return { instanceId, epoch: 0, changeCursor: 0, errorCursor: 0, snapshotDone: false, paused: false, tombstoneCursor: 0 };
     const state: SyncState = {
       instanceId,
       epoch: row.epoch,
@@ -52,7 +58,9 @@ export class SyncStateRepository {
       errorCursor: row.error_cursor,
       snapshotDone: row.snapshot_done === 1,
       paused: row.paused === 1,
+      tombstoneCursor: row.tombstone_cursor,
     };
+    if (row.log_token) state.logToken = row.log_token;
     if (row.revision_cursor) state.revisionCursor = row.revision_cursor;
     if (row.last_sync_at !== null) state.lastSyncAt = row.last_sync_at;
     if (row.last_deletion_check_at !== null) state.lastDeletionCheckAt = row.last_deletion_check_at;
@@ -75,6 +83,8 @@ export class SyncStateRepository {
     if (patch.lastDeletionCheckAt !== undefined) columns.last_deletion_check_at = patch.lastDeletionCheckAt;
     if (patch.serverVersion !== undefined) columns.server_version = patch.serverVersion;
     if (patch.capabilities !== undefined) columns.capabilities = JSON.stringify(patch.capabilities);
+    if ('logToken' in patch) columns.log_token = patch.logToken ?? null;
+    if (patch.tombstoneCursor !== undefined) columns.tombstone_cursor = patch.tombstoneCursor;
     const names = Object.keys(columns);
     if (names.length === 0) return;
     this.db.prepare(`UPDATE sync_state SET ${names.map((name) => `${name} = ?`).join(', ')} WHERE instance_id = ?`).run(...names.map((name) => columns[name]), instanceId);

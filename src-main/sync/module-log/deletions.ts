@@ -2,20 +2,24 @@
  * Finds rows deleted on the server without re-reading every id. For an id range, the server's aggregate
  * is compared with the same aggregate of the local present rows:
  *
- * - `search_count`, or better one `read_group` with no grouping that returns the count, the sum of ids and
- *   the sum of record ids of the range. Ids below the cursor never reappear, so equal counts mean equal
- *   sets. With sums, a range missing one row names it (local sum minus server sum), and a range missing
- *   two rows names them when exactly one pair of local rows matches both sums, without another request.
- * - Otherwise a differing range is split in two at the local median; only the left half is asked for,
- *   the right half is the parent minus the left. Ranges small enough that fetching their ids costs about
- *   as much as another request have their ids fetched and diffed.
+ * - the count, and where the server can say, the sum of ids and the sum of record ids of the range. Ids
+ *   below the cursor never reappear, so equal counts mean equal sets. With sums, a range missing one row
+ *   names it (local sum minus server sum), and a range missing two rows names them when exactly one pair
+ *   of local rows matches both sums, without another request.
+ * - Otherwise a differing range is split at local quantiles; all parts but the last are asked for, the
+ *   last is the parent minus its siblings. Ranges small enough that fetching their ids costs about as
+ *   much as another request have their ids fetched and diffed.
  *
- * Requests of one level run concurrently. XML-RPC cannot carry integers above 2^31-1, so ranges whose
- * sums could overflow are counted instead; a server that refuses `read_group` falls back to counts.
+ * Where the aggregates come from is a {@link RangeAggregator}: the version-aware group totals of any
+ * Odoo (`read_group`, `formatted_read_group` on 19+; one range per request, so ranges are halved), or our
+ * addon's `digest` (up to 1,000 ranges per request, so a range is cut in about two parts per missing row
+ * and a level costs one request).
  */
 import { OcmError } from '../../common/errors';
-import type { Domain, OdooClient } from '../../odoo/types';
+import { groupTotals } from '../../odoo/group-totals';
 import { CHANGE_LOG_MODEL } from '../../odoo/log-models';
+import { readDigest } from '../../odoo/addon-protocol';
+import type { Domain, OdooClient } from '../../odoo/types';
 
 /** Tuning of {@link findDeletions}. */
 export interface DeletionScanOptions {
@@ -23,8 +27,6 @@ export interface DeletionScanOptions {
   leafSize: number;
   /** Requests in flight at once. */
   concurrency: number;
-  /** Use read_group sums (default true); false = counts only. */
-  sums?: boolean;
   signal?: AbortSignal;
 }
 
@@ -50,7 +52,28 @@ export interface RangeAggregate {
   idSum?: number;
   recordSum?: number;
 }
-type Aggregate = RangeAggregate;
+
+/** An id range `[from, to]` to aggregate, with the sums of the local rows in it (to bound XML-RPC integers). */
+export interface IdRange {
+  from: number;
+  to: number;
+  localIdSum: number;
+  localRecordSum: number;
+}
+
+/** Where range aggregates come from. */
+export interface RangeAggregator {
+  /** Ranges one request answers (1, or up to 1,000 for `digest`). */
+  readonly perRequest: number;
+  /** Parts to split a differing range into, given how many rows it lacks (negative: has too many). */
+  parts(missing: number): number;
+  /** Ranges holding at most this many local rows have their ids fetched instead of being split; default the scan's. */
+  readonly leafSize?: number;
+  /** Whether an answer for this range would carry sums. */
+  answersSums(range: IdRange): boolean;
+  /** The aggregate of each range, in order; `requests` is incremented per request made. */
+  aggregate(ranges: readonly IdRange[], counter: { requests: number }): Promise<RangeAggregate[]>;
+}
 
 interface Range {
   from: number;
@@ -58,12 +81,16 @@ interface Range {
   /** Local rows `[lo, hi)` of the arrays. */
   lo: number;
   hi: number;
-  server?: Aggregate;
+  server?: RangeAggregate;
 }
 
 const XMLRPC_MAX_INT = 2 ** 31 - 1;
-/** Fault codes that mean "this server does not do read_group sums": fall back to counts. */
+/** Fault codes that mean "this server does not do group sums": fall back to counts. */
 const UNSUPPORTED = new Set(['server-error', 'user-error', 'access-error']);
+/** Ranges one `digest` call answers at most (docs/addon-protocol.md). */
+export const DIGEST_MAX_RANGES = 1000;
+/** Parts one range is cut into at most in a digest scan. */
+const DIGEST_MAX_PARTS = 256;
 
 /** Index of the first element >= value in the ascending array. */
 function lowerBound(values: readonly number[], value: number): number {
@@ -77,15 +104,75 @@ function lowerBound(values: readonly number[], value: number): number {
   return lo;
 }
 
+function idDomain(from: number, to: number): Domain {
+  return [
+    ['id', '>=', from],
+    ['id', '<=', to],
+  ];
+}
+
+/**
+ * Aggregates from group totals, one range per request: count and sums where the transport can carry
+ * them (XML-RPC integers stop at 2^31-1, so larger sums are not asked for), else `search_count`. A
+ * server that refuses the group query is asked for counts from then on.
+ */
+export function groupTotalsAggregator(client: OdooClient, serverMajor: number, options: { sums?: boolean; signal?: AbortSignal } = {}): RangeAggregator {
+  let sums = options.sums ?? true;
+  const call = { signal: options.signal };
+  const fits = (range: IdRange) =>
+    client.transport !== 'xmlrpc' || (range.localIdSum < XMLRPC_MAX_INT / 2 && range.localRecordSum < XMLRPC_MAX_INT / 2); // late rows could add a little
+  const one = async (range: IdRange, counter: { requests: number }): Promise<RangeAggregate> => {
+    const domain = idDomain(range.from, range.to);
+    if (sums && fits(range)) {
+      counter.requests++;
+      try {
+        const [group] = await groupTotals(client, serverMajor, CHANGE_LOG_MODEL, { domain, sums: ['id', 'record_id'] }, call);
+        return group ? { count: group.count, idSum: group.sums.id, recordSum: group.sums.record_id } : { count: 0, idSum: 0, recordSum: 0 };
+      } catch (error) {
+        if (!(error instanceof OcmError) || !UNSUPPORTED.has(error.code)) throw error;
+        sums = false; // this server does not answer sums: counts from now on
+      }
+    }
+    counter.requests++;
+    return { count: await client.searchCount(CHANGE_LOG_MODEL, domain, undefined, call) };
+  };
+  // Halving: the right half is inferred from the parent, so each level costs one request per differing range.
+  return { perRequest: 1, parts: () => 2, answersSums: (range) => sums && fits(range), aggregate: (ranges, counter) => Promise.all(ranges.map((range) => one(range, counter))) };
+}
+
+/** Aggregates from our addon's `update.webhook.digest(ranges)`: many ranges per request, always with sums. */
+export function digestAggregator(client: OdooClient, options: { signal?: AbortSignal } = {}): RangeAggregator {
+  return {
+    perRequest: DIGEST_MAX_RANGES,
+    // A level costs one request whatever its ranges: cut a range into about two parts per missing row, so
+    // most parts miss none or one (named by its sums), and few need another level.
+    parts: (missing) => Math.min(DIGEST_MAX_PARTS, Math.max(4, 2 * Math.abs(missing))),
+    // Fetching ids costs a request per range, splitting a few bytes per part: fetch only tiny ranges.
+    leafSize: 4,
+    answersSums: () => true,
+    async aggregate(ranges, counter) {
+      counter.requests++;
+      const answer = await readDigest(client, ranges.map((range) => [range.from, range.to]), { signal: options.signal });
+      return answer.map(([count, idSum, recordSum]) => ({ count, idSum, recordSum }));
+    },
+  };
+}
+
 /**
  * Compares the server's rows with `local` over `[1, upTo]`. `knownServer`, when given, is the server's
  * aggregate of the whole span (saves the first request).
  */
-export async function findDeletions(client: OdooClient, local: LocalRows, upTo: number, options: DeletionScanOptions, knownServer?: RangeAggregate): Promise<DeletionScanResult> {
+export async function findDeletions(
+  client: OdooClient,
+  aggregator: RangeAggregator,
+  local: LocalRows,
+  upTo: number,
+  options: DeletionScanOptions,
+  knownServer?: RangeAggregate,
+): Promise<DeletionScanResult> {
   const { ids, recordIds } = local;
   const result: DeletionScanResult = { removed: [], missing: [], requests: 0 };
   const call = { signal: options.signal };
-  let sums = options.sums ?? true;
   const idPrefix = new Float64Array(ids.length + 1);
   const recordPrefix = new Float64Array(ids.length + 1);
   for (let i = 0; i < ids.length; i++) {
@@ -93,37 +180,24 @@ export async function findDeletions(client: OdooClient, local: LocalRows, upTo: 
     recordPrefix[i + 1] = recordPrefix[i] + recordIds[i];
   }
   const localSum = (range: Range) => ({ ids: idPrefix[range.hi] - idPrefix[range.lo], records: recordPrefix[range.hi] - recordPrefix[range.lo] });
-  const domainOf = (range: Range): Domain => [
-    ['id', '>=', range.from],
-    ['id', '<=', range.to],
-  ];
-  const sumsFit = (range: Range) => {
-    if (client.transport !== 'xmlrpc') return true;
+  const asked = (range: Range): IdRange => {
     const sum = localSum(range);
-    // Late rows could add a little; keep a margin.
-    return sum.ids < XMLRPC_MAX_INT / 2 && sum.records < XMLRPC_MAX_INT / 2;
+    return { from: range.from, to: range.to, localIdSum: sum.ids, localRecordSum: sum.records };
   };
 
-  const ask = async (range: Range, withSums: boolean) => {
-    result.requests++;
-    if (withSums && sums && sumsFit(range)) {
-      try {
-        const [row] = await client.readGroup(CHANGE_LOG_MODEL, domainOf(range), ['ids:sum(id)', 'records:sum(record_id)'], [], { lazy: false }, call);
-        const number = (value: unknown) => (typeof value === 'number' ? value : 0);
-        range.server = row ? { count: number(row.__count), idSum: number(row.ids), recordSum: number(row.records) } : { count: 0, idSum: 0, recordSum: 0 };
-        return;
-      } catch (error) {
-        if (!(error instanceof OcmError) || !UNSUPPORTED.has(error.code)) throw error;
-        sums = false; // this server does not answer sums: counts from now on
-        result.requests++;
-      }
-    }
-    range.server = { count: await client.searchCount(CHANGE_LOG_MODEL, domainOf(range), undefined, call) };
+  /** Asks for the aggregates of these ranges: batched per request, requests `concurrency` at a time. */
+  const ask = async (ranges: Range[]) => {
+    const batches: Range[][] = [];
+    for (let start = 0; start < ranges.length; start += aggregator.perRequest) batches.push(ranges.slice(start, start + aggregator.perRequest));
+    await inBatches(batches, options.concurrency, async (batch) => {
+      const answers = await aggregator.aggregate(batch.map(asked), result);
+      batch.forEach((range, index) => (range.server = answers[index]));
+    });
   };
 
   const leaf = async (range: Range) => {
     result.requests++;
-    const serverIds = await client.search(CHANGE_LOG_MODEL, domainOf(range), { order: 'id asc' }, call);
+    const serverIds = await client.search(CHANGE_LOG_MODEL, idDomain(range.from, range.to), { order: 'id asc' }, call);
     const server = new Set(serverIds);
     for (let i = range.lo; i < range.hi; i++) if (!server.has(ids[i])) result.removed.push(ids[i]);
     const known = new Set(ids.slice(range.lo, range.hi));
@@ -168,15 +242,18 @@ export async function findDeletions(client: OdooClient, local: LocalRows, upTo: 
   let pending: Range[] = [{ from: 1, to: upTo, lo: 0, hi: lowerBound(ids, upTo + 1), server: knownServer }];
   while (pending.length > 0) {
     options.signal?.throwIfAborted();
-    await inBatches(pending.filter((range) => range.server === undefined), options.concurrency, (range) => ask(range, true));
-    // Ranges missing one or two rows whose sums are unknown: one sum request may settle them.
+    await ask(pending.filter((range) => range.server === undefined));
+    // Ranges missing one or two rows whose sums are unknown (a count-only answer): one sum request may settle them.
     const small = pending.filter((range) => {
       const missing = range.hi - range.lo - range.server!.count;
-      return sums && range.server!.idSum === undefined && (missing === 1 || missing === 2) && range.hi - range.lo > options.leafSize / 4 && sumsFit(range);
+      return range.server!.idSum === undefined && (missing === 1 || missing === 2) && range.hi - range.lo > (aggregator.leafSize ?? options.leafSize) / 4 && aggregator.answersSums(asked(range));
     });
-    await inBatches(small, options.concurrency, (range) => ask(range, true));
+    if (small.length > 0) {
+      for (const range of small) range.server = undefined;
+      await ask(small);
+    }
 
-    const pairs: { left: Range; right: Range; parent: Aggregate }[] = [];
+    const families: { parts: Range[]; parent: RangeAggregate }[] = [];
     const leaves: Range[] = [];
     for (const range of pending) {
       const local = range.hi - range.lo;
@@ -191,31 +268,22 @@ export async function findDeletions(client: OdooClient, local: LocalRows, upTo: 
       }
       const missing = local - server.count;
       if (missing > 0 && solve(range, missing)) continue;
-      if (local <= options.leafSize || range.from === range.to) {
+      if (local <= (aggregator.leafSize ?? options.leafSize) || range.from === range.to) {
         leaves.push(range);
         continue;
       }
-      // Split at the local median so both halves hold about the same number of local rows.
-      const mid = range.lo + (local >>> 1);
-      const splitAt = ids[mid - 1];
-      pairs.push({
-        left: { from: range.from, to: splitAt, lo: range.lo, hi: mid },
-        right: { from: splitAt + 1, to: range.to, lo: mid, hi: range.hi },
-        parent: server,
-      });
+      families.push({ parts: split(range, Math.min(aggregator.parts(missing), local), ids), parent: server });
     }
-    // Ask only for the left halves; each right half is its parent minus its sibling.
-    await Promise.all([
-      inBatches(pairs.map((pair) => pair.left), options.concurrency, (range) => ask(range, true)),
-      inBatches(leaves, options.concurrency, leaf),
-    ]);
+    // Ask for every part but the last; the last is its parent minus its siblings.
+    await Promise.all([ask(families.flatMap((family) => family.parts.slice(0, -1))), inBatches(leaves, options.concurrency, leaf)]);
     pending = [];
-    for (const { left, right, parent } of pairs) {
-      const l = left.server!;
-      right.server = { count: parent.count - l.count };
-      if (parent.idSum !== undefined && l.idSum !== undefined) right.server.idSum = parent.idSum - l.idSum;
-      if (parent.recordSum !== undefined && l.recordSum !== undefined) right.server.recordSum = parent.recordSum - l.recordSum;
-      pending.push(left, right);
+    for (const { parts, parent } of families) {
+      const last = parts[parts.length - 1];
+      const siblings = parts.slice(0, -1).map((part) => part.server!);
+      last.server = { count: parent.count - siblings.reduce((total, part) => total + part.count, 0) };
+      if (parent.idSum !== undefined && siblings.every((part) => part.idSum !== undefined)) last.server.idSum = parent.idSum - siblings.reduce((total, part) => total + part.idSum!, 0);
+      if (parent.recordSum !== undefined && siblings.every((part) => part.recordSum !== undefined)) last.server.recordSum = parent.recordSum - siblings.reduce((total, part) => total + part.recordSum!, 0);
+      pending.push(...parts);
     }
   }
   result.removed.sort((a, b) => a - b);
@@ -223,27 +291,32 @@ export async function findDeletions(client: OdooClient, local: LocalRows, upTo: 
   return result;
 }
 
-/**
- * The server's aggregate of `[from, to]`: count and sums in one read_group when the transport can carry
- * them (`localSums` bounds them for XML-RPC), else the count alone. Falls back to a count when refused.
- */
-export async function serverAggregate(client: OdooClient, from: number, to: number, localSums: { ids: number; records: number }, options: { sums?: boolean; signal?: AbortSignal } = {}): Promise<RangeAggregate> {
-  const signal = options.signal;
-  const domain: Domain = [
-    ['id', '>=', from],
-    ['id', '<=', to],
-  ];
-  const fits = options.sums !== false && (client.transport !== 'xmlrpc' || (localSums.ids < XMLRPC_MAX_INT / 2 && localSums.records < XMLRPC_MAX_INT / 2));
-  if (fits) {
-    try {
-      const [row] = await client.readGroup(CHANGE_LOG_MODEL, domain, ['ids:sum(id)', 'records:sum(record_id)'], [], { lazy: false }, { signal });
-      const number = (value: unknown) => (typeof value === 'number' ? value : 0);
-      return row ? { count: number(row.__count), idSum: number(row.ids), recordSum: number(row.records) } : { count: 0, idSum: 0, recordSum: 0 };
-    } catch (error) {
-      if (!(error instanceof OcmError) || !UNSUPPORTED.has(error.code)) throw error;
-    }
+/** Splits a range into `parts` ranges holding about the same number of local rows. */
+function split(range: Range, parts: number, ids: readonly number[]): Range[] {
+  const local = range.hi - range.lo;
+  const out: Range[] = [];
+  let from = range.from;
+  let lo = range.lo;
+  for (let part = 1; part < parts; part++) {
+    const hi = range.lo + Math.floor((local * part) / parts);
+    if (hi <= lo) continue;
+    const to = ids[hi - 1];
+    out.push({ from, to, lo, hi });
+    from = to + 1;
+    lo = hi;
   }
-  return { count: await client.searchCount(CHANGE_LOG_MODEL, domain, undefined, { signal }) };
+  out.push({ from, to: range.to, lo, hi: range.hi });
+  return out;
+}
+
+/**
+ * The server's aggregate of `[from, to]` (one request, or two when the group query is refused):
+ * `localSums` bounds the sums asked over XML-RPC.
+ */
+export async function serverAggregate(aggregator: RangeAggregator, from: number, to: number, localSums: { ids: number; records: number }): Promise<{ aggregate: RangeAggregate; requests: number }> {
+  const counter = { requests: 0 };
+  const [aggregate] = await aggregator.aggregate([{ from, to, localIdSum: localSums.ids, localRecordSum: localSums.records }], counter);
+  return { aggregate, requests: counter.requests };
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight. */

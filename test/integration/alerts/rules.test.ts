@@ -133,6 +133,9 @@ describe('change rules', () => {
     store.mirror.insertChanges('shop', 0, [price(1, '10.00 USD', '12.50 USD', now - 600), price(2, '12.50 USD', '14.00 USD', now - 500), price(3, '9.00 USD', '12.50 USD', now - 400)], {}, now);
     expect(fired(id)).toHaveLength(2);
     expect(JSON.parse(fired(id)[0].detail).values[0]).toMatchObject({ field: 'list_price', new: '12.50 USD' });
+    // Each event names the mirrored row it came from (rows are inserted many per statement).
+    const rowIds = store.db.prepare("SELECT id FROM changes WHERE instance_id = 'shop' AND server_id IN (1, 3) ORDER BY server_id").pluck().all();
+    expect(fired(id).map((event) => event.event_key)).toEqual(rowIds.map((rowId) => `change:${String(rowId)}`));
     const preview = await service.preview(condition);
     expect(preview.events).toBe(2);
     expect(preview.samples.map((sample) => sample.values?.[0].old)).toEqual(['9.00 USD', '10.00 USD']);

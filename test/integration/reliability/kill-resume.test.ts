@@ -14,6 +14,8 @@ import { startSimulator, type RunningSimulator } from '../../../src-main/simulat
 import { databasePath } from '../../../src-main/store/data-directory';
 import { openStore } from '../../../src-main/store/store';
 import { createServices } from '../../../src-main/hosts/services';
+import { timelinePage } from '../../../src-main/store/queries/change-queries';
+import { missingReadIndexes } from '../../../src-main/store/read-indexes';
 
 const ROWS = 100_000;
 const KILLS = 20;
@@ -62,7 +64,10 @@ function committed() {
       .get(instance.config.id, state.epoch) as { rows: number; ids: number; maxId: number };
     const ids = store.mirror.presentServerIds(instance.config.id, state.epoch, 1, Number.MAX_SAFE_INTEGER);
     const hours = store.db.prepare('SELECT COALESCE(SUM(present), 0) FROM change_hours WHERE instance_id = ?').pluck().get(instance.config.id) as number;
-    return { state, stats, ids, hours };
+    // Queryable whatever the indexes: a filtered timeline page holds the newest rows of that model.
+    const page = timelinePage(store.db, { filter: { instanceIds: [instance.config.id], models: ['res.partner'] }, limit: 5 }).rows;
+    const newest = store.db.prepare("SELECT server_id FROM changes WHERE model = 'res.partner' ORDER BY ts DESC, id DESC LIMIT 5").pluck().all();
+    return { state, stats, ids, hours, page: page.map((row) => row.serverId), newest, missingIndexes: missingReadIndexes(store.db) };
   } finally {
     store.close();
   }
@@ -84,11 +89,12 @@ it(
       await new Promise((resolve) => setTimeout(resolve, delay)); // the random offset is the test's input
       run.process.kill('SIGKILL');
       await run.exited;
-      const { state, stats, hours } = committed();
+      const { state, stats, hours, page, newest } = committed();
       // Rows and cursor were committed together: nothing above the cursor, nothing doubled.
       expect(stats.maxId, `kill ${kill} at row ${points[kill]} + ${delay} ms`).toBe(state.changeCursor);
       expect(stats.rows).toBe(stats.ids);
       expect(hours).toBe(stats.rows);
+      expect(page).toEqual(newest);
       cursors.push(state.snapshotDone ? ROWS : state.changeCursor);
     }
     // The kills must have hit the snapshot, not only the passes after it.
@@ -96,8 +102,9 @@ it(
     const last = startChild();
     const [code] = await last.exited;
     expect(code, last.output()).toBe(0);
-    const { ids, stats, state } = committed();
+    const { ids, stats, state, missingIndexes } = committed();
     expect(state.snapshotDone).toBe(true);
+    expect(missingIndexes).toEqual([]); // a load's deferred indexes are back once the snapshot is done
     expect(stats.rows).toBe(ROWS);
     expect(ids).toEqual(sim.database('big').webhookRows().map((row) => row.id));
     console.log(`kill points (row + ms): ${points.map((point, i) => `${point}+${delays[i]}`).join(', ')}; cursors after each kill: ${cursors.join(', ')}`);

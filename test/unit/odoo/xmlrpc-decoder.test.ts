@@ -112,6 +112,18 @@ describe('decodeXmlRpcResponse', () => {
     expect(decoded(body)).toEqual(await reference(body));
   });
 
+  it('reads rows whose member names change from row to row like the reference (names are remembered by position)', async () => {
+    const rows = [
+      { id: 1, model: 'res.partner', event: 'write' },
+      { id: 2, mode: 'short', event: 'create' }, // a prefix of the name before it at that position
+      { id: 3, models: 'longer', 'ev&nt': 'entity' }, // longer, and one written with an entity
+      { event: 'first', id: 4 },
+      {},
+      { id: 5, model: 'sale.order', event: 'unlink', nested: { id: 9, name: 'x' } },
+    ];
+    for (const body of [serializeMethodResponse(rows), Buffer.from(serializeMethodResponse(rows))]) expect(decoded(body)).toEqual(await reference(body));
+  });
+
   it('keeps a member named __proto__ as an own property (the reference turns it into the prototype)', () => {
     const body = '<methodResponse><params><param><value><struct><member><name>__proto__</name><value><int>1</int></value></member></struct></value></param></params></methodResponse>';
     const answer = decodeXmlRpcResponse(body) as { value: Record<string, unknown> };

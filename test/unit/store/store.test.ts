@@ -9,6 +9,7 @@ import { SCHEMA_VERSION } from '../../../src-main/store/open';
 import { createKeyFileVault, KEY_FILE } from '../../../src-main/store/secret-vault';
 import { openStore, type Store } from '../../../src-main/store/store';
 import type { MirrorChange } from '../../../src-main/store/repositories/mirror';
+import { DEFERRABLE_INDEXES } from '../../../src-main/store/read-indexes';
 import { isoFromSeconds, secondsFromIso } from '../../../src-main/common/time';
 import { odooTimeFromSeconds, secondsFromOdooTime } from '../../../src-main/odoo/datetime';
 
@@ -65,6 +66,43 @@ describe('MirrorRepository', () => {
     // The cursor never moves backwards.
     store.mirror.insertChanges('a', 0, [], { changeCursor: 2 }, 300);
     expect(store.syncState.get('a').changeCursor).toBe(4);
+  });
+
+  it('inserts pages of any size, scattered rows, revisions and rows given twice, each once', () => {
+    // 200 rows: three multi-row statements and a tail; then a page overlapping it (a resumed snapshot).
+    const ids = Array.from({ length: 200 }, (_, index) => index + 1);
+    expect(store.mirror.insertChanges('a', 0, rows(ids), { changeCursor: 200 }, 100)).toBe(200);
+    expect(store.mirror.insertChanges('a', 0, rows([...ids.slice(150), 201, 202, 203]), { changeCursor: 203 }, 100)).toBe(3);
+    // Scattered rows (ids far apart) are looked up one by one; a row given twice counts once.
+    expect(store.mirror.insertChanges('a', 0, rows([5, 100_000, 100_000, 900_000]), {}, 100)).toBe(2);
+    // Refreshes are new revisions of known rows.
+    const revised = rows([7, 8]).map((row) => ({ ...row, revision: 1, ts: row.ts + 5 }));
+    expect(store.mirror.insertChanges('a', 0, [...revised, ...revised], {}, 100)).toBe(2);
+    expect(store.db.prepare('SELECT COUNT(*) FROM changes').pluck().get()).toBe(207);
+    expect(store.db.prepare('SELECT SUM(present) FROM change_hours').pluck().get()).toBe(207);
+    const row = store.db.prepare('SELECT instance_id, epoch, revision, model, record_id, event, ts, first_seen_at, origin FROM changes WHERE server_id = 8 AND revision = 1').get();
+    expect(row).toEqual({ instance_id: 'a', epoch: 0, revision: 1, model: 'sale.order', record_id: 80, event: 'create', ts: 1_800_000_000 + 8 * 60 + 5, first_seen_at: 100, origin: 'module' });
+  });
+
+  it('defers the read indexes during a large bulk load and builds them at its end', () => {
+    const readIndexes = () => store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'changes' ORDER BY name").pluck().all();
+    const all = readIndexes();
+    expect(store.mirror.beginBulkLoad('a', 1000)).toBe(false); // small: not worth it
+    expect(store.mirror.beginBulkLoad('a', 50_000)).toBe(true);
+    expect(readIndexes()).toEqual(all.filter((name) => !DEFERRABLE_INDEXES.some((index) => index.name === name)));
+    store.mirror.insertChanges('a', 0, rows([1, 2, 3]), { changeCursor: 3 }, 100);
+    // Another instance's pass does not build them while the load runs; the load's end does.
+    expect(store.mirror.ensureReadIndexes()).toEqual([]);
+    store.mirror.endBulkLoad('a');
+    expect(readIndexes()).toEqual(all);
+    // A load that would not at least double the table keeps them.
+    store.db.prepare("UPDATE changes SET id = 90000 WHERE server_id = 3").run();
+    expect(store.mirror.beginBulkLoad('b', 50_000)).toBe(false);
+  });
+
+  it('defines the deferrable indexes as the schema does', () => {
+    const defined = new Map((store.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index'").all() as { name: string; sql: string }[]).map((index) => [index.name, index.sql]));
+    for (const index of DEFERRABLE_INDEXES) expect(index.sql.replace(' IF NOT EXISTS', '')).toBe(defined.get(index.name));
   });
 
   it('rolls back the rows when the cursor update fails', () => {
@@ -163,6 +201,15 @@ describe('time', () => {
     expect(isoFromSeconds(secondsFromOdooTime('2026-11-30 09:51:44'))).toBe('2026-11-30T09:51:44Z');
     expect(secondsFromIso('2026-11-30T09:51:44Z', 'The time')).toBe(secondsFromOdooTime('2026-11-30 09:51:44'));
     expect(() => secondsFromOdooTime('30/11/2026')).toThrow(expect.objectContaining({ code: 'protocol' }));
+  });
+
+  it('accepts Odoo timestamps with a T or fractional seconds, and nothing else', () => {
+    const seconds = Date.UTC(2026, 10, 30, 9, 51, 44) / 1000;
+    expect(secondsFromOdooTime('2026-11-30T09:51:44')).toBe(seconds);
+    expect(secondsFromOdooTime('2026-11-30 09:51:44.123456')).toBe(seconds);
+    for (const bad of ['', '2026-11-30 09:51', '2026-11-30 09:51:44.', '2026-11-30 09:51:44Z', ' 2026-11-30 09:51:44', '2026-11-30 09:51:4a', '2026/11/30 09:51:44', '2026-1-130 09:51:44', '2026-11-30 09:51:44.1x']) {
+      expect(() => secondsFromOdooTime(bad), bad).toThrow(expect.objectContaining({ code: 'protocol' }));
+    }
   });
 });
 

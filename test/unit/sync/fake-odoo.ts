@@ -77,6 +77,31 @@ export class FakeOdoo {
     return rows.slice(options.offset ?? 0, options.limit ? (options.offset ?? 0) + options.limit : undefined).map((row) => ({ ...row }));
   }
 
+  /** `read_group(domain, fields, groupby, lazy=False)` without grouping: `__count` and `alias:sum(field)`s. */
+  readGroup(model: string, domain: Domain, fields: string[], groupby: string[]): (Record<string, OdooValue> & { __count: number })[] {
+    if (this.refuseReadGroup) throw new OcmError('server-error', 'read_group refused');
+    if (groupby.length > 0) throw new Error('grouping is not supported by the fake');
+    const rows = this.match(model, domain);
+    const out: Record<string, OdooValue> & { __count: number } = { __count: rows.length };
+    for (const spec of fields) {
+      const [, alias, field] = /^(\w+):sum\((\w+)\)$/.exec(spec) ?? [];
+      if (!alias) throw new Error(`aggregate ${spec} is not supported by the fake`);
+      const sum = rows.reduce((total, row) => total + (row[field] as number), 0);
+      // XML-RPC cannot marshal an int above 2^31-1: Odoo answers a fault (OverflowError).
+      if (this.transport === 'xmlrpc' && sum > 2 ** 31 - 1) throw new OcmError('server-error', 'OverflowError: int exceeds XML-RPC limits');
+      out[alias] = sum;
+    }
+    return [out];
+  }
+
+  /** Our addon's `digest(ranges)`: `[count, id sum, record id sum]` per range. */
+  digest(ranges: [number, number][]): [number, number, number][] {
+    return ranges.map(([from, to]) => {
+      const rows = [...this.rows.values()].filter((row) => row.id >= from && row.id <= to);
+      return [rows.length, rows.reduce((sum, row) => sum + row.id, 0), rows.reduce((sum, row) => sum + row.record_id, 0)];
+    });
+  }
+
   client(): OdooClient {
     const fake = this;
     return {
@@ -84,8 +109,11 @@ export class FakeOdoo {
       db: 'fake',
       uid: 2,
       transport: fake.transport,
-      async executeKw() {
-        throw new Error('not supported');
+      async executeKw(model, method, args) {
+        fake.gate();
+        if (method === 'read_group') return fake.readGroup(model, args[0] as Domain, args[1] as string[], args[2] as string[]);
+        if (method === 'digest') return fake.digest(args[0] as [number, number][]);
+        throw new OcmError('server-error', `AttributeError: The method '${model}.${method}' does not exist`);
       },
       async search(model, domain, options) {
         fake.gate();
@@ -114,16 +142,7 @@ export class FakeOdoo {
       },
       async readGroup(model, domain, fields, groupby) {
         fake.gate();
-        if (fake.refuseReadGroup) throw new OcmError('server-error', 'read_group refused');
-        if (groupby.length > 0) throw new Error('grouping is not supported by the fake');
-        const rows = fake.match(model, domain);
-        const out: Record<string, OdooValue> & { __count: number } = { __count: rows.length };
-        for (const spec of fields) {
-          const [, alias, field] = /^(\w+):sum\((\w+)\)$/.exec(spec) ?? [];
-          if (!alias) throw new Error(`aggregate ${spec} is not supported by the fake`);
-          out[alias] = rows.reduce((sum, row) => sum + (row[field] as number), 0);
-        }
-        return [out];
+        return fake.readGroup(model, domain, fields, groupby);
       },
       async checkAccessRights() {
         fake.gate();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src-main/store/store';
 import { runSyncPass } from '../../../src-main/sync/pass';
+import { odooTimeFromSeconds, secondsFromOdooTime } from '../../../src-main/odoo/datetime';
 import { FakeOdoo, fakeCapabilities } from './fake-odoo';
 
 const ID = 'instance-1';
@@ -165,6 +166,22 @@ describe('runSyncPass', () => {
     server.remove([7]);
     await pass({ rich: true });
     expect(localRows().filter((local) => local.server_id === 7).map((local) => local.removed_by)).toEqual(['server', 'server']);
+  });
+
+  it('stops re-reading the newest second once a quiet pass re-read it, and still finds later refreshes', async () => {
+    server.add(20);
+    for (const row of server.rows.values()) row.change_count = 1;
+    await pass({ rich: true });
+    const newest = [...server.rows.values()].map((row) => row.timestamp).sort().at(-1)!;
+    expect(store.syncState.get(ID).revisionCursor).toBe(newest);
+    // The next pass looks at that second again (a refresh in it may have committed late), finds nothing new,
+    // and, the second being long past, steps the cursor one second beyond it.
+    expect((await pass({ rich: true })).revised).toBe(0);
+    expect(store.syncState.get(ID).revisionCursor).toBe(odooTimeFromSeconds(secondsFromOdooTime(newest) + 1));
+    const row = server.rows.get(3)!;
+    row.timestamp = odooTimeFromSeconds(secondsFromOdooTime(newest) + 30);
+    row.change_count = 2;
+    expect((await pass({ rich: true })).revised).toBe(1);
   });
 
   it('mirrors the error log when readable', async () => {
