@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { CHANGE_EXPORT_COLUMNS } from '../../src-main/reports/csv';
 import { startSimulator, type RunningSimulator, type SimulatedDatabase, type WebhookRow } from '../../src-main/simulator/index';
 import { startApp, type RunningApp } from './support/app';
-import { armAppEvent, launchBrowser, screenshot, type Browser } from './support/browser';
+import { armAppEvent, openWorkbench, screenshot, type Browser } from './support/browser';
 import { ensureRendererBuilt } from './support/build';
 import { mirroredRows, waitForMirror } from './support/mirror';
 import { waitForTimelineTotal as waitForTotal } from './support/timeline';
@@ -46,10 +46,8 @@ beforeAll(async () => {
   app = await startApp();
   // A production instance: every destructive action on it needs the instance name typed.
   instanceId = (await app.services.instances.add({ name: INSTANCE, url: simulator.url, db: 'seed', login: 'admin', password: 'admin', production: true })).id;
-  browser = await launchBrowser();
+  browser = await openWorkbench(app.server.url);
   page = browser.page;
-  await page.goto(app.server.url);
-  await page.waitForSelector('[data-testid="workbench"][data-ready="true"]');
   await page.locator(`[data-testid="instance-tree"] [data-instance="${INSTANCE}"][data-state="up-to-date"]`).waitFor({ timeout: 20_000 });
 });
 

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChromiumPdfRenderer } from '../../src-main/reports/pdf';
 import { startApp, type RunningApp } from './support/app';
-import { armAppEvent, launchBrowser, screenshot, type Browser } from './support/browser';
+import { armAppEvent, openWorkbench, screenshot, type Browser } from './support/browser';
 import { ensureRendererBuilt } from './support/build';
 
 let tree: string;
@@ -24,10 +24,8 @@ beforeAll(async () => {
   tree = mkdtempSync(join(tmpdir(), 'ocm-empty-workstation-'));
   const search = { platform: 'win32' as const, env: { LOCALAPPDATA: join(tree, 'AppData', 'Local'), PROGRAMFILES: join(tree, 'Program Files') } };
   app = await startApp({ pdfRenderer: new ChromiumPdfRenderer({ search }) });
-  browser = await launchBrowser();
+  browser = await openWorkbench(app.server.url);
   page = browser.page;
-  await page.goto(app.server.url);
-  await page.waitForSelector('[data-testid="workbench"][data-ready="true"]');
 });
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator, type SimulatedDatabase } from '../../src-main/simulator/index';
 import { startApp, type RunningApp } from './support/app';
-import { armAppEvent, issueScreenshot, launchBrowser, type Browser } from './support/browser';
+import { armAppEvent, issueScreenshot, openWorkbench, type Browser } from './support/browser';
 import { ensureRendererBuilt } from './support/build';
 import { waitForMirror } from './support/mirror';
 
@@ -82,10 +82,8 @@ beforeAll(async () => {
   partners = ['Al Noor Trading', 'Gulf Tiles', 'Desert Rose'].flatMap((name) => db.create('res.partner', [{ name }]));
   for (let order = 0; order < 2; order++) db.create('sale.order', [{ partner_id: partners[0] }]);
   app = await startApp({ pass: { pageSize: 1000 } });
-  browser = await launchBrowser();
+  browser = await openWorkbench(app.server.url);
   page = browser.page;
-  await page.goto(app.server.url);
-  await page.waitForSelector('[data-testid="workbench"][data-ready="true"]');
 });
 
 afterAll(async () => {

@@ -15,7 +15,7 @@ import type { Locator, Page } from 'playwright-core';
 import type { ChangeFilter } from '../../src-main/common/model';
 import { startSimulator, type RunningSimulator, type SimulatedDatabase } from '../../src-main/simulator/index';
 import { ROOT, startApp, type RunningApp } from './support/app';
-import { armAppEvent, launchBrowser, type Browser } from './support/browser';
+import { armAppEvent, openWorkbench, type Browser } from './support/browser';
 import { ensureRendererBuilt } from './support/build';
 import { mirroredRows, waitForMirror } from './support/mirror';
 
@@ -140,10 +140,9 @@ beforeAll(async () => {
   record = { id: 1, base: base / 1000, filter: { recordId: 1 } };
   await waitForMirror(app.services, record.filter, (rows) => rows.length === 4, { instanceId });
 
-  browser = await launchBrowser();
+  browser = await openWorkbench(app.server.url);
+
   page = browser.page;
-  await page.goto(app.server.url);
-  await page.waitForSelector('[data-testid="workbench"][data-ready="true"]');
   await page.locator(`[data-testid="instance-tree"] [data-instance="${INSTANCE}"][data-state="up-to-date"]`).waitFor({ timeout: 30_000 });
 });
 

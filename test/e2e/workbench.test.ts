@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../src-main/simulator/index';
 import { startApp, type RunningApp } from './support/app';
-import { armAppEvent, launchBrowser, screenshot, type Browser } from './support/browser';
+import { armAppEvent, openWorkbench, screenshot, type Browser } from './support/browser';
 import { ensureRendererBuilt } from './support/build';
 import { waitForMirror } from './support/mirror';
 
@@ -52,10 +52,8 @@ beforeAll(async () => {
   ensureRendererBuilt();
   simulator = await startSimulator({ flavour: 'fixed' });
   app = await startApp();
-  browser = await launchBrowser();
+  browser = await openWorkbench(app.server.url);
   page = browser.page;
-  await page.goto(app.server.url);
-  await page.waitForSelector('[data-testid="workbench"][data-ready="true"]');
 });
 
 afterAll(async () => {
