@@ -141,7 +141,6 @@ beforeAll(async () => {
   await waitForMirror(app.services, record.filter, (rows) => rows.length === 4, { instanceId });
 
   browser = await openWorkbench(app.server.url);
-
   page = browser.page;
   await page.locator(`[data-testid="instance-tree"] [data-instance="${INSTANCE}"][data-state="up-to-date"]`).waitFor({ timeout: 30_000 });
 });
