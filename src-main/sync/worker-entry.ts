@@ -12,9 +12,15 @@ const port = parentPort;
 if (!port) throw new Error('worker-entry.ts must run in a worker thread');
 const post = (message: FromWorker) => port.postMessage(message);
 const data = workerData as SyncWorkerData;
+/**
+ * How long the worker's writes wait for another connection's. Waiting blocks no UI here, and another
+ * process's long write (a second collector building a large snapshot's indexes, `ocm sync` beside the
+ * app, a busy disk) must not turn a pass into a failure the user sees.
+ */
+const WORKER_BUSY_TIMEOUT_MS = 30_000;
 
 try {
-  const store = openStore(data.databasePath, { busyTimeoutMs: data.busyTimeoutMs });
+  const store = openStore(data.databasePath, { busyTimeoutMs: data.busyTimeoutMs ?? WORKER_BUSY_TIMEOUT_MS });
   const scheduler = new SyncScheduler({ store, timing: data.timing, pass: data.pass });
   scheduler.onDidChangeStatus((status) => post({ type: 'status', status }));
   scheduler.onDidLog((entry) => post({ type: 'log', entry }));
