@@ -29,7 +29,7 @@ export interface SqlDatabase {
   prepare(sql: string): SqlStatement;
   exec(sql: string): unknown;
   pragma(source: string, options?: { simple?: boolean }): unknown;
-  /** Wraps `fn` so each call runs in a transaction (nested calls become savepoints). */
+  /** Wraps `fn` so each call runs in a write transaction, begun IMMEDIATE (nested calls become savepoints). */
   transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   close(): unknown;
   readonly open: boolean;

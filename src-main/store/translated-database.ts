@@ -94,10 +94,14 @@ export function translatingErrors(db: SqlDatabase, path: string): SqlDatabase {
       }
     },
     transaction(fn) {
-      const transaction = db.transaction(fn);
+      // The driver's transaction functions also offer the IMMEDIATE variant our interface leaves out.
+      const transaction = db.transaction(fn) as typeof fn & { immediate: typeof fn };
       return (...args) => {
         try {
-          return transaction(...args);
+          // BEGIN IMMEDIATE: every transaction here writes. A deferred one that reads first and then
+          // writes fails at once with SQLITE_BUSY (no waiting) when another connection committed in
+          // between, as the UI thread's alert deliveries do while the sync worker mirrors.
+          return transaction.immediate(...args);
         } catch (error) {
           throw translate(error);
         }

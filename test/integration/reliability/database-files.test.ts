@@ -93,6 +93,27 @@ describe('a locked database file', () => {
     expect(store.mirror.insertChanges('a', 0, [{ serverId: 1, model: 'res.partner', recordId: 1, event: 'create', ts: 1 }], { changeCursor: 1 }, 1)).toBe(1);
     store.close();
   });
+
+  it('lets a transaction that reads before it writes finish while another connection writes (BEGIN IMMEDIATE)', () => {
+    const path = join(dir, 'mirror.sqlite');
+    const store = openStore(path);
+    const other = new Database(path, { timeout: 0 });
+    try {
+      // Deferred, the other connection's commit between the read and the write would fail this
+      // transaction at once, without waiting (the sync worker's pages while the UI thread sent alerts).
+      const inserted = store.db.transaction(() => {
+        const before = store.db.prepare('SELECT COUNT(*) FROM changes').pluck().get();
+        expect(() => other.prepare("INSERT INTO settings (key, value) VALUES ('x', '1')").run()).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+        return store.mirror.insertChanges('a', 0, [{ serverId: 1, model: 'res.partner', recordId: 1, event: 'create', ts: 1 }], { changeCursor: 1 }, 1) + Number(before);
+      })();
+      expect(inserted).toBe(1);
+      // The other connection's write goes through once the transaction ended.
+      expect(other.prepare("INSERT INTO settings (key, value) VALUES ('x', '1')").run().changes).toBe(1);
+    } finally {
+      other.close();
+      store.close();
+    }
+  });
 });
 
 describe('a database locked during a sync pass', () => {
