@@ -150,7 +150,7 @@ export const run: BenchSuite = async (context: BenchContext): Promise<BenchTable
       notes: [
         'Bytes include the HTTP request line, status line and headers, both directions. The steady idle pass is the second one after the mirror; the first also re-reads the rows of the newest second once, in case a refresh in that second committed late. The simulated log holds a day of changes, the newest an hour old.',
         'Original module: one search_read from the cursor row (reset check and new rows) and one read_group of the mirrored id range (deletions). Our addon: one sync_state call (reset, new rows, refreshed rows, tombstones, row count, error log).',
-        'JSON-2: the simulator as Odoo 19 with our addon, the same pass through a JSON-2 connection (bearer API key, X-Odoo-Database), which the app does not offer as an instance transport yet; its mirror was taken over JSON-RPC.',
+        'JSON-2: the simulator as Odoo 19 with our addon, the same pass through a JSON-2 connection (bearer API key, X-Odoo-Database: what an instance on Odoo 19+ with an API key uses); its mirror was taken over JSON-RPC.',
       ],
     },
   ];
