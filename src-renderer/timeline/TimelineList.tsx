@@ -168,6 +168,16 @@ export const TimelineList = memo(function TimelineList({
     };
   }, [draw]);
 
+  // A new filter starts at its newest rows: a position in the previous result means nothing in this one
+  // (rows refetched for the same filter keep their place).
+  const shownFilter = useRef(filterKey);
+  useLayoutEffect(() => {
+    if (shownFilter.current === filterKey) return;
+    shownFilter.current = filterKey;
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setFocused(0);
+  }, [filterKey]);
+
   // Redraw when the rows, the filter or what a row shows changed.
   useLayoutEffect(draw, [draw, source, version, total, filterKey, context]);
 
