@@ -73,7 +73,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const bin = postgresBinaries();
   if (!bin) throw new Error('No PostgreSQL binaries found (see postgresSkipReason).');
   const owner = userInfo().uid === 0 ? 'postgres' : undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'ocm-pg-'));
+  // The cluster's owner must reach the folder: as root, /tmp (a TMPDIR under /root would be closed to it).
+  const dir = mkdtempSync(join(owner ? '/tmp' : tmpdir(), 'ocm-pg-'));
   const data = join(dir, 'data');
   if (owner) {
     chownSync(dir, Number(execFileSync('id', ['-u', owner], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', owner], { encoding: 'utf8' })));

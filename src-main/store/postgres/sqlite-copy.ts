@@ -125,9 +125,11 @@ const quoteList = (names: readonly string[]) => names.join(', ');
 
 /** The unnest INSERT of a table: one array parameter per column, JSON carried as text and cast. */
 function insertSql(table: CopiedTable): string {
-  const arrays = table.columns.map(([, kind], index) => `$${index + 1}::${kind === 'integer' ? 'bigint' : kind === 'boolean' ? 'boolean' : 'text'}[]`);
+  const arrays = table.columns.map(([, kind], index) => `$${index + 1}::${kind === 'integer' ? 'bigint' : 'text'}[]`);
   const names = table.columns.map(([name]) => name);
-  const select = table.columns.map(([name, kind]) => (kind === 'json' ? `${name}::jsonb` : name));
+  // JSON and flags travel as text (postgres.js would send a JSON string re-encoded, and a boolean array
+  // typed as one boolean) and are cast here.
+  const select = table.columns.map(([name, kind]) => (kind === 'json' ? `${name}::jsonb` : kind === 'boolean' ? `${name}::boolean` : name));
   const others = names.filter((name) => !table.key.includes(name));
   const conflict = table.batched || others.length === 0
     ? 'DO NOTHING'
@@ -137,9 +139,9 @@ function insertSql(table: CopiedTable): string {
 }
 
 /** A SQLite value as the PostgreSQL array element of its kind. */
-function toPostgres(value: unknown, kind: ColumnKind): string | number | boolean | null {
+function toPostgres(value: unknown, kind: ColumnKind): string | number | null {
   if (value === null || value === undefined) return null;
-  if (kind === 'boolean') return Boolean(value);
+  if (kind === 'boolean') return value ? 'true' : 'false';
   if (kind === 'integer') return Number(value);
   return String(value);
 }
