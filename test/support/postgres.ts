@@ -66,8 +66,20 @@ function runAs(owner: string | undefined, binary: string, args: string[]): void 
   if (result.status !== 0) throw new Error(`${binary} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
 
+/** How to run a throwaway cluster. */
+export interface TestPostgresOptions {
+  /**
+   * Keep fsync and full-page writes on (benchmarks: the durability of a real server, with
+   * synchronous_commit off, the counterpart of SQLite's WAL with synchronous=NORMAL). Default off: a
+   * test cluster is thrown away, and fsync would only slow the tests on a busy disk.
+   */
+  durable?: boolean;
+  /** More server settings (`-c name=value`), e.g. shared_buffers for a large benchmark. */
+  settings?: Readonly<Record<string, string>>;
+}
+
 /** Starts a throwaway cluster, or wraps OCM_TEST_DATABASE_URL. */
-export async function startTestPostgres(): Promise<TestPostgres> {
+export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres> {
   const shared = process.env.OCM_TEST_DATABASE_URL;
   if (shared) return sharedServer(shared);
   const bin = postgresBinaries();
@@ -85,8 +97,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   if (owner) execFileSync('chown', [owner, passwordFile]);
   runAs(owner, join(bin, 'initdb'), ['-D', data, '-U', USER, '--pwfile', passwordFile, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
   const port = await freePort();
-  // Durability off: a test cluster is thrown away, and fsync would only slow the tests on a busy disk.
-  const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50`;
+  const durability = options.durable ? { synchronous_commit: 'off' } : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+  const settings = Object.entries({ listen_addresses: '127.0.0.1', max_connections: '50', ...durability, ...options.settings })
+    .reduce((words, [name, value]) => `${words} -c ${name}=${value}`, `-p ${port} -k ${dir}`);
   runAs(owner, join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   const url = (database: string, password = PASSWORD) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   let counter = 0;

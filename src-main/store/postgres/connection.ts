@@ -38,7 +38,7 @@ export function redactUrl(url: string): string {
 
 /** Checks the shape of a `postgres://` URL; throws 'invalid-input' naming what is wrong. */
 export function assertPostgresUrl(url: string): URL {
-  const hint = 'Give a URL like postgres://USER:PASSWORD@HOST:5432/DATABASE (or postgresql://…; ?host=/run/postgresql for a Unix socket).';
+  const hint = 'Give a URL like postgres://USER:PASSWORD@HOST:5432/DATABASE (or postgresql://…).';
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -48,7 +48,7 @@ export function assertPostgresUrl(url: string): URL {
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new OcmError('invalid-input', `"${redactUrl(url)}" is not a PostgreSQL URL (it starts with ${parsed.protocol}//).`, { hint });
   }
-  if (!parsed.hostname && !parsed.searchParams.get('host')) {
+  if (!parsed.hostname) {
     throw new OcmError('invalid-input', `"${redactUrl(url)}" names no server.`, { hint });
   }
   if (parsed.pathname.replace(/^\//, '') === '') {
