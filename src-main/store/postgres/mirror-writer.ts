@@ -1,7 +1,8 @@
 /**
  * The team mirror's write path: appends server change and error rows, idempotent on (instance, epoch,
- * server id, revision), keeping `change_hours` and the sync cursors in the same transaction, as the
- * SQLite MirrorRepository does (store/repositories/mirror.ts, whose row types are reused).
+ * server id, revision), and marks rows removed, keeping `change_hours` and the sync cursors in the same
+ * transaction, as the SQLite MirrorRepository does (store/repositories/mirror.ts, whose row types are
+ * reused).
  *
  * A batch is ONE statement whatever its size: the rows go as one array per column and `unnest` turns
  * them back into rows, so the text never changes (prepared once per connection) and the parameters stay
@@ -13,7 +14,7 @@
 import type postgres from 'postgres';
 import type { InstanceId } from '../../common/model';
 import { errorFingerprint } from '../fingerprint';
-import type { CursorAdvance, MirrorChange, MirrorError } from '../repositories/mirror';
+import type { CursorAdvance, MirrorChange, MirrorError, RemovedBy } from '../repositories/mirror';
 import type { PgConnection, PgValue } from './connection';
 
 type Transaction = postgres.TransactionSql<Record<string, never>>;
@@ -40,6 +41,19 @@ INSERT INTO errors (instance_id, epoch, server_id, model, record_id, message, fi
 SELECT $1, $2, server_id, model, record_id, message, fingerprint, ts, $9
 FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::bigint[]) AS row (server_id, model, record_id, message, fingerprint, ts)
 ON CONFLICT (instance_id, epoch, server_id) DO NOTHING`;
+
+const MARK_REMOVED = `
+WITH removed AS (
+  UPDATE changes SET removed_at = $4, removed_by = $5
+  WHERE instance_id = $1 AND epoch = $2 AND server_id = ANY($3::bigint[]) AND removed_at IS NULL
+  RETURNING model, event, ts
+), hours AS (
+  INSERT INTO change_hours (instance_id, model, event, hour, present, removed)
+  SELECT $1, model, event, ts / 3600, -count(*), count(*) FROM removed GROUP BY model, event, ts / 3600
+  ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = change_hours.present + excluded.present, removed = change_hours.removed + excluded.removed
+  RETURNING 1
+)
+SELECT count(*) AS removed FROM removed`;
 
 /** Column arrays of change rows, in the order of INSERT_CHANGES' parameters 3 to 14. */
 function changeColumns(rows: readonly MirrorChange[]): PgValue[] {
@@ -95,6 +109,17 @@ export class PgMirrorWriter {
       await advanceCursors(tx, instanceId, advance);
       return inserted;
     })) as number;
+  }
+
+  /**
+   * Marks the present rows (every revision) of these server ids removed, moving their counts from
+   * present to removed in `change_hours` in the same statement. Rows already removed keep their first
+   * removal. Returns how many rows changed state.
+   */
+  async markRemoved(instanceId: InstanceId, epoch: number, serverIds: readonly number[], by: RemovedBy, at: number): Promise<number> {
+    if (serverIds.length === 0) return 0;
+    const [result] = (await this.sql.unsafe(MARK_REMOVED, [instanceId, epoch, [...new Set(serverIds)], at, by] as never[], { prepare: true })) as unknown as { removed: number }[];
+    return result.removed;
   }
 }
 

@@ -15,6 +15,7 @@ import { closePostgres, openPostgres, type PgConnection } from '../../../src-mai
 import { PgChangeService } from '../../../src-main/store/postgres/change-service';
 import { migratePostgres } from '../../../src-main/store/postgres/migrate';
 import { PgMirrorWriter } from '../../../src-main/store/postgres/mirror-writer';
+import { MirrorRepository } from '../../../src-main/store/repositories/mirror';
 import { copySqliteToPostgres, verifyCopy } from '../../../src-main/store/postgres/sqlite-copy';
 import { insertChanges } from '../../unit/queries/fixtures';
 import { END, iso, openTestMirror } from '../../unit/queries/test-mirror';
@@ -152,6 +153,22 @@ describe.skipIf(Boolean(skip))('the PostgreSQL store answers as the SQLite store
   it('rejects bad input as the SQLite store does', async () => {
     await expect(post.timeline({ filter: { from: 'yesterday' }, limit: 10 })).rejects.toMatchObject({ code: 'invalid-input' });
     await expect(post.timeline({ filter: {}, limit: 0 })).rejects.toThrow(/positive/);
+  });
+
+  it('marks rows removed on both stores alike: timeline, facets and histograms of removed rows stay identical', async () => {
+    const sqlite = new MirrorRepository(mirror.db as unknown as SqlDatabase);
+    const writer = new PgMirrorWriter(pg);
+    const serverIds = Array.from({ length: 60 }, (_, index) => 100 + index * 7);
+    const at = END + 60;
+    const removed = sqlite.markRemoved('inst-staging', 0, serverIds, 'user', at);
+    expect(removed).toBeGreaterThan(50);
+    expect(await writer.markRemoved('inst-staging', 0, serverIds, 'user', at)).toBe(removed);
+    expect(await writer.markRemoved('inst-staging', 0, serverIds, 'user', at + 1)).toBe(0);
+    for (const filter of [{ presence: 'removed' }, { presence: 'present', instanceIds: ['inst-staging'] }, { instanceIds: ['inst-staging'], from: iso(END - 86400) }] as ChangeFilter[]) {
+      expect(await walk(post, filter, 500, 'older')).toEqual(await walk(lite, filter, 500, 'older'));
+      expect(await post.facets(filter)).toEqual(await lite.facets(filter));
+      expect(await post.histogram(filter)).toEqual(await lite.histogram(filter));
+    }
   });
 
   it('ingests idempotently: a re-sent batch adds nothing, and the hourly aggregates stay equal to the rows', async () => {
