@@ -179,7 +179,7 @@ function weightedCase(column: string, weighted: readonly [string, number][]): st
 }
 
 /** Fills the database with `rows` realistic rows server-side (generate_series), then builds indexes and aggregates. */
-async function generateRows(sql: PgConnection, rows: number, log: (message: string) => void): Promise<void> {
+export async function generateRows(sql: PgConnection, rows: number, log: (message: string) => void): Promise<void> {
   const indexes = PG_MIGRATIONS[0].sql.split(';').map((statement) => statement.trim()).filter((statement) => /^CREATE (UNIQUE )?INDEX changes_/.test(statement));
   for (const statement of indexes) await sql.unsafe(`DROP INDEX ${/INDEX (\w+)/.exec(statement)![1]}`);
   const users = `(ARRAY[${REALISTIC.users.map((user) => `'${user}'`).join(', ')}])[1 + floor(r4 * ${REALISTIC.users.length})::int]`;

@@ -76,7 +76,15 @@ export async function openPostgres(url: string, options: PgOpenOptions = {}): Pr
     max: options.max ?? 4,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     onnotice: () => undefined,
-    connection: { application_name: options.applicationName ?? 'ocm' },
+    connection: {
+      application_name: options.applicationName ?? 'ocm',
+      // Statements are prepared once per connection, but a plan must still fit its values: an hour's
+      // edge of a range and thirty days of rows want different plans, which a generic plan cannot tell.
+      plan_cache_mode: 'force_custom_plan',
+      // The workbench's queries are many and small, and a team server answers many people at once:
+      // starting parallel workers costs more than they save (facets at 10,000,000 rows: 84 → 17 ms p50).
+      max_parallel_workers_per_gather: '0',
+    },
     types: { bigint: BIGINT_AS_NUMBER },
   }) as unknown as PgConnection;
   try {
