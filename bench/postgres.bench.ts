@@ -145,10 +145,10 @@ async function ingest(context: BenchContext, server: TestPostgres): Promise<Benc
   const [{ n }] = (await headline.unsafe('SELECT count(*) AS n FROM changes')) as unknown as { n: number }[];
   await closePostgres(headline);
   context.log(`PostgreSQL: ${postgres} rows/s (${n} rows)`);
-  rows.push([`PostgreSQL, PgMirrorWriter (unnest, ${PAGE.toLocaleString('en-US')}-row statements)`, total, postgres]);
+  rows.push([`PostgreSQL, PgMirrorWriter (${PAGE.toLocaleString('en-US')}-row transactions of 1,000-row unnest statements)`, total, postgres]);
   const variants: [string, number, (sql: PgConnection) => (instanceId: string, rows: MirrorChange[]) => Promise<unknown>][] = [
-    ['PostgreSQL, unnest arrays, 5,000-row statements', 5000, (sql) => { const w = new PgMirrorWriter(sql); return (id, batch) => w.insertChanges(id, 0, batch, {}, END); }],
-    ['PostgreSQL, unnest arrays, 1,000-row statements', 1000, (sql) => { const w = new PgMirrorWriter(sql); return (id, batch) => w.insertChanges(id, 0, batch, {}, END); }],
+    ['PostgreSQL, unnest arrays, 5,000-row statements', 5000, (sql) => { const w = new PgMirrorWriter(sql, { statementRows: 5000 }); return (id, batch) => w.insertChanges(id, 0, batch, {}, END); }],
+    ['PostgreSQL, unnest arrays, 1,000-row statements', 1000, (sql) => { const w = new PgMirrorWriter(sql, { statementRows: 1000 }); return (id, batch) => w.insertChanges(id, 0, batch, {}, END); }],
     ['PostgreSQL, multi-row VALUES, 1,000-row statements', 1000, (sql) => (id, batch) => insertWithValues(sql, id, batch)],
     ['PostgreSQL, COPY to staging + INSERT … SELECT, 5,000 rows', 5000, (sql) => (id, batch) => insertWithCopy(sql, id, batch)],
   ];
