@@ -106,12 +106,7 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
   return {
     adminUrl: url('postgres'),
     async createDatabase(name = `test_${++counter}`) {
-      const admin = postgres(url('postgres'), { max: 1, onnotice: () => undefined });
-      try {
-        await admin.unsafe(`CREATE DATABASE "${name}"`);
-      } finally {
-        await admin.end();
-      }
+      await runStatement(url('postgres'), `CREATE DATABASE "${name}"`);
       return url(name);
     },
     urlWithPassword: (database, password) => url(database, password),
@@ -125,36 +120,38 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
   };
 }
 
-/** An existing server: databases named per run, dropped at the end. */
+/** Runs one statement on its own connection (CREATE DATABASE cannot run in a transaction or a pool's session). */
+async function runStatement(url: string, statement: string): Promise<void> {
+  const connection = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    await connection.unsafe(statement);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** An existing server: databases named per run (so runs never collide), dropped at the end. */
 function sharedServer(adminUrl: string): TestPostgres {
-  const made: string[] = [];
+  const made = new Map<string, string>();
   const prefix = `ocm_test_${process.pid}_${Date.now().toString(36)}`;
   const urlOf = (database: string, password?: string) => {
     const parsed = new URL(adminUrl);
-    parsed.pathname = `/${database}`;
+    parsed.pathname = `/${made.get(database) ?? database}`;
     if (password !== undefined) parsed.password = encodeURIComponent(password);
     return parsed.toString();
   };
+  const admin = (statement: string) => runStatement(adminUrl, statement);
   return {
     adminUrl,
-    async createDatabase(name = `${prefix}_${made.length + 1}`) {
-      const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-      try {
-        await admin.unsafe(`CREATE DATABASE "${name}"`);
-      } finally {
-        await admin.end();
-      }
-      made.push(name);
+    async createDatabase(name = `test_${made.size + 1}`) {
+      const actual = `${prefix}_${name}`;
+      await admin(`CREATE DATABASE "${actual}"`);
+      made.set(name, actual);
       return urlOf(name);
     },
     urlWithPassword: (database, password) => urlOf(database, password),
     async stop() {
-      const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-      try {
-        for (const name of made) await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
+      for (const actual of made.values()) await admin(`DROP DATABASE IF EXISTS "${actual}" WITH (FORCE)`);
     },
   };
 }
