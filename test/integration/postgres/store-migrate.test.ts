@@ -69,8 +69,8 @@ describe.skipIf(Boolean(skip))('ocm store migrate', () => {
     const url = await server.createDatabase('refusals');
     const refused = await run(['--to', url.replace(/:(\d+)\//, ':1/'), '--from', file]);
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/Nothing accepts connections at postgres:\/\/ocm:\*\*\*@127\.0\.0\.1:1\/refusals/);
-    expect(refused.err).not.toContain('ocm-test-password');
+    expect(refused.err).toMatch(/Nothing accepts connections at postgres:\/\/[^:@\s]+:\*\*\*@[^/\s]+:1\/\w*refusals\./);
+    expect(refused.err).not.toContain(decodeURIComponent(new URL(url).password));
     const denied = await run(['--to', server.urlWithPassword('refusals', 'wrong'), '--from', file]);
     expect(denied.code).toBe(1);
     expect(denied.err).toMatch(/refused the login: password authentication failed/);
