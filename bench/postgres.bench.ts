@@ -95,8 +95,10 @@ async function insertWithValues(sql: PgConnection, instanceId: string, rows: Mir
     inserted AS (INSERT INTO changes (instance_id, server_id, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, field_values)
       SELECT $1, server_id, model, record_id, event, ts, ts, user_name, changed_fields, change_count, field_values::jsonb FROM input
       ON CONFLICT (instance_id, epoch, server_id, revision) DO NOTHING RETURNING model, event, ts)
-    INSERT INTO change_hours (instance_id, model, event, hour, present) SELECT $1, model, event, ts / 3600, count(*) FROM inserted GROUP BY 2, 3, 4
-    ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = change_hours.present + excluded.present`, params as never[]));
+    , hours AS (INSERT INTO change_hours (instance_id, model, event, hour, present) SELECT $1, model, event, ts / 3600, count(*) FROM inserted GROUP BY 2, 3, 4
+    ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = change_hours.present + excluded.present RETURNING 1)
+    INSERT INTO change_five_minutes (instance_id, model, event, slot, present) SELECT $1, model, event, ts / 300, count(*) FROM inserted GROUP BY 2, 3, 4
+    ON CONFLICT (instance_id, model, event, slot) DO UPDATE SET present = change_five_minutes.present + excluded.present`, params as never[]));
 }
 
 /** COPY text format: tabs between columns, `\N` for null, backslash escapes. */
@@ -119,8 +121,10 @@ async function insertWithCopy(sql: PgConnection, instanceId: string, rows: Mirro
     await tx.unsafe(`WITH inserted AS (INSERT INTO changes (instance_id, server_id, model, record_id, event, ts, first_seen_at, user_name, changed_fields, change_count, field_values)
       SELECT $1, server_id, model, record_id, event, ts, ts, user_name, changed_fields, change_count, field_values::jsonb FROM staging
       ON CONFLICT (instance_id, epoch, server_id, revision) DO NOTHING RETURNING model, event, ts)
-      INSERT INTO change_hours (instance_id, model, event, hour, present) SELECT $1, model, event, ts / 3600, count(*) FROM inserted GROUP BY 2, 3, 4
-      ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = change_hours.present + excluded.present`, [instanceId]);
+      , hours AS (INSERT INTO change_hours (instance_id, model, event, hour, present) SELECT $1, model, event, ts / 3600, count(*) FROM inserted GROUP BY 2, 3, 4
+      ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = change_hours.present + excluded.present RETURNING 1)
+      INSERT INTO change_five_minutes (instance_id, model, event, slot, present) SELECT $1, model, event, ts / 300, count(*) FROM inserted GROUP BY 2, 3, 4
+      ON CONFLICT (instance_id, model, event, slot) DO UPDATE SET present = change_five_minutes.present + excluded.present`, [instanceId]);
   });
 }
 
@@ -208,9 +212,12 @@ export async function generateRows(sql: PgConnection, rows: number, log: (messag
   started = performance.now();
   await sql.unsafe(`INSERT INTO change_hours (instance_id, model, event, hour, present, removed)
     SELECT instance_id, model, event, ts / 3600, count(*) FILTER (WHERE removed_at IS NULL), count(*) FILTER (WHERE removed_at IS NOT NULL) FROM changes GROUP BY 1, 2, 3, 4`);
+  await sql.unsafe(`INSERT INTO change_five_minutes (instance_id, model, event, slot, present, removed)
+    SELECT instance_id, model, event, ts / 300, count(*) FILTER (WHERE removed_at IS NULL), count(*) FILTER (WHERE removed_at IS NOT NULL) FROM changes GROUP BY 1, 2, 3, 4`);
   await sql.unsafe(`SELECT setval(pg_get_serial_sequence('changes', 'id'), ${rows})`);
   await sql.unsafe('VACUUM ANALYZE changes');
   await sql.unsafe('VACUUM ANALYZE change_hours');
+  await sql.unsafe('VACUUM ANALYZE change_five_minutes');
   log(`aggregates, VACUUM ANALYZE in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

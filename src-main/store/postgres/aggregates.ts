@@ -5,8 +5,9 @@
  *   for the partial hours at a range's edges are one `UNION ALL` of "cells", summed in the same query;
  * - facets are one `GROUP BY GROUPING SETS ((instance_id), (model), (event), ())` over those cells, each
  *   facet's count a `sum(n) FILTER (WHERE …)` that applies every filter except its own dimension;
- * - histogram buckets are `date_bin(size, hour, origin)` on the aggregate's hours, and integer division of
- *   the Unix seconds on base-table rows (half the cost per row, see bucketCounts).
+ * - histograms read the hourly aggregate for buckets of whole hours and the five-minute one
+ *   (`change_five_minutes`) for 5- and 15-minute buckets; an aggregate's cells are binned with
+ *   `date_bin(size, cell start, origin)`, base-table rows by integer division of their Unix seconds.
  * Filters the aggregate cannot answer (text, users, record id, changed field, values) read the base
  * table, where the BRIN index on `ts` bounds a time range.
  */
@@ -23,30 +24,46 @@ const HOUR = 3600;
 const DIMENSIONS: readonly Dimension[] = ['instance_id', 'model', 'event'];
 const MINUTE = 60;
 
-/** How a cell's bucket is computed: on an aggregate's hour, and on a row's time. */
+/** How a cell's bucket is computed: from an aggregate cell's start (Unix seconds, SQL), and on a row. */
 interface Bucketing {
-  hour: PgCondition;
+  cell(start: PgCondition): PgCondition;
   row: PgCondition;
 }
 
 /** No buckets: every cell in bucket 0. */
-const NO_BUCKETS: Bucketing = { hour: { sql: '0', params: [] }, row: { sql: '0', params: [] } };
+const NO_BUCKETS: Bucketing = { cell: () => ({ sql: '0', params: [] }), row: { sql: '0', params: [] } };
 
 /**
  * A subquery of cells `(instance_id, model, event, bucket, n)`: `n` rows. `applyDimensions: false`
  * keeps every instance, model and event (facets filter them per facet).
  */
-function cellsSql(filter: NormalizedFilter, applyDimensions: boolean, hourAligned: boolean, bucketing: Bucketing = NO_BUCKETS): PgCondition {
+/** An aggregate table and the seconds each of its cells spans. */
+interface Resolution {
+  seconds: number;
+  table: 'change_hours' | 'change_five_minutes';
+  column: 'hour' | 'slot';
+}
+
+const HOURS: Resolution = { seconds: HOUR, table: 'change_hours', column: 'hour' };
+const FIVE_MINUTES: Resolution = { seconds: 300, table: 'change_five_minutes', column: 'slot' };
+
+/** The coarsest aggregate whose cells fit in the grid's buckets, if any. */
+function resolutionFor(grid: { size: number; origin: number } | undefined): Resolution | undefined {
+  return [HOURS, FIVE_MINUTES].find((resolution) => !grid || (grid.size % resolution.seconds === 0 && grid.origin % resolution.seconds === 0));
+}
+
+function cellsSql(filter: NormalizedFilter, applyDimensions: boolean, resolution: Resolution | undefined, bucketing: Bucketing = NO_BUCKETS): PgCondition {
   const omit = applyDimensions ? [] : DIMENSIONS;
   const base = (from: number | undefined, to: number | undefined): PgCondition => {
     const where = pgWhere([...pgFilterConditions({ ...filter, from, to }, { omit })]);
     return { sql: `SELECT instance_id, model, event, ${bucketing.row.sql} AS bucket, 1::bigint AS n FROM changes${where.sql}`, params: [...bucketing.row.params, ...where.params] };
   };
   const { from, to } = filter;
-  if (!isAggregatable(filter) || !hourAligned) return base(from, to);
-  const firstHour = from === undefined ? undefined : Math.ceil(from / HOUR);
-  const endHour = to === undefined ? undefined : Math.floor(to / HOUR);
-  if (firstHour !== undefined && endHour !== undefined && firstHour >= endHour) return base(from, to);
+  if (!isAggregatable(filter) || !resolution) return base(from, to);
+  const size = resolution.seconds;
+  const first = from === undefined ? undefined : Math.ceil(from / size);
+  const end = to === undefined ? undefined : Math.floor(to / size);
+  if (first !== undefined && end !== undefined && first >= end) return base(from, to);
   const conditions: PgCondition[] = [];
   if (applyDimensions) {
     for (const dimension of DIMENSIONS) {
@@ -54,16 +71,18 @@ function cellsSql(filter: NormalizedFilter, applyDimensions: boolean, hourAligne
       if (values) conditions.push(anyOf(dimension, values));
     }
   }
-  if (firstHour !== undefined) conditions.push({ sql: 'hour >= ?', params: [firstHour] });
-  if (endHour !== undefined) conditions.push({ sql: 'hour < ?', params: [endHour] });
+  if (first !== undefined) conditions.push({ sql: `${resolution.column} >= ?`, params: [first] });
+  if (end !== undefined) conditions.push({ sql: `${resolution.column} < ?`, params: [end] });
   const count = filter.presence === 'present' ? 'present' : filter.presence === 'removed' ? 'removed' : 'present + removed';
   const where = pgWhere(conditions);
+  const cellStart = { sql: `${resolution.column} * ${size}`, params: [] };
+  const bucket = bucketing.cell(cellStart);
   const arms: PgCondition[] = [{
-    sql: `SELECT instance_id, model, event, ${bucketing.hour.sql} AS bucket, ${count} AS n FROM change_hours${where.sql}`,
-    params: [...bucketing.hour.params, ...where.params],
+    sql: `SELECT instance_id, model, event, ${bucket.sql} AS bucket, ${count} AS n FROM ${resolution.table}${where.sql}`,
+    params: [...bucket.params, ...where.params],
   }];
-  if (from !== undefined && firstHour !== undefined && from < firstHour * HOUR) arms.push(base(from, firstHour * HOUR));
-  if (to !== undefined && endHour !== undefined && endHour * HOUR < to) arms.push(base(endHour * HOUR, to));
+  if (from !== undefined && first !== undefined && from < first * size) arms.push(base(from, first * size));
+  if (to !== undefined && end !== undefined && end * size < to) arms.push(base(end * size, to));
   return { sql: arms.map((arm) => arm.sql).join(' UNION ALL '), params: arms.flatMap((arm) => arm.params) };
 }
 
@@ -79,7 +98,7 @@ function both(a: PgCondition, b: PgCondition): PgCondition {
 
 /** How many rows match: from the aggregate where it can answer, else a count over the base table. */
 export async function pgCountChanges(sql: PgConnection, filter: NormalizedFilter): Promise<number> {
-  const cells = cellsSql(filter, true, true);
+  const cells = cellsSql(filter, true, HOURS);
   const [row] = await pgAll<{ n: number }>(sql, { sql: `SELECT coalesce(sum(n), 0)::bigint AS n FROM (${cells.sql}) AS cells`, params: cells.params });
   return row.n;
 }
@@ -91,7 +110,7 @@ function sortFacet(values: FacetValue[]): FacetValue[] {
 
 /** Counts per instance, model and event, each applying every filter but its own dimension; plus the total. */
 export async function pgFacetCounts(sql: PgConnection, filter: NormalizedFilter): Promise<Facets> {
-  const cells = cellsSql(filter, false, true);
+  const cells = cellsSql(filter, false, HOURS);
   const [instance, model, event] = DIMENSIONS.map((dimension) => dimensionTest(filter, dimension));
   const sums = [both(model, event), both(instance, event), both(instance, model), both(both(instance, model), event)];
   const select = sums.map((condition, index) => ({ sql: `coalesce(sum(n) FILTER (WHERE ${condition.sql}), 0)::bigint AS c${index}`, params: condition.params }));
@@ -114,17 +133,16 @@ export async function pgFacetCounts(sql: PgConnection, filter: NormalizedFilter)
 }
 
 /**
- * Per-event counts in the grid's buckets over [from, to). An aggregate's hours are binned with
- * `date_bin(size, hour start, origin)`; rows of the base table (partial hours, sub-hour buckets, filters
- * the aggregate cannot answer) by integer division of their Unix seconds, which costs half of
- * `date_bin(…, to_timestamp(ts), …)` per row (measured on 330,000 rows of a 24-hour range: 83 ms
- * against 166 ms), and gives the same bucket.
+ * Per-event counts in the grid's buckets over [from, to), from the coarsest aggregate that fits the
+ * grid. An aggregate's cells are binned with `date_bin(size, cell start, origin)`; rows of the base
+ * table (partial cells at the edges, 1- to 30-second buckets, filters the aggregates cannot answer) by
+ * integer division of their Unix seconds, which costs half of `date_bin(…, to_timestamp(ts), …)` per
+ * row (measured on 330,000 rows of a 24-hour range: 83 ms against 166 ms) and gives the same bucket.
  */
 async function bucketCounts(sql: PgConnection, filter: NormalizedFilter, grid: BucketGrid): Promise<{ event: string; bucket: number; count: number }[]> {
-  const hourAligned = grid.size % HOUR === 0 && grid.origin % HOUR === 0;
-  const bin = 'date_bin(make_interval(secs => ?::double precision), to_timestamp(hour * 3600), to_timestamp(?::double precision))';
-  const cells = cellsSql(filter, true, hourAligned, {
-    hour: { sql: `floor((extract(epoch FROM ${bin}) - ?::double precision) / ?::double precision)::bigint`, params: [grid.size, grid.origin, grid.origin, grid.size] },
+  const bin = (start: string) => `date_bin(make_interval(secs => ?::double precision), to_timestamp(${start}), to_timestamp(?::double precision))`;
+  const cells = cellsSql(filter, true, resolutionFor(grid), {
+    cell: (start) => ({ sql: `floor((extract(epoch FROM ${bin(start.sql)}) - ?::double precision) / ?::double precision)::bigint`, params: [grid.size, grid.origin, grid.origin, grid.size] }),
     row: { sql: '(ts - ?::bigint) / ?::bigint', params: [grid.origin, grid.size] },
   });
   return pgAll(sql, { sql: `SELECT event, bucket, sum(n)::bigint AS count FROM (${cells.sql}) AS cells GROUP BY 1, 2`, params: cells.params });

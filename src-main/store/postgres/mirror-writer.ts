@@ -8,8 +8,9 @@
  * `unnest` turns them back into rows, so the text never changes (prepared once per connection) and the
  * parameters stay at 15 instead of 12 per row (a multi-row VALUES list of 5,000 rows would need 60,000
  * and be planned anew for every size). A data-modifying CTE inserts the rows, skips those already there
- * (ON CONFLICT DO NOTHING) and adds only the rows really inserted to `change_hours`: a re-sent batch
- * counts nothing twice. bench/postgres.bench.ts measures this against multi-row VALUES and COPY.
+ * (ON CONFLICT DO NOTHING) and adds only the rows really inserted to the hourly and five-minute
+ * aggregates: a re-sent batch counts nothing twice. bench/postgres.bench.ts measures this against
+ * multi-row VALUES and COPY.
  */
 import type postgres from 'postgres';
 import type { InstanceId } from '../../common/model';
@@ -33,6 +34,11 @@ WITH input AS (
   SELECT $1, model, event, ts / 3600, count(*), 0 FROM inserted GROUP BY model, event, ts / 3600
   ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = change_hours.present + excluded.present
   RETURNING 1
+), slots AS (
+  INSERT INTO change_five_minutes (instance_id, model, event, slot, present, removed)
+  SELECT $1, model, event, ts / 300, count(*), 0 FROM inserted GROUP BY model, event, ts / 300
+  ON CONFLICT (instance_id, model, event, slot) DO UPDATE SET present = change_five_minutes.present + excluded.present
+  RETURNING 1
 )
 SELECT count(*) AS inserted FROM inserted`;
 
@@ -51,6 +57,11 @@ WITH removed AS (
   INSERT INTO change_hours (instance_id, model, event, hour, present, removed)
   SELECT $1, model, event, ts / 3600, -count(*), count(*) FROM removed GROUP BY model, event, ts / 3600
   ON CONFLICT (instance_id, model, event, hour) DO UPDATE SET present = change_hours.present + excluded.present, removed = change_hours.removed + excluded.removed
+  RETURNING 1
+), slots AS (
+  INSERT INTO change_five_minutes (instance_id, model, event, slot, present, removed)
+  SELECT $1, model, event, ts / 300, -count(*), count(*) FROM removed GROUP BY model, event, ts / 300
+  ON CONFLICT (instance_id, model, event, slot) DO UPDATE SET present = change_five_minutes.present + excluded.present, removed = change_five_minutes.removed + excluded.removed
   RETURNING 1
 )
 SELECT count(*) AS removed FROM removed`;

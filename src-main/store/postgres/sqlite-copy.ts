@@ -8,6 +8,7 @@
  *   re-sent batch harmless. The identity sequences are moved past the copied ids.
  * - The small tables (instances, sync state, settings with the saved filters, report definitions, the
  *   hourly aggregates) are upserted whole: the source is the truth, re-running rewrites the same rows.
+ *   The five-minute aggregate, which only PostgreSQL has, is derived from the copied rows at the end.
  * - A team database holds one copied workstation per run of this tool: a database that already has rows
  *   from elsewhere is refused (ids would collide), never merged into.
  * - Verification counts the rows of every table on both sides and computes a checksum of their content
@@ -235,6 +236,13 @@ export async function copySqliteToPostgres(db: SqlDatabase, sql: PgConnection, o
     // New rows written in PostgreSQL later take ids after the copied ones.
     await sql.unsafe(`SELECT setval(pg_get_serial_sequence('${table.name}', 'id'), greatest((SELECT max(id) FROM ${table.name}), 1))`);
   }
+  // The five-minute aggregate exists only here: derived from the copied rows, anew at every run.
+  await sql.begin(async (tx) => {
+    await tx.unsafe('DELETE FROM change_five_minutes');
+    await tx.unsafe(`INSERT INTO change_five_minutes (instance_id, model, event, slot, present, removed)
+      SELECT instance_id, model, event, ts / 300, count(*) FILTER (WHERE removed_at IS NULL), count(*) FILTER (WHERE removed_at IS NOT NULL)
+      FROM changes GROUP BY 1, 2, 3, 4`);
+  });
   await sql.unsafe('UPDATE store_migrations SET finished_at = $2 WHERE source = $1', [options.source, now()]);
   return { resumed };
 }

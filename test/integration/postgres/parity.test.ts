@@ -136,9 +136,17 @@ describe.skipIf(Boolean(skip))('the PostgreSQL store answers as the SQLite store
   });
 
   it('histograms of other bucket counts and a record\'s history are identical', async () => {
-    for (const maxBuckets of [5, 60, 400]) {
+    for (const maxBuckets of [5, 60, 400, 1000]) {
       const filter: ChangeFilter = { from: iso(END - 3 * 86400 + 77), to: iso(END) };
       expect(await post.histogram(filter, { maxBuckets })).toEqual(await lite.histogram(filter, { maxBuckets }));
+    }
+    // 5- and 15-minute buckets come from the five-minute aggregate, 1-minute ones from the rows.
+    for (const [hours, maxBuckets, size] of [[8, 120, 300], [24, 120, 900], [20, 100, 900], [1.5, 100, 60]]) {
+      const filter: ChangeFilter = { instanceIds: ['inst-prod', 'inst-demo'], from: iso(END - hours * 3600 - 77), to: iso(END - 131) };
+      const histogram = await post.histogram(filter, { maxBuckets });
+      expect(histogram.bucketSeconds).toBe(size);
+      expect(histogram.buckets.some((bucket) => bucket.count > 0)).toBe(true);
+      expect(histogram).toEqual(await lite.histogram(filter, { maxBuckets }));
     }
     expect(await post.recordHistory('inst-prod', 'res.partner', 4242)).toEqual(await lite.recordHistory('inst-prod', 'res.partner', 4242));
   });
@@ -187,8 +195,9 @@ describe.skipIf(Boolean(skip))('the PostgreSQL store answers as the SQLite store
     const [state] = await pg.unsafe(`SELECT change_cursor, snapshot_done FROM sync_state WHERE instance_id = 'inst-new'`);
     expect(state).toEqual({ change_cursor: 51_199, snapshot_done: true });
     const [check] = await pg.unsafe(`SELECT (SELECT count(*) FROM changes WHERE instance_id = 'inst-new') AS rows,
-      (SELECT sum(present)::bigint FROM change_hours WHERE instance_id = 'inst-new') AS counted`);
-    expect(check).toEqual({ rows: 1200, counted: 1200 });
+      (SELECT sum(present)::bigint FROM change_hours WHERE instance_id = 'inst-new') AS hours,
+      (SELECT sum(present)::bigint FROM change_five_minutes WHERE instance_id = 'inst-new') AS slots`);
+    expect(check).toEqual({ rows: 1200, hours: 1200, slots: 1200 });
     expect(await post.count({ instanceIds: ['inst-new'], text: 'b1199' })).toBe(1);
     expect(await post.count({ instanceIds: ['inst-new'] })).toBe(1200);
     const errors = [{ serverId: 1, model: 'sale.order', recordId: 1, message: 'Boom 42', ts: END }];
