@@ -17,6 +17,7 @@ const SUITES: Record<string, () => Promise<{ run: BenchSuite }>> = {
   export: () => import('./export.bench'),
   ui: () => import('./ui.bench'),
   team: () => import('./team.bench'),
+  postgres: () => import('./postgres.bench'),
 };
 
 function argument(name: string): string | undefined {

@@ -16,7 +16,7 @@ import ts from 'typescript';
 // The tree to check: the repository, or a folder given as the first argument (the lint's own tests).
 const root = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pathname), '..'));
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-const NODE_ONLY_PACKAGES = ['better-sqlite3', 'ws', 'xmlrpc', 'exceljs', 'playwright-core', 'tsx', 'electron', 'electron-updater', 'electron-builder', 'electron-vite', 'vite', 'vitest', '@napi-rs/keyring', 'nodemailer', 'smtp-server'];
+const NODE_ONLY_PACKAGES = ['better-sqlite3', 'ws', 'xmlrpc', 'exceljs', 'playwright-core', 'tsx', 'electron', 'electron-updater', 'electron-builder', 'electron-vite', 'vite', 'vitest', '@napi-rs/keyring', 'nodemailer', 'smtp-server', 'postgres', 'kysely'];
 const ELECTRON_ONLY_PACKAGES = ['electron', 'electron-updater'];
 
 /** Each folder of src-main and the folders it may import (besides itself). */

@@ -17,6 +17,7 @@ import { journalCommand } from './commands/journal';
 import { orphansCommand } from './commands/orphans';
 import { simulateCommand } from './commands/simulate';
 import { statusCommand } from './commands/status';
+import { createStoreMigrateCommand } from './commands/store-migrate';
 import { syncCommand } from './commands/sync';
 import { createUserCommands } from './commands/user';
 import { createServeCommand } from '../serve/serve-command';
@@ -37,6 +38,7 @@ function commands(env: CliIo['env']): CliCommand[] {
     ...createAlertCommands(),
     createUiCommand(({ downloadUrlFor }) => createServices({ dataDir: dataDirectory(env), demo: true, downloadUrlFor, teamServers: true })),
     createServeCommand(),
+    createStoreMigrateCommand(),
     ...createUserCommands(),
     simulateCommand,
   ];

@@ -115,14 +115,27 @@ function cursorOf(record: ChangeRecord): TimelineCursor {
  * found by reading one row past the page; on the side the caller came from, rows are known to exist.
  */
 export function timelinePage(db: SqlDatabase, query: TimelineQuery): TimelinePage {
+  const { limit, filter, after, order } = timelineRead(query);
+  return timelinePageOf(orderedRows(db, filter, { order, after, limit: limit + 1 }), query);
+}
+
+/** What a timeline page reads: the page size, the filter, the keyset to start after and the order. Throws 'invalid-input'. */
+export function timelineRead(query: TimelineQuery): { limit: number; filter: NormalizedFilter; after?: Keyset; order: 'desc' | 'asc' } {
   if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
     throw new OcmError('invalid-input', `Page size must be a positive whole number, not ${String(query.limit)}.`);
   }
+  return {
+    limit: Math.min(query.limit, MAX_PAGE_SIZE),
+    filter: normalizeFilter(query.filter),
+    after: query.cursor ? keysetFromCursor(query.cursor) : undefined,
+    order: (query.direction ?? 'older') === 'older' ? 'desc' : 'asc',
+  };
+}
+
+/** The page of `query` from the rows {@link timelineRead} asked for (one past the page size, in read order). */
+export function timelinePageOf(records: ChangeRecord[], query: TimelineQuery): TimelinePage {
   const limit = Math.min(query.limit, MAX_PAGE_SIZE);
-  const filter = normalizeFilter(query.filter);
-  const after = query.cursor ? keysetFromCursor(query.cursor) : undefined;
   const direction = query.direction ?? 'older';
-  const records = orderedRows(db, filter, { order: direction === 'older' ? 'desc' : 'asc', after, limit: limit + 1 });
   const hasMore = records.length > limit;
   const page = records.slice(0, limit);
   if (direction === 'newer') page.reverse();

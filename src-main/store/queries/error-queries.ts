@@ -41,7 +41,8 @@ function errorConditions(filter: ErrorFilter): Condition[] {
   return conditions;
 }
 
-interface ErrorRecord {
+/** An `errors` row as the queries select it. */
+export interface ErrorRecord {
   id: number;
   instance_id: string;
   server_id: number;
@@ -53,7 +54,8 @@ interface ErrorRecord {
   removed_at: number | null;
 }
 
-function toErrorRow(record: ErrorRecord): ErrorRow {
+/** The contract's row of an `errors` row (shared with the PostgreSQL store). */
+export function toErrorRow(record: ErrorRecord): ErrorRow {
   const row: ErrorRow = {
     key: String(record.id),
     instanceId: record.instance_id,

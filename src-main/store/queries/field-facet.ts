@@ -20,6 +20,11 @@ export function fieldFacet(db: SqlDatabase, filter: NormalizedFilter): { fields:
   const own: NormalizedFilter = { ...filter, changedField: undefined, value: undefined };
   const query = orderedRowsSql(own, { order: 'desc', limit: FIELD_FACET_ROWS });
   const rows = cachedStatement(db, `SELECT changed_fields, field_values FROM (${query.sql})`).raw().all(...query.params) as [string | null, string | null][];
+  return fieldFacetOf(rows);
+}
+
+/** The facet of the rows read: `[changed_fields, field_values]` of each, newest first (shared with the PostgreSQL store). */
+export function fieldFacetOf(rows: readonly [string | null, string | null][]): { fields: FacetValue[]; fieldsFrom: number } {
   const counts = new Map<string, FacetValue>();
   const count = (field: string, label?: string) => {
     const facet = counts.get(field) ?? { value: field, count: 0 };

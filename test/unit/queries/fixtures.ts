@@ -141,7 +141,8 @@ export const REALISTIC = {
   fields: ['name', 'state', 'amount_total', 'partner_id', 'email', 'phone', 'list_price', 'date_order', 'x_note'],
 };
 
-function pick<T>(random: () => number, weighted: readonly [T, number][]): T {
+/** A value drawn by weight (weights sum to 1). */
+export function pick<T>(random: () => number, weighted: readonly [T, number][]): T {
   let r = random();
   for (const [value, weight] of weighted) {
     if (r < weight) return value;
