@@ -5,7 +5,7 @@
  * scroll position paints its rows too, with no component reconciled per frame. Keyboard: up/down/page/
  * home/end move, Enter opens the details, Space selects.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type ChangeOrigin, type ChangeRow, type InstanceConfig } from '../../src-main/common/model';
 import { useTranslator, type MessageKey } from '../i18n';
 import { EVENT_ICON } from '../ui/event-style';
@@ -168,24 +168,15 @@ export const TimelineList = memo(function TimelineList({
     };
   }, [draw]);
 
-  // A new filter starts at its newest rows: a position in the previous result means nothing in this one
-  // (rows refetched for the same filter keep their place).
-  const shownFilter = useRef(filterKey);
+  // Back to the newest rows when the parent asks (`scrollToTop`) and for a new filter: a position in the
+  // previous result means nothing in this one (rows refetched for the same filter keep their place).
   useLayoutEffect(() => {
-    if (shownFilter.current === filterKey) return;
-    shownFilter.current = filterKey;
     if (scroller.current) scroller.current.scrollTop = 0;
     setFocused(0);
-  }, [filterKey]);
+  }, [filterKey, scrollToTop]);
 
   // Redraw when the rows, the filter or what a row shows changed.
   useLayoutEffect(draw, [draw, source, version, total, filterKey, context]);
-
-  useEffect(() => {
-    if (scrollToTop === 0 || !scroller.current) return;
-    scroller.current.scrollTop = 0;
-    setFocused(0);
-  }, [scrollToTop]);
 
   /** Moves the focus to `index` and scrolls it into view (below the sticky header). */
   const move = (index: number) => {
