@@ -5,6 +5,7 @@
 import { AlertQueue } from './alert-queue';
 import type { SqlDatabase } from './database';
 import { openDatabase, type OpenStoreOptions } from './open';
+import type { Repositories } from './ports';
 import { SqliteAccountStore, type AccountStore } from './repositories/accounts';
 import { AlertRepository } from './repositories/alerts';
 import { InstanceRepository } from './repositories/instances';
@@ -19,7 +20,7 @@ import { SqliteLeaseStore, type LeaseStore } from './repositories/leases';
 import { TeamServerRepository } from './repositories/team-servers';
 
 /** One connection to the mirror database with its repositories. */
-export class Store {
+export class Store implements Repositories {
   readonly instances: InstanceRepository;
   readonly syncState: SyncStateRepository;
   readonly syncLog: SyncLogRepository;
