@@ -5,10 +5,10 @@
  */
 import { toOcmError } from '../common/errors';
 import type { InstanceId, TeamJournalAction } from '../common/model';
-import type { JournalRepository } from '../store/repositories/journal';
+import type { JournalPort } from '../store/ports';
 
 /** The journal as the accounts feature writes it. */
-export type ActionJournal = Pick<JournalRepository, 'begin' | 'finish'>;
+export type ActionJournal = Pick<JournalPort, 'begin' | 'finish'>;
 
 /** What is journaled: the action, on which instance ('' for user actions), by whom, and a summary. */
 export interface JournaledAction {

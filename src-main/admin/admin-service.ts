@@ -118,12 +118,12 @@ export class AdminService implements IAdminService {
     if (count === 0) throw new OcmError('invalid-input', `None of the chosen rows is still on ${instance.name}; nothing to delete.`);
     assertConfirmed(instance, count, await this.#threshold(), confirmation.typedName);
 
-    const journalId = this.#beginJournal(instance, { action: 'delete-rows', description: target.description, requested: count, detail: target.detail });
+    const journalId = await this.#beginJournal(instance, { action: 'delete-rows', description: target.description, requested: count, detail: target.detail });
     const { jobId, signal } = this.jobs.start('delete');
     try {
       const client = await this.#clientWithDeleteRight(instance, journalId);
       const outcome = await this.#unlink(client, instance, target.serverIds, jobId, signal);
-      return this.#finish(journalId, count, outcome);
+      return await this.#finish(journalId, count, outcome);
     } finally {
       this.jobs.finish(jobId);
     }
@@ -157,7 +157,7 @@ export class AdminService implements IAdminService {
     if (count === 0) throw new OcmError('invalid-input', 'No orphaned rows were chosen; nothing to delete.');
     assertConfirmed(instance, count, await this.#threshold(), confirmation.typedName);
 
-    const journalId = this.#beginJournal(instance, { action: 'clean-orphans', description: `${count} orphaned ${rowsWord(count)}`, requested: count, detail: { serverIds } });
+    const journalId = await this.#beginJournal(instance, { action: 'clean-orphans', description: `${count} orphaned ${rowsWord(count)}`, requested: count, detail: { serverIds } });
     const { jobId, signal } = this.jobs.start('clean');
     try {
       const client = await this.#clientWithDeleteRight(instance, journalId);
@@ -171,12 +171,12 @@ export class AdminService implements IAdminService {
         confirmed = judged.orphans.map((orphan) => orphan.serverId);
       } catch (error) {
         const failure = toOcmError(error);
-        return this.#finish(journalId, count, signal.aborted || failure.code === 'cancelled' ? { deleted: 0, alreadyGone: 0, cancelled: true } : { deleted: 0, alreadyGone: 0, cancelled: false, error: failure });
+        return await this.#finish(journalId, count, signal.aborted || failure.code === 'cancelled' ? { deleted: 0, alreadyGone: 0, cancelled: true } : { deleted: 0, alreadyGone: 0, cancelled: false, error: failure });
       }
       const skipped = count - confirmed.length;
       const outcome = await this.#unlink(client, instance, confirmed, jobId, signal);
       const note = skipped > 0 ? `${skipped} skipped: already gone or no longer orphaned` : undefined;
-      return this.#finish(journalId, count, outcome, note);
+      return await this.#finish(journalId, count, outcome, note);
     } finally {
       this.jobs.finish(jobId);
     }
@@ -210,7 +210,7 @@ export class AdminService implements IAdminService {
   }
 
   /** Writes the journal row before the action starts (result 'failed' until finished), so a crash leaves a trace. */
-  #beginJournal(instance: InstanceConfig, what: Pick<JournalStart, 'action' | 'description' | 'requested' | 'detail'>): number {
+  async #beginJournal(instance: InstanceConfig, what: Pick<JournalStart, 'action' | 'description' | 'requested' | 'detail'>): Promise<number> {
     return this.options.journal.begin({
       ...what,
       at: this.#now(),
@@ -276,7 +276,7 @@ export class AdminService implements IAdminService {
       return client;
     } catch (error) {
       const failure = toOcmError(error);
-      this.options.journal.finish(journalId, { succeeded: 0, result: 'failed', error: failure.message });
+      await this.options.journal.finish(journalId, { succeeded: 0, result: 'failed', error: failure.message });
       throw failure;
     }
   }
@@ -295,10 +295,10 @@ export class AdminService implements IAdminService {
     return outcome;
   }
 
-  #finish(journalId: number, requested: number, outcome: UnlinkOutcome, note?: string): AdminResult {
+  async #finish(journalId: number, requested: number, outcome: UnlinkOutcome, note?: string): Promise<AdminResult> {
     const result = resultOf(outcome);
     const error = outcome.error ?? (outcome.cancelled ? new OcmError('cancelled', `Cancelled after ${outcome.deleted} of ${requested} ${rowsWord(requested)}.`) : undefined);
-    this.options.journal.finish(journalId, { succeeded: outcome.deleted, result, error: error?.message, note });
+    await this.options.journal.finish(journalId, { succeeded: outcome.deleted, result, error: error?.message, note });
     const out: AdminResult = { journalId, requested, deleted: outcome.deleted, result };
     if (error) out.error = error.toJSON();
     return out;

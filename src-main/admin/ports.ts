@@ -4,7 +4,7 @@
  */
 import type { ChangeFilter, ChangeRow, InstanceConfig, InstanceId, Settings } from '../common/model';
 import type { OdooClient } from '../odoo/types';
-import type { JournalRepository } from '../store/repositories/journal';
+import type { JournalPort } from '../store/ports';
 
 /** Looks up configured instances. */
 export interface InstanceDirectory {
@@ -38,4 +38,4 @@ export interface AdminSettings {
 }
 
 /** The admin-action journal: a row written before each action starts and finished when it ends. */
-export type AdminJournal = Pick<JournalRepository, 'begin' | 'finish' | 'list'>;
+export type AdminJournal = Pick<JournalPort, 'begin' | 'finish' | 'list'>;

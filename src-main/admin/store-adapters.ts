@@ -2,8 +2,9 @@
  * The admin ports implemented over the local store: the mirror writer marks rows removed (it keeps
  * `change_hours` consistent in the same transaction), the store's queries read rows.
  */
-import type { ChangesNotice, InstanceConfig, InstanceId, Settings } from '../common/model';
+import type { ChangesNotice, InstanceId } from '../common/model';
 import type { SqlDatabase } from '../store/database';
+import type { Repositories } from '../store/ports';
 import { changeRowsByKeys, iterateChanges, presentRowsByServerIds } from '../store/queries/change-queries';
 import type { AdminRowSource, AdminSettings, InstanceDirectory, RowMarker } from './ports';
 
@@ -47,16 +48,16 @@ export function storeRowSource(db: SqlDatabase): AdminRowSource {
 }
 
 /** Instances from the store's repository; hidden (removed) instances are not found. */
-export function storeInstanceDirectory(store: { instances: { get(id: InstanceId): ({ config: InstanceConfig } & { removed: boolean }) | undefined } }): InstanceDirectory {
+export function storeInstanceDirectory(store: Pick<Repositories, 'instances'>): InstanceDirectory {
   return {
-    get(id) {
-      const record = store.instances.get(id);
+    async get(id) {
+      const record = await store.instances.get(id);
       return record && !record.removed ? record.config : undefined;
     },
   };
 }
 
 /** The delete threshold from the store's settings repository. */
-export function storeAdminSettings(store: { settings: { get(): Settings } }): AdminSettings {
+export function storeAdminSettings(store: Pick<Repositories, 'settings'>): AdminSettings {
   return { get: async () => store.settings.get() };
 }

@@ -17,7 +17,7 @@ import { connectionInputOf } from '../odoo/connection';
 import { chooseTransport, type TransportChoiceInput } from '../odoo/transport-choice';
 import type { ConnectionInput, ConnectionTestInput } from '../odoo/types';
 import type { InstanceFields } from '../store/repositories/instances';
-import type { Store } from '../store/store';
+import type { Repositories } from '../store/ports';
 import type { InstanceSecrets } from './secrets';
 
 /**
@@ -45,13 +45,13 @@ interface ResolvedTransport {
 export class InstanceService implements IInstanceService {
   readonly #changed = new Emitter<InstanceConfig[]>();
   readonly onDidChangeInstances = this.#changed.event;
-  readonly #store: Pick<Store, 'instances'>;
+  readonly #store: Pick<Repositories, 'instances'>;
   readonly #secrets: InstanceSecrets;
   readonly #checker: ConnectionChecker;
   readonly #lister: ModelLister;
   readonly #chooser: TransportChooser;
 
-  constructor(store: Pick<Store, 'instances'>, secrets: InstanceSecrets, checker: ConnectionChecker, lister: ModelLister, chooser: TransportChooser = chooseTransport) {
+  constructor(store: Pick<Repositories, 'instances'>, secrets: InstanceSecrets, checker: ConnectionChecker, lister: ModelLister, chooser: TransportChooser = chooseTransport) {
     this.#store = store;
     this.#secrets = secrets;
     this.#checker = checker;
@@ -60,24 +60,24 @@ export class InstanceService implements IInstanceService {
   }
 
   async list(options: { includeRemoved?: boolean } = {}): Promise<InstanceConfig[]> {
-    return this.#store.instances.list(options).map((record) => record.config);
+    return (await this.#store.instances.list(options)).map((record) => record.config);
   }
 
   async add(input: InstanceInput): Promise<InstanceConfig> {
     const valid = validateInstanceInput(input);
     const password = requiredSecret(valid.password);
-    this.#assertNameFree(valid.name);
+    await this.#assertNameFree(valid.name);
     const transport = await this.#resolveTransport(valid.transport, valid, password);
     const fields = this.#fields(valid, transport, this.#secrets.seal(password, valid), false);
     const id = randomUUID();
-    this.#assertNameFree(fields.name); // again: another add may have taken the name while the server was asked
-    this.#store.instances.insert(id, fields, Math.floor(Date.now() / 1000));
+    await this.#assertNameFree(fields.name); // again: another add may have taken the name while the server was asked
+    await this.#store.instances.insert(id, fields, Math.floor(Date.now() / 1000));
     await this.#fire();
     return this.#get(id);
   }
 
   async update(id: InstanceId, input: Partial<InstanceInput>): Promise<InstanceConfig> {
-    const existing = this.#store.instances.get(id);
+    const existing = await this.#store.instances.get(id);
     if (!existing || existing.removed) throw new OcmError('not-found', `No instance with id ${id}.`);
     const current = existing.config;
     const valid = validateInstanceInput({
@@ -100,60 +100,60 @@ export class InstanceService implements IInstanceService {
     else if (needsNewSecret(current, valid)) throw newServerNeedsPassword(current, valid);
     const transport = await this.#updatedTransport(input.transport, valid, existing);
     const fields = this.#fields(valid, transport, secret, current.demo);
-    if (fields.name !== current.name) this.#assertNameFree(fields.name);
-    this.#store.instances.update(id, fields);
+    if (fields.name !== current.name) await this.#assertNameFree(fields.name);
+    await this.#store.instances.update(id, fields);
     await this.#fire();
     return this.#get(id);
   }
 
   async remove(id: InstanceId, options: { keepHistory: boolean }): Promise<void> {
-    const existing = this.#store.instances.get(id);
+    const existing = await this.#store.instances.get(id);
     if (!existing) throw new OcmError('not-found', `No instance with id ${id}.`);
-    if (options.keepHistory) this.#store.instances.hide(id, Math.floor(Date.now() / 1000));
-    else this.#store.instances.deleteWithHistory(id);
+    if (options.keepHistory) await this.#store.instances.hide(id, Math.floor(Date.now() / 1000));
+    else await this.#store.instances.deleteWithHistory(id);
     await this.#fire();
   }
 
   async test(input: InstanceTestInput): Promise<ConnectionCheck[]> {
     const watch = validateWatchFields(input);
-    const connection = this.#connectionInput(input);
+    const connection = await this.#connectionInput(input);
     const checks = await this.#checker(connection, watch.source === 'polling' ? { models: watchedModelsOf(watch) } : undefined);
     return checks.map((check) => ({ ...check }));
   }
 
   async serverModels(input: InstanceTestInput): Promise<ServerModel[]> {
-    const connection = this.#connectionInput(input);
+    const connection = await this.#connectionInput(input);
     if (connection.transport !== 'auto') return this.#lister({ ...connection, transport: connection.transport });
     const { transport } = await this.#resolveTransport('auto', connection, connection.secret);
     return this.#lister({ ...connection, transport });
   }
 
   /** Where and as whom typed input connects: its password, or a saved one only where it was saved for. */
-  #connectionInput(input: InstanceTestInput): ConnectionTestInput {
+  async #connectionInput(input: InstanceTestInput): Promise<ConnectionTestInput> {
     const fields = validateConnectionFields(input);
     const timeoutMs = input.timeoutSeconds === undefined ? undefined : input.timeoutSeconds * 1000;
     let secret = input.password;
     if (!secret && input.id !== undefined) {
-      const saved = this.#store.instances.get(input.id);
+      const saved = await this.#store.instances.get(input.id);
       if (!saved || saved.removed) throw new OcmError('not-found', `No instance with id ${input.id}.`);
       if (needsNewSecret(saved.config, fields)) throw newServerNeedsPassword(saved.config, fields);
       secret = this.#secrets.open(saved.secret, saved.config);
     }
     const connection: ConnectionTestInput = connectionInputOf(fields, requiredSecret(secret), { timeoutMs });
     // A saved instance tested on its own transport says how that transport was chosen.
-    const saved = input.id === undefined ? undefined : this.#store.instances.get(input.id)?.config;
+    const saved = input.id === undefined ? undefined : (await this.#store.instances.get(input.id))?.config;
     if (saved?.transportChoice && saved.transport === fields.transport) connection.transportChoice = saved.transportChoice;
     return connection;
   }
 
   async #get(id: InstanceId): Promise<InstanceConfig> {
-    const record = this.#store.instances.get(id);
+    const record = await this.#store.instances.get(id);
     if (!record) throw new OcmError('not-found', `No instance with id ${id}.`);
     return record.config;
   }
 
-  #assertNameFree(name: string): void {
-    if (this.#store.instances.findByName(name)) {
+  async #assertNameFree(name: string): Promise<void> {
+    if (await this.#store.instances.findByName(name)) {
       throw new OcmError('conflict', `An instance named "${name}" already exists.`, { hint: 'Choose another name.' });
     }
   }

@@ -10,7 +10,7 @@ import type { InstanceConfig } from '../common/model';
 import { connectionInputOf } from '../odoo/connection';
 import type { ConnectionInput } from '../odoo/types';
 import type { SecretVault } from '../store/secret-vault';
-import type { Store } from '../store/store';
+import type { Repositories } from '../store/ports';
 
 /** Where a secret may be sent. */
 export interface SecretTarget {
@@ -65,9 +65,9 @@ export class InstanceSecrets {
  * The visible instances ready to connect. An instance whose secret cannot be opened is reported through
  * `onLocked` and left out (it shows the reason instead of syncing).
  */
-export function unlockInstances(store: Pick<Store, 'instances'>, secrets: InstanceSecrets, onLocked?: (config: InstanceConfig, error: OcmError) => void): UnlockedInstance[] {
+export async function unlockInstances(store: Pick<Repositories, 'instances'>, secrets: InstanceSecrets, onLocked?: (config: InstanceConfig, error: OcmError) => void): Promise<UnlockedInstance[]> {
   const unlocked: UnlockedInstance[] = [];
-  for (const record of store.instances.list()) {
+  for (const record of await store.instances.list()) {
     try {
       unlocked.push({ config: record.config, connection: secrets.connectionOf(record) });
     } catch (error) {
@@ -83,9 +83,9 @@ export function unlockInstances(store: Pick<Store, 'instances'>, secrets: Instan
  * file is removed. Secrets that cannot be opened are left as they are (their instance asks for the
  * password). Returns how many were rewritten.
  */
-export function migrateSecrets(store: Pick<Store, 'instances'>, secrets: InstanceSecrets, vault: SecretVault, legacy?: SecretVault & { discard(): void }): number {
+export async function migrateSecrets(store: Pick<Repositories, 'instances'>, secrets: InstanceSecrets, vault: SecretVault, legacy?: SecretVault & { discard(): void }): Promise<number> {
   let rewritten = 0;
-  for (const record of store.instances.list({ includeRemoved: true })) {
+  for (const record of await store.instances.list({ includeRemoved: true })) {
     let plain: string | undefined;
     let moved = false;
     try {
@@ -102,7 +102,7 @@ export function migrateSecrets(store: Pick<Store, 'instances'>, secrets: Instanc
     const opened = unseal(plain);
     if (opened.binding && !moved) continue;
     const target = opened.binding ? { url: opened.binding.origin, db: opened.binding.db } : record.config;
-    store.instances.replaceSecret(record.config.id, secrets.seal(opened.secret, target));
+    await store.instances.replaceSecret(record.config.id, secrets.seal(opened.secret, target));
     rewritten++;
   }
   legacy?.discard();

@@ -3,15 +3,15 @@ import { OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { Settings } from '../common/model';
 import type { ISettingsService } from '../common/services';
-import type { Store } from '../store/store';
+import type { Repositories } from '../store/ports';
 
 /** User preferences in the store. */
 export class SettingsService implements ISettingsService {
   readonly #changed = new Emitter<Settings>();
   readonly onDidChangeSettings = this.#changed.event;
-  readonly #store: Pick<Store, 'settings'>;
+  readonly #store: Pick<Repositories, 'settings'>;
 
-  constructor(store: Pick<Store, 'settings'>) {
+  constructor(store: Pick<Repositories, 'settings'>) {
     this.#store = store;
   }
 
@@ -26,7 +26,7 @@ export class SettingsService implements ISettingsService {
       throw new OcmError('invalid-input', 'The delete confirmation threshold must be a whole number of rows, 0 or more.');
     }
     if (patch.savedFilters !== undefined && !Array.isArray(patch.savedFilters)) throw new OcmError('invalid-input', 'Saved filters must be a list.');
-    const settings = this.#store.settings.update(patch);
+    const settings = await this.#store.settings.update(patch);
     this.#changed.fire(settings);
     return settings;
   }

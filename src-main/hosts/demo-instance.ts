@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { IInstanceService } from '../common/services';
 import type { InstanceSecrets } from '../config/secrets';
 import { startSimulator, type RunningSimulator } from '../simulator';
-import type { Store } from '../store/store';
+import type { Repositories } from '../store/ports';
 
 /** What the demo instance is set up with. */
 export interface DemoContext {
-  store: Pick<Store, 'instances' | 'settings'>;
+  store: Pick<Repositories, 'instances' | 'settings'>;
   secrets: InstanceSecrets;
   /** Watched so that removing the demo instance is remembered. */
   instances: Pick<IInstanceService, 'onDidChangeInstances'>;
@@ -35,9 +35,9 @@ const ERROR_TEMPLATES = [
 /** Starts the demo server when due; resolves undefined when the user has instances or removed the demo. */
 export async function startDemoInstance(context: DemoContext): Promise<{ simulator: RunningSimulator; close(): Promise<void> } | undefined> {
   const { store, secrets } = context;
-  const visible = store.instances.list();
+  const visible = await store.instances.list();
   const existing = visible.find((record) => record.config.demo);
-  if (!existing && (visible.length > 0 || store.settings.hasFlag(DISMISSED_FLAG))) return undefined;
+  if (!existing && (visible.length > 0 || (await store.settings.hasFlag(DISMISSED_FLAG)))) return undefined;
 
   const simulator = await startSimulator({ flavour: 'fixed', trafficRate: DEMO_TRAFFIC_RATE, trafficDatabases: ['seed'] });
   const seed = simulator.database('seed');
@@ -65,14 +65,14 @@ export async function startDemoInstance(context: DemoContext): Promise<{ simulat
     demo: true,
     pollIntervalSeconds: existing?.config.pollIntervalSeconds ?? 5,
   };
-  if (existing) store.instances.update(existing.config.id, fields);
-  else store.instances.insert(randomUUID(), fields, Math.floor(Date.now() / 1000));
+  if (existing) await store.instances.update(existing.config.id, fields);
+  else await store.instances.insert(randomUUID(), fields, Math.floor(Date.now() / 1000));
 
   // Removing the demo instance (with or without its history) is remembered.
   const watch = context.instances.onDidChangeInstances((instances) => {
     if (instances.some((instance) => instance.demo)) return;
-    store.settings.setFlag(DISMISSED_FLAG);
     void stop();
+    void Promise.resolve(store.settings.setFlag(DISMISSED_FLAG)).catch((error: unknown) => console.error('could not remember that the demo instance was removed', error));
   });
 
   let stopped = false;

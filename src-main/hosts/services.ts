@@ -12,7 +12,7 @@ import { AlertService } from '../alerts/alert-service';
 import type { RetryPolicy } from '../alerts/dispatcher';
 import type { DesktopNotifier } from '../alerts/senders';
 import { createClientPool } from '../admin/client-pool';
-import { announcingMarker, storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
+import { announcingMarker, storeAdminSettings, storeInstanceDirectory } from '../admin/store-adapters';
 import { isLoginRefusal, OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
@@ -27,14 +27,12 @@ import { fetchServerModels } from '../odoo/watch-capabilities';
 import { createTransport } from '../odoo/transport';
 import type { PdfRenderer } from '../reports/pdf';
 import { ReportService } from '../reports/report-service';
-import { storeReportData } from '../reports/store-data-source';
 import { databasePath } from '../store/data-directory';
 import { systemKeychain, type Keychain } from '../store/keychain';
-import { ChangeService } from '../store/queries/change-service';
 import { KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
 import type { AccountStore } from '../store/repositories/accounts';
-import type { JournalRepository } from '../store/repositories/journal';
-import { openStore, type Store } from '../store/store';
+import type { JournalPort, Repositories } from '../store/ports';
+import type { Store } from '../store/store';
 import type { PollTiming, SyncBackend } from '../sync/backend';
 import type { ConnectFunction } from '../sync/connect';
 import { LeasedBackend } from '../sync/leased-backend';
@@ -44,6 +42,7 @@ import { SyncService } from '../sync/sync-service';
 import { startSyncWorker } from '../sync/worker-host';
 import { followOtherProcesses, withTeamServers } from './team';
 import { startDemoInstance } from './demo-instance';
+import { openMirror, type MirrorLocation, type OpenedMirror } from './mirror-store';
 
 /** Where the sync engine runs: a worker thread, this thread, or nowhere. */
 export type EnginePlacement = 'worker' | 'in-thread' | 'none';
@@ -87,8 +86,8 @@ export interface CreateServicesOptions {
   chooser?: TransportChooser;
   /** Replaces the real listing of a server's models (tests). */
   modelLister?: ModelLister;
-  /** The mirror's file when not `<dataDir>/mirror.sqlite` (`ocm serve` with OCM_DATABASE_URL). */
-  databaseFile?: string;
+  /** The mirror when not `<dataDir>/mirror.sqlite` (`ocm serve` and `ocm user` with OCM_DATABASE_URL). */
+  database?: MirrorLocation;
   /** Who the admin journal names for an action on an instance; default the OS user and the Odoo login. */
   actor?(instance: InstanceConfig): string;
   /**
@@ -117,7 +116,7 @@ export interface RunningServices {
    * Starts syncing the visible instances, or those in `ids` only (instance changes refresh the set).
    * Returns the instances left out because their secret could not be opened (each also logged).
    */
-  startSync(ids?: readonly InstanceId[]): LockedInstance[];
+  startSync(ids?: readonly InstanceId[]): Promise<LockedInstance[]>;
   /**
    * One pass per instance (of `ids`, else all) without polling, for `ocm sync --once`; needs the
    * in-thread engine. Instances whose secret cannot be opened are listed apart.
@@ -134,7 +133,7 @@ export interface RunningServices {
   /** Team mode's accounts over the same store (users, grants, sessions). */
   accounts: AccountStore;
   /** The admin journal, for actions journaled outside the admin service (team mode). */
-  journal: Pick<JournalRepository, 'begin' | 'finish'>;
+  journal: Pick<JournalPort, 'begin' | 'finish'>;
   /** With `collector`: which instances this collector holds the lease of, and until when (Unix ms). */
   leases?: { holder: string; held(): ReadonlyMap<InstanceId, number> };
   /** With `teamServers`: the team servers this workstation reads (served to its workbench beside `services`). */
@@ -146,15 +145,11 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
   const engine = options.engine ?? 'worker';
   const readonly = options.readonly ?? false;
   if (readonly && engine !== 'none') throw new OcmError('invalid-input', 'A read-only mirror runs no sync engine.', { hint: "Use engine 'none' with readonly." });
-  const path = options.databaseFile ?? databasePath(options.dataDir);
-  if (readonly && !existsSync(path)) {
-    throw new OcmError('not-found', `There is no local mirror at ${path} yet.`, {
-      hint: 'Add an instance with `ocm instance add` and run `ocm sync`, or set OCM_HOME to the data folder.',
-    });
-  }
+  const location = options.database ?? { kind: 'sqlite', file: databasePath(options.dataDir) };
   if (!readonly) mkdirSync(options.dataDir, { recursive: true });
-  const store = openStore(path, { readonly, busyTimeoutMs: options.busyTimeoutMs });
-  const closers: (() => Promise<void> | void)[] = [() => store.close()];
+  const mirror = await openMirror(location, { readonly, busyTimeoutMs: options.busyTimeoutMs });
+  const store = mirror.repositories;
+  const closers: (() => Promise<void> | void)[] = [() => mirror.close()];
   const close = async () => {
     for (const closer of closers.splice(0)) await closer();
   };
@@ -165,13 +160,13 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     const vault = lazyVault(() => openedVault().vault);
     const secrets = new InstanceSecrets(vault);
     // First use: secrets without a binding are sealed; a key file whose secrets can move to the keychain is emptied.
-    const pending = () => !store.settings.hasFlag(SECRETS_SEALED) || (existsSync(join(options.dataDir, KEY_FILE)) && openedVault().legacy !== undefined);
-    if (!readonly && pending()) {
-      migrateSecrets(store, secrets, vault, openedVault().legacy);
-      store.settings.setFlag(SECRETS_SEALED);
+    const pending = async () => !(await store.settings.hasFlag(SECRETS_SEALED)) || (existsSync(join(options.dataDir, KEY_FILE)) && openedVault().legacy !== undefined);
+    if (!readonly && (await pending())) {
+      await migrateSecrets(store, secrets, vault, openedVault().legacy);
+      await store.settings.setFlag(SECRETS_SEALED);
     }
 
-    const engineBackend = await startEngine(engine, store, path, options);
+    const engineBackend = await startEngine(engine, mirror, options);
     const leased = engineBackend && options.collector
       ? new LeasedBackend(engineBackend, { store: store.leases, holder: options.collector.holder, ttlMs: options.collector.leaseSeconds * 1000, onError: (error) => console.error('collector lease failed', error) })
       : undefined;
@@ -192,8 +187,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     const forward = backend?.onDidChangeData((notice) => dataNotices.fire(notice));
     closers.unshift(() => forward?.dispose());
 
-    const clients = createClientPool((id) => {
-      const record = store.instances.get(id);
+    const clients = createClientPool(async (id) => {
+      const record = await store.instances.get(id);
       if (!record || record.removed) throw new OcmError('not-found', `No instance with id ${id}.`);
       return secrets.connectionOf(record);
     });
@@ -201,24 +196,24 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     const admin = new AdminService({
       instances: storeInstanceDirectory(store),
       clients,
-      rows: storeRowSource(store.db),
-      marker: announcingMarker(storeRowMarker(store), (notice) => dataNotices.fire(notice)),
+      rows: mirror.rowSource(),
+      marker: announcingMarker(mirror.rowMarker(), (notice) => dataNotices.fire(notice)),
       journal: store.journal,
       settings: storeAdminSettings(store),
       actor: options.actor,
     });
     const reports = new ReportService({
-      data: storeReportData(store),
+      data: mirror.reportData(),
       definitions: store.reportDefinitions,
       downloadsDirectory: join(options.dataDir, 'downloads'),
       pdf: options.pdfRenderer,
       downloadUrlFor: options.downloadUrlFor,
     });
 
-    const sync = new SyncService(store, backend);
+    const sync = new SyncService(mirror.sqlite!, backend);
     // Where an engine runs, rows arrive: this process also sends the alerts they fire.
     const alerts = new AlertService({
-      store,
+      store: mirror.sqlite!,
       vault,
       deliver: backend !== undefined,
       desktop: options.desktopNotifier,
@@ -231,7 +226,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
 
     const own: Services = {
       instances,
-      changes: new ChangeService(store.db, dataNotices.event),
+      changes: mirror.changeService(dataNotices.event),
       sync,
       admin,
       reports: options.exportsAnywhere ? reports : withoutChosenPaths(reports),
@@ -246,19 +241,19 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       }),
     };
 
-    const withTeams = options.teamServers ? withTeamServers(own, store, vault, { downloadsDirectory: join(options.dataDir, 'downloads'), downloadUrlFor: options.downloadUrlFor }) : undefined;
+    const withTeams = options.teamServers ? withTeamServers(own, workstationStore(mirror), vault, { downloadsDirectory: join(options.dataDir, 'downloads'), downloadUrlFor: options.downloadUrlFor }) : undefined;
     if (withTeams) closers.unshift(() => withTeams.close());
     const services = withTeams?.services ?? own;
     const teams = withTeams?.teams;
 
     const control = engineControl(store, secrets, backend);
-    const subscription = instances.onDidChangeInstances(() => void control.refresh());
+    const subscription = instances.onDidChangeInstances(() => void control.refresh().catch((error: unknown) => console.error('refreshing the synced instances failed', error)));
     closers.unshift(() => subscription.dispose());
     if (backend && options.collector) {
       const following = followOtherProcesses(store, backend, () => control.refresh({ once: true }), (options.collector.leaseSeconds * 1000) / 3);
       closers.unshift(() => clearInterval(following));
     }
-    if (backend && (options.autoStart ?? true)) control.startSync();
+    if (backend && (options.autoStart ?? true)) await control.startSync();
     const leases = leased && options.collector ? { holder: options.collector.holder, held: () => leased.held() } : undefined;
     return {
       services,
@@ -278,7 +273,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
 }
 
 /** What the host drives of the engine: which instances it syncs (refreshed on every change), or one pass. */
-function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBackend | undefined) {
+function engineControl(store: Pick<Repositories, 'instances' | 'syncLog'>, secrets: InstanceSecrets, backend: SyncBackend | undefined) {
   const logLocked = (config: InstanceConfig, error: OcmError) =>
     store.syncLog.append({ instanceId: config.id, level: 'error', kind: 'error', message: `${error.message} ${error.hint ?? ''}`.trim(), messageKey: 'sync.failed', params: { code: error.code } });
   let wanted: readonly InstanceId[] | undefined;
@@ -286,22 +281,24 @@ function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBack
   const reported = new Set<string>();
   const chosen = (ids: readonly InstanceId[] | undefined, config: InstanceConfig) => !ids || ids.includes(config.id);
   /** With `once`, a locked instance is logged only the first time its failure is seen (periodic refreshes). */
-  const refresh = (refreshOptions: { once?: boolean } = {}): LockedInstance[] => {
+  const refresh = async (refreshOptions: { once?: boolean } = {}): Promise<LockedInstance[]> => {
     const locked: LockedInstance[] = [];
     if (!started || !backend) return locked;
-    const targets = unlockInstances(store, secrets, (config, error) => {
+    const logs: Promise<unknown>[] = [];
+    const targets = await unlockInstances(store, secrets, (config, error) => {
       if (!chosen(wanted, config)) return;
       const key = `${config.id}:${error.code}`;
-      if (!refreshOptions.once || !reported.has(key)) logLocked(config, error);
+      if (!refreshOptions.once || !reported.has(key)) logs.push(Promise.resolve(logLocked(config, error)));
       reported.add(key);
       locked.push({ config, error });
     });
+    await Promise.all(logs);
     backend.setTargets(targets.filter((target) => chosen(wanted, target.config)));
     return locked;
   };
   return {
     refresh,
-    startSync(ids?: readonly InstanceId[]): LockedInstance[] {
+    startSync(ids?: readonly InstanceId[]): Promise<LockedInstance[]> {
       started = true;
       wanted = ids;
       return refresh();
@@ -309,17 +306,19 @@ function engineControl(store: Store, secrets: InstanceSecrets, backend: SyncBack
     async syncOnce(ids?: readonly InstanceId[], signal?: AbortSignal): ReturnType<RunningServices['syncOnce']> {
       if (!(backend instanceof SyncScheduler)) throw new OcmError('invalid-input', "One pass at a time needs the in-thread engine (engine: 'in-thread').");
       const locked: LockedInstance[] = [];
-      const targets = unlockInstances(store, secrets, (config, error) => {
-        if (chosen(ids, config)) locked.push({ config, error });
-      }).filter((target) => chosen(ids, target.config));
+      const targets = (
+        await unlockInstances(store, secrets, (config, error) => {
+          if (chosen(ids, config)) locked.push({ config, error });
+        })
+      ).filter((target) => chosen(ids, target.config));
       return { results: await backend.runOnce(targets, signal), locked };
     },
   };
 }
 
 /** How many databases an instance's server lists (`db.list` over JSON-RPC, no credentials); undefined when it does not say. */
-async function databaseCount(store: Store, id: InstanceId): Promise<number | undefined> {
-  const config = store.instances.get(id)?.config;
+async function databaseCount(store: Pick<Repositories, 'instances'>, id: InstanceId): Promise<number | undefined> {
+  const config = (await store.instances.get(id))?.config;
   if (!config) return undefined;
   const transport = createTransport('jsonrpc', { url: config.url, timeoutMs: 10_000, trustedCertificateSha256: config.trustedCertificateSha256 });
   try {
@@ -330,6 +329,12 @@ async function databaseCount(store: Store, id: InstanceId): Promise<number | und
   } finally {
     transport.close();
   }
+}
+
+/** A workstation's own SQLite store (its links to team servers live there); a team database has none. */
+function workstationStore(mirror: OpenedMirror): Store {
+  if (!mirror.sqlite) throw new OcmError('invalid-input', 'Team servers are read from a workstation, whose mirror is a SQLite file.');
+  return mirror.sqlite;
 }
 
 /** Marks a mirror whose secrets were all sealed to their server (the first-use migration is done). */
@@ -344,14 +349,16 @@ function openVault(options: CreateServicesOptions): OpenedVault {
   return openSecretVault(options.dataDir, options.keychain === null ? undefined : (options.keychain ?? systemKeychain()));
 }
 
-async function startEngine(engine: EnginePlacement, store: Store, path: string, options: CreateServicesOptions): Promise<SyncBackend | undefined> {
+async function startEngine(engine: EnginePlacement, mirror: OpenedMirror, options: CreateServicesOptions): Promise<SyncBackend | undefined> {
   switch (engine) {
     case 'none':
       return undefined;
     case 'in-thread':
-      return new SyncScheduler({ store, connect: options.connect, timing: options.timing, pass: options.pass });
+      return new SyncScheduler({ store: mirror.sqlite!, connect: options.connect, timing: options.timing, pass: options.pass });
     case 'worker':
-      return startSyncWorker({ databasePath: path, busyTimeoutMs: options.busyTimeoutMs, timing: withoutRandom(options.timing), pass: options.pass });
+      // The worker opens the SQLite file itself; a PostgreSQL mirror's engine runs in this thread (its I/O does not block it).
+      if (mirror.location.kind !== 'sqlite') return startEngine('in-thread', mirror, options);
+      return startSyncWorker({ databasePath: mirror.location.file, busyTimeoutMs: options.busyTimeoutMs, timing: withoutRandom(options.timing), pass: options.pass });
   }
 }
 

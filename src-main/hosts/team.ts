@@ -7,6 +7,7 @@ import type { Services } from '../common/services';
 import { composeServices, type CompositeOptions } from '../remote/composite';
 import { TeamServerService } from '../remote/team-servers';
 import type { SecretVault } from '../store/secret-vault';
+import type { Repositories } from '../store/ports';
 import type { Store } from '../store/store';
 import type { SyncBackend } from '../sync/backend';
 
@@ -15,13 +16,16 @@ import type { SyncBackend } from '../sync/backend';
  * every lease round it re-reads the instances (added, changed, removed elsewhere) and the pauses made
  * elsewhere, so a take-over runs what the team configured, not what this process saw at its start.
  */
-export function followOtherProcesses(store: Store, backend: SyncBackend, refresh: () => void, periodMs: number): ReturnType<typeof setInterval> {
+export function followOtherProcesses(store: Pick<Repositories, 'instances' | 'syncState'>, backend: SyncBackend, refresh: () => Promise<unknown>, periodMs: number): ReturnType<typeof setInterval> {
   const paused = new Map<InstanceId, boolean>();
-  return setInterval(() => {
+  let running = false;
+  return setInterval(async () => {
+    if (running) return; // a slow database: the next round starts when this one is done
+    running = true;
     try {
-      refresh();
-      for (const record of store.instances.list()) {
-        const now = store.syncState.get(record.config.id).paused;
+      await refresh();
+      for (const record of await store.instances.list()) {
+        const now = (await store.syncState.get(record.config.id)).paused;
         const before = paused.get(record.config.id);
         paused.set(record.config.id, now);
         if (before === undefined || before === now) continue; // a loop reads its pause when it starts
@@ -30,6 +34,8 @@ export function followOtherProcesses(store: Store, backend: SyncBackend, refresh
       }
     } catch (error) {
       console.error('collector refresh failed', error);
+    } finally {
+      running = false;
     }
   }, Math.max(250, periodMs));
 }

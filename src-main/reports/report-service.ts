@@ -22,7 +22,7 @@ import type {
   ReportDefinition,
 } from '../common/model';
 import type { IReportService } from '../common/services';
-import type { ReportDefinitionRepository } from '../store/repositories/report-definitions';
+import type { ReportDefinitionsPort } from '../store/ports';
 import { writeChangesCsv } from './csv-export';
 import { renderHtmlReport } from './html-report';
 import { JobRegistry } from '../common/jobs';
@@ -54,7 +54,7 @@ export interface ReportDataSource {
 export interface ReportServiceOptions {
   data: ReportDataSource;
   /** Where saved definitions are kept (the store's `report_definitions`). */
-  definitions: Pick<ReportDefinitionRepository, 'list' | 'save' | 'delete'>;
+  definitions: ReportDefinitionsPort;
   /** Exports without `outPath` (browser mode) are written here; the folder is created on demand. */
   downloadsDirectory: string;
   /** PDF engine; default the workstation's Chromium-based browser (the Electron host passes a printToPDF renderer). */
@@ -124,7 +124,7 @@ export class ReportService implements IReportService {
   }
 
   async deleteDefinition(id: string): Promise<void> {
-    this.options.definitions.delete(id);
+    await this.options.definitions.delete(id);
   }
 
   async pdfEngine(): Promise<PdfEngineStatus> {

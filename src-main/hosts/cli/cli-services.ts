@@ -4,7 +4,7 @@
  * confirmation, secret binding) is enforced by the services and never again by a command.
  */
 import type { InstanceConfig, InstanceId } from '../../common/model';
-import { dataDirectory } from '../../store/data-directory';
+import { loadDataLocation } from '../serve/config';
 import { createServices, type RunningServices } from '../services';
 import type { CliIo } from './command';
 
@@ -17,9 +17,15 @@ export interface CliServicesOptions {
 /** Opens the services for a command; the command closes them. Tests pass their own. */
 export type OpenServices = (io: CliIo, options?: CliServicesOptions) => Promise<RunningServices>;
 
-/** The services over `$OCM_HOME` (or the platform's data folder); exports go where `--out` says. */
-export const openServices: OpenServices = (io, options = {}) =>
-  createServices({ dataDir: dataDirectory(io.env), engine: options.engine ?? 'none', readonly: options.readonly, autoStart: false, exportsAnywhere: true });
+/**
+ * The services over `$OCM_HOME` (or the platform's data folder) and its mirror, or the team server's
+ * (`OCM_CONFIG`, `OCM_DATABASE_URL`: `ocm instance add` on a server writes the team's database); exports
+ * go where `--out` says.
+ */
+export const openServices: OpenServices = (io, options = {}) => {
+  const location = loadDataLocation(undefined, io.env);
+  return createServices({ dataDir: location.dataDir, database: location.database, engine: options.engine ?? 'none', readonly: options.readonly, autoStart: false, exportsAnywhere: true });
+};
 
 /** Instance names for a command's options and output, removed instances included (their history stays). */
 export interface InstanceLookup {

@@ -6,7 +6,8 @@
  * - serving beyond loopback needs TLS (a certificate and its key, both readable and matching) or an
  *   explicit reverse proxy (`--behind-proxy <its IP address>`; X-Forwarded-* is then trusted from that
  *   address only, and nobody else may connect);
- * - the mirror is a SQLite file in this release: a `postgres://` database URL is refused by name.
+ * - the mirror is a SQLite file (the default, `<data folder>/mirror.sqlite`) or a PostgreSQL database
+ *   (`postgres://…`), whose URL is checked here and whose password is never printed.
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -16,12 +17,14 @@ import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { OcmError } from '../../common/errors';
 import { dataDirectory, databasePath } from '../../store/data-directory';
+import { assertPostgresUrl, redactUrl } from '../../store/postgres/connection';
+import type { MirrorLocation } from '../mirror-store';
 
 /** The configuration file's shape (every key optional). */
 export interface ServeConfigFile {
   /** Data folder: the key file of saved passwords, exports, and the mirror unless `database` says otherwise. */
   dataDir?: string;
-  /** The mirror: a SQLite file path or `sqlite:///path` (PostgreSQL arrives with the store round). */
+  /** The mirror: a SQLite file path, `sqlite:///path`, or `postgres://USER:PASSWORD@HOST/DATABASE`. */
   database?: string;
   listen?: { host?: string; port?: number };
   /** PEM files of the server's certificate (chain) and private key. */
@@ -39,7 +42,7 @@ export interface ServeConfigFile {
 /** The checked configuration a server starts with. */
 export interface ServeConfig {
   dataDir: string;
-  databaseFile: string;
+  database: MirrorLocation;
   host: string;
   port: number;
   tls?: { cert: Buffer; key: Buffer; certPath: string; keyPath: string };
@@ -86,17 +89,17 @@ function configSource(configFile: string | undefined): { file: ServeConfigFile; 
 }
 
 /** Where a team server keeps its data and its mirror (also what `ocm user` opens). */
-export function loadDataLocation(configFile: string | undefined, env: Env): Pick<ServeConfig, 'dataDir' | 'databaseFile'> {
+export function loadDataLocation(configFile: string | undefined, env: Env): Pick<ServeConfig, 'dataDir' | 'database'> {
   const { file, path } = configSource(configFile ?? env.OCM_CONFIG);
   const dataDir = env.OCM_HOME ?? path(file.dataDir) ?? dataDirectory(env);
-  return { dataDir, databaseFile: databaseFileOf(env.OCM_DATABASE_URL ?? path(file.database), dataDir) };
+  return { dataDir, database: mirrorLocationOf(env.OCM_DATABASE_URL ?? databaseOf(file.database, path), dataDir) };
 }
 
 /** Reads and checks the configuration from the file, the environment and the flags. */
 export function loadServeConfig(flags: ServeFlags, env: Env): ServeConfig {
   const configFile = flags.config ?? env.OCM_CONFIG;
   const { file, path } = configSource(configFile);
-  const { dataDir, databaseFile } = loadDataLocation(configFile, env);
+  const { dataDir, database } = loadDataLocation(configFile, env);
   const host = flags.host ?? env.OCM_HOST ?? file.listen?.host ?? '127.0.0.1';
   const port = portOf(flags.port ?? env.OCM_PORT ?? file.listen?.port ?? DEFAULT_SERVE_PORT);
   const certPath = flags.tlsCert ?? env.OCM_TLS_CERT ?? path(file.tls?.cert);
@@ -106,7 +109,7 @@ export function loadServeConfig(flags: ServeFlags, env: Env): ServeConfig {
 
   const config: ServeConfig = {
     dataDir,
-    databaseFile,
+    database,
     host,
     port,
     collector: {
@@ -166,18 +169,21 @@ function readConfigFile(path: string): ServeConfigFile {
   return value as ServeConfigFile;
 }
 
-function databaseFileOf(url: string | undefined, dataDir: string): string {
-  if (url === undefined || url === '') return databasePath(dataDir);
+/** The file's `database`: a URL as written, a file path resolved next to the file. */
+function databaseOf(value: string | undefined, path: (value: string | undefined) => string | undefined): string | undefined {
+  return value !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : path(value);
+}
+
+function mirrorLocationOf(url: string | undefined, dataDir: string): MirrorLocation {
+  if (url === undefined || url === '') return { kind: 'sqlite', file: databasePath(dataDir) };
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    throw invalid(
-      'This release keeps the team mirror in a SQLite file; PostgreSQL support comes with the next release of team mode.',
-      'Leave OCM_DATABASE_URL unset (the mirror is <data folder>/mirror.sqlite), or give a SQLite file: OCM_DATABASE_URL=sqlite:///var/lib/ocm/mirror.sqlite.',
-    );
+    assertPostgresUrl(url);
+    return { kind: 'postgres', url };
   }
-  if (/^sqlite:\/\//i.test(url)) return url.replace(/^sqlite:\/\//i, '') || databasePath(dataDir);
-  if (/^file:\/\//i.test(url)) return fileURLToPath(url);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw invalid(`Unknown database URL "${url}".`, 'Use a SQLite file path or sqlite:///path/to/mirror.sqlite.');
-  return isAbsolute(url) ? url : join(process.cwd(), url);
+  if (/^sqlite:\/\//i.test(url)) return { kind: 'sqlite', file: url.replace(/^sqlite:\/\//i, '') || databasePath(dataDir) };
+  if (/^file:\/\//i.test(url)) return { kind: 'sqlite', file: fileURLToPath(url) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw invalid(`Unknown database URL "${redactUrl(url)}".`, 'Use a SQLite file path, sqlite:///path/to/mirror.sqlite, or postgres://USER:PASSWORD@HOST:5432/DATABASE.');
+  return { kind: 'sqlite', file: isAbsolute(url) ? url : join(process.cwd(), url) };
 }
 
 function portOf(value: string | number): number {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { actingUser, teamActor } from '../../accounts/acting-user';
 import { LoginThrottle } from '../../accounts/login-throttle';
 import { OcmError } from '../../common/errors';
+import { redactUrl } from '../../store/postgres/connection';
 import { createServices } from '../services';
 import { FLAG, flag, option, VALUE, type CliCommand } from '../cli/command';
 import { DownloadRegistry } from '../web/downloads';
@@ -62,7 +63,7 @@ export function createServeCommand(staticDir: string = defaultStaticDir()): CliC
       const holder = `${config.collector.id}/${process.pid}/${randomBytes(3).toString('hex')}`;
       const running = await createServices({
         dataDir: config.dataDir,
-        databaseFile: config.databaseFile,
+        database: config.database,
         engine: config.collector.enabled ? 'worker' : 'none',
         collector: config.collector.enabled ? { holder, leaseSeconds: config.collector.leaseSeconds } : undefined,
         actor: (instance) => teamActor(instance),
@@ -107,7 +108,7 @@ export function createServeCommand(staticDir: string = defaultStaticDir()): CliC
 function summary(config: ServeConfig, url: string, holder: string, firstAdmin: Awaited<ReturnType<typeof ensureFirstAdmin>>): string {
   const lines = [`Odoo Change Monitor team server at ${config.publicOrigin ?? url}`];
   lines.push(`  listening   ${url}${config.tls ? ' (TLS)' : ''}${config.behindProxy ? ` behind the proxy at ${config.behindProxy}` : ''}`);
-  lines.push(`  mirror      ${config.databaseFile}`);
+  lines.push(`  mirror      ${config.database.kind === 'sqlite' ? config.database.file : redactUrl(config.database.url)}`);
   lines.push(`  collector   ${config.collector.enabled ? `${holder} (lease ${config.collector.leaseSeconds} s)` : 'off (--no-collector)'}`);
   if (firstAdmin === 'created') lines.push(`  created the first admin, ${config.firstAdmin?.login}`);
   if (firstAdmin === 'none') lines.push('  NOTE: nobody can sign in yet. Create the first admin: ocm user add --login NAME --role admin --password-env VAR');

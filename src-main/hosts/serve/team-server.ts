@@ -27,7 +27,7 @@ import { serveChannel } from '../../common/channel';
 import { OcmError, toOcmError } from '../../common/errors';
 import { SERVICE_SURFACES, type Services } from '../../common/services';
 import { TEAM_SURFACES, type IUserService } from '../../common/team';
-import type { JournalRepository } from '../../store/repositories/journal';
+import type { JournalPort } from '../../store/ports';
 import type { AccountStore } from '../../store/repositories/accounts';
 import type { DownloadRegistry } from '../web/downloads';
 import { plain, refuseUpgrade, securityHeaders, serveAttachment, serveStatic, socketPort } from '../web/http';
@@ -49,7 +49,7 @@ export const SESSION_ENDED_CLOSE_CODE = 4401;
 export interface TeamServerOptions {
   services: Services;
   accounts: AccountStore;
-  journal: Pick<JournalRepository, 'begin' | 'finish'>;
+  journal: Pick<JournalPort, 'begin' | 'finish'>;
   sessions: SessionManager;
   /** The shared users service (the policy lets admins only use it). */
   users: IUserService;

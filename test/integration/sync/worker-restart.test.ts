@@ -33,7 +33,7 @@ it('restarts a crashed sync worker and resumes syncing', async () => {
   const instance = await app.services.instances.add({ name: 'Seed', url: simulator.url, db: 'seed', login: 'admin', password: 'admin', transport: 'jsonrpc' });
   await app.close();
   const saved = openStore(databasePath(dataDir));
-  const targets = unlockInstances(saved, new InstanceSecrets(createKeyFileVault(dataDir)));
+  const targets = await unlockInstances(saved, new InstanceSecrets(createKeyFileVault(dataDir)));
   saved.close();
 
   const workers: Worker[] = [];

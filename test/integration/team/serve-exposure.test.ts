@@ -51,8 +51,10 @@ describe('refusal rules', () => {
     expect(() => loadServeConfig({ tlsCert: join(dir, 'missing.pem'), tlsKey: key }, env())).toThrow(/cannot be read \(ENOENT\)/);
     expect(() => loadServeConfig({ tlsCert: cert, tlsKey: otherKey }, env())).toThrow(/cannot be used together/);
     expect(() => loadServeConfig({ behindProxy: 'proxy.example' }, env())).toThrow(/the reverse proxy's IP address/);
-    expect(() => loadServeConfig({}, { ...env(), OCM_DATABASE_URL: 'postgres://ocm@db/ocm' })).toThrow(/SQLite file; PostgreSQL support comes/);
-    expect(loadServeConfig({}, { ...env(), OCM_DATABASE_URL: 'sqlite:///srv/ocm/mirror.sqlite' }).databaseFile).toBe('/srv/ocm/mirror.sqlite');
+    expect(loadServeConfig({}, { ...env(), OCM_DATABASE_URL: 'postgres://ocm:secret@db/ocm' }).database).toEqual({ kind: 'postgres', url: 'postgres://ocm:secret@db/ocm' });
+    expect(() => loadServeConfig({}, { ...env(), OCM_DATABASE_URL: 'postgres://ocm:secret@db/' })).toThrow(/"postgres:\/\/ocm:\*\*\*@db\/" names no database/);
+    expect(() => loadServeConfig({}, { ...env(), OCM_DATABASE_URL: 'mysql://ocm:secret@db/ocm' })).toThrow(/Unknown database URL "mysql:\/\/ocm:\*\*\*@db\/ocm"/);
+    expect(loadServeConfig({}, { ...env(), OCM_DATABASE_URL: 'sqlite:///srv/ocm/mirror.sqlite' }).database).toEqual({ kind: 'sqlite', file: '/srv/ocm/mirror.sqlite' });
     expect(() => loadServeConfig({ publicUrl: 'http://ocm.example', tlsCert: cert, tlsKey: key }, env())).toThrow(/publicUrl .* is http while the server speaks TLS/);
     const file = join(dir, 'serve.json');
     writeFileSync(file, JSON.stringify({ listen: { host: '0.0.0.0', port: 9443 }, tls: { cert: 'cert.pem', key: 'key.pem' }, collector: { id: 'ocm-a', leaseSeconds: 10 }, sessions: { hours: 8 } }));

@@ -127,7 +127,7 @@ export function createSyncCommand(open: OpenServices = openServices): CliCommand
         changes.onDidChangeData((notice) => {
           if (notice.added || notice.removed) io.out(`${name(notice.instanceId)}: +${notice.added} -${notice.removed}${notice.newestTimestamp ? ` (newest ${notice.newestTimestamp})` : ''}`);
         });
-        for (const { config, error } of app.startSync(ids)) io.err(`${config.name}: ${error.describe()}`);
+        for (const { config, error } of await app.startSync(ids)) io.err(`${config.name}: ${error.describe()}`);
         await new Promise<void>((resolve) => {
           if (io.interrupted.aborted) return resolve();
           io.interrupted.addEventListener('abort', () => resolve(), { once: true });

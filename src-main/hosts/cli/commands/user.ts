@@ -38,7 +38,7 @@ export type OpenTeamServices = (io: CliIo, configFile: string | undefined) => Pr
 
 const openTeam: OpenTeamServices = (io, configFile) => {
   const location = loadDataLocation(configFile, io.env);
-  return createServices({ dataDir: location.dataDir, databaseFile: location.databaseFile, engine: 'none', autoStart: false });
+  return createServices({ dataDir: location.dataDir, database: location.database, engine: 'none', autoStart: false });
 };
 
 function required(args: ParsedArgs, name: string, usage: string): string {

@@ -1,0 +1,70 @@
+/**
+ * Where the mirror lives, and what the composition root builds on it: a SQLite file (a workstation, or
+ * a small team server) or a PostgreSQL database (team mode). Both give the same repositories (store/ports.ts)
+ * and the same read sides (timeline queries, the admin actions' rows, report data); only this module
+ * knows which one is open.
+ */
+import { existsSync } from 'node:fs';
+import { storeRowMarker, storeRowSource } from '../admin/store-adapters';
+import type { AdminRowSource, RowMarker } from '../admin/ports';
+import { OcmError } from '../common/errors';
+import type { Event } from '../common/event';
+import type { ChangesNotice } from '../common/model';
+import type { IChangeService } from '../common/services';
+import type { ReportDataSource } from '../reports/report-service';
+import { storeReportData } from '../reports/store-data-source';
+import type { Repositories } from '../store/ports';
+import { ChangeService } from '../store/queries/change-service';
+import { openStore, type Store } from '../store/store';
+
+/** A mirror's location: a SQLite file, or a PostgreSQL database URL. */
+export type MirrorLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** An open mirror: its repositories, its read sides, and the SQLite store when it is one. */
+export interface OpenedMirror {
+  readonly location: MirrorLocation;
+  readonly repositories: Repositories;
+  /** The SQLite store (the worker engine opens the same file; a workstation's team-server links live in it). */
+  readonly sqlite?: Store;
+  changeService(notices: Event<ChangesNotice>): IChangeService;
+  rowSource(): AdminRowSource;
+  rowMarker(): RowMarker;
+  reportData(): ReportDataSource;
+  close(): Promise<void>;
+}
+
+/** Options of {@link openMirror}. */
+export interface OpenMirrorOptions {
+  /** Open without writing (no migrations); the mirror must exist ('not-found'). */
+  readonly?: boolean;
+  /** SQLite: how long a statement waits for another process's lock before 'store-locked'. */
+  busyTimeoutMs?: number;
+}
+
+/** Opens (creating and migrating unless read-only) the mirror at `location`. */
+export async function openMirror(location: MirrorLocation, options: OpenMirrorOptions = {}): Promise<OpenedMirror> {
+  return location.kind === 'sqlite' ? openSqliteMirror(location, options) : openPostgresMirror(location, options);
+}
+
+function openSqliteMirror(location: MirrorLocation & { kind: 'sqlite' }, options: OpenMirrorOptions): OpenedMirror {
+  if (options.readonly && !existsSync(location.file)) {
+    throw new OcmError('not-found', `There is no local mirror at ${location.file} yet.`, {
+      hint: 'Add an instance with `ocm instance add` and run `ocm sync`, or set OCM_HOME to the data folder.',
+    });
+  }
+  const store = openStore(location.file, { readonly: options.readonly, busyTimeoutMs: options.busyTimeoutMs });
+  return {
+    location,
+    repositories: store,
+    sqlite: store,
+    changeService: (notices) => new ChangeService(store.db, notices),
+    rowSource: () => storeRowSource(store.db),
+    rowMarker: () => storeRowMarker(store),
+    reportData: () => storeReportData(store),
+    close: async () => store.close(),
+  };
+}
+
+async function openPostgresMirror(location: MirrorLocation & { kind: 'postgres' }, _options: OpenMirrorOptions): Promise<OpenedMirror> {
+  throw new OcmError('invalid-input', `The mirror at ${location.url} is a PostgreSQL database; this build keeps the mirror in a SQLite file.`);
+}
