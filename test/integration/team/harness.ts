@@ -19,7 +19,7 @@ import { teamAccounts, type TeamAccounts } from '../../../src-main/hosts/serve/t
 import { startTeamServer, type TeamServer } from '../../../src-main/hosts/serve/team-server';
 import { createServices, type RunningServices } from '../../../src-main/hosts/services';
 import { DownloadRegistry } from '../../../src-main/hosts/web/downloads';
-import { openStore } from '../../../src-main/store/store';
+import { openMirror, type MirrorLocation } from '../../../src-main/hosts/mirror-store';
 import { databasePath } from '../../../src-main/store/data-directory';
 import type { MirrorChange } from '../../../src-main/store/repositories/mirror';
 
@@ -44,13 +44,21 @@ export interface TeamHarness {
   close(): Promise<void>;
 }
 
-/** Starts it; `config` overrides the server's exposure (TLS, proxy, public URL); `staticDir` serves a built workbench. */
-export async function startTeam(config: Partial<Pick<ServeConfig, 'tls' | 'behindProxy' | 'publicOrigin'>> = {}, options: { throttle?: LoginThrottle; revalidateMs?: number; staticDir?: string } = {}): Promise<TeamHarness> {
+/**
+ * Starts it; `config` overrides the server's exposure (TLS, proxy, public URL); `staticDir` serves a
+ * built workbench; `database` puts the mirror in PostgreSQL (default a SQLite file in the data folder).
+ */
+export async function startTeam(
+  config: Partial<Pick<ServeConfig, 'tls' | 'behindProxy' | 'publicOrigin'>> = {},
+  options: { throttle?: LoginThrottle; revalidateMs?: number; staticDir?: string; database?: MirrorLocation } = {},
+): Promise<TeamHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ocm-team-'));
   writeFileSync(join(dataDir, 'index.html'), '<!doctype html><title>team</title>');
   const downloads = new DownloadRegistry();
+  const database = options.database ?? { kind: 'sqlite', file: databasePath(dataDir) };
   const running = await createServices({
     dataDir,
+    database,
     engine: 'none',
     keychain: null,
     actor: (instance) => teamActor(instance),
@@ -58,14 +66,14 @@ export async function startTeam(config: Partial<Pick<ServeConfig, 'tls' | 'behin
   });
   const riyadh = (await running.services.instances.add({ name: 'Riyadh ERP', url: 'http://127.0.0.1:9/', db: 'riyadh', login: 'admin', password: ODOO_SECRETS[0] })).id;
   const jeddah = (await running.services.instances.add({ name: 'Jeddah ERP', url: 'http://127.0.0.1:9/', db: 'jeddah', login: 'ops', password: ODOO_SECRETS[1] })).id;
-  const seeding = openStore(databasePath(dataDir));
+  const seeding = await openMirror(database);
   const start = Date.UTC(2026, 10, 1) / 1000;
   for (const [index, id] of [riyadh, jeddah].entries()) {
     const rows: MirrorChange[] = Array.from({ length: 40 }, (_, row) => ({ serverId: row + 1, model: index === 0 ? 'res.partner' : 'sale.order', recordId: 100 + row, event: 'write', ts: start + row * 60 + index }));
-    seeding.mirror.insertChanges(id, 0, rows, { changeCursor: 40 }, start + 3600);
-    seeding.syncLog.append({ instanceId: id, level: 'info', kind: 'poll', message: `polled ${index}` });
+    await seeding.repositories.mirror.insertChanges(id, 0, rows, { changeCursor: 40 }, start + 3600);
+    await seeding.repositories.syncLog.append({ instanceId: id, level: 'info', kind: 'poll', message: `polled ${index}` });
   }
-  seeding.close();
+  await seeding.close();
   const accounts = teamAccounts(running, { lifetimeSeconds: 3600, idleSeconds: 600 });
   await accounts.users.add({ login: 'root', password: USERS.root.password, role: 'admin' });
   await accounts.users.add({ login: 'vera', password: USERS.vera.password, role: 'viewer', instanceIds: [riyadh] });
