@@ -175,6 +175,50 @@ CREATE TABLE store_migrations (
 );
 `,
   },
+  {
+    version: 3,
+    description: 'team mode: users, the instances granted to them, their sessions; collector leases',
+    sql: `
+-- Logins are unique and ordered ignoring ASCII case only, as SQLite's NOCASE: lower() under the "C"
+-- collation folds A-Z and nothing else, whatever the database's locale, and orders by code point.
+CREATE TABLE users (
+  id text PRIMARY KEY,
+  login text NOT NULL,
+  display_name text,
+  role text NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  password_hash text NOT NULL,                -- scrypt (accounts/password.ts), never the password
+  preferences jsonb,                          -- this user's language, theme and saved filters
+  created_at bigint NOT NULL,
+  password_changed_at bigint NOT NULL,
+  last_login_at bigint
+);
+CREATE UNIQUE INDEX users_login ON users (lower(login COLLATE "C"));
+
+CREATE TABLE user_instances (                 -- the instances a viewer or operator may see
+  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  instance_id text NOT NULL,
+  PRIMARY KEY (user_id, instance_id)
+);
+
+CREATE TABLE sessions (
+  token_hash text PRIMARY KEY,                -- SHA-256 of the cookie's token; the token is never stored
+  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at bigint NOT NULL,
+  last_seen_at bigint NOT NULL,
+  expires_at bigint NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+CREATE TABLE leases (                         -- which collector syncs which instance
+  instance_id text PRIMARY KEY,
+  holder text NOT NULL,
+  acquired_at bigint NOT NULL,                -- Unix milliseconds
+  expires_at bigint NOT NULL,                 -- Unix milliseconds; renewed by the holder
+  generation integer NOT NULL DEFAULT 1       -- bumped at every take-over (a fencing token)
+);
+`,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -61,7 +61,8 @@ export interface AccountStore {
   sessionCounts(now: number): Promise<Map<string, number>>;
 }
 
-interface UserRow {
+/** A `users` row as both stores read it (preferences as JSON text). */
+export interface UserRow {
   id: string;
   login: string;
   display_name: string | null;
@@ -73,7 +74,8 @@ interface UserRow {
   last_login_at: number | null;
 }
 
-interface SessionRow {
+/** A `sessions` row. */
+export interface SessionRow {
   token_hash: string;
   user_id: string;
   created_at: number;
@@ -81,6 +83,7 @@ interface SessionRow {
   expires_at: number;
 }
 
+/** The column each {@link UserPatch} key writes. */
 const USER_COLUMNS: Record<keyof UserPatch, string> = {
   role: 'role',
   displayName: 'display_name',
@@ -123,14 +126,9 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<void> {
-    const keys = (Object.keys(patch) as (keyof UserPatch)[]).filter((key) => key in USER_COLUMNS);
-    if (keys.length === 0) return;
-    const value = (key: keyof UserPatch) => {
-      const given = patch[key];
-      if (given === undefined) return null;
-      return key === 'preferences' ? JSON.stringify(given) : given;
-    };
-    this.db.prepare(`UPDATE users SET ${keys.map((key) => `${USER_COLUMNS[key]} = ?`).join(', ')} WHERE id = ?`).run(...keys.map(value), id);
+    const columns = userPatchColumns(patch);
+    if (columns.length === 0) return;
+    this.db.prepare(`UPDATE users SET ${columns.map(({ column }) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...columns.map(({ value }) => value), id);
   }
 
   async deleteUser(id: string): Promise<void> {
@@ -154,7 +152,7 @@ export class SqliteAccountStore implements AccountStore {
 
   async session(tokenHash: string): Promise<SessionRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as SessionRow | undefined;
-    return row && { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at };
+    return row && sessionRecord(row);
   }
 
   async touchSession(tokenHash: string, lastSeenAt: number): Promise<void> {
@@ -185,21 +183,40 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   #record(row: UserRow): UserRecord {
-    const instanceIds = this.db.prepare('SELECT instance_id FROM user_instances WHERE user_id = ? ORDER BY instance_id').pluck().all(row.id) as string[];
-    const record: UserRecord = {
-      id: row.id,
-      login: row.login,
-      role: row.role,
-      passwordHash: row.password_hash,
-      preferences: parseObject(row.preferences),
-      createdAt: row.created_at,
-      passwordChangedAt: row.password_changed_at,
-      instanceIds,
-    };
-    if (row.display_name) record.displayName = row.display_name;
-    if (row.last_login_at !== null) record.lastLoginAt = row.last_login_at;
-    return record;
+    return userRecord(row, this.db.prepare('SELECT instance_id FROM user_instances WHERE user_id = ? ORDER BY instance_id').pluck().all(row.id) as string[]);
   }
+}
+
+/** The columns a patch writes and their values (preferences as JSON text; a key given as undefined clears its column). */
+export function userPatchColumns(patch: UserPatch): { column: string; value: string | number | null }[] {
+  return (Object.keys(patch) as (keyof UserPatch)[])
+    .filter((key) => key in USER_COLUMNS)
+    .map((key) => {
+      const given = patch[key];
+      return { column: USER_COLUMNS[key], value: given === undefined ? null : key === 'preferences' ? JSON.stringify(given) : (given as string | number) };
+    });
+}
+
+/** A user row and its granted instances as a {@link UserRecord}. */
+export function userRecord(row: UserRow, instanceIds: InstanceId[]): UserRecord {
+  const record: UserRecord = {
+    id: row.id,
+    login: row.login,
+    role: row.role,
+    passwordHash: row.password_hash,
+    preferences: parseObject(row.preferences),
+    createdAt: row.created_at,
+    passwordChangedAt: row.password_changed_at,
+    instanceIds,
+  };
+  if (row.display_name) record.displayName = row.display_name;
+  if (row.last_login_at !== null) record.lastLoginAt = row.last_login_at;
+  return record;
+}
+
+/** A session row as a {@link SessionRecord}. */
+export function sessionRecord(row: SessionRow): SessionRecord {
+  return { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at };
 }
 
 function parseObject(text: string | null): Record<string, unknown> {

@@ -4,14 +4,8 @@
  * atomic statement per instance, so two collectors never hold the same instance at once, whether they
  * share a SQLite file on one machine or (with the store round) a PostgreSQL database.
  *
- * ┌─ STORE ROUND: PostgreSQL ────────────────────────────────────────────────────────────────────────┐
- * │ Port {@link LeaseStore} as it is (the same upsert runs on PostgreSQL: `INSERT … ON CONFLICT … DO   │
- * │ UPDATE … WHERE`, with `now()` of the database instead of the `now` passed here, so collectors on  │
- * │ different machines share one clock). If measuring shows it better, a PostgreSQL implementation may │
- * │ hold `pg_try_advisory_lock(hashtext(instance_id))` on a dedicated connection per collector instead │
- * │ of the expiry (the lock dies with the connection), keeping this row as the visible record and the │
- * │ fencing generation. Nothing outside this file and sync/leased-backend.ts needs to change.          │
- * └──────────────────────────────────────────────────────────────────────────────────────────────────┘
+ * PgLeaseStore (store/postgres/repositories/leases.ts) runs the same upsert on PostgreSQL, with the same
+ * caller's `now`: collectors on several machines must keep their clocks within a third of a lease.
  */
 import type { InstanceId } from '../../common/model';
 import type { SqlDatabase } from '../database';
@@ -39,7 +33,8 @@ export interface LeaseStore {
   list(): Promise<LeaseRecord[]>;
 }
 
-interface LeaseRow {
+/** A `leases` row. */
+export interface LeaseRow {
   instance_id: string;
   holder: string;
   acquired_at: number;
@@ -70,7 +65,7 @@ export class SqliteLeaseStore implements LeaseStore {
       for (const instanceId of instanceIds) {
         upsert.run(instanceId, holder, Math.floor(now), expiresAt);
         const row = held.get(instanceId, holder) as LeaseRow | undefined;
-        if (row) leases.push(toRecord(row));
+        if (row) leases.push(leaseRecord(row));
       }
       return leases;
     })();
@@ -84,10 +79,11 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   async list(): Promise<LeaseRecord[]> {
-    return (this.db.prepare('SELECT * FROM leases ORDER BY instance_id').all() as LeaseRow[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM leases ORDER BY instance_id').all() as LeaseRow[]).map(leaseRecord);
   }
 }
 
-function toRecord(row: LeaseRow): LeaseRecord {
+/** A lease row as a {@link LeaseRecord}. */
+export function leaseRecord(row: LeaseRow): LeaseRecord {
   return { instanceId: row.instance_id, holder: row.holder, acquiredAt: row.acquired_at, expiresAt: row.expires_at, generation: row.generation };
 }
