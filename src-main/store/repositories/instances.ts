@@ -52,18 +52,33 @@ interface InstanceRow {
   tracking_values: number;
 }
 
+/** An instance row with its flags as booleans and its JSON decoded (each store decodes its own columns). */
+export type DecodedInstanceRow = Omit<InstanceRow, 'production' | 'demo' | 'transport_choice' | 'watched_models' | 'tracking_values'> & {
+  production: boolean;
+  demo: boolean;
+  /** Undefined when absent or unreadable. */
+  transport_choice: unknown;
+  watched_models: string[] | null;
+  tracking_values: boolean;
+};
+
 /** The stored choice, or undefined when there is none or it cannot be read (the transport stands on its own). */
-function choiceOf(text: string | null): TransportChoice | undefined {
+function choiceOf(value: unknown): TransportChoice | undefined {
+  const choice = value as TransportChoice | null | undefined;
+  return typeof choice?.reason === 'string' ? choice : undefined;
+}
+
+function decodeChoice(text: string | null): unknown {
   if (!text) return undefined;
   try {
-    const choice = JSON.parse(text) as TransportChoice;
-    return typeof choice?.reason === 'string' ? choice : undefined;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
 }
 
-function toRecord(row: InstanceRow): InstanceRecord {
+/** The record an instance row stands for (both stores). */
+export function instanceRecordOf(row: DecodedInstanceRow): InstanceRecord {
   const config: InstanceConfig = {
     id: row.id,
     name: row.name,
@@ -71,8 +86,8 @@ function toRecord(row: InstanceRow): InstanceRecord {
     db: row.db,
     login: row.login,
     transport: row.transport,
-    production: row.production === 1,
-    demo: row.demo === 1,
+    production: row.production,
+    demo: row.demo,
     pollIntervalSeconds: row.poll_interval_seconds,
     createdAt: isoFromSeconds(row.created_at),
   };
@@ -82,9 +97,20 @@ function toRecord(row: InstanceRow): InstanceRecord {
   if (row.removed_at !== null) config.removedAt = isoFromSeconds(row.removed_at);
   // Only what differs from the defaults, so configs of module-log instances stay as they were.
   if (row.source !== 'module') config.source = row.source;
-  if (row.watched_models !== null) config.watchedModels = JSON.parse(row.watched_models) as string[];
-  if (row.tracking_values === 1) config.trackingValues = true;
+  if (row.watched_models !== null) config.watchedModels = row.watched_models;
+  if (row.tracking_values) config.trackingValues = true;
   return { config, secret: row.secret };
+}
+
+function toRecord(row: InstanceRow): InstanceRecord {
+  return instanceRecordOf({
+    ...row,
+    production: row.production === 1,
+    demo: row.demo === 1,
+    transport_choice: decodeChoice(row.transport_choice),
+    watched_models: row.watched_models === null ? null : (JSON.parse(row.watched_models) as string[]),
+    tracking_values: row.tracking_values === 1,
+  });
 }
 
 function choiceText(fields: InstanceFields): string | null {
@@ -95,6 +121,9 @@ function choiceText(fields: InstanceFields): string | null {
 function watchColumns(fields: InstanceFields): [SourceSetting, string | null, number] {
   return [fields.source ?? 'module', fields.watchedModels ? JSON.stringify(fields.watchedModels) : null, fields.trackingValues ? 1 : 0];
 }
+
+/** The tables holding what is mirrored for an instance (column `instance_id`), deleted with it. */
+export const INSTANCE_HISTORY_TABLES: readonly string[] = ['changes', 'change_hours', 'errors', 'sync_state', 'sync_log', 'polling_state', 'polling_models', 'polling_records'];
 
 /** Reads and writes the `instances` table. */
 export class InstanceRepository {
@@ -158,7 +187,7 @@ export class InstanceRepository {
   /** Deletes the instance and everything mirrored for it, in one transaction. */
   deleteWithHistory(id: InstanceId): void {
     this.db.transaction(() => {
-      for (const table of ['changes', 'change_hours', 'errors', 'sync_state', 'sync_log', 'polling_state', 'polling_models', 'polling_records']) {
+      for (const table of INSTANCE_HISTORY_TABLES) {
         this.db.prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
       }
       this.db.prepare('DELETE FROM instances WHERE id = ?').run(id);

@@ -31,7 +31,14 @@ export interface JournalFinish {
 /** The error text of an entry whose action never reported back. */
 export const INTERRUPTED = 'The action did not finish: the app stopped while it ran.';
 
-interface JournalRow {
+/** The values a new entry is written with (both stores): at, actor, instance id and name, action, description, requested, error, detail as JSON. */
+export function journalStartValues(start: JournalStart): (string | number | null)[] {
+  const detail = start.detail === undefined ? null : JSON.stringify(start.detail);
+  return [Math.floor(start.at.getTime() / 1000), start.actor, start.instanceId, start.instanceName, start.action, start.description, start.requested, INTERRUPTED, detail];
+}
+
+/** A journal row as either store reads it. */
+export interface JournalRow {
   id: number;
   at: number;
   actor: string;
@@ -56,17 +63,7 @@ export class JournalRepository {
         `INSERT INTO journal (at, actor, instance_id, instance_name, action, description, requested, succeeded, result, error, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'failed', ?, ?)`,
       )
-      .run(
-        Math.floor(start.at.getTime() / 1000),
-        start.actor,
-        start.instanceId,
-        start.instanceName,
-        start.action,
-        start.description,
-        start.requested,
-        INTERRUPTED,
-        start.detail === undefined ? null : JSON.stringify(start.detail),
-      );
+      .run(...journalStartValues(start));
     return Number(result.lastInsertRowid);
   }
 
@@ -89,7 +86,7 @@ export class JournalRepository {
         ? this.db.prepare('SELECT * FROM journal WHERE instance_id = ? ORDER BY id DESC LIMIT ?').all(options.instanceId, limit)
         : this.db.prepare('SELECT * FROM journal ORDER BY id DESC LIMIT ?').all(limit)
     ) as JournalRow[];
-    return rows.map(toEntry);
+    return rows.map(journalEntryOf);
   }
 
   /** The stored detail (filter or ids) of one entry. */
@@ -99,7 +96,8 @@ export class JournalRepository {
   }
 }
 
-function toEntry(row: JournalRow): JournalEntry {
+/** The entry a journal row stands for (both stores). */
+export function journalEntryOf(row: JournalRow): JournalEntry {
   const entry: JournalEntry = {
     id: row.id,
     at: isoFromSeconds(row.at),

@@ -27,6 +27,30 @@ export interface SyncState {
   tombstoneCursor: number;
 }
 
+/** A sync_state row, its flags as booleans (each store decodes its own); `capabilities` is JSON text. */
+export type DecodedStateRow = Omit<StateRow, 'instance_id' | 'snapshot_done' | 'paused'> & { snapshot_done: boolean; paused: boolean };
+
+/** The state a row stands for, or a fresh one (epoch 0, cursors 0) without a row (both stores). */
+export function syncStateOf(instanceId: InstanceId, row: DecodedStateRow | undefined): SyncState {
+  if (!row) return { instanceId, epoch: 0, changeCursor: 0, errorCursor: 0, snapshotDone: false, paused: false, tombstoneCursor: 0 };
+  const state: SyncState = {
+    instanceId,
+    epoch: row.epoch,
+    changeCursor: row.change_cursor,
+    errorCursor: row.error_cursor,
+    snapshotDone: row.snapshot_done,
+    paused: row.paused,
+    tombstoneCursor: row.tombstone_cursor,
+  };
+  if (row.log_token) state.logToken = row.log_token;
+  if (row.revision_cursor) state.revisionCursor = row.revision_cursor;
+  if (row.last_sync_at !== null) state.lastSyncAt = row.last_sync_at;
+  if (row.last_deletion_check_at !== null) state.lastDeletionCheckAt = row.last_deletion_check_at;
+  if (row.server_version) state.serverVersion = row.server_version;
+  if (row.capabilities) state.capabilities = JSON.parse(row.capabilities) as Capabilities;
+  return state;
+}
+
 interface StateRow {
   instance_id: string;
   epoch: number;
@@ -50,23 +74,7 @@ export class SyncStateRepository {
   /** The state, or a fresh one (epoch 0, cursors 0) when the instance never synced. */
   get(instanceId: InstanceId): SyncState {
     const row = this.db.prepare('SELECT * FROM sync_state WHERE instance_id = ?').get(instanceId) as StateRow | undefined;
-    if (!row) return { instanceId, epoch: 0, changeCursor: 0, errorCursor: 0, snapshotDone: false, paused: false, tombstoneCursor: 0 };
-    const state: SyncState = {
-      instanceId,
-      epoch: row.epoch,
-      changeCursor: row.change_cursor,
-      errorCursor: row.error_cursor,
-      snapshotDone: row.snapshot_done === 1,
-      paused: row.paused === 1,
-      tombstoneCursor: row.tombstone_cursor,
-    };
-    if (row.log_token) state.logToken = row.log_token;
-    if (row.revision_cursor) state.revisionCursor = row.revision_cursor;
-    if (row.last_sync_at !== null) state.lastSyncAt = row.last_sync_at;
-    if (row.last_deletion_check_at !== null) state.lastDeletionCheckAt = row.last_deletion_check_at;
-    if (row.server_version) state.serverVersion = row.server_version;
-    if (row.capabilities) state.capabilities = JSON.parse(row.capabilities) as Capabilities;
-    return state;
+    return syncStateOf(instanceId, row && { ...row, snapshot_done: row.snapshot_done === 1, paused: row.paused === 1 });
   }
 
   /** Writes the given fields (creating the row when missing). */
