@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AdminService } from '../admin/admin-service';
 import { AlertService } from '../alerts/alert-service';
 import type { RetryPolicy } from '../alerts/dispatcher';
+import { sqlitePreviewer } from '../alerts/preview';
 import type { DesktopNotifier } from '../alerts/senders';
 import { createClientPool } from '../admin/client-pool';
 import { announcingMarker, storeAdminSettings, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../admin/store-adapters';
@@ -219,6 +220,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     // Where an engine runs, rows arrive: this process also sends the alerts they fire.
     const alerts = new AlertService({
       store,
+      preview: sqlitePreviewer(store.db),
       vault,
       deliver: backend !== undefined,
       desktop: options.desktopNotifier,
