@@ -2,8 +2,7 @@
  * Alert rules and the alert outbox on the team mirror (`alert_rules`, `alert_channels`, `alert_events`,
  * `alert_messages`, `alert_deliveries`, PostgreSQL migration 4), with the meaning of the SQLite
  * AlertRepository (store/repositories/alerts.ts, whose types are reused). Several collectors share one
- * database: grouping takes the waiting events with a row-locking UPDATE (a second process finds none
- * left), and a claim picks its delivery with FOR UPDATE SKIP LOCKED in the statement that leases it, so
+ * database: grouping locks the waiting events it takes (a second process finds none left), and a claim picks its delivery with FOR UPDATE SKIP LOCKED in the statement that leases it, so
  * two processes never claim the same delivery and never wait on each other's claim.
  */
 import { randomUUID } from 'node:crypto';
@@ -149,24 +148,16 @@ export class PgAlertRepository implements AlertsPort {
 
   /**
    * Groups every waiting event of the rule into one message with one pending delivery per channel, in one
-   * transaction. The UPDATE locks the events it takes: a process grouping the same rule at once waits,
-   * then finds them taken and gets undefined.
+   * transaction. The events are locked first (FOR UPDATE): a process grouping the same rule at once waits,
+   * then finds them taken and gets undefined, and no message is made for nothing.
    */
   async cutMessage(ruleId: string, channels: readonly StoredChannel[], now: number): Promise<number | undefined> {
     return (await this.sql.begin(async (tx) => {
-      const [message] = await rows<{ id: number }>(tx, 'INSERT INTO alert_messages (rule_id, idempotency_key, created_at, events) VALUES ($1, $2, $3, 0) RETURNING id', [ruleId, `cutting:${randomUUID()}`, now]);
-      const keys = (await rows<{ event_key: string }>(
-        tx,
-        `WITH taken AS (UPDATE alert_events SET message_id = $1 WHERE rule_id = $2 AND message_id IS NULL RETURNING id, event_key)
-         SELECT event_key FROM taken ORDER BY id`,
-        [message.id, ruleId],
-      )).map((row) => row.event_key);
-      if (keys.length === 0) {
-        await rows(tx, 'DELETE FROM alert_messages WHERE id = $1', [message.id]);
-        return undefined;
-      }
-      const key = messageIdempotencyKey(ruleId, keys);
-      await rows(tx, 'UPDATE alert_messages SET idempotency_key = $1, events = $2 WHERE id = $3', [key, keys.length, message.id]);
+      const waiting = await rows<{ id: number; event_key: string }>(tx, 'SELECT id, event_key FROM alert_events WHERE rule_id = $1 AND message_id IS NULL ORDER BY id FOR UPDATE', [ruleId]);
+      if (waiting.length === 0) return undefined;
+      const key = messageIdempotencyKey(ruleId, waiting.map((event) => event.event_key));
+      const [message] = await rows<{ id: number }>(tx, 'INSERT INTO alert_messages (rule_id, idempotency_key, created_at, events) VALUES ($1, $2, $3, $4) RETURNING id', [ruleId, key, now, waiting.length]);
+      await rows(tx, 'UPDATE alert_events SET message_id = $1 WHERE id = ANY($2::bigint[])', [message.id, waiting.map((event) => event.id)]);
       if (channels.length) {
         await rows(
           tx,
