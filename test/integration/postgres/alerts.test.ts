@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertService } from '../../../src-main/alerts/alert-service';
 import { previewCondition } from '../../../src-main/alerts/preview';
-import { pgPreviewCondition } from '../../../src-main/alerts/pg-preview';
+import { pgPreviewCondition, pgPreviewer } from '../../../src-main/alerts/pg-preview';
 import type { AlertChannelKind, AlertCondition, AlertEvent } from '../../../src-main/common/alerts';
 import { OcmError } from '../../../src-main/common/errors';
 import { errorFingerprint } from '../../../src-main/store/fingerprint';
@@ -23,7 +24,9 @@ import { PgAlertRepository } from '../../../src-main/store/postgres/repositories
 import { copySqliteToPostgres } from '../../../src-main/store/postgres/sqlite-copy';
 import type { StoredChannel } from '../../../src-main/store/repositories/alerts';
 import type { InsertedChange, InsertedError, MirrorChange, MirrorError } from '../../../src-main/store/repositories/mirror';
+import { createKeyFileVault } from '../../../src-main/store/secret-vault';
 import { openStore, type Store } from '../../../src-main/store/store';
+import { startWebhookReceiver } from '../alerts/receivers';
 import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
 
 const skip = postgresSkipReason();
@@ -376,6 +379,39 @@ describe.skipIf(Boolean(skip))('alerts on PostgreSQL answer as on SQLite', () =>
         expect({ condition, days, preview: await pgPreviewCondition(pg, condition, days, NOW) }).toEqual({ condition, days, preview: expected });
         if (days === 7) expect({ condition, events: expected.events }).not.toEqual({ condition, events: 0 });
       }
+    }
+  });
+
+  it('the alert service runs over the PostgreSQL repository: saves, previews, and delivers what the queue fired', async () => {
+    const { lite, pg } = await fresh('service');
+    const secret = 'postgres-webhook-secret-0123456789';
+    const webhook = await startWebhookReceiver(secret);
+    const alerts = new PgAlertRepository(pg);
+    // Instances and settings are the lead's PostgreSQL ports; the SQLite ones stand in for them here.
+    const service = new AlertService({ store: { alerts, instances: lite.instances, settings: lite.settings }, preview: pgPreviewer(pg), vault: createKeyFileVault(dir), deliver: true });
+    try {
+      const rule = await service.save({ name: 'Partner writes', condition: { kind: 'change', models: ['res.partner'] }, channels: [{ kind: 'webhook', url: webhook.url, secret }], timing: { groupSeconds: 0 } });
+      expect(await service.list()).toMatchObject([{ id: rule.id, channels: [{ kind: 'webhook', url: webhook.url, hasSecret: true }] }]);
+      const queue = new PgAlertQueue(alerts);
+      const seen = Math.floor(Date.now() / 1000);
+      expect(await queue.wantsChanges('inst-prod')).toBe(true);
+      await pg.begin(async (tx) => {
+        const row: MirrorChange = { serverId: 1, model: 'res.partner', recordId: 42, event: 'write', ts: seen - 5, changedFields: 'phone' };
+        const [{ id }] = await tx.unsafe(`INSERT INTO changes (instance_id, server_id, model, record_id, event, ts, first_seen_at, changed_fields) VALUES ('inst-prod', 1, 'res.partner', 42, 'write', $1, $2, 'phone') RETURNING id`, [row.ts, seen] as never[]);
+        await queue.changesInserted(tx, 'inst-prod', [{ ...row, id: Number(id) }], seen);
+      });
+      service.kick();
+      const [received] = await webhook.waitFor(1);
+      expect(received).toMatchObject({ signatureValid: true, payload: { eventCount: 1, rule: { id: rule.id }, events: [{ kind: 'change', model: 'res.partner', event: 'write' }] } });
+      await expect.poll(async () => (await service.deliveries())[0]?.state).toBe('sent');
+      expect(await service.preview({ kind: 'change', models: ['res.partner'] }, { days: 1 })).toMatchObject({ events: 1, samples: [{ recordId: 42 }] });
+      expect(await service.setSmtp({ host: 'smtp.example.com', port: 587, user: 'ocm', password: 'p4ss', from: 'ocm@example.com' })).toMatchObject({ hasPassword: true });
+      expect(await service.setSmtp({ host: 'smtp.example.com', port: 587, user: 'ocm', from: 'ocm@example.com' })).toMatchObject({ hasPassword: true }); // the stored one is kept
+      await service.remove(rule.id);
+      expect(await service.list()).toEqual([]);
+    } finally {
+      await service.close();
+      await webhook.close();
     }
   });
 });
