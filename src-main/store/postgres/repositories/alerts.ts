@@ -57,14 +57,7 @@ interface RuleRow {
   timing: AlertTiming;
   created_at: number;
   updated_at: number;
-}
-
-interface ChannelRow {
-  id: number;
-  rule_id: string;
-  kind: AlertChannelKind;
-  target: string | null;
-  secret: string | null;
+  channels: { id: number; kind: AlertChannelKind; target: string | null; secret: string | null }[];
 }
 
 /** Reads and writes the alert tables of the team mirror. */
@@ -257,15 +250,17 @@ export class PgAlertRepository implements AlertsPort {
     else await rows(this.sql, 'INSERT INTO settings (key, value) VALUES ($1, $2::text::jsonb) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [SMTP_KEY, JSON.stringify(smtp)]);
   }
 
-  /** The rules (all, or the one with `id`) with their channels. */
+  /** The rules (all, or the one with `id`) with their channels, read in one statement (one snapshot: never a rule half saved). */
   private async rules(id?: string): Promise<StoredRule[]> {
-    const filter = id === undefined ? '' : 'WHERE id = $1';
-    const params = id === undefined ? [] : [id];
-    const [ruleRows, channelRows] = await Promise.all([
-      rows<RuleRow>(this.sql, `SELECT id, name, enabled, condition, timing, created_at, updated_at FROM alert_rules ${filter} ORDER BY lower(name COLLATE "C")`, params),
-      rows<ChannelRow>(this.sql, `SELECT id, rule_id, kind, target, secret FROM alert_channels ${id === undefined ? '' : 'WHERE rule_id = $1'} ORDER BY rule_id, position`, params),
-    ]);
-    return ruleRows.map((row) => toRule(row, channelRows.filter((channel) => channel.rule_id === row.id)));
+    const found = await rows<RuleRow>(
+      this.sql,
+      `SELECT r.id, r.name, r.enabled, r.condition, r.timing, r.created_at, r.updated_at,
+              coalesce((SELECT json_agg(json_build_object('id', c.id, 'kind', c.kind, 'target', c.target, 'secret', c.secret) ORDER BY c.position)
+                        FROM alert_channels c WHERE c.rule_id = r.id), '[]') AS channels
+       FROM alert_rules r ${id === undefined ? '' : 'WHERE r.id = $1'} ORDER BY lower(r.name COLLATE "C")`,
+      id === undefined ? [] : [id],
+    );
+    return found.map(toRule);
   }
 }
 
@@ -278,7 +273,7 @@ async function bumpRevision(tx: PgTransaction): Promise<void> {
   );
 }
 
-function toRule(row: RuleRow, channels: readonly ChannelRow[]): StoredRule {
+function toRule(row: RuleRow): StoredRule {
   return {
     id: row.id,
     name: row.name,
@@ -287,6 +282,6 @@ function toRule(row: RuleRow, channels: readonly ChannelRow[]): StoredRule {
     timing: row.timing,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    channels: channels.map(toStoredChannel),
+    channels: row.channels.map(toStoredChannel),
   };
 }
