@@ -2,8 +2,9 @@
  * Alert rules and the alert outbox on the team mirror (`alert_rules`, `alert_channels`, `alert_events`,
  * `alert_messages`, `alert_deliveries`, PostgreSQL migration 4), with the meaning of the SQLite
  * AlertRepository (store/repositories/alerts.ts, whose types are reused). Several collectors share one
- * database: grouping locks the waiting events it takes (a second process finds none left), and a claim picks its delivery with FOR UPDATE SKIP LOCKED in the statement that leases it, so
- * two processes never claim the same delivery and never wait on each other's claim.
+ * database: grouping locks the waiting events it takes (a second process finds none left), and a claim
+ * picks its delivery with FOR UPDATE SKIP LOCKED in the statement that leases it, so two processes never
+ * claim the same delivery and never wait on each other's claim.
  */
 import { randomUUID } from 'node:crypto';
 import { OcmError } from '../../../common/errors';
