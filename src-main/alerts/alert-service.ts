@@ -12,18 +12,21 @@ import type { IAlertService } from '../common/services';
 import { isoFromSeconds } from '../common/time';
 import type { StoredChannel, StoredRule, StoredSmtp } from '../store/repositories/alerts';
 import type { SecretVault } from '../store/secret-vault';
-import type { Store } from '../store/store';
+import type { Repositories } from '../store/ports';
 import { AlertDispatcher, type RetryPolicy } from './dispatcher';
 import { checkInstances, MONITOR_INTERVAL_MS } from './instance-monitor';
 import { desktopText, emailText, webhookPayload, type AlertMessage } from './messages';
-import { previewCondition } from './preview';
+import type { AlertPreviewer } from './preview';
 import { AlertSecrets, smtpSettings } from './secrets';
 import { checkCondition, checkRecipients, checkRuleInput } from './rule-input';
 import { DeliveryFailure, postWebhook, sendEmail, type DesktopNotifier } from './senders';
 
 /** What {@link AlertService} is built from. */
 export interface AlertServiceOptions {
-  store: Pick<Store, 'db' | 'alerts' | 'instances' | 'settings'>;
+  /** The repositories (either store's: every call is awaited). */
+  store: Pick<Repositories, 'alerts' | 'instances' | 'settings'>;
+  /** Runs a condition over the mirror (alerts/preview.ts `sqlitePreviewer`, alerts/pg-preview.ts `pgPreviewer`). */
+  preview: AlertPreviewer;
   vault: SecretVault;
   /** Run the delivery worker (and the instance monitor) in this process. */
   deliver: boolean;
@@ -75,7 +78,7 @@ export class AlertService implements IAlertService {
       secrets: this.secrets,
       desktop: this.notifier,
       desktopAvailable: options.desktop ? undefined : () => this.notices.hasListeners,
-      language: () => store.settings.get().language,
+      language: async () => (await store.settings.get()).language,
       retry: options.retry,
       now: this.now,
     });
@@ -92,14 +95,14 @@ export class AlertService implements IAlertService {
   /** Looks at the instances' statuses now (the monitor does it every half minute). */
   async checkInstances(): Promise<number> {
     if (!this.options.statuses) return 0;
-    const queued = checkInstances(this.options.store.alerts, await this.options.statuses(), this.now(), this.firstSeen);
+    const queued = await checkInstances(this.options.store.alerts, await this.options.statuses(), this.now(), this.firstSeen);
     if (queued) this.kick();
     return queued;
   }
 
   /** Sends what is due, grouping waiting events now, until `deadlineMs` (`ocm sync` before it exits). */
   async drain(deadlineMs: number): Promise<{ pending: number; desktopWaiting: number }> {
-    if (!this.dispatcher) return { pending: this.options.store.alerts.pendingCount(['webhook', 'email']), desktopWaiting: this.options.store.alerts.pendingCount(['desktop']) };
+    if (!this.dispatcher) return { pending: await this.options.store.alerts.pendingCount(['webhook', 'email']), desktopWaiting: await this.options.store.alerts.pendingCount(['desktop']) };
     return this.dispatcher.drain(deadlineMs);
   }
 
@@ -112,13 +115,13 @@ export class AlertService implements IAlertService {
   }
 
   async list(): Promise<AlertRule[]> {
-    return this.options.store.alerts.list().map(toRule);
+    return (await this.options.store.alerts.list()).map(toRule);
   }
 
   async save(input: AlertRuleInput): Promise<AlertRule> {
     const checked = checkRuleInput(input);
     const { alerts } = this.options.store;
-    const existing = checked.id === undefined ? undefined : alerts.get(checked.id);
+    const existing = checked.id === undefined ? undefined : await alerts.get(checked.id);
     if (checked.id !== undefined && !existing) throw new OcmError('not-found', `No alert rule with id ${checked.id}.`);
     const channels: Omit<StoredChannel, 'id'>[] = checked.channels.map((channel) => {
       switch (channel.kind) {
@@ -139,28 +142,28 @@ export class AlertService implements IAlertService {
         }
       }
     });
-    const id = alerts.save({ id: checked.id, name: checked.name, enabled: checked.enabled ?? true, condition: checked.condition, timing: checked.timing, channels }, this.seconds());
-    this.announceRules();
-    return toRule(alerts.get(id)!);
+    const id = await alerts.save({ id: checked.id, name: checked.name, enabled: checked.enabled ?? true, condition: checked.condition, timing: checked.timing, channels }, this.seconds());
+    await this.announceRules();
+    return toRule((await alerts.get(id))!);
   }
 
   async remove(id: string): Promise<void> {
-    this.options.store.alerts.remove(id, this.seconds());
-    this.announceRules();
+    await this.options.store.alerts.remove(id, this.seconds());
+    await this.announceRules();
   }
 
   async preview(condition: AlertCondition, options: { days?: number } = {}): Promise<AlertPreview> {
     const days = options.days ?? 7;
     if (!Number.isInteger(days) || days < 1 || days > 90) throw new OcmError('invalid-input', `A preview covers 1 to 90 days, not ${String(days)}.`);
-    const preview = previewCondition(this.options.store.db, checkCondition(condition), days, this.seconds());
-    const names = this.options.store.instances.names();
+    const preview = await this.options.preview(checkCondition(condition), days, this.seconds());
+    const names = await this.options.store.instances.names();
     return { ...preview, samples: preview.samples.map((event) => ({ ...event, instanceName: names.get(event.instanceId) })) };
   }
 
   async test(id: string): Promise<AlertTestResult[]> {
-    const rule = this.options.store.alerts.get(id);
+    const rule = await this.options.store.alerts.get(id);
     if (!rule) throw new OcmError('not-found', `No alert rule with id ${id}.`);
-    const instanceId = this.options.store.instances.list()[0]?.config.id ?? 'test';
+    const instanceId = (await this.options.store.instances.list())[0]?.config.id ?? 'test';
     const message: AlertMessage = {
       idempotencyKey: `test-${Math.floor(this.now()).toString(36)}`,
       ruleId: rule.id,
@@ -169,18 +172,18 @@ export class AlertService implements IAlertService {
       eventCount: 1,
       events: [{ key: 'test', kind: 'instance', instanceId, instanceName: 'Test message', at: isoFromSeconds(this.seconds()), condition: 'behind', since: isoFromSeconds(this.seconds()), minutes: 0 }],
     };
-    const language = this.options.store.settings.get().language;
+    const language = (await this.options.store.settings.get()).language;
     const results: AlertTestResult[] = [];
     for (const channel of rule.channels) {
       const result: AlertTestResult = { channel: channel.kind, ok: false };
       if (channel.target) result.target = channel.target;
       try {
         if (channel.kind === 'webhook') {
-          const secret = this.secrets.webhookSecret(rule.id, channel.id);
+          const secret = await this.secrets.webhookSecret(rule.id, channel.id);
           if (!secret) throw new DeliveryFailure('The signing secret could not be opened: enter it again.', false);
           await postWebhook({ url: channel.target ?? '', body: webhookPayload(message), secret, idempotencyKey: message.idempotencyKey, timeoutMs: 10_000 });
         } else if (channel.kind === 'email') {
-          const smtp = this.secrets.smtp();
+          const smtp = await this.secrets.smtp();
           if (!smtp) throw new DeliveryFailure('No SMTP server is set for e-mail alerts (Alerts → E-mail server, or `ocm alert smtp`).', false);
           const text = emailText(message, language);
           await sendEmail({ smtp: smtp.settings, password: smtp.password, to: (channel.target ?? '').split(','), subject: text.subject, text: text.text, idempotencyKey: message.idempotencyKey, timeoutMs: 30_000 });
@@ -204,14 +207,14 @@ export class AlertService implements IAlertService {
   }
 
   async smtp(): Promise<SmtpSettings | undefined> {
-    const stored = this.options.store.alerts.smtp();
+    const stored = await this.options.store.alerts.smtp();
     return stored && smtpSettings(stored);
   }
 
   async setSmtp(input: SmtpInput | null): Promise<SmtpSettings | undefined> {
     const { alerts } = this.options.store;
     if (input === null) {
-      alerts.setSmtp(undefined);
+      await alerts.setSmtp(undefined);
       return undefined;
     }
     const host = input.host.trim();
@@ -219,14 +222,14 @@ export class AlertService implements IAlertService {
     if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65_535) throw new OcmError('invalid-input', `The SMTP port must be 1 to 65535, not ${String(input.port)}.`, { hint: 'Usually 587 (STARTTLS) or 465 (TLS).' });
     const [from] = checkRecipients([input.from.replace(/^.*<([^>]+)>\s*$/, '$1')]);
     const user = input.user?.trim() || undefined;
-    const previous = alerts.smtp();
+    const previous = await alerts.smtp();
     const stored: StoredSmtp = { host, port: input.port, secure: input.secure ?? input.port === 465, from: input.from.trim() || from };
     if (user) stored.user = user;
     if (input.password) stored.password = this.secrets.sealSmtpPassword(host, user, input.password);
     // A saved password only goes to the server and user it was saved for.
     else if (previous?.password && previous.host === host && previous.user === user) stored.password = previous.password;
     else if (user) throw new OcmError('invalid-input', `The SMTP user ${user} needs a password.`, { hint: 'Enter the password (a changed server or user needs it again).' });
-    alerts.setSmtp(stored);
+    await alerts.setSmtp(stored);
     this.kick();
     return smtpSettings(stored);
   }
@@ -235,8 +238,8 @@ export class AlertService implements IAlertService {
     return Math.floor(this.now() / 1000);
   }
 
-  private announceRules(): void {
-    this.rules.fire(this.options.store.alerts.list().map(toRule));
+  private async announceRules(): Promise<void> {
+    this.rules.fire((await this.options.store.alerts.list()).map(toRule));
     this.kick();
   }
 }

@@ -7,16 +7,17 @@
 import { inScope, type AlertEvent, type InstanceCondition } from '../common/alerts';
 import type { InstanceId, InstanceStatus } from '../common/model';
 import { isoFromSeconds } from '../common/time';
-import { eventIdempotencyKey, type AlertRepository } from '../store/repositories/alerts';
+import type { AlertsPort } from '../store/ports';
+import { eventIdempotencyKey } from '../store/repositories/alerts';
 
 /** How often statuses are looked at. */
 export const MONITOR_INTERVAL_MS = 30_000;
 
 /** Queues instance events for the given statuses; returns how many were new. */
-export function checkInstances(alerts: AlertRepository, statuses: readonly InstanceStatus[], nowMs: number, firstSeen: Map<InstanceId, number>): number {
+export async function checkInstances(alerts: Pick<AlertsPort, 'list' | 'hasEvent' | 'queue'>, statuses: readonly InstanceStatus[], nowMs: number, firstSeen: Map<InstanceId, number>): Promise<number> {
   const now = Math.floor(nowMs / 1000);
   let queued = 0;
-  const rules = alerts.list().filter((rule) => rule.enabled && (rule.condition.kind === 'instance-unreachable' || rule.condition.kind === 'instance-behind'));
+  const rules = (await alerts.list()).filter((rule) => rule.enabled && (rule.condition.kind === 'instance-unreachable' || rule.condition.kind === 'instance-behind'));
   for (const status of statuses) {
     // Without a successful sync yet, an outage is counted from when this process first saw the instance.
     if (!firstSeen.has(status.instanceId)) firstSeen.set(status.instanceId, now);
@@ -31,9 +32,9 @@ export function checkInstances(alerts: AlertRepository, statuses: readonly Insta
       if (now - since < condition.minutes * 60) continue;
       const kind = condition.kind === 'instance-unreachable' ? 'unreachable' : 'behind';
       const eventKey = `instance-${kind}:${status.instanceId}:${lastSync ?? 'never'}`;
-      if (alerts.hasEvent(rule.id, eventKey)) continue;
+      if (await alerts.hasEvent(rule.id, eventKey)) continue;
       const detail: AlertEvent = { key: eventIdempotencyKey(rule.id, eventKey), kind: 'instance', instanceId: status.instanceId, at: isoFromSeconds(now), condition: kind, since: isoFromSeconds(since), minutes: Math.floor((now - since) / 60) };
-      queued += alerts.queue([{ ruleId: rule.id, eventKey, instanceId: status.instanceId, at: now, detail }], now);
+      queued += await alerts.queue([{ ruleId: rule.id, eventKey, instanceId: status.instanceId, at: now, detail }], now);
     }
   }
   return queued;

@@ -4,7 +4,8 @@
  * for, the SMTP password only for the same server and user.
  */
 import type { SmtpSettings } from '../common/alerts';
-import type { AlertRepository, StoredSmtp } from '../store/repositories/alerts';
+import type { AlertsPort } from '../store/ports';
+import type { StoredSmtp } from '../store/repositories/alerts';
 import type { SecretVault } from '../store/secret-vault';
 import type { DeliverySecrets } from './dispatcher';
 
@@ -16,7 +17,7 @@ const SEALED_SMTP = 'ocm-smtp/1\n';
 export class AlertSecrets implements DeliverySecrets {
   constructor(
     private readonly vault: SecretVault,
-    private readonly alerts: Pick<AlertRepository, 'get' | 'smtp'>,
+    private readonly alerts: Pick<AlertsPort, 'get' | 'smtp'>,
   ) {}
 
   /** The stored form of a webhook's secret, bound to its address. */
@@ -33,16 +34,16 @@ export class AlertSecrets implements DeliverySecrets {
    * The secret of a rule's webhook channel. Saving a rule renews its channels, so a delivery queued
    * before an edit finds its webhook by address when its channel id is gone.
    */
-  webhookSecret(ruleId: string, channelId: number, url?: string): string | undefined {
-    const channels = this.alerts.get(ruleId)?.channels ?? [];
+  async webhookSecret(ruleId: string, channelId: number, url?: string): Promise<string | undefined> {
+    const channels = (await this.alerts.get(ruleId))?.channels ?? [];
     const channel = channels.find((stored) => stored.id === channelId) ?? channels.find((stored) => stored.kind === 'webhook' && url !== undefined && stored.target === url);
     if (!channel?.secret) return undefined;
     const sealed = unseal<{ url: string; secret: string }>(this.vault.decrypt(channel.secret), SEALED_WEBHOOK);
     return sealed && sealed.url === channel.target ? sealed.secret : undefined;
   }
 
-  smtp(): { settings: SmtpSettings; password?: string } | undefined {
-    const stored = this.alerts.smtp();
+  async smtp(): Promise<{ settings: SmtpSettings; password?: string } | undefined> {
+    const stored = await this.alerts.smtp();
     if (!stored) return undefined;
     const settings = smtpSettings(stored);
     if (!stored.password) return { settings };

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { storeRowMarker, storeRowSource } from '../admin/store-adapters';
 import type { AdminRowSource, RowMarker } from '../admin/ports';
+import { sqlitePreviewer, type AlertPreviewer } from '../alerts/preview';
 import { OcmError } from '../common/errors';
 import type { Event } from '../common/event';
 import type { ChangesNotice } from '../common/model';
@@ -30,6 +31,7 @@ export interface OpenedMirror {
   rowSource(): AdminRowSource;
   rowMarker(): RowMarker;
   reportData(): ReportDataSource;
+  alertPreviewer(): AlertPreviewer;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ function openSqliteMirror(location: MirrorLocation & { kind: 'sqlite' }, options
     rowSource: () => storeRowSource(store.db),
     rowMarker: () => storeRowMarker(store),
     reportData: () => storeReportData(store),
+    alertPreviewer: () => sqlitePreviewer(store.db),
     close: async () => store.close(),
   };
 }

@@ -213,7 +213,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     const sync = new SyncService(mirror.sqlite!, backend);
     // Where an engine runs, rows arrive: this process also sends the alerts they fire.
     const alerts = new AlertService({
-      store: mirror.sqlite!,
+      store,
+      preview: mirror.alertPreviewer(),
       vault,
       deliver: backend !== undefined,
       desktop: options.desktopNotifier,

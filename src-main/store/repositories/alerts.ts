@@ -95,7 +95,13 @@ interface RuleRow {
   updated_at: number;
 }
 
-interface DeliveryRow {
+/** The idempotency key of a message: 32 hex digits of its rule and its events' keys, in queue order. */
+export function messageIdempotencyKey(ruleId: string, eventKeys: readonly string[]): string {
+  return createHash('sha256').update(`${ruleId}\n${eventKeys.join('\n')}`).digest('hex').slice(0, 32);
+}
+
+/** A delivery log line as both stores select it. */
+export interface DeliveryRow {
   id: number;
   rule_id: string;
   rule_name: string | null;
@@ -209,7 +215,7 @@ export class AlertRepository {
         return undefined;
       }
       const keys = this.db.prepare('SELECT event_key FROM alert_events WHERE message_id = ? ORDER BY id').pluck().all(messageId) as string[];
-      const key = createHash('sha256').update(`${ruleId}\n${keys.join('\n')}`).digest('hex').slice(0, 32);
+      const key = messageIdempotencyKey(ruleId, keys);
       this.db.prepare('UPDATE alert_messages SET idempotency_key = ?, events = ? WHERE id = ?').run(key, taken, messageId);
       const insert = this.db.prepare(
         `INSERT INTO alert_deliveries (message_id, rule_id, channel_id, kind, target, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -242,19 +248,7 @@ export class AlertRepository {
       | undefined);
     if (!row) return undefined;
     const message = this.db.prepare('SELECT idempotency_key, events, created_at FROM alert_messages WHERE id = ?').get(row.message_id) as { idempotency_key: string; events: number; created_at: number };
-    const claimed: ClaimedDelivery = {
-      id: row.id,
-      messageId: row.message_id,
-      ruleId: row.rule_id,
-      channelId: row.channel_id,
-      kind: row.kind,
-      attempts: row.attempts,
-      idempotencyKey: message.idempotency_key,
-      events: message.events,
-      createdAt: message.created_at,
-    };
-    if (row.target !== null) claimed.target = row.target;
-    return claimed;
+    return toClaimedDelivery({ ...row, ...message });
   }
 
   /** The delivery was sent. */
@@ -355,16 +349,51 @@ function toRule(row: RuleRow, channels: (StoredChannel & { target: string | null
     timing: JSON.parse(row.timing) as AlertTiming,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    channels: channels.map((channel) => {
-      const stored: StoredChannel = { id: channel.id, kind: channel.kind };
-      if (channel.target !== null) stored.target = channel.target;
-      if (channel.secret !== null) stored.secret = channel.secret;
-      return stored;
-    }),
+    channels: channels.map(toStoredChannel),
   };
 }
 
-function toDelivery(row: DeliveryRow): AlertDelivery {
+/** A channel row as both stores select it (NULL columns left out). */
+export function toStoredChannel(channel: { id: number; kind: AlertChannelKind; target: string | null; secret: string | null }): StoredChannel {
+  const stored: StoredChannel = { id: channel.id, kind: channel.kind };
+  if (channel.target !== null) stored.target = channel.target;
+  if (channel.secret !== null) stored.secret = channel.secret;
+  return stored;
+}
+
+/** A claimed delivery row (with its message's columns) as both stores select it. */
+export interface ClaimedRow {
+  id: number;
+  message_id: number;
+  rule_id: string;
+  channel_id: number;
+  kind: AlertChannelKind;
+  target: string | null;
+  attempts: number;
+  idempotency_key: string;
+  events: number;
+  created_at: number;
+}
+
+/** A claimed delivery row as the dispatcher takes it. */
+export function toClaimedDelivery(row: ClaimedRow): ClaimedDelivery {
+  const claimed: ClaimedDelivery = {
+    id: row.id,
+    messageId: row.message_id,
+    ruleId: row.rule_id,
+    channelId: row.channel_id,
+    kind: row.kind,
+    attempts: row.attempts,
+    idempotencyKey: row.idempotency_key,
+    events: row.events,
+    createdAt: row.created_at,
+  };
+  if (row.target !== null) claimed.target = row.target;
+  return claimed;
+}
+
+/** A delivery row as the contract's log line. */
+export function toDelivery(row: DeliveryRow): AlertDelivery {
   const delivery: AlertDelivery = {
     id: row.id,
     ruleId: row.rule_id,

@@ -12,6 +12,7 @@ import type { AlertTiming } from '../../../src-main/common/alerts';
 import { AlertService } from '../../../src-main/alerts/alert-service';
 import { AlertDispatcher } from '../../../src-main/alerts/dispatcher';
 import { AlertSecrets } from '../../../src-main/alerts/secrets';
+import { sqlitePreviewer } from '../../../src-main/alerts/preview';
 import type { MirrorChange } from '../../../src-main/store/repositories/mirror';
 import { createKeyFileVault } from '../../../src-main/store/secret-vault';
 import { openStore, type Store } from '../../../src-main/store/store';
@@ -33,7 +34,7 @@ beforeAll(async () => {
   webhook = await startWebhookReceiver(SECRET);
   const vault = createKeyFileVault(dir);
   // The service saves rules (sealing the secret); the test drives the worker itself, on its clock.
-  service = new AlertService({ store, vault, deliver: false, now: () => clock });
+  service = new AlertService({ store, preview: sqlitePreviewer(store.db), vault, deliver: false, now: () => clock });
   dispatcher = new AlertDispatcher({ alerts: store.alerts, instances: store.instances, secrets: new AlertSecrets(vault, store.alerts), now: () => clock });
 });
 

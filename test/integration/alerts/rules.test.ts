@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertService } from '../../../src-main/alerts/alert-service';
+import { sqlitePreviewer } from '../../../src-main/alerts/preview';
 import type { AlertCondition } from '../../../src-main/common/alerts';
 import type { InstanceStatus } from '../../../src-main/common/model';
 import type { MirrorChange } from '../../../src-main/store/repositories/mirror';
@@ -24,7 +25,7 @@ let statuses: InstanceStatus[] = [];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ocm-rules-'));
   store = openStore(join(dir, 'mirror.sqlite'));
-  service = new AlertService({ store, vault: createKeyFileVault(dir), deliver: false, statuses: async () => statuses, now: () => NOW });
+  service = new AlertService({ store, preview: sqlitePreviewer(store.db), vault: createKeyFileVault(dir), deliver: false, statuses: async () => statuses, now: () => NOW });
 });
 afterAll(async () => {
   await service?.close();
