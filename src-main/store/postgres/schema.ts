@@ -175,6 +175,40 @@ CREATE TABLE store_migrations (
 );
 `,
   },
+  {
+    version: 5,
+    description: "the polling source's cursors per instance and per watched model, and the records each model had when last checked",
+    sql: `
+-- The polling source (sync/polling/, store/postgres/repositories/polling.ts): one row per instance, then per watched model.
+CREATE TABLE polling_state (
+  instance_id text PRIMARY KEY,
+  server text NOT NULL,                       -- url and database the cursors belong to
+  message_cursor bigint,                      -- highest mail.message id read; NULL = not baselined yet
+  message_date text,                          -- newest mail.message date read (Odoo format)
+  changed_at bigint,                          -- when a new message was last read (Unix seconds, app clock)
+  window_read_at bigint,                      -- when the chatter's overlap window was last re-read (app clock)
+  next_event bigint NOT NULL DEFAULT 0        -- the next polling event number (server id -(2n+1)), never reset
+);
+CREATE TABLE polling_models (
+  instance_id text NOT NULL,
+  model text NOT NULL,
+  write_cursor text,                          -- newest write_date read (Odoo format)
+  baseline_after bigint NOT NULL DEFAULT 0,   -- ids read so far by the first scan
+  baseline_done boolean NOT NULL DEFAULT false,
+  checked_at bigint,                          -- last check (Unix seconds, app clock)
+  changed_at bigint,                          -- last check that found a change (app clock)
+  window_read_at bigint,                      -- last re-read of the overlap window (app clock)
+  PRIMARY KEY (instance_id, model)
+);
+-- The records each watched model had when last checked: deletions are the ones that vanish.
+CREATE TABLE polling_records (
+  instance_id text NOT NULL,
+  model text NOT NULL,
+  record_id bigint NOT NULL,
+  PRIMARY KEY (instance_id, model, record_id)
+);
+`,
+  },
 ];
 
 /** The schema version this build writes. */
