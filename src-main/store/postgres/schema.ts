@@ -209,6 +209,15 @@ CREATE TABLE polling_records (
 );
 `,
   },
+  {
+    version: 6,
+    description: "sync_state: our addon's log token and tombstone cursor (a reset log rewinds them with the epoch)",
+    // IF NOT EXISTS: the sync-state repository's own migration may have added them already.
+    sql: `
+ALTER TABLE sync_state ADD COLUMN IF NOT EXISTS log_token text;                                 -- sync_state().log when last seen
+ALTER TABLE sync_state ADD COLUMN IF NOT EXISTS tombstone_cursor bigint NOT NULL DEFAULT 0;     -- highest tombstone id applied
+`,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -1,7 +1,8 @@
 /**
  * The polling source's state on PostgreSQL (PgPollingRepository) against the SQLite PollingRepository:
  * every scenario runs on a real SQLite file (openStore in a temp folder) and a real PostgreSQL, and both
- * must answer identically (states, cursors, record sets, the events a commit mirrors and their numbers).
+ * must answer identically (states, cursors, record sets, the events a commit mirrors and their numbers,
+ * through each store's own mirror repository: SQLite's MirrorRepository, PostgreSQL's PgMirrorRepository).
  * Then what only PostgreSQL has: two connections committing one instance's pass at once, and a failed
  * mirror insert rolling the whole pass back.
  */
@@ -12,12 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Awaitable, PollingPort } from '../../../src-main/store/ports';
 import { closePostgres, openPostgres, type PgConnection } from '../../../src-main/store/postgres/connection';
 import { migratePostgres } from '../../../src-main/store/postgres/migrate';
+import { PgMirrorRepository } from '../../../src-main/store/postgres/mirror-repository';
 import { PgPollingRepository, type PgPollingMirror } from '../../../src-main/store/postgres/repositories/polling';
 import type { MirrorChange } from '../../../src-main/store/repositories/mirror';
 import { pollingServerId, trackingServerId, type ModelCursor, type PollingCommit, type PollingEvent } from '../../../src-main/store/repositories/polling';
 import { openStore, type Store } from '../../../src-main/store/store';
 import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
-import { pgMirrorForPolling } from './polling-mirror';
 
 const skip = postgresSkipReason();
 if (skip) console.warn(skip);
@@ -59,7 +60,7 @@ describe.skipIf(Boolean(skip))('PgPollingRepository answers as the SQLite Pollin
   let store: Store;
   let lite: PollingPort;
   let post: PgPollingRepository;
-  let mirror: PgPollingMirror;
+  let mirror: PgMirrorRepository;
 
   beforeAll(async () => {
     server = await startTestPostgres();
@@ -68,7 +69,7 @@ describe.skipIf(Boolean(skip))('PgPollingRepository answers as the SQLite Pollin
     dir = mkdtempSync(join(tmpdir(), 'ocm-pg-polling-'));
     store = openStore(join(dir, 'mirror.sqlite'));
     lite = store.polling;
-    mirror = pgMirrorForPolling(pg);
+    mirror = new PgMirrorRepository(pg);
     post = new PgPollingRepository(pg, mirror);
   }, 120_000);
 
@@ -96,6 +97,9 @@ describe.skipIf(Boolean(skip))('PgPollingRepository answers as the SQLite Pollin
     const postgres = await pg.unsafe(`SELECT ${columns}, field_values::text AS field_values FROM changes WHERE instance_id = $1 ORDER BY epoch, server_id, revision`, [instanceId]);
     const normalize = (row: Record<string, unknown>) => ({ ...row, field_values: row.field_values === null ? null : JSON.parse(String(row.field_values)) });
     expect(postgres.map(normalize)).toEqual(sqlite.map(normalize));
+    // The mirror kept its hourly counts in the same transaction on both.
+    const hours = 'SELECT model, event, hour, present, removed FROM change_hours WHERE instance_id = $1 ORDER BY model, event, hour';
+    expect(await pg.unsafe(hours, [instanceId])).toEqual(store.db.prepare(hours.replace('$1', '?')).all(instanceId));
     return sqlite;
   }
 
@@ -280,12 +284,12 @@ describe.skipIf(Boolean(skip))('PgPollingRepository on a shared PostgreSQL', () 
       // The first holds its transaction open a while after inserting, so the second surely starts within it.
       const slow: PgPollingMirror = {
         async insertChangesIn(tx, ...args) {
-          const inserted = await pgMirrorForPolling(pg).insertChangesIn(tx, ...args);
+          const inserted = await new PgMirrorRepository(pg).insertChangesIn(tx, ...args);
           await new Promise((resolve) => setTimeout(resolve, 150));
           return inserted;
         },
       };
-      const repositories = [new PgPollingRepository(pg, slow), new PgPollingRepository(other, pgMirrorForPolling(other))];
+      const repositories = [new PgPollingRepository(pg, slow), new PgPollingRepository(other, new PgMirrorRepository(other))];
       const id = 'inst-race';
       await repositories[0].begin(id, SERVER);
       const events = range(1, 400).map((recordId) => event('crm.lead', recordId, 'write', T0 + recordId));
@@ -311,11 +315,11 @@ describe.skipIf(Boolean(skip))('PgPollingRepository on a shared PostgreSQL', () 
 
   it('a pass whose mirror insert fails leaves nothing behind: no records, cursors, state or event numbers', async () => {
     const id = 'inst-rollback';
-    const working = new PgPollingRepository(pg, pgMirrorForPolling(pg));
+    const working = new PgPollingRepository(pg, new PgMirrorRepository(pg));
     await working.begin(id, SERVER);
     const failing = new PgPollingRepository(pg, {
       async insertChangesIn(tx, ...args) {
-        await pgMirrorForPolling(pg).insertChangesIn(tx, ...args);
+        await new PgMirrorRepository(pg).insertChangesIn(tx, ...args);
         throw new Error('the mirror refused the rows');
       },
     });
