@@ -53,8 +53,17 @@ function range(from: number, count: number, step = 1): number[] {
   return Array.from({ length: count }, (_, index) => from + index * step);
 }
 
+let server: TestPostgres;
+
+beforeAll(async () => {
+  if (!skip) server = await startTestPostgres();
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
 describe.skipIf(Boolean(skip))('PgPollingRepository answers as the SQLite PollingRepository', () => {
-  let server: TestPostgres;
   let pg: PgConnection;
   let dir: string;
   let store: Store;
@@ -63,7 +72,6 @@ describe.skipIf(Boolean(skip))('PgPollingRepository answers as the SQLite Pollin
   let mirror: PgMirrorRepository;
 
   beforeAll(async () => {
-    server = await startTestPostgres();
     pg = await openPostgres(await server.createDatabase());
     await migratePostgres(pg);
     dir = mkdtempSync(join(tmpdir(), 'ocm-pg-polling-'));
@@ -77,7 +85,6 @@ describe.skipIf(Boolean(skip))('PgPollingRepository answers as the SQLite Pollin
     if (pg) await closePostgres(pg);
     store?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    await server?.stop();
   });
 
   /** Runs `step` on the SQLite repository, then on the PostgreSQL one, and requires the same answer; returns it. */
@@ -262,12 +269,10 @@ describe.skipIf(Boolean(skip))('PgPollingRepository answers as the SQLite Pollin
 });
 
 describe.skipIf(Boolean(skip))('PgPollingRepository on a shared PostgreSQL', () => {
-  let server: TestPostgres;
   let url: string;
   let pg: PgConnection;
 
   beforeAll(async () => {
-    server = await startTestPostgres();
     url = await server.createDatabase();
     pg = await openPostgres(url);
     await migratePostgres(pg);
@@ -275,7 +280,6 @@ describe.skipIf(Boolean(skip))('PgPollingRepository on a shared PostgreSQL', () 
 
   afterAll(async () => {
     if (pg) await closePostgres(pg);
-    await server?.stop();
   });
 
   it('two collectors committing the same pass at once: each event mirrored once, no number given twice', async () => {
@@ -311,6 +315,19 @@ describe.skipIf(Boolean(skip))('PgPollingRepository on a shared PostgreSQL', () 
     } finally {
       await closePostgres(other);
     }
+  });
+
+  it('an instance whose polling rows came without their state (ocm store migrate) numbers new events after them', async () => {
+    const id = 'inst-copied';
+    const copied = range(0, 5).map((n) => ({ serverId: pollingServerId(n), model: 'sale.order', recordId: 100 + n, event: 'write' as const, ts: T0 + n, origin: 'polling' as const }));
+    const mirror = new PgMirrorRepository(pg);
+    await mirror.insertChanges(id, 0, [...copied, tracking(77, 'sale.order', 100, T0)], {}, T0 + 10);
+    const repository = new PgPollingRepository(pg, mirror);
+    expect(await repository.begin(id, SERVER)).toEqual({ server: SERVER });
+    expect(await repository.commit(id, pass({ events: [event('sale.order', 100, 'write', T0), event('sale.order', 200, 'create', T0 + 20)] }), T0 + 21)).toBe(1);
+    const rows = await pg.unsafe(`SELECT server_id, record_id FROM changes WHERE instance_id = $1 AND origin = 'polling' ORDER BY server_id`, [id]);
+    expect(rows[0]).toEqual({ server_id: pollingServerId(5), record_id: 200 });
+    expect(rows).toHaveLength(6);
   });
 
   it('a pass whose mirror insert fails leaves nothing behind: no records, cursors, state or event numbers', async () => {

@@ -29,6 +29,21 @@ type Runner = PgConnection | PgTransaction;
 
 const SELECT_STATE = 'SELECT server, message_cursor, message_date, changed_at, window_read_at FROM polling_state WHERE instance_id = $1';
 
+/**
+ * The instance's first state row. Its event numbers continue after any polling event already mirrored:
+ * `ocm store migrate` copies a workstation's rows but not its polling state, and a number given again
+ * would be a server row the mirror already holds, so the new event would be dropped. (In SQLite the
+ * state row and the rows come and go together, so this is 0 there too.) Another begin that got there
+ * first is restarted instead.
+ */
+const FIRST_STATE = `
+INSERT INTO polling_state (instance_id, server, next_event)
+VALUES ($1, $2, (SELECT coalesce(max((-server_id - 1) / 2) + 1, 0) FROM changes WHERE instance_id = $1 AND origin = 'polling' AND server_id < 0))
+ON CONFLICT (instance_id) DO UPDATE SET server = excluded.server, message_cursor = NULL, message_date = NULL, changed_at = NULL, window_read_at = NULL`;
+
+/** Another server for the instance: its cursors start over, its event numbers go on. */
+const RESTART_STATE = 'UPDATE polling_state SET server = $2, message_cursor = NULL, message_date = NULL, changed_at = NULL, window_read_at = NULL WHERE instance_id = $1';
+
 /** Adds ids to a model's record set; ids already there (or given twice) are kept once. */
 const ADD_RECORDS = `
 INSERT INTO polling_records (instance_id, model, record_id)
@@ -81,12 +96,7 @@ export class PgPollingRepository implements PollingPort {
       if (current?.server === server) return pollingStateOf(current);
       await tx.unsafe('DELETE FROM polling_models WHERE instance_id = $1', [instanceId], { prepare: true });
       await tx.unsafe('DELETE FROM polling_records WHERE instance_id = $1', [instanceId], { prepare: true });
-      await tx.unsafe(
-        `INSERT INTO polling_state (instance_id, server) VALUES ($1, $2)
-         ON CONFLICT (instance_id) DO UPDATE SET server = excluded.server, message_cursor = NULL, message_date = NULL, changed_at = NULL, window_read_at = NULL`,
-        [instanceId, server],
-        { prepare: true },
-      );
+      await tx.unsafe(current ? RESTART_STATE : FIRST_STATE, [instanceId, server], { prepare: true });
       return (await readState(tx, instanceId))!;
     })) as PollingState;
   }
