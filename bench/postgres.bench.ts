@@ -22,7 +22,7 @@ import { MirrorRepository, type MirrorChange } from '../src-main/store/repositor
 import { PgChangeService } from '../src-main/store/postgres/change-service';
 import { closePostgres, openPostgres, type PgConnection } from '../src-main/store/postgres/connection';
 import { migratePostgres } from '../src-main/store/postgres/migrate';
-import { PgMirrorWriter } from '../src-main/store/postgres/mirror-writer';
+import { PgMirrorRepository } from '../src-main/store/postgres/mirror-repository';
 import { PG_MIGRATIONS } from '../src-main/store/postgres/schema';
 import { createMirrorDatabase, pick, randomGenerator, REALISTIC, seedRealistic } from '../test/unit/queries/fixtures';
 import { startTestPostgres, type TestPostgres } from '../test/support/postgres';
@@ -144,15 +144,15 @@ async function ingest(context: BenchContext, server: TestPostgres): Promise<Benc
   context.log(`SQLite: ${sqlite} rows/s`);
   const rows: (string | number)[][] = [[`SQLite, MirrorRepository (${PAGE.toLocaleString('en-US')}-row transactions)`, total, sqlite]];
   const headline = await freshDatabase(server, 'ingest_headline');
-  const writer = new PgMirrorWriter(headline);
+  const writer = new PgMirrorRepository(headline);
   const postgres = await ingestRate(total, PAGE, (instanceId, batch, cursor) => writer.insertChanges(instanceId, 0, batch, { changeCursor: cursor }, END));
   const [{ n }] = (await headline.unsafe('SELECT count(*) AS n FROM changes')) as unknown as { n: number }[];
   await closePostgres(headline);
   context.log(`PostgreSQL: ${postgres} rows/s (${n} rows)`);
-  rows.push([`PostgreSQL, PgMirrorWriter (${PAGE.toLocaleString('en-US')}-row transactions of 1,000-row unnest statements)`, total, postgres]);
+  rows.push([`PostgreSQL, PgMirrorRepository (${PAGE.toLocaleString('en-US')}-row transactions of 1,000-row unnest statements)`, total, postgres]);
   const variants: [string, number, (sql: PgConnection) => (instanceId: string, rows: MirrorChange[]) => Promise<unknown>][] = [
-    ['PostgreSQL, unnest arrays, 5,000-row statements', 5000, (sql) => { const w = new PgMirrorWriter(sql, { statementRows: 5000 }); return (id, batch) => w.insertChanges(id, 0, batch, {}, END); }],
-    ['PostgreSQL, unnest arrays, 1,000-row statements', 1000, (sql) => { const w = new PgMirrorWriter(sql, { statementRows: 1000 }); return (id, batch) => w.insertChanges(id, 0, batch, {}, END); }],
+    ['PostgreSQL, unnest arrays, 5,000-row statements', 5000, (sql) => { const w = new PgMirrorRepository(sql, { statementRows: 5000 }); return (id, batch) => w.insertChanges(id, 0, batch, {}, END); }],
+    ['PostgreSQL, unnest arrays, 1,000-row statements', 1000, (sql) => { const w = new PgMirrorRepository(sql, { statementRows: 1000 }); return (id, batch) => w.insertChanges(id, 0, batch, {}, END); }],
     ['PostgreSQL, multi-row VALUES, 1,000-row statements', 1000, (sql) => (id, batch) => insertWithValues(sql, id, batch)],
     ['PostgreSQL, COPY to staging + INSERT … SELECT, 5,000 rows', 5000, (sql) => (id, batch) => insertWithCopy(sql, id, batch)],
   ];

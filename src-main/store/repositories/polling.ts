@@ -78,7 +78,8 @@ export interface PollingCommit {
   state?: Partial<Omit<PollingState, 'server'>>;
 }
 
-interface StateRow {
+/** A `polling_state` row as both stores read it. */
+export interface PollingStateRow {
   server: string;
   message_cursor: number | null;
   message_date: string | null;
@@ -86,11 +87,12 @@ interface StateRow {
   window_read_at: number | null;
 }
 
-interface ModelRow {
+/** A `polling_models` row as both stores read it (the flag is 0/1 in SQLite, a boolean in PostgreSQL). */
+export interface ModelCursorRow {
   model: string;
   write_cursor: string | null;
   baseline_after: number;
-  baseline_done: number;
+  baseline_done: number | boolean;
   checked_at: number | null;
   changed_at: number | null;
   window_read_at: number | null;
@@ -114,14 +116,8 @@ export class PollingRepository {
 
   /** The instance's state, or undefined before its first pass. */
   state(instanceId: InstanceId): PollingState | undefined {
-    const row = this.statement('SELECT server, message_cursor, message_date, changed_at, window_read_at FROM polling_state WHERE instance_id = ?').get(instanceId) as StateRow | undefined;
-    if (!row) return undefined;
-    const state: PollingState = { server: row.server };
-    if (row.message_cursor !== null) state.messageCursor = row.message_cursor;
-    if (row.message_date !== null) state.messageDate = row.message_date;
-    if (row.changed_at !== null) state.changedAt = row.changed_at;
-    if (row.window_read_at !== null) state.windowReadAt = row.window_read_at;
-    return state;
+    const row = this.statement('SELECT server, message_cursor, message_date, changed_at, window_read_at FROM polling_state WHERE instance_id = ?').get(instanceId) as PollingStateRow | undefined;
+    return row ? pollingStateOf(row) : undefined;
   }
 
   /**
@@ -145,8 +141,8 @@ export class PollingRepository {
 
   /** The cursors of the instance's models, by model (models never checked are absent). */
   models(instanceId: InstanceId): Map<string, ModelCursor> {
-    const rows = this.statement('SELECT model, write_cursor, baseline_after, baseline_done, checked_at, changed_at, window_read_at FROM polling_models WHERE instance_id = ?').all(instanceId) as ModelRow[];
-    return new Map(rows.map((row) => [row.model, toCursor(row)]));
+    const rows = this.statement('SELECT model, write_cursor, baseline_after, baseline_done, checked_at, changed_at, window_read_at FROM polling_models WHERE instance_id = ?').all(instanceId) as ModelCursorRow[];
+    return new Map(rows.map((row) => [row.model, modelCursorOf(row)]));
   }
 
   /** Count and sum of the ids of the records a model had when last checked. */
@@ -243,8 +239,19 @@ export class PollingRepository {
   }
 }
 
-function toCursor(row: ModelRow): ModelCursor {
-  const cursor: ModelCursor = { model: row.model, baselineAfter: row.baseline_after, baselineDone: row.baseline_done === 1 };
+/** The state of a `polling_state` row (NULL columns absent). */
+export function pollingStateOf(row: PollingStateRow): PollingState {
+  const state: PollingState = { server: row.server };
+  if (row.message_cursor !== null) state.messageCursor = row.message_cursor;
+  if (row.message_date !== null) state.messageDate = row.message_date;
+  if (row.changed_at !== null) state.changedAt = row.changed_at;
+  if (row.window_read_at !== null) state.windowReadAt = row.window_read_at;
+  return state;
+}
+
+/** The cursor of a `polling_models` row (NULL columns absent). */
+export function modelCursorOf(row: ModelCursorRow): ModelCursor {
+  const cursor: ModelCursor = { model: row.model, baselineAfter: row.baseline_after, baselineDone: row.baseline_done === 1 || row.baseline_done === true };
   if (row.write_cursor !== null) cursor.writeCursor = row.write_cursor;
   if (row.checked_at !== null) cursor.checkedAt = row.checked_at;
   if (row.changed_at !== null) cursor.changedAt = row.changed_at;

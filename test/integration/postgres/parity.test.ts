@@ -14,7 +14,7 @@ import { ChangeService } from '../../../src-main/store/queries/change-service';
 import { closePostgres, openPostgres, type PgConnection } from '../../../src-main/store/postgres/connection';
 import { PgChangeService } from '../../../src-main/store/postgres/change-service';
 import { migratePostgres } from '../../../src-main/store/postgres/migrate';
-import { PgMirrorWriter } from '../../../src-main/store/postgres/mirror-writer';
+import { PgMirrorRepository } from '../../../src-main/store/postgres/mirror-repository';
 import { MirrorRepository } from '../../../src-main/store/repositories/mirror';
 import { copySqliteToPostgres, verifyCopy } from '../../../src-main/store/postgres/sqlite-copy';
 import { insertChanges } from '../../unit/queries/fixtures';
@@ -165,7 +165,7 @@ describe.skipIf(Boolean(skip))('the PostgreSQL store answers as the SQLite store
 
   it('marks rows removed on both stores alike: timeline, facets and histograms of removed rows stay identical', async () => {
     const sqlite = new MirrorRepository(mirror.db as unknown as SqlDatabase);
-    const writer = new PgMirrorWriter(pg);
+    const writer = new PgMirrorRepository(pg);
     const serverIds = Array.from({ length: 60 }, (_, index) => 100 + index * 7);
     const at = END + 60;
     const removed = sqlite.markRemoved('inst-staging', 0, serverIds, 'user', at);
@@ -180,7 +180,7 @@ describe.skipIf(Boolean(skip))('the PostgreSQL store answers as the SQLite store
   });
 
   it('ingests idempotently: a re-sent batch adds nothing, and the hourly aggregates stay equal to the rows', async () => {
-    const writer = new PgMirrorWriter(pg);
+    const writer = new PgMirrorRepository(pg);
     const rows = Array.from({ length: 1200 }, (_, index) => ({
       serverId: 50_000 + index,
       model: index % 3 ? 'res.partner' : 'sale.order',

@@ -17,7 +17,7 @@ import type { MirrorChange } from '../../../src-main/store/repositories/mirror';
 import { openStore, type Store } from '../../../src-main/store/store';
 import { closePostgres, openPostgres, type PgConnection } from '../../../src-main/store/postgres/connection';
 import { migratePostgres } from '../../../src-main/store/postgres/migrate';
-import { PgMirrorWriter } from '../../../src-main/store/postgres/mirror-writer';
+import { PgMirrorRepository } from '../../../src-main/store/postgres/mirror-repository';
 import { PG_MIGRATIONS } from '../../../src-main/store/postgres/schema';
 import { PgInstanceRepository } from '../../../src-main/store/postgres/repositories/instances';
 import { PgJournalRepository } from '../../../src-main/store/postgres/repositories/journal';
@@ -132,7 +132,7 @@ describe.skipIf(Boolean(skip))('the PostgreSQL repositories answer as the SQLite
     url = await server.createDatabase();
     pg = await openPostgres(url);
     await migratePostgres(pg);
-    const writer = new PgMirrorWriter(pg);
+    const writer = new PgMirrorRepository(pg);
     postgres = {
       name: 'postgres',
       instances: new PgInstanceRepository(pg),
