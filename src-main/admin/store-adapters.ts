@@ -30,9 +30,12 @@ export function storeRowMarker(store: MarkerStore): RowMarker {
 export function announcingMarker(marker: RowMarker, announce: (notice: ChangesNotice) => void): RowMarker {
   return {
     markRemovedByUser(instanceId, serverIds, at) {
+      const announced = (removed: number): number => {
+        if (removed > 0) announce({ instanceId, added: 0, removed });
+        return removed;
+      };
       const removed = marker.markRemovedByUser(instanceId, serverIds, at);
-      if (removed > 0) announce({ instanceId, added: 0, removed });
-      return removed;
+      return typeof removed === 'number' ? announced(removed) : removed.then(announced);
     },
   };
 }
@@ -46,17 +49,21 @@ export function storeRowSource(db: SqlDatabase): AdminRowSource {
   };
 }
 
-/** Instances from the store's repository; hidden (removed) instances are not found. */
-export function storeInstanceDirectory(store: { instances: { get(id: InstanceId): ({ config: InstanceConfig } & { removed: boolean }) | undefined } }): InstanceDirectory {
+/** An instance as the instances repository answers it. */
+type InstanceRecord = ({ config: InstanceConfig } & { removed: boolean }) | undefined;
+
+/** Instances from the store's repository (either store's); hidden (removed) instances are not found. */
+export function storeInstanceDirectory(store: { instances: { get(id: InstanceId): InstanceRecord | Promise<InstanceRecord> } }): InstanceDirectory {
+  const visible = (record: InstanceRecord) => (record && !record.removed ? record.config : undefined);
   return {
     get(id) {
       const record = store.instances.get(id);
-      return record && !record.removed ? record.config : undefined;
+      return record instanceof Promise ? record.then(visible) : visible(record);
     },
   };
 }
 
-/** The delete threshold from the store's settings repository. */
-export function storeAdminSettings(store: { settings: { get(): Settings } }): AdminSettings {
+/** The delete threshold from the store's settings repository (either store's). */
+export function storeAdminSettings(store: { settings: { get(): Settings | Promise<Settings> } }): AdminSettings {
   return { get: async () => store.settings.get() };
 }
