@@ -286,7 +286,9 @@ export class AdminService implements IAdminService {
       batchSize: this.options.deleteBatchSize,
       signal,
       onProgress: (done, total) => this.progress.fire({ jobId, phase: 'delete', done, total }),
-      onDeleted: (ids) => this.options.marker.markRemovedByUser(instance.id, ids, this.#now()),
+      onDeleted: async (ids) => {
+        await this.options.marker.markRemovedByUser(instance.id, ids, this.#now());
+      },
     });
     if (outcome.error?.code === 'access-error') {
       // A record rule can refuse what the model-level right allowed: say it as plainly.

@@ -28,8 +28,8 @@ export interface AdminRowSource {
 
 /** Marks mirrored rows as deleted on the server by this app's user (history keeps them). */
 export interface RowMarker {
-  /** Marks the present rows with these server ids; returns how many local rows changed. */
-  markRemovedByUser(instanceId: InstanceId, serverIds: readonly number[], at: Date): number;
+  /** Marks the present rows with these server ids; returns how many local rows changed (later on PostgreSQL). */
+  markRemovedByUser(instanceId: InstanceId, serverIds: readonly number[], at: Date): number | Promise<number>;
 }
 
 /** The one setting the admin actions read (ISettingsService satisfies it). */

@@ -14,8 +14,8 @@ export interface UnlinkOptions {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
-  /** Called with the ids each batch actually deleted. */
-  onDeleted?: (ids: number[]) => void;
+  /** Called with the ids each batch actually deleted; the next batch waits for it. */
+  onDeleted?: (ids: number[]) => void | Promise<void>;
 }
 
 /** How a batched delete ended. */
@@ -44,7 +44,7 @@ export async function unlinkLogRows(client: OdooClient, serverIds: readonly numb
       if (existing.length > 0) {
         await client.unlink(CHANGE_LOG_MODEL, existing, { signal: options.signal });
         outcome.deleted += existing.length;
-        options.onDeleted?.(existing);
+        await options.onDeleted?.(existing);
       }
       outcome.alreadyGone += batch.length - existing.length;
     } catch (error) {

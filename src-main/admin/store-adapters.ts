@@ -31,9 +31,12 @@ export function storeRowMarker(store: MarkerStore): RowMarker {
 export function announcingMarker(marker: RowMarker, announce: (notice: ChangesNotice) => void): RowMarker {
   return {
     markRemovedByUser(instanceId, serverIds, at) {
+      const announced = (removed: number): number => {
+        if (removed > 0) announce({ instanceId, added: 0, removed });
+        return removed;
+      };
       const removed = marker.markRemovedByUser(instanceId, serverIds, at);
-      if (removed > 0) announce({ instanceId, added: 0, removed });
-      return removed;
+      return typeof removed === 'number' ? announced(removed) : removed.then(announced);
     },
   };
 }

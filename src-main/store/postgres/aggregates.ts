@@ -103,6 +103,15 @@ export async function pgCountChanges(sql: PgConnection, filter: NormalizedFilter
   return row.n;
 }
 
+/** Rows per instance, model and event (cells with rows only), from the aggregate where it can answer. */
+export async function pgCountsByInstanceModelEvent(sql: PgConnection, filter: NormalizedFilter): Promise<{ instance_id: string; model: string; event: string; count: number }[]> {
+  const cells = cellsSql(filter, true, HOURS);
+  return pgAll(sql, {
+    sql: `SELECT instance_id, model, event, sum(n)::bigint AS count FROM (${cells.sql}) AS cells GROUP BY 1, 2, 3 HAVING sum(n) > 0`,
+    params: cells.params,
+  });
+}
+
 /** Sorted facet values, most rows first, then by value (as the SQLite store sorts them). */
 function sortFacet(values: FacetValue[]): FacetValue[] {
   return values.filter((value) => value.count > 0).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));

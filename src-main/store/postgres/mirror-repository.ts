@@ -51,24 +51,26 @@ export class PgMirrorRepository implements MirrorPort {
 
   /**
    * {@link insertChanges} inside the caller's transaction, so the caller commits the rows together with
-   * its own state (the polling repository: its record baselines). The hook, when it wants this
-   * instance's changes, gets the rows really inserted with their ids in the same transaction.
+   * its own state (the polling repository: its record baselines). With an insert hook set, the rows
+   * really inserted come back with their ids (RETURNING), and the hook, when it wants this instance's
+   * changes, gets them in the same transaction; without one, only their count does.
    */
   async insertChangesIn(tx: PgTransaction, instanceId: InstanceId, epoch: number, rows: readonly MirrorChange[], advance: CursorAdvance, seenAt: number): Promise<number> {
-    const hook = rows.length > 0 && this.hook && (await this.hook.wantsChanges(instanceId)) ? this.hook : undefined;
+    const hook = this.hook;
     const inserted = await pgInsertChangeRows(tx, instanceId, epoch, rows, seenAt, { statementRows: this.statementRows, withRows: hook !== undefined });
     await pgAdvanceCursors(tx, instanceId, advance);
-    if (hook && inserted.rows?.length) await hook.changesInserted(tx, instanceId, inserted.rows, seenAt);
+    // As on SQLite, the hook is asked only when rows were added (a re-sent page costs it nothing).
+    if (hook && inserted.rows?.length && (await hook.wantsChanges(instanceId))) await hook.changesInserted(tx, instanceId, inserted.rows, seenAt);
     return inserted.count;
   }
 
   /** Inserts error rows (message fingerprinted) and advances the error cursor in one transaction; returns how many were new. */
   async insertErrors(instanceId: InstanceId, epoch: number, rows: readonly MirrorError[], advance: CursorAdvance, seenAt: number): Promise<number> {
     return (await this.sql.begin(async (tx) => {
-      const hook = rows.length > 0 && this.hook && (await this.hook.wantsErrors(instanceId)) ? this.hook : undefined;
+      const hook = this.hook;
       const inserted = await pgInsertErrorRows(tx, instanceId, epoch, rows, seenAt, { withRows: hook !== undefined });
       await pgAdvanceCursors(tx, instanceId, advance);
-      if (hook && inserted.rows?.length) await hook.errorsInserted(tx, instanceId, inserted.rows, seenAt);
+      if (hook && inserted.rows?.length && (await hook.wantsErrors(instanceId))) await hook.errorsInserted(tx, instanceId, inserted.rows, seenAt);
       return inserted.count;
     })) as number;
   }

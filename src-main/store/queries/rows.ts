@@ -49,6 +49,20 @@ export function toChangeRow(record: ChangeRecord): ChangeRow {
   }
   if (record.change_count !== null) row.changeCount = record.change_count;
   if (record.origin !== 'module') row.origin = record.origin;
-  if (record.field_values !== null) row.values = JSON.parse(record.field_values) as FieldChange[];
+  if (record.field_values !== null) row.values = (JSON.parse(record.field_values) as FieldChange[]).map(inKeyOrder);
   return row;
+}
+
+/** The keys of a {@link FieldChange} in the order rows give them (the order the readers of odoo/ build them in). */
+const FIELD_CHANGE_KEYS: readonly (keyof FieldChange)[] = ['field', 'label', 'type', 'changed', 'old', 'new', 'truncated', 'oldLength', 'newLength', 'oldCount', 'newCount'];
+
+/**
+ * The change with its keys in one order whichever store kept it: PostgreSQL's jsonb keeps keys sorted
+ * its own way, SQLite keeps the text as written, and JSON exports print the keys in object order.
+ */
+function inKeyOrder(change: FieldChange): FieldChange {
+  const ordered: Record<string, unknown> = {};
+  for (const key of FIELD_CHANGE_KEYS) if (key in change) ordered[key] = change[key];
+  for (const [key, value] of Object.entries(change)) if (!(key in ordered)) ordered[key] = value;
+  return ordered as unknown as FieldChange;
 }

@@ -72,6 +72,31 @@ describe('deleteRows', () => {
     expect(h.journal.detail(result.journalId)).toEqual({ filter: {} });
   });
 
+  it('waits for a marker that answers later (the PostgreSQL store) before the next batch and the result', async () => {
+    const marked: number[][] = [];
+    const h = withRows(7, {
+      service: {
+        deleteBatchSize: 3,
+        marker: {
+          async markRemovedByUser(_instanceId, serverIds) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            marked.push([...serverIds]);
+            return serverIds.length;
+          },
+        },
+      },
+    });
+    const unlinked: number[] = [];
+    h.service.onDidProgress((event) => {
+      if (event.phase === 'delete' && event.done > 0) unlinked.push(marked.length);
+    });
+    const result = await h.service.deleteRows('i1', { filter: {} }, {});
+    expect(result).toMatchObject({ requested: 7, deleted: 7, result: 'ok' });
+    expect(marked).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    // Each batch's progress is reported after its rows were marked.
+    expect(unlinked).toEqual([1, 2, 3]);
+  });
+
   it('deletes one row by key and describes it', async () => {
     const h = withRows(3);
     const result = await h.service.deleteRows('i1', { keys: ['k2'] }, {});
