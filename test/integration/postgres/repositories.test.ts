@@ -224,6 +224,13 @@ describe.skipIf(Boolean(skip))('the PostgreSQL repositories answer as the SQLite
     }
   });
 
+  it('refuses text with a NUL character, which SQLite keeps and PostgreSQL cannot store, saying so', async () => {
+    const refused = { code: 'invalid-input', message: 'The text contains a NUL character (\\u0000), which the team database (PostgreSQL) cannot store.' };
+    await expect(postgres.settings.update({ savedFilters: [{ id: 'f1', name: 'a\u0000b', filter: {} }] })).rejects.toMatchObject(refused);
+    await expect(postgres.syncLog.append({ instanceId: 'inst-a', level: 'error', kind: 'poll', message: 'raw \u0000 byte' })).rejects.toMatchObject(refused);
+    expect(await postgres.settings.get()).toStrictEqual(await sqlite.settings.get());
+  });
+
   describe('instances', () => {
     it('lists, finds, updates, re-seals and hides instances alike', async () => {
       await both(async ({ instances }) => {
