@@ -84,7 +84,7 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     key: ['instance_id'],
     batched: false,
     columns: [text('instance_id'), int('epoch'), int('change_cursor'), int('error_cursor'), text('revision_cursor'), bool('snapshot_done'), int('last_sync_at'),
-      int('last_deletion_check_at'), text('server_version'), json('capabilities'), bool('paused')],
+      int('last_deletion_check_at'), text('server_version'), json('capabilities'), bool('paused'), text('log_token'), int('tombstone_cursor')],
   },
   { name: 'settings', key: ['key'], batched: false, columns: [text('key'), json('value')] },
   { name: 'report_definitions', key: ['id'], batched: false, columns: [text('id'), text('name'), json('request')] },

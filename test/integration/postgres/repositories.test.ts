@@ -19,6 +19,7 @@ import { closePostgres, openPostgres, type PgConnection } from '../../../src-mai
 import { migratePostgres } from '../../../src-main/store/postgres/migrate';
 import { PgMirrorRepository } from '../../../src-main/store/postgres/mirror-repository';
 import { PG_MIGRATIONS } from '../../../src-main/store/postgres/schema';
+import { copySqliteToPostgres } from '../../../src-main/store/postgres/sqlite-copy';
 import { PgInstanceRepository } from '../../../src-main/store/postgres/repositories/instances';
 import { PgJournalRepository } from '../../../src-main/store/postgres/repositories/journal';
 import { PgReportDefinitionRepository } from '../../../src-main/store/postgres/repositories/report-definitions';
@@ -187,6 +188,47 @@ describe.skipIf(Boolean(skip))('the PostgreSQL repositories answer as the SQLite
   afterAll(async () => {
     if (pg) await closePostgres(pg);
     await server?.stop();
+  });
+
+  it('reads a workstation mirror copied by `ocm store migrate` as the workstation reads it', async () => {
+    await sqlite.instances.insert('inst-prod', PRODUCTION, 1_700_000_000);
+    await sqlite.instances.insert('inst-jeddah', POLLED, 1_700_000_100);
+    await sqlite.instances.hide('inst-jeddah', 1_700_000_200);
+    await sqlite.syncState.update('inst-prod', { epoch: 1, changeCursor: 90, snapshotDone: true, capabilities: CAPABILITIES, logToken: 'log-1', tombstoneCursor: 12, revisionCursor: '2026-11-30 10:00:00' });
+    await sqlite.settings.update({ language: 'ar', savedFilters: [{ id: 'f1', name: 'شركاء', filter: { models: ['res.partner'] } }] });
+    const entry = await sqlite.journal.begin({ at: new Date(1_700_000_000_000), actor: 'sara', instanceId: 'inst-prod', instanceName: 'Riyadh ERP', action: 'delete-rows', description: 'Delete 2 rows', requested: 2, detail: { ids: [4, 5] } });
+    await sqlite.journal.finish(entry, { succeeded: 2, result: 'ok' });
+    await sqlite.reportDefinitions.save({ id: 'r1', name: 'Weekly', request: { format: 'csv', filter: { events: ['unlink'] } } });
+
+    const copy = await openPostgres(await server.createDatabase());
+    try {
+      await migratePostgres(copy);
+      await copySqliteToPostgres(store.db, copy, { source: 'repositories-test' });
+      const read = async (side: Pick<Side, 'instances' | 'syncState' | 'settings' | 'journal' | 'reportDefinitions'>) => ({
+        instances: await side.instances.list({ includeRemoved: true }),
+        state: await side.syncState.get('inst-prod'),
+        settings: await side.settings.get(),
+        journal: await side.journal.list(),
+        detail: await side.journal.detail(entry),
+        reports: await side.reportDefinitions.list(),
+      });
+      expect(await read({
+        instances: new PgInstanceRepository(copy),
+        syncState: new PgSyncStateRepository(copy),
+        settings: new PgSettingsRepository(copy),
+        journal: new PgJournalRepository(copy),
+        reportDefinitions: new PgReportDefinitionRepository(copy),
+      })).toStrictEqual(await read(sqlite));
+    } finally {
+      await closePostgres(copy);
+    }
+  });
+
+  it('refuses text with a NUL character, which SQLite keeps and PostgreSQL cannot store, saying so', async () => {
+    const refused = { code: 'invalid-input', message: 'The text contains a NUL character (\\u0000), which the team database (PostgreSQL) cannot store.' };
+    await expect(postgres.settings.update({ savedFilters: [{ id: 'f1', name: 'a\u0000b', filter: {} }] })).rejects.toMatchObject(refused);
+    await expect(postgres.syncLog.append({ instanceId: 'inst-a', level: 'error', kind: 'poll', message: 'raw \u0000 byte' })).rejects.toMatchObject(refused);
+    expect(await postgres.settings.get()).toStrictEqual(await sqlite.settings.get());
   });
 
   describe('instances', () => {
