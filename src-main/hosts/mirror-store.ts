@@ -5,16 +5,21 @@
  * knows which one is open.
  */
 import { existsSync } from 'node:fs';
+import { pgRowMarker, pgRowSource } from '../admin/pg-adapters';
 import { storeRowMarker, storeRowSource } from '../admin/store-adapters';
 import type { AdminRowSource, RowMarker } from '../admin/ports';
+import { pgPreviewer } from '../alerts/pg-preview';
 import { sqlitePreviewer, type AlertPreviewer } from '../alerts/preview';
 import { OcmError } from '../common/errors';
 import type { Event } from '../common/event';
 import type { ChangesNotice } from '../common/model';
 import type { IChangeService } from '../common/services';
 import type { ReportDataSource } from '../reports/report-service';
+import { pgReportData } from '../reports/pg-data-source';
 import { storeReportData } from '../reports/store-data-source';
 import type { Repositories } from '../store/ports';
+import { PgChangeService } from '../store/postgres/change-service';
+import { openPgStore } from '../store/postgres/pg-store';
 import { ChangeService } from '../store/queries/change-service';
 import { openStore, type Store } from '../store/store';
 
@@ -68,6 +73,19 @@ function openSqliteMirror(location: MirrorLocation & { kind: 'sqlite' }, options
   };
 }
 
-async function openPostgresMirror(location: MirrorLocation & { kind: 'postgres' }, _options: OpenMirrorOptions): Promise<OpenedMirror> {
-  throw new OcmError('invalid-input', `The mirror at ${location.url} is a PostgreSQL database; this build keeps the mirror in a SQLite file.`);
+/** Connections of a team server's pool: the engine, the workbenches' queries, and exports streaming. */
+const TEAM_POOL_SIZE = 12;
+
+async function openPostgresMirror(location: MirrorLocation & { kind: 'postgres' }, options: OpenMirrorOptions): Promise<OpenedMirror> {
+  const store = await openPgStore(location.url, { readonly: options.readonly, max: TEAM_POOL_SIZE });
+  return {
+    location,
+    repositories: store,
+    changeService: (notices) => new PgChangeService(store.sql, notices),
+    rowSource: () => pgRowSource(store.sql),
+    rowMarker: () => pgRowMarker(store),
+    reportData: () => pgReportData(store.sql, store),
+    alertPreviewer: () => pgPreviewer(store.sql),
+    close: () => store.close(),
+  };
 }
