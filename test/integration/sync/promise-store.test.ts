@@ -60,8 +60,14 @@ async function twins(sim: RunningSimulator, database: string, config: Partial<In
       }
       return [results[0], results[1]];
     },
-    expectSame(): void {
-      expect(tables(sides[1].sqlite)).toEqual(tables(sides[0].sqlite));
+    /** After each change to the server, one pass on each side: the same result, the same tables. */
+    async follow(steps: readonly (() => void)[]): Promise<void> {
+      for (const step of steps) {
+        step();
+        const [plain, deferred] = await this.pass();
+        expect(deferred).toEqual(plain);
+        expect(tables(sides[1].sqlite)).toEqual(tables(sides[0].sqlite));
+      }
     },
     close(): void {
       for (const { sqlite, connection } of sides) {
@@ -100,12 +106,7 @@ describe.each(['original', 'fixed'] as const)('the module log (%s flavour) over 
         },
         () => void db.seedWebhookRows(700),
       ];
-      for (const step of steps) {
-        step();
-        const [plain, deferred] = await mirror.pass();
-        expect(deferred).toEqual(plain);
-        mirror.expectSame();
-      }
+      await mirror.follow(steps);
     } finally {
       mirror.close();
     }
@@ -133,12 +134,7 @@ describe('polling without the module over a Promise store', () => {
         () => db.unlink('res.partner', [created[1]]),
         () => undefined, // idle
       ];
-      for (const step of steps) {
-        step();
-        const [plain, deferred] = await mirror.pass();
-        expect(deferred).toEqual(plain);
-        mirror.expectSame();
-      }
+      await mirror.follow(steps);
     } finally {
       mirror.close();
     }
