@@ -6,6 +6,6 @@ import type { SyncPassContext, SyncPassResult } from './source';
 export async function runSyncPass(context: SyncPassContext): Promise<SyncPassResult> {
   const result = await (context.source ?? moduleLogSource).pass(context);
   // A snapshot cut short by a stopped app leaves the read indexes to whoever finishes one (store/read-indexes.ts).
-  if (context.store.syncState.get(context.instanceId).snapshotDone) context.store.mirror.ensureReadIndexes();
+  if ((await context.store.syncState.get(context.instanceId)).snapshotDone) await context.store.mirror.ensureReadIndexes();
   return result;
 }

@@ -6,8 +6,8 @@
  */
 import { isAbortError, isLoginRefusal, OcmError, toOcmError } from '../common/errors';
 import type { ChangesNotice, InstanceId, InstanceStatus, Progress } from '../common/model';
+import type { Repositories } from '../store/ports';
 import type { NewLogEntry } from '../store/repositories/sync-log';
-import type { Store } from '../store/store';
 import { backoffDelay, DEFAULT_TIMING, OFFLINE_CODES, SyncBackendEvents, type PollTiming, type SyncBackend, type SyncTarget } from './backend';
 import { connectTarget, type Connection, type ConnectFunction } from './connect';
 import { runSyncPass } from './pass';
@@ -16,9 +16,12 @@ import { capabilityFields, instanceStatus } from './status';
 import { isoFromSeconds } from '../common/time';
 import { ERROR_LOG_ACCESS_ADVICE } from '../odoo/log-models';
 
+/** The repositories the engine reads and writes (the SQLite store, or the PostgreSQL one: every call is awaited). */
+export type SyncEngineStore = Pick<Repositories, 'instances' | 'syncState' | 'syncLog' | 'mirror' | 'polling'>;
+
 /** Dependencies and tuning of a {@link SyncScheduler}. */
 export interface SyncSchedulerOptions {
-  store: Store;
+  store: SyncEngineStore;
   connect?: ConnectFunction;
   timing?: Partial<PollTiming>;
   pass?: Partial<SyncPassOptions>;
@@ -30,6 +33,8 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
   private readonly runners = new Map<InstanceId, InstanceRunner>();
   private readonly timing: PollTiming;
   private readonly connect: ConnectFunction;
+  /** Log lines being written, in order: each is announced once stored (it carries its id). */
+  private logWrites: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SyncSchedulerOptions) {
     super();
@@ -43,10 +48,10 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
       const target = wanted.get(id);
       if (!target || runner.differsFrom(target)) {
         this.runners.delete(id);
-        void runner.stop().then(() => {
+        void runner.stop().then(async () => {
           // Removed without history while a page was being committed: drop what that page left behind.
           const { store } = this.options;
-          if (!target && !store.instances.get(id)) store.instances.deleteWithHistory(id);
+          if (!target && !(await store.instances.get(id))) await store.instances.deleteWithHistory(id);
         }).catch((error: unknown) => console.error('sync cleanup failed', error));
       } else {
         runner.target = target; // name or poll interval only
@@ -56,8 +61,6 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
       if (this.runners.has(id)) continue;
       const runner = this.createRunner(target);
       this.runners.set(id, runner);
-      // The user's pause outlives restarts: it is kept with the sync state.
-      if (this.options.store.syncState.get(id).paused) runner.setPaused(true);
       runner.start();
     }
   }
@@ -74,8 +77,9 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
     for (const runner of this.select(id)) runner.setPaused(false);
   }
 
+  /** The status each running instance last announced (one not announced yet rests: SyncService reads it from the store). */
   statuses(): InstanceStatus[] {
-    return [...this.runners.values()].map((runner) => runner.status);
+    return [...this.runners.values()].flatMap((runner) => (runner.status ? [runner.status] : []));
   }
 
   /**
@@ -99,6 +103,7 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
         }
       }),
     );
+    await this.logWrites;
     return results;
   }
 
@@ -106,6 +111,7 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
     const runners = [...this.runners.values()];
     this.runners.clear();
     await Promise.all(runners.map((runner) => runner.stop()));
+    await this.logWrites;
     this.disposeEvents();
   }
 
@@ -124,11 +130,13 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
       pass: this.options.pass,
       status: (status) => this.statusEmitter.fire(status),
       log: (entry) => {
-        try {
-          this.logEmitter.fire(store.syncLog.append(entry));
-        } catch (error) {
-          console.error('sync log write failed', error);
-        }
+        this.logWrites = this.logWrites.then(async () => {
+          try {
+            this.logEmitter.fire(await store.syncLog.append(entry));
+          } catch (error) {
+            console.error('sync log write failed', error);
+          }
+        });
       },
       progress: (progress) => this.progressEmitter.fire(progress),
       data: (notice) => this.dataEmitter.fire(notice),
@@ -137,7 +145,7 @@ export class SyncScheduler extends SyncBackendEvents implements SyncBackend {
 }
 
 interface RunnerDeps {
-  store: Store;
+  store: SyncEngineStore;
   connect: ConnectFunction;
   timing: PollTiming;
   pass?: Partial<SyncPassOptions>;
@@ -149,12 +157,17 @@ interface RunnerDeps {
 
 /** The polling loop of one instance. */
 class InstanceRunner {
-  status: InstanceStatus;
+  /** The status last announced; none before the first. */
+  status: InstanceStatus | undefined;
   private readonly controller = new AbortController();
   private connection?: Connection;
   private wake?: () => void;
   private wakeRequested = false;
   private paused = false;
+  /** Pause or resume was asked: it wins over the pause read from the store at start. */
+  private pauseAsked = false;
+  /** Statuses being announced, in order (each reads the store). */
+  private announcing: Promise<void> = Promise.resolve();
   private failures = 0;
   private errorLogReported = false;
   private idleDelayMs: number;
@@ -165,7 +178,6 @@ class InstanceRunner {
     private readonly deps: RunnerDeps,
   ) {
     this.idleDelayMs = deps.timing.fastMs;
-    this.status = this.baseStatus('idle');
   }
 
   /** True when the connection settings changed (the loop must restart with them). */
@@ -197,22 +209,39 @@ class InstanceRunner {
     this.wake?.();
   }
 
+  /** The user paused or resumed this instance. */
   setPaused(paused: boolean): void {
+    this.pauseAsked = true;
+    this.applyPause(paused).catch((error: unknown) => console.error('sync status failed', error));
+  }
+
+  private async applyPause(paused: boolean): Promise<void> {
     if (this.paused === paused) return;
     this.paused = paused;
-    if (paused) this.emit('paused');
     this.wakeUp();
+    if (paused) await this.emit('paused');
+  }
+
+  /** The user's pause outlives restarts: it is kept with the sync state (unless paused or resumed meanwhile). */
+  private async restorePause(): Promise<void> {
+    try {
+      const { paused } = await this.deps.store.syncState.get(this.target.config.id);
+      if (paused && !this.pauseAsked) await this.applyPause(true);
+    } catch (error) {
+      // A store that cannot be read fails the pass too, which reports it: start unpaused.
+      console.error('sync pause state read failed', error);
+    }
   }
 
   /** One pass with connection; rejects on failure (no retry). */
   async passOnce(): Promise<SyncPassResult> {
-    this.emit('syncing');
+    await this.emit('syncing');
     try {
       const result = await this.pass();
-      this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
+      await this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
       return result;
     } catch (error) {
-      this.fail(toOcmError(error));
+      await this.fail(toOcmError(error));
       throw error;
     }
   }
@@ -220,6 +249,7 @@ class InstanceRunner {
   private async run(): Promise<void> {
     const { timing } = this.deps;
     const signal = this.controller.signal;
+    await this.restorePause();
     while (!signal.aborted) {
       if (this.paused) {
         await this.sleep(Infinity);
@@ -227,7 +257,7 @@ class InstanceRunner {
       }
       let delay: number;
       try {
-        if (this.status.state !== 'up-to-date') this.emit('syncing');
+        if (this.status?.state !== 'up-to-date') await this.emit('syncing');
         const result = await this.pass();
         this.failures = 0;
         const busy = result.added + result.removed + result.revised + result.errorsAdded > 0;
@@ -235,15 +265,15 @@ class InstanceRunner {
         this.idleDelayMs = busy ? timing.fastMs : Math.min(this.target.config.pollIntervalSeconds * 1000, Math.max(timing.fastMs, this.idleDelayMs * 2));
         delay = busy ? timing.fastMs : this.idleDelayMs;
         // Every pass is announced, idle ones too: "last sync" counts from the last poll, not the last change.
-        if (this.paused) this.emit('paused', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
-        else this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
+        if (this.paused) await this.emit('paused', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
+        else await this.emit('up-to-date', { lastSyncAt: isoFromSeconds(Math.floor(Date.now() / 1000)) });
       } catch (error) {
         if (signal.aborted && isAbortError(error)) break;
         this.failures++;
         const failure = toOcmError(error);
         // A refused login waits for the user (a new password restarts the loop; Sync now tries once more).
         delay = isLoginRefusal(failure.code) ? Infinity : backoffDelay(this.failures, timing);
-        this.fail(failure, Number.isFinite(delay) ? delay : undefined);
+        await this.fail(failure, Number.isFinite(delay) ? delay : undefined);
       }
       await this.sleep(delay);
     }
@@ -255,7 +285,7 @@ class InstanceRunner {
     const instanceId = this.target.config.id;
     if (!this.connection) {
       this.connection = await this.deps.connect(this.target, signal);
-      this.status = { ...this.status, ...capabilityFields(this.connection.capabilities) };
+      if (this.status) this.status = { ...this.status, ...capabilityFields(this.connection.capabilities) };
       const errorLog = this.connection.capabilities.errorLog;
       // Without the module there is no error log to warn about.
       if (errorLog !== 'readable' && this.target.config.source !== 'polling' && !this.errorLogReported) {
@@ -284,21 +314,21 @@ class InstanceRunner {
       options: this.deps.pass,
       log: this.deps.log,
       progress: (done, total) => {
-        this.status = { ...this.status, progress: total === undefined ? { done } : { done, total } };
+        if (this.status) this.status = { ...this.status, progress: total === undefined ? { done } : { done, total } };
         this.deps.progress({ instanceId, jobId: `sync:${instanceId}`, phase: 'snapshot', done, total });
       },
       data: (notice) => this.deps.data({ instanceId, ...notice }),
     });
   }
 
-  private fail(error: OcmError, retryInMs?: number): void {
+  private async fail(error: OcmError, retryInMs?: number): Promise<void> {
     // Reconnect on the next attempt: a restarted server, a changed password or new rights need a fresh login.
     this.connection?.client.close();
     this.connection = undefined;
     const state = OFFLINE_CODES.has(error.code) ? 'offline' : 'error';
     const extra: Partial<InstanceStatus> = { lastError: error.toJSON() };
     if (retryInMs !== undefined) extra.nextAttemptAt = new Date(Date.now() + retryInMs).toISOString();
-    this.emit(state, extra);
+    await this.emit(state, extra);
     const short = retryInMs !== undefined && retryInMs < 10_000;
     const seconds = retryInMs === undefined ? undefined : short ? Math.round(retryInMs / 100) / 10 : Math.round(retryInMs / 1000);
     const retry = seconds === undefined ? '' : ` Retrying in ${short ? seconds.toFixed(1) : seconds} s.`;
@@ -313,20 +343,27 @@ class InstanceRunner {
     this.deps.log({ instanceId: this.target.config.id, level: 'error', kind: state === 'offline' ? 'offline' : 'error', message: `${error.message}${retry}`, ...localized });
   }
 
-  private emit(state: InstanceStatus['state'], extra: Partial<InstanceStatus> = {}): void {
-    const base = this.baseStatus(state);
+  /** Announces a new state once the ones before it are (rejects when the store could not be read). */
+  private emit(state: InstanceStatus['state'], extra: Partial<InstanceStatus> = {}): Promise<void> {
+    const announced = this.announcing.then(() => this.announce(state, extra));
+    this.announcing = announced.catch(() => undefined);
+    return announced;
+  }
+
+  private async announce(state: InstanceStatus['state'], extra: Partial<InstanceStatus>): Promise<void> {
+    const base = await this.baseStatus(state);
     const next: InstanceStatus = { ...this.status, ...base, ...extra };
     if (state !== 'syncing') delete next.progress;
     if (state === 'up-to-date' || state === 'syncing') {
       delete next.lastError;
       delete next.nextAttemptAt;
     }
-    if (state === 'up-to-date' && !extra.lastSyncAt && this.status.lastSyncAt) next.lastSyncAt = this.status.lastSyncAt;
+    if (state === 'up-to-date' && !extra.lastSyncAt && this.status?.lastSyncAt) next.lastSyncAt = this.status.lastSyncAt;
     this.status = next;
     this.deps.status(next);
   }
 
-  private baseStatus(state: InstanceStatus['state']): InstanceStatus {
+  private baseStatus(state: InstanceStatus['state']): Promise<InstanceStatus> {
     return instanceStatus(this.deps.store, this.target.config.id, state, this.connection?.capabilities);
   }
 

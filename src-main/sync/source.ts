@@ -6,8 +6,8 @@
  */
 import type { Capabilities, InstanceId } from '../common/model';
 import type { OdooClient } from '../odoo/types';
+import type { Repositories } from '../store/ports';
 import type { NewLogEntry } from '../store/repositories/sync-log';
-import type { Store } from '../store/store';
 
 /** Tuning of a pass. */
 export interface SyncPassOptions {
@@ -26,11 +26,17 @@ export interface SyncPassOptions {
 /** Defaults measured on the simulator (bench/sync.bench.ts). */
 export const DEFAULT_PASS_OPTIONS: SyncPassOptions = { pageSize: 5000, pipelineDepth: 3, deletionConcurrency: 8 };
 
+/**
+ * The repositories a pass writes: the SQLite store answers at once, the PostgreSQL one with Promises;
+ * the engine awaits every call (one per page, never one per row).
+ */
+export type SyncPassStore = Pick<Repositories, 'syncState' | 'mirror' | 'polling'>;
+
 /** What a pass needs. */
 export interface SyncPassContext {
   /** Where the changes come from; default the module log. */
   source?: ChangeSource;
-  store: Store;
+  store: SyncPassStore;
   client: OdooClient;
   capabilities: Capabilities;
   instanceId: InstanceId;

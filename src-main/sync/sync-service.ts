@@ -3,12 +3,15 @@ import { OcmError } from '../common/errors';
 import type { Event } from '../common/event';
 import type { InstanceId, InstanceStatus, SyncLogEntry } from '../common/model';
 import type { ISyncService } from '../common/services';
-import type { Store } from '../store/store';
+import type { Repositories } from '../store/ports';
 import type { SyncBackend } from './backend';
 import { instanceStatus } from './status';
 
 /** An event that never fires (no engine runs in this process). */
 const never: Event<never> = () => ({ dispose: () => undefined });
+
+/** The repositories the sync service reads and writes. */
+export type SyncServiceStore = Pick<Repositories, 'instances' | 'mirror' | 'syncState' | 'syncLog'>;
 
 /**
  * Statuses, pause/resume and the activity log over the store and a running backend. Without a backend
@@ -18,10 +21,10 @@ export class SyncService implements ISyncService {
   readonly onDidChangeStatus;
   readonly onDidLog;
   readonly onDidProgress;
-  readonly #store: Pick<Store, 'instances' | 'mirror' | 'syncState' | 'syncLog'>;
+  readonly #store: SyncServiceStore;
   readonly #backend: SyncBackend | undefined;
 
-  constructor(store: Pick<Store, 'instances' | 'mirror' | 'syncState' | 'syncLog'>, backend?: SyncBackend) {
+  constructor(store: SyncServiceStore, backend?: SyncBackend) {
     this.#store = store;
     this.#backend = backend;
     this.onDidChangeStatus = backend?.onDidChangeStatus ?? never;
@@ -31,33 +34,35 @@ export class SyncService implements ISyncService {
 
   async statuses(): Promise<InstanceStatus[]> {
     const live = new Map((this.#backend?.statuses() ?? []).map((status) => [status.instanceId, status]));
-    return this.#store.instances.list().map((record) => live.get(record.config.id) ?? instanceStatus(this.#store, record.config.id, 'idle'));
+    const records = await this.#store.instances.list();
+    // Instances the engine has not announced yet rest: their status is what the store knows.
+    return await Promise.all(records.map((record) => live.get(record.config.id) ?? instanceStatus(this.#store, record.config.id, 'idle')));
   }
 
   async syncNow(id?: InstanceId): Promise<void> {
-    if (id !== undefined) this.#assertKnown(id);
+    if (id !== undefined) await this.#assertKnown(id);
     if (!this.#backend) throw new OcmError('conflict', 'No sync engine runs in this process.', { hint: 'Run `ocm sync`, or open the app.' });
     this.#backend.syncNow(id);
   }
 
   async pause(id: InstanceId): Promise<void> {
-    this.#assertKnown(id);
-    this.#store.syncState.update(id, { paused: true });
+    await this.#assertKnown(id);
+    await this.#store.syncState.update(id, { paused: true });
     this.#backend?.pause(id);
   }
 
   async resume(id: InstanceId): Promise<void> {
-    this.#assertKnown(id);
-    this.#store.syncState.update(id, { paused: false });
+    await this.#assertKnown(id);
+    await this.#store.syncState.update(id, { paused: false });
     this.#backend?.resume(id);
   }
 
   async activity(options: { instanceId?: InstanceId; limit?: number } = {}): Promise<SyncLogEntry[]> {
-    return this.#store.syncLog.list(options);
+    return await this.#store.syncLog.list(options);
   }
 
-  #assertKnown(id: InstanceId): void {
-    const record = this.#store.instances.get(id);
+  async #assertKnown(id: InstanceId): Promise<void> {
+    const record = await this.#store.instances.get(id);
     if (!record || record.removed) throw new OcmError('not-found', `No instance with id ${id}.`);
   }
 }

@@ -19,11 +19,11 @@ export const DIGEST_CHECK_INTERVAL_SECONDS = 3600;
 /** Runs one pass over our addon's log. */
 export async function runAddonPass(run: PassRun): Promise<SyncPassResult> {
   const { store, instanceId, options, result } = run;
-  let state = run.state();
+  let state = await run.state();
   const wasDone = state.snapshotDone;
   const cursorBefore = state.changeCursor;
   const revisionFrom = wasDone && run.refreshes ? state.revisionCursor : undefined;
-  run.saveCapabilities();
+  await run.saveCapabilities();
 
   result.requests++;
   const answer = await readSyncState(
@@ -34,13 +34,13 @@ export async function runAddonPass(run: PassRun): Promise<SyncPassResult> {
 
   // 1. Reset: a new token means the log table was recreated.
   if (state.changeCursor > 0 && (await wasReset(run, state, answer))) {
-    state = run.startNewEpoch(state, state.logToken !== undefined && answer.log !== state.logToken ? 'the log was recreated' : `row ${state.changeCursor} changed or vanished with older ids reused`);
+    state = await run.startNewEpoch(state, state.logToken !== undefined && answer.log !== state.logToken ? 'the log was recreated' : `row ${state.changeCursor} changed or vanished with older ids reused`);
   }
   const fresh = state.changeCursor === 0;
   // A mirror that never saw a token (taken before protocol 2, or by the original module) cannot trust
   // the tombstones before now: its first check is a digest scan. A fresh epoch needs none before now.
   const tombstonesKnown = state.logToken !== undefined && !fresh;
-  store.syncState.update(instanceId, { logToken: answer.log, ...(tombstonesKnown ? {} : { tombstoneCursor: answer.tombstone_id }) });
+  await store.syncState.update(instanceId, { logToken: answer.log, ...(tombstonesKnown ? {} : { tombstoneCursor: answer.tombstone_id }) });
 
   // 2. New rows: the answer's first page, then further pages while there are more.
   const firstPage = result.reset ? [] : answer.rows;
@@ -53,24 +53,24 @@ export async function runAddonPass(run: PassRun): Promise<SyncPassResult> {
       await run.pull(true, firstPage, { upToId: answer.max_id, count });
     } else {
       const started = Date.now();
-      run.commit(state.epoch, firstPage, true);
-      run.finishSnapshot(firstPage.length, started);
+      await run.commit(state.epoch, firstPage, true);
+      await run.finishSnapshot(firstPage.length, started);
     }
   } else if (cut) {
     await run.pull(false, firstPage);
   } else {
-    run.commit(state.epoch, firstPage, false);
+    await run.commit(state.epoch, firstPage, false);
   }
-  state = run.state();
+  state = await run.state();
 
   // 3. Refreshed rows (their timestamp moved); a full answer may have more behind it.
   if (revisionFrom && !result.reset) {
-    run.applyRefreshed(answer.refreshed, revisionFrom);
+    await run.applyRefreshed(answer.refreshed, revisionFrom);
     if (answer.refreshed.length >= options.pageSize) {
       const last = answer.refreshed[answer.refreshed.length - 1].timestamp;
       result.requests++;
       const rest = await run.client.searchRead(CHANGE_LOG_MODEL, [['timestamp', '>=', last], ['id', '<=', answer.max_id]], { fields: run.fields, order: 'id asc' }, run.call);
-      run.applyRefreshed(rest, revisionFrom);
+      await run.applyRefreshed(rest, revisionFrom);
     }
   }
 
@@ -79,7 +79,7 @@ export async function runAddonPass(run: PassRun): Promise<SyncPassResult> {
 
   // 5. The error log, only when it grew.
   if (answer.error_max_id > state.errorCursor) await run.pullErrors();
-  return run.finish();
+  return await run.finish();
 }
 
 /** Whether the log was reset since the last pass. */
@@ -88,7 +88,7 @@ async function wasReset(run: PassRun, state: SyncState, answer: SyncStateAnswer)
   // No token seen yet: the cursor row tells, as without the addon.
   const row = answer.cursor_row;
   if (row !== false) {
-    const local = run.store.mirror.lastRow(run.instanceId, state.epoch);
+    const local = await run.store.mirror.lastRow(run.instanceId, state.epoch);
     return local !== undefined && local.serverId === state.changeCursor && (local.model !== row[0] || local.recordId !== row[1] || local.event !== row[2]);
   }
   return answer.max_id <= state.changeCursor && (await run.newestRowChanged(state.epoch));
@@ -105,21 +105,21 @@ async function findDeleted(run: PassRun, state: SyncState, answer: SyncStateAnsw
   const missed = !tombstonesKnown || (answer.tombstone_floor > 0 && state.tombstoneCursor < answer.tombstone_floor - 1);
   if (!missed) {
     let page = answer;
-    run.markRemoved(page.tombstones);
+    await run.markRemoved(page.tombstones);
     while (page.tombstone_more) {
       result.requests++;
       page = await readSyncState(run.client, { cursor: state.changeCursor, tombstoneCursor: page.tombstone_last }, run.call);
-      run.markRemoved(page.tombstones);
+      await run.markRemoved(page.tombstones);
     }
-    store.syncState.update(instanceId, { tombstoneCursor: page.tombstone_last });
+    await store.syncState.update(instanceId, { tombstoneCursor: page.tombstone_last });
   }
   // The answer's count covers the rows up to its newest id, and the mirror's rows up to the cursor the
   // pass started from must all be on the server; rows the pull read past both are compared next time.
   const upTo = Math.max(answer.max_id, cursorBefore);
   const due = (state.lastDeletionCheckAt ?? 0) + DIGEST_CHECK_INTERVAL_SECONDS <= run.now();
-  const counted = missed || due ? undefined : store.mirror.presentAggregate(instanceId, state.epoch, 1, upTo).count;
+  const counted = missed || due ? undefined : (await store.mirror.presentAggregate(instanceId, state.epoch, 1, upTo)).count;
   if (upTo > 0 && (missed || due || counted !== answer.count)) {
     await run.scanDeletions(digestAggregator(run.client, { signal: run.context.signal }), upTo);
   }
-  if (missed) store.syncState.update(instanceId, { tombstoneCursor: answer.tombstone_id });
+  if (missed) await store.syncState.update(instanceId, { tombstoneCursor: answer.tombstone_id });
 }

@@ -27,15 +27,15 @@ function runModuleLogPass(context: SyncPassContext): Promise<SyncPassResult> {
 /** The pass with the original module (or protocol 1): plain ORM calls. */
 async function runClassicPass(run: PassRun): Promise<SyncPassResult> {
   const { store, client, instanceId, options, result, fields, refreshes, call } = run;
-  let state = run.state();
+  let state = await run.state();
   // Refreshes are looked for from the newest timestamp seen before this pass's new rows moved it.
   const revisionFrom = state.revisionCursor;
-  run.saveCapabilities();
+  await run.saveCapabilities();
 
   // 1. Reset check, folded into the first incremental request: read from the cursor row onwards.
   let firstPage: OdooRecord[] | undefined;
   if (state.changeCursor > 0) {
-    const local = store.mirror.lastRow(instanceId, state.epoch);
+    const local = await store.mirror.lastRow(instanceId, state.epoch);
     const limit = state.snapshotDone ? options.pageSize : 2;
     result.requests++;
     const rows = await client.searchRead(CHANGE_LOG_MODEL, [['id', '>=', state.changeCursor]], { fields, limit, order: 'id asc' }, call);
@@ -46,15 +46,15 @@ async function runClassicPass(run: PassRun): Promise<SyncPassResult> {
       reset = await run.newestRowChanged(state.epoch);
     }
     if (reset) {
-      state = run.startNewEpoch(state, `row ${state.changeCursor} changed or vanished with older ids reused`);
+      state = await run.startNewEpoch(state, `row ${state.changeCursor} changed or vanished with older ids reused`);
     } else {
       firstPage = rows.filter((row) => row.id > state.changeCursor);
       if (rows.length < limit) {
         // Everything after the cursor is in hand: no need to page further.
-        run.commit(state.epoch, firstPage, !state.snapshotDone);
+        await run.commit(state.epoch, firstPage, !state.snapshotDone);
         firstPage = [];
-        if (!state.snapshotDone) store.syncState.update(instanceId, { snapshotDone: true });
-        state = run.state();
+        if (!state.snapshotDone) await store.syncState.update(instanceId, { snapshotDone: true });
+        state = await run.state();
       }
     }
   }
@@ -62,29 +62,29 @@ async function runClassicPass(run: PassRun): Promise<SyncPassResult> {
   // 2. Snapshot or incremental pull, pipelined pages by id.
   if (firstPage === undefined || firstPage.length > 0) {
     await run.pull(!state.snapshotDone, firstPage);
-    state = run.state();
+    state = await run.state();
   }
 
   // 3. Refreshed rows (our addon): rows whose timestamp moved to or past the newest one seen.
   if (refreshes && revisionFrom && !result.reset && state.changeCursor > 0) {
     result.requests++;
-    run.applyRefreshed(await client.searchRead(CHANGE_LOG_MODEL, [['timestamp', '>=', revisionFrom], ['id', '<=', state.changeCursor]], { fields, order: 'id asc' }, call), revisionFrom);
+    await run.applyRefreshed(await client.searchRead(CHANGE_LOG_MODEL, [['timestamp', '>=', revisionFrom], ['id', '<=', state.changeCursor]], { fields, order: 'id asc' }, call), revisionFrom);
   }
 
   // 4. Deletions: compare the aggregate of the mirrored id range with the local copy (not right after a
   // snapshot: it is fresh). The top-level comparison needs no local rows: most polls stop at one request.
   if (state.snapshotDone && state.changeCursor > 0 && !result.snapshot) {
     const aggregator = groupTotalsAggregator(client, run.context.capabilities.version.major, { sums: options.deletionSums, signal: run.context.signal });
-    const mine = store.mirror.presentAggregate(instanceId, state.epoch, 1, state.changeCursor);
+    const mine = await store.mirror.presentAggregate(instanceId, state.epoch, 1, state.changeCursor);
     const top = await serverAggregate(aggregator, 1, state.changeCursor, mine);
     result.requests += top.requests;
     const theirs = top.aggregate;
     const same = theirs.count === mine.count && (theirs.idSum === undefined || (theirs.idSum === mine.ids && theirs.recordSum === mine.records));
-    if (same) store.syncState.update(instanceId, { lastDeletionCheckAt: run.now() });
+    if (same) await store.syncState.update(instanceId, { lastDeletionCheckAt: run.now() });
     else await run.scanDeletions(aggregator, state.changeCursor, theirs);
   }
 
   // 5. The error log, when this user may read it.
   await run.pullErrors();
-  return run.finish();
+  return await run.finish();
 }

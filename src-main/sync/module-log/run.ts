@@ -10,8 +10,7 @@ import { CHANGE_LOG_MODEL, ERROR_LOG_FIELDS, ERROR_LOG_MODEL } from '../../odoo/
 import type { CallOptions, OdooClient, OdooRecord } from '../../odoo/types';
 import type { MirrorChange } from '../../store/repositories/mirror';
 import type { SyncState } from '../../store/repositories/sync-state';
-import type { Store } from '../../store/store';
-import { DEFAULT_PASS_OPTIONS, type SyncPassContext, type SyncPassOptions, type SyncPassResult } from '../source';
+import { DEFAULT_PASS_OPTIONS, type SyncPassContext, type SyncPassOptions, type SyncPassResult, type SyncPassStore } from '../source';
 import { findDeletions, type RangeAggregate, type RangeAggregator } from './deletions';
 import { changeFields, sameRow, toMirrorChange, toMirrorError } from './rows';
 
@@ -27,7 +26,7 @@ const REFRESH_SETTLE_SECONDS = 60;
 
 /** One pass in progress: its context, tuning and running result. */
 export class PassRun {
-  readonly store: Store;
+  readonly store: SyncPassStore;
   readonly client: OdooClient;
   readonly instanceId: InstanceId;
   readonly options: SyncPassOptions;
@@ -52,8 +51,8 @@ export class PassRun {
   }
 
   /** This instance's sync state as committed. */
-  state(): SyncState {
-    return this.store.syncState.get(this.instanceId);
+  async state(): Promise<SyncState> {
+    return await this.store.syncState.get(this.instanceId);
   }
 
   log(entry: Omit<Parameters<NonNullable<SyncPassContext['log']>>[0], 'instanceId'>): void {
@@ -61,19 +60,19 @@ export class PassRun {
   }
 
   /** Keeps what the server said it can do with the sync state. */
-  saveCapabilities(): void {
+  async saveCapabilities(): Promise<void> {
     const { capabilities } = this.context;
-    this.store.syncState.update(this.instanceId, { capabilities, serverVersion: capabilities.version.serverVersion });
+    await this.store.syncState.update(this.instanceId, { capabilities, serverVersion: capabilities.version.serverVersion });
   }
 
   /** The log was reset: the current rows become history, a new epoch starts. Returns the fresh state. */
-  startNewEpoch(state: SyncState, why: string): SyncState {
-    const { epoch, removed } = this.store.mirror.startNewEpoch(this.instanceId, state.epoch, this.now());
+  async startNewEpoch(state: SyncState, why: string): Promise<SyncState> {
+    const { epoch, removed } = await this.store.mirror.startNewEpoch(this.instanceId, state.epoch, this.now());
     this.log({ level: 'warning', kind: 'reset', message: `The server's change log was reset (${why}): ${removed} rows kept as history, taking a new snapshot (epoch ${epoch}).`, messageKey: 'sync.reset', params: { row: state.changeCursor, removed, epoch }, removed });
     this.result.reset = true;
     this.result.removed += removed;
     this.context.data?.({ added: 0, removed });
-    return this.state();
+    return await this.state();
   }
 
   /**
@@ -84,20 +83,20 @@ export class PassRun {
     this.result.requests++;
     const newest = await this.client.searchRead(CHANGE_LOG_MODEL, [], { fields: this.fields, limit: 1, order: 'id desc' }, this.call);
     if (newest.length === 0) return false;
-    const known = this.store.mirror.rowIdentity(this.instanceId, epoch, newest[0].id);
+    const known = await this.store.mirror.rowIdentity(this.instanceId, epoch, newest[0].id);
     return known === undefined || !sameRow(known, toMirrorChange(newest[0]), this.refreshes);
   }
 
   /** Converts and commits one page with its cursor; announces what was new. Returns how many rows were new. */
-  commit(epoch: number, records: readonly OdooRecord[], snapshot: boolean): number {
+  async commit(epoch: number, records: readonly OdooRecord[], snapshot: boolean): Promise<number> {
     if (records.length === 0) return 0;
     const rows = records.map(toMirrorChange);
     const cursor = records[records.length - 1].id;
-    const state = this.state();
+    const state = await this.state();
     const newest = maxTimestamp(rows);
     const advance: { changeCursor: number; revisionCursor?: string } = { changeCursor: Math.max(cursor, state.changeCursor) };
     if (newest !== undefined) advance.revisionCursor = newest;
-    const added = this.store.mirror.insertChanges(this.instanceId, epoch, rows, advance, this.now());
+    const added = await this.store.mirror.insertChanges(this.instanceId, epoch, rows, advance, this.now());
     if (added > 0 && !snapshot) this.context.data?.({ added, removed: 0, newestTimestamp: isoFromSeconds(maxSeconds(rows)) });
     if (added > 0 && snapshot) this.context.data?.({ added, removed: 0 });
     this.result.added += added;
@@ -111,16 +110,16 @@ export class PassRun {
    */
   async pull(snapshot: boolean, firstPage: readonly OdooRecord[] = [], bounds?: SnapshotBounds): Promise<void> {
     const { store, instanceId, options, result } = this;
-    const epoch = this.state().epoch;
+    const epoch = (await this.state()).epoch;
     const started = Date.now();
     let done = 0;
     let total: number | undefined;
     result.snapshot ||= snapshot;
     if (firstPage.length > 0) {
-      this.commit(epoch, firstPage, snapshot);
+      await this.commit(epoch, firstPage, snapshot);
       done += firstPage.length;
     }
-    const afterId = this.state().changeCursor;
+    const afterId = (await this.state()).changeCursor;
     let pages: AsyncIterable<OdooRecord[]>;
     let bulkLoad = false;
     if (snapshot) {
@@ -141,7 +140,7 @@ export class PassRun {
       );
       pages = this.client.pages(CHANGE_LOG_MODEL, { afterId, upToId: Math.max(afterId, bounds.upToId), count: bounds.count, pageSize: options.pageSize, pipelineDepth: options.pipelineDepth, fields: this.fields, signal: this.context.signal });
       // A large first load goes faster without the read-only indexes; they are built once at its end.
-      bulkLoad = store.mirror.beginBulkLoad(instanceId, bounds.count);
+      bulkLoad = await store.mirror.beginBulkLoad(instanceId, bounds.count);
     } else {
       pages = this.client.pages(CHANGE_LOG_MODEL, { afterId, pageSize: options.pageSize, fields: this.fields, signal: this.context.signal });
     }
@@ -149,26 +148,26 @@ export class PassRun {
     try {
       for await (const page of pages) {
         result.requests++;
-        this.commit(epoch, page, snapshot);
+        await this.commit(epoch, page, snapshot);
         done += page.length;
         this.context.progress?.(done, total);
         // Only the pages in flight are left: build the read indexes now, while the server still works on
         // them, rather than after the last one (the few rows left are inserted with their indexes).
         if (bulkLoad && total !== undefined && total - done <= options.pipelineDepth * options.pageSize) {
           bulkLoad = false;
-          store.mirror.endBulkLoad(instanceId);
+          await store.mirror.endBulkLoad(instanceId);
         }
       }
     } finally {
-      if (bulkLoad) store.mirror.endBulkLoad(instanceId);
+      if (bulkLoad) await store.mirror.endBulkLoad(instanceId);
     }
-    if (snapshot) this.finishSnapshot(done, started);
+    if (snapshot) await this.finishSnapshot(done, started);
   }
 
   /** Marks the snapshot done: a fresh snapshot needs no deletion check for a while. */
-  finishSnapshot(rows: number, started: number): void {
+  async finishSnapshot(rows: number, started: number): Promise<void> {
     this.result.snapshot = true;
-    this.store.syncState.update(this.instanceId, { snapshotDone: true, lastDeletionCheckAt: this.now() });
+    await this.store.syncState.update(this.instanceId, { snapshotDone: true, lastDeletionCheckAt: this.now() });
     this.log({ level: 'info', kind: 'snapshot', message: `Snapshot complete: ${rows} rows.`, messageKey: 'sync.snapshot.done', params: { rows }, added: this.result.added, durationMs: Date.now() - started });
   }
 
@@ -182,11 +181,11 @@ export class PassRun {
    * re-reading the newest rows: what is left uncaught is a refresh stamped with that second that commits
    * more than a poll and a minute later, the same window as a late row.
    */
-  applyRefreshed(records: readonly OdooRecord[], from: string): void {
+  async applyRefreshed(records: readonly OdooRecord[], from: string): Promise<void> {
     const { store, instanceId } = this;
-    const epoch = this.state().epoch;
+    const epoch = (await this.state()).epoch;
     const changes = records.map(toMirrorChange);
-    const latest = store.mirror.latestRevisions(instanceId, epoch, changes.map((row) => row.serverId));
+    const latest = await store.mirror.latestRevisions(instanceId, epoch, changes.map((row) => row.serverId));
     const revisions: MirrorChange[] = [];
     for (const row of changes) {
       const known = latest.get(row.serverId);
@@ -198,7 +197,7 @@ export class PassRun {
     const quiet = revisions.length === 0 && this.result.added === 0 && (newest === undefined || newest <= from);
     if (quiet && second + REFRESH_SETTLE_SECONDS <= this.now()) newest = odooTimeFromSeconds(second + 1);
     if (revisions.length === 0 && newest === undefined) return;
-    const added = store.mirror.insertChanges(instanceId, epoch, revisions, newest === undefined ? {} : { revisionCursor: newest }, this.now());
+    const added = await store.mirror.insertChanges(instanceId, epoch, revisions, newest === undefined ? {} : { revisionCursor: newest }, this.now());
     this.result.revised += added;
     if (added > 0) this.context.data?.({ added, removed: 0, newestTimestamp: isoFromSeconds(maxSeconds(revisions)) });
   }
@@ -209,27 +208,27 @@ export class PassRun {
    */
   async scanDeletions(aggregator: RangeAggregator, upTo: number, knownServer?: RangeAggregate): Promise<void> {
     const { store, instanceId, options, result } = this;
-    const epoch = this.state().epoch;
+    const epoch = (await this.state()).epoch;
     // Fetch a range's ids only when that costs about one more request: ~0.7 KB per JSON-RPC request vs ~7 B
     // per id, ~1.6 KB per XML-RPC request vs ~32 B per id (bench/sync.bench.ts). Splitting is usually
     // cheaper, since a part missing one or two rows is named by its sums.
     const leafSize = options.deletionLeafSize ?? (this.client.transport === 'xmlrpc' ? 32 : 64);
-    const local = store.mirror.presentRows(instanceId, epoch, 1, upTo);
+    const local = await store.mirror.presentRows(instanceId, epoch, 1, upTo);
     const scan = await findDeletions(this.client, aggregator, local, upTo, { leafSize, concurrency: options.deletionConcurrency, signal: this.context.signal }, knownServer);
     result.requests += scan.requests;
-    this.markRemoved(scan.removed);
+    await this.markRemoved(scan.removed);
     if (scan.missing.length > 0) {
       result.requests++;
       const late = await this.client.searchRead(CHANGE_LOG_MODEL, [['id', 'in', scan.missing]], { fields: this.fields, order: 'id asc' }, this.call);
-      this.commit(epoch, late, false);
+      await this.commit(epoch, late, false);
     }
-    store.syncState.update(instanceId, { lastDeletionCheckAt: this.now() });
+    await store.syncState.update(instanceId, { lastDeletionCheckAt: this.now() });
   }
 
   /** Marks these server rows removed by the server (rows not mirrored, or already removed, are skipped). */
-  markRemoved(serverIds: readonly number[]): void {
+  async markRemoved(serverIds: readonly number[]): Promise<void> {
     if (serverIds.length === 0) return;
-    const removed = this.store.mirror.markRemoved(this.instanceId, this.state().epoch, serverIds, 'server', this.now());
+    const removed = await this.store.mirror.markRemoved(this.instanceId, (await this.state()).epoch, serverIds, 'server', this.now());
     this.result.removed += removed;
     if (removed > 0) this.context.data?.({ added: 0, removed });
   }
@@ -237,17 +236,18 @@ export class PassRun {
   /** The error log from the error cursor on, when this user may read it. */
   async pullErrors(): Promise<void> {
     if (this.context.capabilities.errorLog !== 'readable') return;
-    const { epoch, errorCursor } = this.state();
+    const { epoch, errorCursor } = await this.state();
     for await (const page of this.client.pages(ERROR_LOG_MODEL, { afterId: errorCursor, pageSize: this.options.pageSize, fields: [...ERROR_LOG_FIELDS], signal: this.context.signal })) {
       this.result.requests++;
-      this.result.errorsAdded += this.store.mirror.insertErrors(this.instanceId, epoch, page.map(toMirrorError), { errorCursor: page[page.length - 1].id }, this.now());
+      const added = await this.store.mirror.insertErrors(this.instanceId, epoch, page.map(toMirrorError), { errorCursor: page[page.length - 1].id }, this.now());
+      this.result.errorsAdded += added;
     }
   }
 
   /** Records the pass and logs what an incremental pass changed. */
-  finish(): SyncPassResult {
+  async finish(): Promise<SyncPassResult> {
     const { result } = this;
-    this.store.syncState.update(this.instanceId, { lastSyncAt: this.now() });
+    await this.store.syncState.update(this.instanceId, { lastSyncAt: this.now() });
     if (!result.snapshot && (result.added > 0 || result.removed > 0 || result.revised > 0 || result.errorsAdded > 0)) {
       const parts = [`${result.added} new`, `${result.removed} removed on the server`];
       if (result.revised > 0) parts.push(`${result.revised} refreshed`);

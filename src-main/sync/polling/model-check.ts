@@ -20,15 +20,15 @@ import type { ChangeEvent } from '../../common/model';
 import { secondsFromOdooTime, odooTimeFromSeconds } from '../../odoo/datetime';
 import { groupTotals } from '../../odoo/group-totals';
 import type { Domain, OdooClient, OdooRecord, OdooValue } from '../../odoo/types';
+import type { Repositories } from '../../store/ports';
 import type { ModelCursor, PollingEvent } from '../../store/repositories/polling';
-import type { Store } from '../../store/store';
 import { diffRecords } from './record-diff';
 import { windowDue, windowSeconds } from './windows';
 
 /** What a check needs. */
 export interface ModelCheckContext {
   client: OdooClient;
-  store: Pick<Store, 'polling'>;
+  store: Pick<Repositories, 'polling'>;
   instanceId: string;
   /** The server's major version. */
   major: number;
@@ -72,7 +72,7 @@ export async function checkModel(context: ModelCheckContext, model: string, prev
   if (!cursor.baselineDone) return baseline(context, check);
 
   const { client, store, instanceId } = context;
-  const known = store.polling.knownAggregate(instanceId, model);
+  const known = await store.polling.knownAggregate(instanceId, model);
   const fits = client.transport !== 'xmlrpc' || known.sum < 2 ** 29;
   check.requests++;
   const [probe] = await groupTotals(client, context.major, model, { domain: [], sums: fits ? ['id'] : [], maxima: ['write_date'], context: ALL }, { signal: context.signal });
@@ -95,7 +95,7 @@ export async function checkModel(context: ModelCheckContext, model: string, prev
     rows = await readChangedRows(context, model, [['write_date', '>=', from]], check);
   }
   if (rows) {
-    added = rowsToEvents(context, model, rows, check);
+    added = await rowsToEvents(context, model, rows, check);
     for (const row of rows) {
       if (typeof row.write_date !== 'string') continue;
       seen.set(row.id, row.write_date);
@@ -109,7 +109,7 @@ export async function checkModel(context: ModelCheckContext, model: string, prev
   const countDiffers = count !== known.count + added.length;
   const sumDiffers = fits && (probe?.sums.id ?? 0) !== known.sum + addedSum;
   if (countDiffers || sumDiffers) {
-    const local = [...new Set([...store.polling.knownIds(instanceId, model), ...added])].sort((a, b) => a - b);
+    const local = [...new Set([...(await store.polling.knownIds(instanceId, model)), ...added])].sort((a, b) => a - b);
     const diff = await diffRecords(client, model, local, { major: context.major, leafSize: client.transport === 'jsonrpc' ? 64 : 32, concurrency: context.concurrency, signal: context.signal });
     check.requests += diff.requests;
     // Detected now; never before the newest write seen, whichever clock is ahead.
@@ -119,7 +119,7 @@ export async function checkModel(context: ModelCheckContext, model: string, prev
     added = added.filter((id) => !diff.removed.includes(id));
     if (diff.missing.length > 0) {
       const late = await readChangedRows(context, model, [['id', 'in', diff.missing]], check);
-      added.push(...rowsToEvents(context, model, late, check, true));
+      added.push(...(await rowsToEvents(context, model, late, check, true)));
     }
   }
   check.added = added;
@@ -152,8 +152,8 @@ function userOf(value: OdooValue | undefined): string | null {
  * Events of changed rows; returns the ids the app did not know (now added). `late`: the rows were found
  * by the id comparison, so every one is new.
  */
-function rowsToEvents(context: ModelCheckContext, model: string, rows: readonly OdooRecord[], check: ModelCheck, late = false): number[] {
-  const known = late ? new Set<number>() : context.store.polling.knownAmong(context.instanceId, model, rows.map((row) => row.id));
+async function rowsToEvents(context: ModelCheckContext, model: string, rows: readonly OdooRecord[], check: ModelCheck, late = false): Promise<number[]> {
+  const known = late ? new Set<number>() : await context.store.polling.knownAmong(context.instanceId, model, rows.map((row) => row.id));
   const added: number[] = [];
   const push = (recordId: number, event: ChangeEvent, at: string, user: OdooValue | undefined) => check.events.push({ model, recordId, event, ts: secondsFromOdooTime(at), userName: userOf(user) });
   for (const row of rows) {
@@ -187,7 +187,7 @@ async function baseline(context: ModelCheckContext, check: ModelCheck): Promise<
       cursor.baselineDone = true;
       cursor.checkedAt = context.now;
     }
-    store.polling.addBaseline(instanceId, model, ids, cursor);
+    await store.polling.addBaseline(instanceId, model, ids, cursor);
     done += ids.length;
     context.progress?.(done);
     if (cursor.baselineDone) return check;

@@ -125,10 +125,10 @@ async function runPass(context: SyncPassContext, settings: PollingSettings, tuni
   const result: SyncPassResult = { added: 0, removed: 0, revised: 0, errorsAdded: 0, reset: false, snapshot: false, requests: 0 };
   const watch = capabilities.watch;
   const models = settings.models.filter((model) => !watch || watch.readable.includes(model));
-  const syncState = store.syncState.get(instanceId);
-  const state = store.polling.begin(instanceId, settings.server);
-  if (poll) store.syncState.update(instanceId, { capabilities, serverVersion: capabilities.version.serverVersion });
-  const cursors = store.polling.models(instanceId);
+  const syncState = await store.syncState.get(instanceId);
+  const state = await store.polling.begin(instanceId, settings.server);
+  if (poll) await store.syncState.update(instanceId, { capabilities, serverVersion: capabilities.version.serverVersion });
+  const cursors = await store.polling.models(instanceId);
   const checkContext: ModelCheckContext = {
     client,
     store,
@@ -163,9 +163,9 @@ async function runPass(context: SyncPassContext, settings: PollingSettings, tuni
   if (poll && feed) await checkAll([...feed.moved].filter((model) => !checks.some(({ check }) => check.model === model)), true);
 
   // 4. One event per tracked write, then everything in one transaction.
-  const events = poll ? mergeWrites(context, checks, feed?.tracking ?? [], tuning, watch?.trackedFields ?? {}, (model, id) => checkContext.seen(model).delete(id)) : [];
+  const events = poll ? await mergeWrites(context, checks, feed?.tracking ?? [], tuning, watch?.trackedFields ?? {}, (model, id) => checkContext.seen(model).delete(id)) : [];
   const baselines = checks.filter(({ check }) => check.baseline).length;
-  const added = store.polling.commit(
+  const added = await store.polling.commit(
     instanceId,
     {
       epoch: syncState.epoch,
@@ -185,9 +185,10 @@ async function runPass(context: SyncPassContext, settings: PollingSettings, tuni
   if (!poll) return result;
 
   result.snapshot = baselines > 0;
-  store.syncState.update(instanceId, { lastSyncAt: now, snapshotDone: true });
+  await store.syncState.update(instanceId, { lastSyncAt: now, snapshotDone: true });
   if (baselines > 0 && [...cursors.values()].filter((cursor) => cursor.baselineDone).length >= models.length) {
-    const known = models.reduce((sum, model) => sum + store.polling.knownAggregate(instanceId, model).count, 0);
+    let known = 0;
+    for (const model of models) known += (await store.polling.knownAggregate(instanceId, model)).count;
     log(context, {
       kind: 'snapshot',
       message: `Watching ${models.length} models without the module: ${known} records known; changes are recorded from now on.`,
@@ -270,14 +271,14 @@ function trackingRow(message: FeedMessage): MirrorChange {
  * was read, on a model with tracked fields, waits for the next pass (its model stays warm and its window
  * is re-read), so the chatter is always read after the write it may tell.
  */
-function mergeWrites(
+async function mergeWrites(
   context: SyncPassContext,
   checks: readonly { check: ModelCheck; afterFeed: boolean }[],
   tracking: readonly MirrorChange[],
   tuning: PollingTuning,
   trackedFields: Record<string, string[]>,
   forget: (model: string, id: number) => void,
-): PollingEvent[] {
+): Promise<PollingEvent[]> {
   const told = new Map<string, number[]>();
   for (const row of tracking) {
     const key = `${row.model}\u0000${row.recordId}`;
@@ -292,7 +293,7 @@ function mergeWrites(
       }
       const within = (ts: number) => ts >= event.ts && ts <= event.ts + tuning.mergeSeconds;
       if (told.get(`${event.model}\u0000${event.recordId}`)?.some(within)) continue;
-      if (context.store.polling.trackingWithin(context.instanceId, event.model, event.recordId, event.ts, event.ts + tuning.mergeSeconds)) continue;
+      if (await context.store.polling.trackingWithin(context.instanceId, event.model, event.recordId, event.ts, event.ts + tuning.mergeSeconds)) continue;
       if (afterFeed && (trackedFields[event.model]?.length ?? 0) > 0) {
         const at = odooTimeFromSeconds(event.ts);
         if (check.cursor.writeCursor === undefined || at < check.cursor.writeCursor) check.cursor.writeCursor = at;
