@@ -210,7 +210,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       downloadUrlFor: options.downloadUrlFor,
     });
 
-    const sync = new SyncService(mirror.sqlite!, backend);
+    const sync = new SyncService(store, backend);
     // Where an engine runs, rows arrive: this process also sends the alerts they fire.
     const alerts = new AlertService({
       store,
@@ -355,7 +355,7 @@ async function startEngine(engine: EnginePlacement, mirror: OpenedMirror, option
     case 'none':
       return undefined;
     case 'in-thread':
-      return new SyncScheduler({ store: mirror.sqlite!, connect: options.connect, timing: options.timing, pass: options.pass });
+      return new SyncScheduler({ store: mirror.repositories, connect: options.connect, timing: options.timing, pass: options.pass });
     case 'worker':
       // The worker opens the SQLite file itself; a PostgreSQL mirror's engine runs in this thread (its I/O does not block it).
       if (mirror.location.kind !== 'sqlite') return startEngine('in-thread', mirror, options);
