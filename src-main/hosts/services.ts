@@ -29,7 +29,7 @@ import type { PdfRenderer } from '../reports/pdf';
 import { ReportService } from '../reports/report-service';
 import { databasePath } from '../store/data-directory';
 import { systemKeychain, type Keychain } from '../store/keychain';
-import { KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
+import { createKeyFileVault, KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
 import type { AccountStore } from '../store/repositories/accounts';
 import type { JournalPort, Repositories } from '../store/ports';
 import type { Store } from '../store/store';
@@ -156,7 +156,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
   try {
     // The keychain is asked only when a secret (or how they are kept) is first needed.
     let opened: OpenedVault | undefined;
-    const openedVault = () => (opened ??= openVault(options));
+    const openedVault = () => (opened ??= openVault(options, location));
     const vault = lazyVault(() => openedVault().vault);
     const secrets = new InstanceSecrets(vault);
     // First use: secrets without a binding are sealed; a key file whose secrets can move to the keychain is emptied.
@@ -341,7 +341,10 @@ function workstationStore(mirror: OpenedMirror): Store {
 /** Marks a mirror whose secrets were all sealed to their server (the first-use migration is done). */
 const SECRETS_SEALED = 'secrets.sealed';
 
-function openVault(options: CreateServicesOptions): OpenedVault {
+function openVault(options: CreateServicesOptions, location: MirrorLocation): OpenedVault {
+  // A team database is shared by collectors on several machines: its secrets are sealed with the team's
+  // key file (the same `secret.key` on every collector, docs/team-mode.md), never one machine's keychain.
+  if (location.kind === 'postgres') return { vault: createKeyFileVault(options.dataDir) };
   // The host's vault (Electron's safeStorage) wins; the key file, when there is one, still opens older secrets.
   if (options.vault) {
     const legacy = options.vault.kind === 'local-key-file' ? undefined : legacyKeyFile(options.dataDir);
