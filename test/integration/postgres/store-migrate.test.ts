@@ -294,7 +294,7 @@ describe.skipIf(Boolean(skip))('ocm store migrate', () => {
     }
   });
 
-  it('refuses a database that holds another mirror', async () => {
+  it('refuses a database that holds another mirror, or users of its own', async () => {
     const url = await server.createDatabase('taken');
     const pg = await openPostgres(url);
     await migratePostgres(pg);
@@ -303,5 +303,14 @@ describe.skipIf(Boolean(skip))('ocm store migrate', () => {
     const refused = await run(['--to', url, '--from', file]);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/already holds a mirror copied from \/elsewhere\/mirror\.sqlite/);
+    // A team database that already has people of its own: their ids and logins would clash with the copied ones.
+    const staffed = await server.createDatabase('staffed');
+    const other = await openPostgres(staffed);
+    await migratePostgres(other);
+    await other.unsafe(`INSERT INTO users (id, login, role, password_hash, created_at, password_changed_at) VALUES ('u-admin', 'admin', 'admin', 'x', 1, 1)`);
+    await closePostgres(other);
+    const clash = await run(['--to', staffed, '--from', file]);
+    expect(clash.code).toBe(1);
+    expect(clash.err).toMatch(/already has users of its own/);
   });
 });
