@@ -1,22 +1,29 @@
 /**
- * Moving up: copies a workstation's SQLite mirror into a team database on PostgreSQL, in batches,
- * resumable and verified (`ocm store migrate --to postgres://…`).
+ * Moving up: copies a workstation's (or a SQLite team server's) mirror into a team database on
+ * PostgreSQL, in batches, resumable and verified (`ocm store migrate --to postgres://…`).
  *
- * - Tables keyed by a local row id (changes, errors, journal) are copied in id order, one batch per
- *   transaction, with their ids kept (timeline cursors and journal references stay valid); a run that
- *   stopped continues after the highest id already in PostgreSQL, and ON CONFLICT DO NOTHING makes a
- *   re-sent batch harmless. The identity sequences are moved past the copied ids.
- * - The small tables (instances, sync state, settings with the saved filters, report definitions, the
- *   hourly aggregates) are upserted whole: the source is the truth, re-running rewrites the same rows.
+ * - Tables keyed by a local row id (changes, errors, journal, the sync log, alert channels, events,
+ *   messages and deliveries) are copied in id order, one batch per transaction, with their ids kept
+ *   (timeline cursors, journal references and the alert tables' references to each other stay valid); a
+ *   run that stopped continues after the highest id already in PostgreSQL, and ON CONFLICT DO NOTHING
+ *   makes a re-sent batch harmless. Each identity sequence is then set past the highest copied id.
+ * - The other tables (instances, sync state, settings with the saved filters, report definitions, the
+ *   hourly aggregates, users and their granted instances, alert rules, the polling source's cursors and
+ *   record sets) are upserted whole: the source is the truth, re-running rewrites the same rows.
  *   The five-minute aggregate, which only PostgreSQL has, is derived from the copied rows at the end.
- * - A team database holds one copied workstation per run of this tool: a database that already has rows
+ * - Rows keep their state: a delivery still pending stays pending (the team's collectors send it), an
+ *   event waiting for its message still waits, a polling instance keeps its cursors and event numbers.
+ * - Not copied ({@link UNCOPIED_TABLES}): sessions (people sign in again), collector leases (collectors
+ *   take them anew), and a workstation's links to team servers.
+ * - A team database holds one copied mirror per run of this tool: a database that already has rows
  *   from elsewhere is refused (ids would collide), never merged into.
- * - Verification counts the rows of every table on both sides and computes a checksum of their content
- *   (each row as canonical text, JSON with sorted keys so `jsonb`'s own ordering does not matter, hashed
- *   with SHA-256 and summed: independent of row order and collation, and a doubled row changes it).
+ * - Verification counts the rows of every copied table on both sides and computes a checksum of their
+ *   content (each row as canonical text, JSON with sorted keys so `jsonb`'s own ordering does not matter,
+ *   hashed with SHA-256 and summed: independent of row order and collation, and a doubled row changes it).
  *
- * Instance secrets are copied as they are stored: sealed by the workstation's SecretVault. A collector
- * that cannot open them asks for them again (docs/team-mode.md).
+ * Instance secrets and webhook signing secrets are copied as they are stored: sealed by the
+ * workstation's SecretVault. A collector that cannot open them asks for them again (docs/team-mode.md).
+ * Password hashes are copied as they are: everyone signs in with the password they had.
  */
 import { createHash } from 'node:crypto';
 import { OcmError } from '../../common/errors';
@@ -41,7 +48,7 @@ const text = (name: string) => [name, 'text'] as const;
 const bool = (name: string) => [name, 'boolean'] as const;
 const json = (name: string) => [name, 'json'] as const;
 
-/** Every table the team schema has of a workstation's mirror, in copy order. */
+/** Every table the team schema has of a workstation's mirror, in copy order (a referenced table before the tables referencing it). */
 export const COPIED_TABLES: readonly CopiedTable[] = [
   {
     name: 'instances',
@@ -86,9 +93,87 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     columns: [text('instance_id'), int('epoch'), int('change_cursor'), int('error_cursor'), text('revision_cursor'), bool('snapshot_done'), int('last_sync_at'),
       int('last_deletion_check_at'), text('server_version'), json('capabilities'), bool('paused'), text('log_token'), int('tombstone_cursor')],
   },
+  {
+    name: 'sync_log',
+    key: ['id'],
+    batched: true,
+    columns: [int('id'), text('instance_id'), int('at'), text('level'), text('kind'), text('message'), text('message_key'), json('params'), int('added'),
+      int('removed'), int('duration_ms')],
+  },
   { name: 'settings', key: ['key'], batched: false, columns: [text('key'), json('value')] },
   { name: 'report_definitions', key: ['id'], batched: false, columns: [text('id'), text('name'), json('request')] },
+  // Team accounts: password hashes move as they are (scrypt records), so everyone keeps their password.
+  {
+    name: 'users',
+    key: ['id'],
+    batched: false,
+    columns: [text('id'), text('login'), text('display_name'), text('role'), text('password_hash'), json('preferences'), int('created_at'),
+      int('password_changed_at'), int('last_login_at')],
+  },
+  { name: 'user_instances', key: ['user_id', 'instance_id'], batched: false, columns: [text('user_id'), text('instance_id')] },
+  // Alerts with their history, ids kept: channels, events, messages and deliveries refer to each other by id.
+  {
+    name: 'alert_rules',
+    key: ['id'],
+    batched: false,
+    columns: [text('id'), text('name'), bool('enabled'), json('condition'), json('timing'), int('created_at'), int('updated_at')],
+  },
+  {
+    name: 'alert_channels',
+    key: ['id'],
+    batched: true,
+    columns: [int('id'), text('rule_id'), int('position'), text('kind'), text('target'), text('secret')],
+  },
+  {
+    name: 'alert_events',
+    key: ['id'],
+    batched: true,
+    columns: [int('id'), text('rule_id'), text('event_key'), text('instance_id'), int('at'), int('queued_at'), json('detail'), int('message_id')],
+  },
+  {
+    name: 'alert_messages',
+    key: ['id'],
+    batched: true,
+    columns: [int('id'), text('rule_id'), text('idempotency_key'), int('created_at'), int('events')],
+  },
+  {
+    name: 'alert_deliveries',
+    key: ['id'],
+    batched: true,
+    columns: [int('id'), int('message_id'), text('rule_id'), int('channel_id'), text('kind'), text('target'), text('state'), int('attempts'),
+      int('next_attempt_at'), int('lease_until'), text('last_error'), int('created_at'), int('updated_at'), int('sent_at')],
+  },
+  // The polling source's cursors, event numbers and record sets: a polling instance goes on where it was, without a new baseline.
+  {
+    name: 'polling_state',
+    key: ['instance_id'],
+    batched: false,
+    columns: [text('instance_id'), text('server'), int('message_cursor'), text('message_date'), int('changed_at'), int('window_read_at'), int('next_event')],
+  },
+  {
+    name: 'polling_models',
+    key: ['instance_id', 'model'],
+    batched: false,
+    columns: [text('instance_id'), text('model'), text('write_cursor'), int('baseline_after'), bool('baseline_done'), int('checked_at'), int('changed_at'),
+      int('window_read_at')],
+  },
+  {
+    name: 'polling_records',
+    key: ['instance_id', 'model', 'record_id'],
+    batched: false,
+    columns: [text('instance_id'), text('model'), int('record_id')],
+  },
 ];
+
+/** Tables of a SQLite mirror that are not copied, what their rows are (one, many) and why they stay (the command says so). */
+export const UNCOPIED_TABLES: readonly { name: string; one: string; many: string; reason: string }[] = [
+  { name: 'sessions', one: 'sign-in session', many: 'sign-in sessions', reason: 'people sign in again on the team server' },
+  { name: 'leases', one: 'collector lease', many: 'collector leases', reason: 'collectors take leases anew' },
+  { name: 'team_servers', one: 'link to a team server', many: 'links to team servers', reason: "this workstation's own" },
+];
+
+/** Tables whose rows, already in a target no earlier run of this copy filled, mean it is someone else's database. */
+const OWNED_TABLES = ['instances', 'changes', 'errors', 'journal', 'sync_log', 'users', 'alert_rules', 'alert_messages', 'polling_state'];
 
 /** Progress of a copy, reported after every batch. */
 export interface CopyProgress {
@@ -177,7 +262,7 @@ async function claimTarget(sql: PgConnection, source: string, now: number): Prom
       });
     }
     if (!earlier) {
-      for (const table of ['changes', 'errors', 'journal', 'instances']) {
+      for (const table of OWNED_TABLES) {
         const [row] = (await tx.unsafe(`SELECT EXISTS (SELECT 1 FROM ${table}) AS used`)) as unknown as { used: boolean }[];
         if (row.used) {
           throw new OcmError('conflict', `This PostgreSQL database already has ${table} of its own; copying a workstation's mirror into it would mix the two.`, {
@@ -189,6 +274,66 @@ async function claimTarget(sql: PgConnection, source: string, now: number): Prom
     }
     return earlier;
   })) as boolean;
+}
+
+/**
+ * Upserts a small table whole, in one transaction (the source is the truth: a re-run rewrites the same
+ * rows), read in chunks of `batchSize` so a large one (polling record sets) is never all in memory.
+ */
+async function copyWhole(db: SqlDatabase, sql: PgConnection, table: CopiedTable, batchSize: number, onProgress: CopyOptions['onProgress']): Promise<void> {
+  const total = sqliteCount(db, table.name);
+  const insert = insertSql(table);
+  const rows = db.prepare(`SELECT ${quoteList(table.columns.map(([name]) => name))} FROM ${table.name}`).raw().iterate() as IterableIterator<unknown[]>;
+  let copied = 0;
+  await sql.begin(async (tx) => {
+    let chunk: unknown[][] = [];
+    const send = async () => {
+      await tx.unsafe(insert, columnArrays(table, chunk) as never[]);
+      copied += chunk.length;
+      chunk = [];
+    };
+    // Only PostgreSQL is awaited while the SQLite statement iterates (the connection runs nothing else meanwhile).
+    for (const row of rows) {
+      chunk.push(row);
+      if (chunk.length === batchSize) await send();
+    }
+    if (chunk.length > 0) await send();
+  });
+  onProgress?.({ table: table.name, copied, total });
+}
+
+/**
+ * Copies a table keyed by an integer id in id order, one batch per transaction, continuing after the
+ * highest id already copied; then moves its identity sequence past the copied ids, so rows PostgreSQL
+ * writes later never take an id the copy brought.
+ */
+async function copyBatched(
+  db: SqlDatabase,
+  sql: PgConnection,
+  table: CopiedTable,
+  batchSize: number,
+  stopIfAsked: () => void,
+  onProgress: CopyOptions['onProgress'],
+): Promise<void> {
+  const total = sqliteCount(db, table.name);
+  const insert = insertSql(table);
+  const [{ last }] = (await sql.unsafe(`SELECT coalesce(max(id), 0) AS last FROM ${table.name}`)) as unknown as { last: number }[];
+  let after = last;
+  let copied = await postgresCount(sql, table.name);
+  onProgress?.({ table: table.name, copied, total });
+  const read = db.prepare(`SELECT ${quoteList(table.columns.map(([name]) => name))} FROM ${table.name} WHERE id > ? ORDER BY id LIMIT ?`).raw();
+  for (;;) {
+    stopIfAsked();
+    const rows = read.all(after, batchSize) as unknown[][];
+    if (rows.length === 0) break;
+    await sql.begin(async (tx) => {
+      const result = await tx.unsafe(insert, columnArrays(table, rows) as never[]);
+      copied += result.count;
+    });
+    after = Number(rows[rows.length - 1][0]);
+    onProgress?.({ table: table.name, copied, total });
+  }
+  await sql.unsafe(`SELECT setval(pg_get_serial_sequence('${table.name}', 'id'), coalesce((SELECT max(id) FROM ${table.name}), 0) + 1, false)`);
 }
 
 /**
@@ -204,37 +349,8 @@ export async function copySqliteToPostgres(db: SqlDatabase, sql: PgConnection, o
   };
   for (const table of COPIED_TABLES) {
     stopIfAsked();
-    const total = sqliteCount(db, table.name);
-    const names = quoteList(table.columns.map(([name]) => name));
-    const insert = insertSql(table);
-    if (!table.batched) {
-      const rows = db.prepare(`SELECT ${names} FROM ${table.name}`).raw().all() as unknown[][];
-      await sql.begin(async (tx) => {
-        for (let start = 0; start < rows.length; start += batchSize) {
-          await tx.unsafe(insert, columnArrays(table, rows.slice(start, start + batchSize)) as never[]);
-        }
-      });
-      options.onProgress?.({ table: table.name, copied: rows.length, total });
-      continue;
-    }
-    const [{ last }] = (await sql.unsafe(`SELECT coalesce(max(id), 0) AS last FROM ${table.name}`)) as unknown as { last: number }[];
-    let after = last;
-    let copied = await postgresCount(sql, table.name);
-    options.onProgress?.({ table: table.name, copied, total });
-    const read = db.prepare(`SELECT ${names} FROM ${table.name} WHERE id > ? ORDER BY id LIMIT ?`).raw();
-    for (;;) {
-      stopIfAsked();
-      const rows = read.all(after, batchSize) as unknown[][];
-      if (rows.length === 0) break;
-      await sql.begin(async (tx) => {
-        const result = await tx.unsafe(insert, columnArrays(table, rows) as never[]);
-        copied += result.count;
-      });
-      after = Number(rows[rows.length - 1][0]);
-      options.onProgress?.({ table: table.name, copied, total });
-    }
-    // New rows written in PostgreSQL later take ids after the copied ones.
-    await sql.unsafe(`SELECT setval(pg_get_serial_sequence('${table.name}', 'id'), greatest((SELECT max(id) FROM ${table.name}), 1))`);
+    if (table.batched) await copyBatched(db, sql, table, batchSize, stopIfAsked, options.onProgress);
+    else await copyWhole(db, sql, table, batchSize, options.onProgress);
   }
   // The five-minute aggregate exists only here: derived from the copied rows, anew at every run.
   await sql.begin(async (tx) => {

@@ -10,16 +10,21 @@ import { databasePath, dataDirectory } from '../../../store/data-directory';
 import { openDatabase, SCHEMA_VERSION } from '../../../store/open';
 import { assertPostgresUrl, closePostgres, openPostgres, redactUrl, translatePostgresError } from '../../../store/postgres/connection';
 import { migratePostgres } from '../../../store/postgres/migrate';
-import { copySqliteToPostgres, verifyCopy, type TableVerification } from '../../../store/postgres/sqlite-copy';
+import { copySqliteToPostgres, UNCOPIED_TABLES, verifyCopy, type TableVerification } from '../../../store/postgres/sqlite-copy';
 import { option, VALUE, type CliCommand } from '../command';
 import { usageError } from '../run-cli';
 import { textTable } from '../text-table';
 
 const usage = `Usage: ocm store migrate --to postgres://USER:PASSWORD@HOST:5432/DATABASE [--from FILE] [--batch-size N]
 
-Copies this workstation's mirror (history, errors, journal, instances, saved filters, report
-definitions, settings, sync cursors) into a team database on PostgreSQL, creating its tables, then
-checks every table on both sides: row counts and a checksum of the content.
+Copies this mirror (history, errors, journal, sync log, instances, saved filters, report
+definitions, settings, sync cursors; team users with their passwords and granted instances; alert
+rules with their history, pending deliveries still pending; the polling source's cursors) into a
+team database on PostgreSQL, creating its tables, then checks every copied table on both sides: row
+counts and a checksum of the content.
+
+Not copied: sign-in sessions (people sign in again on the team server), collector leases
+(collectors take them anew), and this workstation's links to team servers.
 
   --to URL          the PostgreSQL database (empty, or holding an earlier run of this same copy);
                     default $OCM_DATABASE_URL
@@ -27,8 +32,8 @@ checks every table on both sides: row counts and a checksum of the content.
   --batch-size N    rows per transaction (default 5000)
 
 Interrupted (Ctrl+C, a lost connection), the same command continues where it stopped; nothing is
-copied twice. Instance passwords and API keys are copied sealed, as stored: a collector that cannot
-open them asks for them again.`;
+copied twice. Instance passwords, API keys and webhook secrets are copied sealed, as stored: a
+collector that cannot open them asks for them again.`;
 
 /** The verification as printed: one line per table. */
 export function verificationTable(results: readonly TableVerification[]): string {
@@ -37,6 +42,15 @@ export function verificationTable(results: readonly TableVerification[]): string
     results.map((result) => [result.table, String(result.sourceRows), String(result.targetRows), result.sourceChecksum, result.targetChecksum, result.ok ? 'ok' : 'MISMATCH']),
     [1, 2],
   );
+}
+
+/** What the copy leaves behind, with the mirror's row counts: "Not copied: 2 sign-in sessions (people sign in again …), …". */
+export function uncopiedSummary(counts: ReadonlyMap<string, number>): string {
+  const parts = UNCOPIED_TABLES.map(({ name, one, many, reason }) => {
+    const count = counts.get(name) ?? 0;
+    return `${count} ${count === 1 ? one : many} (${reason})`;
+  });
+  return `Not copied: ${parts.join(', ')}.`;
 }
 
 /** Creates `ocm store migrate`. */
@@ -81,6 +95,7 @@ export function createStoreMigrateCommand(): CliCommand {
             throw translatePostgresError(error, url);
           });
           if (resumed) io.out('Continued an earlier copy of this mirror.');
+          io.out(uncopiedSummary(new Map(UNCOPIED_TABLES.map(({ name }) => [name, Number(db.prepare(`SELECT count(*) FROM ${name}`).pluck().get())]))));
           const results = await verifyCopy(db, pg, batchSize);
           io.out(verificationTable(results));
           const bad = results.filter((result) => !result.ok);

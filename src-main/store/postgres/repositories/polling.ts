@@ -31,10 +31,11 @@ const SELECT_STATE = 'SELECT server, message_cursor, message_date, changed_at, w
 
 /**
  * The instance's first state row. Its event numbers continue after any polling event already mirrored:
- * `ocm store migrate` copies a workstation's rows but not its polling state, and a number given again
- * would be a server row the mirror already holds, so the new event would be dropped. (In SQLite the
- * state row and the rows come and go together, so this is 0 there too.) Another begin that got there
- * first is restarted instead.
+ * a number given again would be a server row the mirror already holds, so the new event would be
+ * dropped. `ocm store migrate` copies the polling state with the rows (next_event included, so a copied
+ * instance keeps its cursors and numbering and begin finds its row); this guards rows that came without
+ * their state (a copy by a release that did not copy it). (In SQLite the state row and the rows come and
+ * go together, so this is 0 there too.) Another begin that got there first is restarted instead.
  */
 const FIRST_STATE = `
 INSERT INTO polling_state (instance_id, server, next_event)
