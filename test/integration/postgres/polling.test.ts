@@ -317,7 +317,7 @@ describe.skipIf(Boolean(skip))('PgPollingRepository on a shared PostgreSQL', () 
     }
   });
 
-  it('an instance whose polling rows came without their state (ocm store migrate) numbers new events after them', async () => {
+  it('an instance whose polling rows came without their state (a copy by an older release) numbers new events after them', async () => {
     const id = 'inst-copied';
     const copied = range(0, 5).map((n) => ({ serverId: pollingServerId(n), model: 'sale.order', recordId: 100 + n, event: 'write' as const, ts: T0 + n, origin: 'polling' as const }));
     const mirror = new PgMirrorRepository(pg);
