@@ -2,7 +2,8 @@
  * Where the mirror lives, and what the composition root builds on it: a SQLite file (a workstation, or
  * a small team server) or a PostgreSQL database (team mode). Both give the same repositories (store/ports.ts)
  * and the same read sides (timeline queries, the admin actions' rows, report data); only this module
- * knows which one is open.
+ * knows which one is open. On PostgreSQL, the rows other processes commit are also heard as they commit
+ * (store/postgres/change-notices.ts); on a SQLite file, they show at the next query.
  */
 import { existsSync } from 'node:fs';
 import { pgRowMarker, pgRowSource } from '../admin/pg-adapters';
@@ -11,15 +12,17 @@ import type { AdminRowSource, RowMarker } from '../admin/ports';
 import { pgPreviewer } from '../alerts/pg-preview';
 import { sqlitePreviewer, type AlertPreviewer } from '../alerts/preview';
 import { OcmError } from '../common/errors';
-import type { Event } from '../common/event';
+import { Emitter, type Event } from '../common/event';
 import type { ChangesNotice } from '../common/model';
 import type { IChangeService } from '../common/services';
 import type { ReportDataSource } from '../reports/report-service';
 import { pgReportData } from '../reports/pg-data-source';
 import { storeReportData } from '../reports/store-data-source';
 import type { Repositories } from '../store/ports';
+import { listenForChanges } from '../store/postgres/change-notices';
 import { PgChangeService } from '../store/postgres/change-service';
-import { openPgStore } from '../store/postgres/pg-store';
+import { redactUrl } from '../store/postgres/connection';
+import { openPgStore, type PgStore } from '../store/postgres/pg-store';
 import { ChangeService } from '../store/queries/change-service';
 import { openStore, type Store } from '../store/store';
 
@@ -32,6 +35,12 @@ export interface OpenedMirror {
   readonly repositories: Repositories;
   /** The SQLite store (the worker engine opens the same file; a workstation's team-server links live in it). */
   readonly sqlite?: Store;
+  /**
+   * Rows other processes added to or removed from the mirror, as they commit (PostgreSQL opened with
+   * `listen`). This process's own writes are not repeated here: its engine and admin actions announce them.
+   * Never fires on a SQLite file (other processes' rows show at the next query).
+   */
+  readonly onDidChangeData: Event<ChangesNotice>;
   changeService(notices: Event<ChangesNotice>): IChangeService;
   rowSource(): AdminRowSource;
   rowMarker(): RowMarker;
@@ -46,6 +55,11 @@ export interface OpenMirrorOptions {
   readonly?: boolean;
   /** SQLite: how long a statement waits for another process's lock before 'store-locked'. */
   busyTimeoutMs?: number;
+  /**
+   * PostgreSQL: hear other processes' commits ({@link OpenedMirror.onDidChangeData}) on one more
+   * connection, listening before `openMirror` resolves. Default false (a one-off reader needs none).
+   */
+  listen?: boolean;
 }
 
 /** Opens (creating and migrating unless read-only) the mirror at `location`. */
@@ -64,6 +78,7 @@ function openSqliteMirror(location: MirrorLocation & { kind: 'sqlite' }, options
     location,
     repositories: store,
     sqlite: store,
+    onDidChangeData: () => ({ dispose: () => undefined }),
     changeService: (notices) => new ChangeService(store.db, notices),
     rowSource: () => storeRowSource(store.db),
     rowMarker: () => storeRowMarker(store),
@@ -78,14 +93,32 @@ const TEAM_POOL_SIZE = 12;
 
 async function openPostgresMirror(location: MirrorLocation & { kind: 'postgres' }, options: OpenMirrorOptions): Promise<OpenedMirror> {
   const store = await openPgStore(location.url, { readonly: options.readonly, max: TEAM_POOL_SIZE });
+  const notices = new Emitter<ChangesNotice>();
+  if (options.listen) await listen(store, notices, location);
   return {
     location,
     repositories: store,
+    onDidChangeData: notices.event,
     changeService: (notices) => new PgChangeService(store.sql, notices),
     rowSource: () => pgRowSource(store.sql),
     rowMarker: () => pgRowMarker(store),
     reportData: () => pgReportData(store.sql, store),
     alertPreviewer: () => pgPreviewer(store.sql),
-    close: () => store.close(),
+    close: async () => {
+      notices.dispose();
+      await store.close(); // ends the listening connection too
+    },
   };
+}
+
+/**
+ * LISTENs for other processes' notices. A failure does not stop the mirror from opening: it is logged,
+ * and this process's workbenches see other processes' rows at their next query, as on SQLite.
+ */
+async function listen(store: PgStore, notices: Emitter<ChangesNotice>, location: MirrorLocation & { kind: 'postgres' }): Promise<void> {
+  try {
+    await listenForChanges(store.sql, store.mirror.noticeOrigin, (notice) => notices.fire(notice));
+  } catch (error) {
+    console.warn(`Live notices from other processes are off: listening on ${redactUrl(location.url)} failed (${error instanceof Error ? error.message : String(error)}). Workbenches see other processes' rows at their next query.`);
+  }
 }

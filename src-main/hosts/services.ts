@@ -147,7 +147,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
   if (readonly && engine !== 'none') throw new OcmError('invalid-input', 'A read-only mirror runs no sync engine.', { hint: "Use engine 'none' with readonly." });
   const location = options.database ?? { kind: 'sqlite', file: databasePath(options.dataDir) };
   if (!readonly) mkdirSync(options.dataDir, { recursive: true });
-  const mirror = await openMirror(location, { readonly, busyTimeoutMs: options.busyTimeoutMs });
+  const mirror = await openMirror(location, { readonly, busyTimeoutMs: options.busyTimeoutMs, listen: true });
   const store = mirror.repositories;
   const closers: (() => Promise<void> | void)[] = [() => mirror.close()];
   const close = async () => {
@@ -186,6 +186,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     const dataNotices = new Emitter<ChangesNotice>();
     const forward = backend?.onDidChangeData((notice) => dataNotices.fire(notice));
     closers.unshift(() => forward?.dispose());
+    // Rows other processes commit (PostgreSQL's NOTIFY; never on SQLite): this process's own come from its engine and marker.
+    const heard = mirror.onDidChangeData((notice) => dataNotices.fire(notice));
+    closers.unshift(() => heard.dispose());
 
     const clients = createClientPool(async (id) => {
       const record = await store.instances.get(id);
@@ -222,8 +225,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       retry: options.alertRetry,
     });
     closers.unshift(() => alerts.close());
-    const kickAlerts = backend?.onDidChangeData(() => alerts.kick());
-    closers.unshift(() => kickAlerts?.dispose());
+    // Other collectors' rows too: their desktop alerts may wait for a workbench open on this process.
+    const kickAlerts = backend && [backend.onDidChangeData(() => alerts.kick()), mirror.onDidChangeData(() => alerts.kick())];
+    closers.unshift(() => kickAlerts?.forEach((subscription) => subscription.dispose()));
 
     const own: Services = {
       instances,

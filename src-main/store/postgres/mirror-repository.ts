@@ -3,11 +3,14 @@
  * over the team database. Rows are appended idempotently with the sync cursors in one transaction, marked
  * removed (by the server, a user, or a reset log starting a new epoch) and never deleted; the hourly and
  * five-minute aggregates move in the same statements (mirror-writer.ts). The insert hook (the alert
- * queue) runs inside the insert transaction on the rows really inserted.
+ * queue) runs inside the insert transaction on the rows really inserted. Every transaction that adds or
+ * removes rows also sends the other processes on the database a notice of it (change-notices.ts).
  */
-import type { InstanceId } from '../../common/model';
+import type { ChangesNotice, InstanceId } from '../../common/model';
+import { isoFromSeconds } from '../../common/time';
 import type { CursorAdvance, MirrorChange, MirrorError, RemovedBy, RowIdentity } from '../repositories/mirror';
 import type { MirrorPort } from '../ports';
+import { newNoticeOrigin, pgNotifyChanges } from './change-notices';
 import type { PgConnection } from './connection';
 import type { PgMirrorInsertHook, PgTransaction } from './insert-hook';
 import { pgAdvanceCursors, pgInsertChangeRows, pgInsertErrorRows, pgRemoveRows } from './mirror-writer';
@@ -19,6 +22,8 @@ export interface PgMirrorRepositoryOptions {
    * measured faster than one 5,000-row statement (bench/postgres.bench.ts, table p1).
    */
   statementRows?: number;
+  /** Names this pool in the notices its commits send (change-notices.ts); default a new one. */
+  noticeOrigin?: string;
 }
 
 /** The identifying columns of a row, named as {@link RowIdentity}. */
@@ -27,6 +32,8 @@ const IDENTITY_COLUMNS = 'server_id AS "serverId", revision, model, record_id AS
 /** Writes and reads mirrored rows of every instance in PostgreSQL. */
 export class PgMirrorRepository implements MirrorPort {
   private readonly statementRows: number;
+  /** The origin of this repository's notices: its own process skips them (it announced the rows itself). */
+  readonly noticeOrigin: string;
   private hook?: PgMirrorInsertHook;
 
   constructor(
@@ -34,6 +41,7 @@ export class PgMirrorRepository implements MirrorPort {
     options: PgMirrorRepositoryOptions = {},
   ) {
     this.statementRows = Math.max(1, options.statementRows ?? 1000);
+    this.noticeOrigin = options.noticeOrigin ?? newNoticeOrigin();
   }
 
   /** Sets the work done in each insert transaction on the rows it added (see {@link PgMirrorInsertHook}). */
@@ -61,6 +69,8 @@ export class PgMirrorRepository implements MirrorPort {
     await pgAdvanceCursors(tx, instanceId, advance);
     // As on SQLite, the hook is asked only when rows were added (a re-sent page costs it nothing).
     if (hook && inserted.rows?.length && (await hook.wantsChanges(instanceId))) await hook.changesInserted(tx, instanceId, inserted.rows, seenAt);
+    // The newest timestamp of the page, as the engine announces it.
+    if (inserted.count > 0) await this.notify(tx, { instanceId, added: inserted.count, removed: 0, newestTimestamp: isoFromSeconds(newestSeconds(rows)) });
     return inserted.count;
   }
 
@@ -71,6 +81,8 @@ export class PgMirrorRepository implements MirrorPort {
       const inserted = await pgInsertErrorRows(tx, instanceId, epoch, rows, seenAt, { withRows: hook !== undefined });
       await pgAdvanceCursors(tx, instanceId, advance);
       if (hook && inserted.rows?.length && (await hook.wantsErrors(instanceId))) await hook.errorsInserted(tx, instanceId, inserted.rows, seenAt);
+      // A notice counts change rows: new errors say only that the instance's data moved (the errors view reloads).
+      if (inserted.count > 0) await this.notify(tx, { instanceId, added: 0, removed: 0 });
       return inserted.count;
     })) as number;
   }
@@ -98,7 +110,12 @@ export class PgMirrorRepository implements MirrorPort {
    * changed state. Rows already removed keep their first removal.
    */
   async markRemoved(instanceId: InstanceId, epoch: number, serverIds: readonly number[], by: RemovedBy, at: number): Promise<number> {
-    return pgRemoveRows(this.sql, instanceId, epoch, serverIds, by, at);
+    if (serverIds.length === 0) return 0;
+    return (await this.sql.begin(async (tx) => {
+      const removed = await pgRemoveRows(tx, instanceId, epoch, serverIds, by, at);
+      if (removed > 0) await this.notify(tx, { instanceId, added: 0, removed });
+      return removed;
+    })) as number;
   }
 
   /**
@@ -115,6 +132,8 @@ export class PgMirrorRepository implements MirrorPort {
         'UPDATE sync_state SET epoch = $1, change_cursor = 0, error_cursor = 0, revision_cursor = NULL, snapshot_done = false, log_token = NULL, tombstone_cursor = 0 WHERE instance_id = $2',
         [epoch, instanceId],
       );
+      // Sent even with nothing removed: the errors of the old epoch left the views too.
+      await this.notify(tx, { instanceId, added: 0, removed });
       return { epoch, removed };
     })) as { epoch: number; removed: number };
   }
@@ -190,8 +209,20 @@ export class PgMirrorRepository implements MirrorPort {
     return { changeCount: row.present + row.removed, removedCount: row.removed, errorCount: row.errors };
   }
 
+  /** Tells the other processes on the database, when `tx` commits, what it changed. */
+  private notify(tx: PgTransaction, notice: ChangesNotice): Promise<void> {
+    return pgNotifyChanges(tx, this.noticeOrigin, notice);
+  }
+
   /** Runs a prepared statement and returns its rows. */
   private async query<T>(text: string, params: unknown[]): Promise<T[]> {
     return (await this.sql.unsafe(text, params as never[], { prepare: true })) as unknown as T[];
   }
+}
+
+/** The newest timestamp among `rows` (Unix seconds); a loop, as a page may be too long to spread. */
+function newestSeconds(rows: readonly MirrorChange[]): number {
+  let newest = -Infinity;
+  for (const row of rows) if (row.ts > newest) newest = row.ts;
+  return newest;
 }
