@@ -9,6 +9,12 @@
  * at its next round, within `ttl + ttl / 3`. A clean stop releases its leases for an immediate take-over.
  * The mirror's unique server-row index is the last guard: a page can never be committed twice.
  *
+ * Clocks: the store judges expiry by its own clock (the database's on PostgreSQL), and this collector
+ * never compares the stored expiry with its own clock. It counts its lease from its monotonic clock
+ * read before it asked: `start + ttl`, never later than the real expiry, which the store set from a
+ * reading taken after `start`. So machines whose wall clocks differ stay safe; only their clocks' rates
+ * (drift over one lease, far below a third of it) matter.
+ *
  * ┌─ STORE ROUND: PostgreSQL ───────────────────────────────────────────────────────────────────────┐
  * │ Advisory locks, if measured better, replace the expiry inside LeaseStore only (see leases.ts).   │
  * └─────────────────────────────────────────────────────────────────────────────────────────────────┘
@@ -24,7 +30,10 @@ export interface LeaseOptions {
   holder: string;
   /** How long a lease lasts unrenewed, in milliseconds; renewed every third of it. */
   ttlMs: number;
+  /** This machine's monotonic clock in milliseconds, which times the held leases (default `performance.now`). */
   now?: () => number;
+  /** Tests only: the lease store's time (`now` of LeaseStore.acquire); without it the store's own clock. */
+  leaseClock?: () => number;
   /** Called when the lease store fails (the loop keeps going; held leases run out safely). */
   onError?(error: unknown): void;
 }
@@ -35,8 +44,8 @@ export class LeasedBackend extends SyncBackendEvents implements SyncBackend {
   readonly #options: LeaseOptions;
   readonly #now: () => number;
   #wanted: readonly SyncTarget[] = [];
-  /** Held instances and until when (milliseconds). */
-  readonly #held = new Map<InstanceId, number>();
+  /** Held instances: until when by the store's clock (Unix ms), and by this machine's monotonic clock. */
+  readonly #held = new Map<InstanceId, { expiresAt: number; deadline: number }>();
   #timer?: ReturnType<typeof setInterval>;
   #round: Promise<void> = Promise.resolve();
   #closed = false;
@@ -46,7 +55,7 @@ export class LeasedBackend extends SyncBackendEvents implements SyncBackend {
     super();
     this.#inner = inner;
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => performance.now());
     this.#subscriptions = [
       inner.onDidChangeStatus((status) => this.statusEmitter.fire(status)),
       inner.onDidLog((entry) => this.logEmitter.fire(entry)),
@@ -60,9 +69,9 @@ export class LeasedBackend extends SyncBackendEvents implements SyncBackend {
     }, Math.max(50, Math.floor(options.ttlMs / 3)));
   }
 
-  /** The instances this collector holds now, and until when. */
+  /** The instances this collector holds now, and until when by the store's clock (Unix ms). */
   held(): ReadonlyMap<InstanceId, number> {
-    return this.#held;
+    return new Map([...this.#held].map(([id, lease]) => [id, lease.expiresAt]));
   }
 
   setTargets(targets: readonly SyncTarget[]): void {
@@ -87,10 +96,12 @@ export class LeasedBackend extends SyncBackendEvents implements SyncBackend {
         this.#apply(); // stop first, then let go
         await store.release(holder, released);
       }
-      const leases: LeaseRecord[] = await store.acquire(holder, [...wanted], ttlMs, this.#now());
-      const now = new Set(leases.map((lease) => lease.instanceId));
-      for (const id of [...this.#held.keys()]) if (!now.has(id)) this.#held.delete(id);
-      for (const lease of leases) this.#held.set(lease.instanceId, lease.expiresAt);
+      // Read before asking: the store's expiry comes from a later reading of its clock.
+      const start = this.#now();
+      const leases: LeaseRecord[] = await store.acquire(holder, [...wanted], ttlMs, this.#options.leaseClock?.());
+      const kept = new Set(leases.map((lease) => lease.instanceId));
+      for (const id of [...this.#held.keys()]) if (!kept.has(id)) this.#held.delete(id);
+      for (const lease of leases) this.#held.set(lease.instanceId, { expiresAt: lease.expiresAt, deadline: start + ttlMs });
     } catch (error) {
       this.#options.onError?.(error);
     }
@@ -103,7 +114,10 @@ export class LeasedBackend extends SyncBackendEvents implements SyncBackend {
     const margin = this.#options.ttlMs / 3;
     const now = this.#now();
     // The same list again is cheap: the engine keeps unchanged loops and restarts changed ones only.
-    this.#inner.setTargets(this.#wanted.filter((target) => (this.#held.get(target.config.id) ?? 0) - margin > now));
+    this.#inner.setTargets(this.#wanted.filter((target) => {
+      const lease = this.#held.get(target.config.id);
+      return lease !== undefined && lease.deadline - margin > now;
+    }));
   }
 
   syncNow(id?: InstanceId): void {

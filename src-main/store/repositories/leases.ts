@@ -4,8 +4,9 @@
  * atomic statement per instance, so two collectors never hold the same instance at once, whether they
  * share a SQLite file on one machine or (with the store round) a PostgreSQL database.
  *
- * PgLeaseStore (store/postgres/repositories/leases.ts) runs the same upsert on PostgreSQL, with the same
- * caller's `now`: collectors on several machines must keep their clocks within a third of a lease.
+ * PgLeaseStore (store/postgres/repositories/leases.ts) runs the same upsert on PostgreSQL with the
+ * database's clock, so collectors on several machines judge expiry by one clock whatever theirs say.
+ * Here the clock is this machine's: the processes sharing a SQLite file share it.
  */
 import type { InstanceId } from '../../common/model';
 import type { SqlDatabase } from '../database';
@@ -24,9 +25,11 @@ export interface LeaseRecord {
 export interface LeaseStore {
   /**
    * Renews the leases `holder` holds among `instanceIds` and takes those that are free or expired, for
-   * `ttlMs` from `now`, atomically per instance; resolves with the leases `holder` holds afterwards.
+   * `ttlMs` from the store's clock, atomically per instance; resolves with the leases `holder` holds
+   * afterwards. The store's clock is the database's (PostgreSQL) or this machine's (SQLite); `now`
+   * (Unix milliseconds) replaces it, for tests that drive time: collectors pass none.
    */
-  acquire(holder: string, instanceIds: readonly InstanceId[], ttlMs: number, now: number): Promise<LeaseRecord[]>;
+  acquire(holder: string, instanceIds: readonly InstanceId[], ttlMs: number, now?: number): Promise<LeaseRecord[]>;
   /** Gives up leases (a clean stop), so another collector takes them at once. */
   release(holder: string, instanceIds: readonly InstanceId[]): Promise<void>;
   /** Every lease row. */
@@ -46,7 +49,7 @@ export interface LeaseRow {
 export class SqliteLeaseStore implements LeaseStore {
   constructor(private readonly db: SqlDatabase) {}
 
-  async acquire(holder: string, instanceIds: readonly InstanceId[], ttlMs: number, now: number): Promise<LeaseRecord[]> {
+  async acquire(holder: string, instanceIds: readonly InstanceId[], ttlMs: number, now = Date.now()): Promise<LeaseRecord[]> {
     if (instanceIds.length === 0) return [];
     const expiresAt = Math.floor(now + ttlMs);
     // SET expressions read the row as it was, so `leases.holder` below is the previous holder.

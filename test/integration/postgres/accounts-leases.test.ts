@@ -20,7 +20,9 @@ import { migratePostgres } from '../../../src-main/store/postgres/migrate';
 import { PgAccountStore } from '../../../src-main/store/postgres/repositories/accounts';
 import { PgLeaseStore } from '../../../src-main/store/postgres/repositories/leases';
 import { openStore, type Store } from '../../../src-main/store/store';
+import { LeasedBackend } from '../../../src-main/sync/leased-backend';
 import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { RecordingBackend, target } from '../../support/recording-backend';
 
 const skip = postgresSkipReason();
 if (skip) console.warn(skip);
@@ -35,6 +37,8 @@ interface Side {
   otherLeases: LeaseStore;
   /** A journal for the accounts feature (the SQLite store's: the PostgreSQL journal is not under test here). */
   journalStore: Store;
+  /** The leases' clock, read as the store reads it (Unix ms): this machine's for SQLite, the database's for PostgreSQL. */
+  clock(): Promise<number>;
 }
 
 /** What a promise settled to, comparable across stores (a driver's error text differs, its outcome must not). */
@@ -188,6 +192,46 @@ async function leaseScenario(a: LeaseStore, b: LeaseStore): Promise<unknown[]> {
   return out;
 }
 
+/**
+ * The lease scenario without `now`, on the store's own clock (the database's on PostgreSQL). Exact times
+ * differ from run to run and store to store, so the transcript keeps holders, generations and times
+ * relative to each other; each new expiry must lie one lease after a reading of `clock` taken around
+ * the call.
+ */
+async function storeClockScenario(a: LeaseStore, b: LeaseStore, clock: () => Promise<number>): Promise<unknown[]> {
+  const ttl = 2000; // ample on a busy machine: the first five calls must finish within it
+  const out: unknown[] = [];
+  const acquire = async (store: LeaseStore, holder: string, ids: string[]) => {
+    const before = await clock();
+    const leases = await store.acquire(holder, ids, ttl);
+    const after = await clock();
+    for (const lease of leases) {
+      expect(lease.expiresAt - ttl).toBeGreaterThanOrEqual(before);
+      expect(lease.expiresAt - ttl).toBeLessThanOrEqual(after);
+    }
+    out.push(leases.map((lease) => ({ instanceId: lease.instanceId, holder: lease.holder, generation: lease.generation, lasts: lease.expiresAt - lease.acquiredAt === ttl ? 'ttl' : lease.expiresAt - lease.acquiredAt > ttl ? 'more' : 'less' })));
+    return leases;
+  };
+  const [x, y] = await acquire(a, 'A', ['x', 'y']);
+  await acquire(b, 'B', ['x', 'y', 'z']); // x and y are A's
+  await sleep(50);
+  const [renewed] = await acquire(a, 'A', ['x']);
+  out.push(renewed.acquiredAt === x.acquiredAt && renewed.expiresAt > x.expiresAt ? 'renewed: taken at the same time, expires later' : renewed);
+  await acquire(b, 'B', ['y']); // not expired yet
+  while ((await clock()) < y.expiresAt) await sleep(25);
+  const [taken] = await acquire(b, 'B', ['y']);
+  out.push(taken.acquiredAt >= y.expiresAt ? 'taken over: at or after the expiry' : taken);
+  await acquire(a, 'A', ['x', 'y']); // A renews x, does not get y back
+  await a.release('A', ['x']);
+  await acquire(b, 'B', ['x']);
+  out.push((await a.list()).map((lease) => `${lease.instanceId}:${lease.holder}:${lease.generation}`));
+  return out;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 describe.skipIf(Boolean(skip))('team accounts and leases: the PostgreSQL store answers as the SQLite store', () => {
   let server: TestPostgres;
   let dir: string;
@@ -218,7 +262,7 @@ describe.skipIf(Boolean(skip))('team accounts and leases: the PostgreSQL store a
     const name = `mirror-${stores.length}`;
     const store = sqliteStore(name);
     const other = sqliteStore(name);
-    return { accounts: store.accounts, leases: store.leases, otherLeases: other.leases, journalStore: store };
+    return { accounts: store.accounts, leases: store.leases, otherLeases: other.leases, journalStore: store, clock: async () => Date.now() };
   }
 
   /** A fresh, migrated PostgreSQL database opened by two pools. */
@@ -233,7 +277,8 @@ describe.skipIf(Boolean(skip))('team accounts and leases: the PostgreSQL store a
 
   async function postgresSide(): Promise<Side> {
     const [first, second] = await postgresPools();
-    return { accounts: new PgAccountStore(first), leases: new PgLeaseStore(first), otherLeases: new PgLeaseStore(second), journalStore: sqliteStore(`journal-${stores.length}`) };
+    const clock = async () => Number(((await first.unsafe('SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms')) as unknown as { ms: number }[])[0].ms);
+    return { accounts: new PgAccountStore(first), leases: new PgLeaseStore(first), otherLeases: new PgLeaseStore(second), journalStore: sqliteStore(`journal-${stores.length}`), clock };
   }
 
   async function bothSides(): Promise<[Side, Side]> {
@@ -288,6 +333,69 @@ describe.skipIf(Boolean(skip))('team accounts and leases: the PostgreSQL store a
       'frank added by: root (team)',
     ]);
   }, 120_000);
+
+  it('leases on the store\'s own clock (what collectors use): taken, renewed, expired and handed over alike', async () => {
+    const [lite, post] = await bothSides();
+    const expected = await storeClockScenario(lite.leases, lite.otherLeases, lite.clock);
+    expect(await storeClockScenario(post.leases, post.otherLeases, post.clock)).toEqual(expected);
+    expect(expected).toEqual([
+      [{ instanceId: 'x', holder: 'A', generation: 1, lasts: 'ttl' }, { instanceId: 'y', holder: 'A', generation: 1, lasts: 'ttl' }],
+      [{ instanceId: 'z', holder: 'B', generation: 1, lasts: 'ttl' }],
+      [{ instanceId: 'x', holder: 'A', generation: 1, lasts: 'more' }],
+      'renewed: taken at the same time, expires later',
+      [],
+      [{ instanceId: 'y', holder: 'B', generation: 2, lasts: 'ttl' }],
+      'taken over: at or after the expiry',
+      [{ instanceId: 'x', holder: 'A', generation: 1, lasts: 'more' }],
+      [{ instanceId: 'x', holder: 'B', generation: 1, lasts: 'ttl' }],
+      ['x:B:1', 'y:B:2', 'z:B:1'],
+    ]);
+  }, 60_000);
+
+  it('PostgreSQL: collectors whose clocks are a minute apart never both run an instance; a dead one is taken over by the database\'s clock', async () => {
+    const [first, second] = await postgresPools();
+    const ttl = 900;
+    const ids = ['i-1', 'i-2', 'i-3', 'i-4'];
+    const engineA = new RecordingBackend();
+    const engineB = new RecordingBackend();
+    const storeA = new PgLeaseStore(first);
+    const storeB = new PgLeaseStore(second);
+    // Each machine's clock: B's runs a minute ahead of A's, far more than a lease.
+    const leasedA = new LeasedBackend(engineA, { store: storeA, holder: 'A', ttlMs: ttl, now: () => Date.now() });
+    const leasedB = new LeasedBackend(engineB, { store: storeB, holder: 'B', ttlMs: ttl, now: () => Date.now() + 60_000 });
+    const overlaps: string[] = [];
+    const watch = setInterval(() => {
+      const both = engineA.running.filter((id) => engineB.running.includes(id));
+      if (both.length) overlaps.push(both.join(','));
+    }, 5);
+    try {
+      leasedA.setTargets(ids.map(target));
+      await leasedA.renew();
+      expect(engineA.running).toEqual(ids);
+      leasedB.setTargets(ids.map(target));
+      await leasedB.renew();
+      expect(engineB.running, 'B, its clock ahead, took leases A still runs').toEqual([]);
+      // Both keep renewing on their own timers for three leases: A keeps every instance.
+      await sleep(3 * ttl);
+      expect([engineA.running, engineB.running]).toEqual([ids, []]);
+
+      // A loses its database: it stops by its own clock, B takes over once the database's clock says so.
+      const expiries = new Map(leasedA.held()); // each instance's own expiry, by the database's clock
+      storeA.acquire = async () => {
+        throw new Error('connection lost');
+      };
+      const lost = Date.now();
+      while (engineB.running.length < ids.length && Date.now() - lost < 10 * ttl) await sleep(10);
+      expect(engineB.running).toEqual(ids);
+      expect(engineA.running).toEqual([]);
+      for (const lease of await storeB.list()) expect(lease.acquiredAt, `${lease.instanceId} taken over before A's lease ran out`).toBeGreaterThanOrEqual(expiries.get(lease.instanceId)!);
+      expect(overlaps).toEqual([]);
+    } finally {
+      clearInterval(watch);
+      await leasedA.close();
+      await leasedB.close();
+    }
+  }, 60_000);
 
   it('PostgreSQL: two connections racing for the same instances never both hold one', async () => {
     const [first, second] = await postgresPools(1);

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InstanceId, InstanceStatus } from '../../../src-main/common/model';
-import { SyncBackendEvents, type SyncBackend, type SyncTarget } from '../../../src-main/sync/backend';
 import { LeasedBackend } from '../../../src-main/sync/leased-backend';
 import { openStore, type Store } from '../../../src-main/store/store';
+import { RecordingBackend, target } from '../../support/recording-backend';
 
 let dir: string;
 let a: Store;
@@ -40,37 +39,14 @@ describe('lease store', () => {
   });
 });
 
-/** An engine that records the targets it was given. */
-class RecordingBackend extends SyncBackendEvents implements SyncBackend {
-  running: InstanceId[] = [];
-  closed = false;
-  setTargets(targets: readonly SyncTarget[]): void {
-    this.running = targets.map((target) => target.config.id);
-  }
-  syncNow(): void {}
-  pause(): void {}
-  resume(): void {}
-  statuses(): InstanceStatus[] {
-    return [];
-  }
-  async close(): Promise<void> {
-    this.closed = true;
-    this.running = [];
-  }
-}
-
-function target(id: string): SyncTarget {
-  return { config: { id, name: id, url: 'http://x', db: 'd', login: 'l', transport: 'xmlrpc', production: false, demo: false, pollIntervalSeconds: 30, createdAt: '' }, connection: { url: 'http://x', db: 'd', login: 'l', secret: 's', transport: 'xmlrpc' } };
-}
-
 describe('leased backend', () => {
   it('runs only held instances, stops one itself before its lease can pass to another, and releases on close', async () => {
     let clock = 10_000_000;
     const now = () => clock;
     const engineA = new RecordingBackend();
     const engineB = new RecordingBackend();
-    const leasedA = new LeasedBackend(engineA, { store: a.leases, holder: 'A', ttlMs: 3_000_000, now });
-    const leasedB = new LeasedBackend(engineB, { store: b.leases, holder: 'B', ttlMs: 3_000_000, now });
+    const leasedA = new LeasedBackend(engineA, { store: a.leases, holder: 'A', ttlMs: 3_000_000, now, leaseClock: now });
+    const leasedB = new LeasedBackend(engineB, { store: b.leases, holder: 'B', ttlMs: 3_000_000, now, leaseClock: now });
     try {
       leasedA.setTargets([target('x'), target('y')]);
       await leasedA.renew();
@@ -113,6 +89,38 @@ describe('leased backend', () => {
     } finally {
       await leasedA.close();
       await leasedB.close();
+    }
+  });
+
+  it('times its leases from its own clock read before asking, whatever the store\'s clock says', async () => {
+    let clock = 5_000; // this machine's monotonic clock: its own origin
+    const engine = new RecordingBackend();
+    const leased = new LeasedBackend(engine, { store: a.leases, holder: 'A', ttlMs: 3_000_000, now: () => clock, leaseClock: () => clock + 1_796_000_000_000 + 3_600_000 });
+    // The store answers slowly (half a lease), and by a clock an hour ahead of this machine's wall clock.
+    const acquire = a.leases.acquire.bind(a.leases);
+    a.leases.acquire = async (...args) => {
+      const leases = await acquire(...args);
+      clock += 1_500_000;
+      return leases;
+    };
+    try {
+      leased.setTargets([target('x')]); // a round from 5,000 to 1,505,000
+      await leased.renew(); // and one from 1,505,000 to 3,005,000
+      expect(engine.running).toEqual(['x']);
+      expect(leased.held().get('x')).toBe(1_505_000 + 1_796_003_600_000 + 3_000_000); // as the store's clock says
+      a.leases.acquire = async () => {
+        throw new Error('disk stuck');
+      };
+      // Counted from 1,505,000 (before asking), not from the answer: stops at 1,505,000 + 2,000,000.
+      clock = 3_504_999;
+      await leased.renew();
+      expect(engine.running).toEqual(['x']);
+      clock = 3_505_000;
+      await leased.renew();
+      expect(engine.running).toEqual([]);
+    } finally {
+      a.leases.acquire = acquire;
+      await leased.close();
     }
   });
 });

@@ -10,16 +10,22 @@
  * spans several rows, so two collectors asking for the same instances in different orders cannot
  * deadlock); the statements go out together and the driver pipelines them.
  *
- * Times are the caller's clock (`now`, Unix milliseconds), as with SQLite: the collectors' clocks must
- * agree within the third of a lease a holder keeps as margin (sync/leased-backend.ts).
+ * Times are the database's clock (`clock_timestamp()`, Unix milliseconds), never a collector's: every
+ * collector, whatever its machine's clock says, judges a lease's expiry by the one clock of the server,
+ * so a collector whose clock runs ahead cannot take a lease its holder still runs. Tests drive time by
+ * passing `now` to `acquire`, which then replaces the database's clock; the collectors pass none.
  */
 import type { InstanceId } from '../../../common/model';
 import { leaseRecord, type LeaseRecord, type LeaseRow, type LeaseStore } from '../../repositories/leases';
 import type { PgConnection } from '../connection';
 
-// SET expressions read the row as it was, so `leases.holder` is the previous holder.
+// One reading of the clock per instance: `$3` (a test's `now`) or the database's, floored as the SQLite
+// store floors `now` and `now + ttl` ($4). SET expressions read the row as it was, so `lease.holder`
+// is the previous holder.
 const ACQUIRE = `
-INSERT INTO leases AS lease (instance_id, holder, acquired_at, expires_at, generation) VALUES ($1, $2, $3, $4, 1)
+WITH clock AS (SELECT COALESCE($3::float8, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) AS ms)
+INSERT INTO leases AS lease (instance_id, holder, acquired_at, expires_at, generation)
+SELECT $1, $2, floor(ms)::bigint, floor(ms + $4::float8)::bigint, 1 FROM clock
 ON CONFLICT (instance_id) DO UPDATE SET
   generation = CASE WHEN lease.holder = excluded.holder THEN lease.generation ELSE lease.generation + 1 END,
   acquired_at = CASE WHEN lease.holder = excluded.holder THEN lease.acquired_at ELSE excluded.acquired_at END,
@@ -32,11 +38,10 @@ RETURNING instance_id, holder, acquired_at, expires_at, generation`;
 export class PgLeaseStore implements LeaseStore {
   constructor(private readonly sql: PgConnection) {}
 
-  async acquire(holder: string, instanceIds: readonly InstanceId[], ttlMs: number, now: number): Promise<LeaseRecord[]> {
-    const acquiredAt = Math.floor(now);
-    const expiresAt = Math.floor(now + ttlMs);
+  /** As {@link LeaseStore.acquire}; without `now` the times are the database's clock. */
+  async acquire(holder: string, instanceIds: readonly InstanceId[], ttlMs: number, now?: number): Promise<LeaseRecord[]> {
     const answers = await Promise.all(
-      instanceIds.map((instanceId) => this.sql.unsafe(ACQUIRE, [instanceId, holder, acquiredAt, expiresAt], { prepare: true }) as unknown as Promise<LeaseRow[]>),
+      instanceIds.map((instanceId) => this.sql.unsafe(ACQUIRE, [instanceId, holder, now ?? null, ttlMs] as never[], { prepare: true }) as unknown as Promise<LeaseRow[]>),
     );
     return answers.flatMap((rows) => rows.map(leaseRecord));
   }
