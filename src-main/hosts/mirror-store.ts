@@ -13,13 +13,14 @@ import { pgPreviewer } from '../alerts/pg-preview';
 import { sqlitePreviewer, type AlertPreviewer } from '../alerts/preview';
 import { OcmError } from '../common/errors';
 import { Emitter, type Event } from '../common/event';
-import type { ChangesNotice } from '../common/model';
+import type { ChangesNotice, InstanceId } from '../common/model';
 import type { IChangeService } from '../common/services';
 import type { ReportDataSource } from '../reports/report-service';
 import { pgReportData } from '../reports/pg-data-source';
 import { storeReportData } from '../reports/store-data-source';
 import type { Repositories } from '../store/ports';
 import { listenForChanges } from '../store/postgres/change-notices';
+import { listenForSyncRequests, pgRequestSync } from '../store/postgres/sync-requests';
 import { PgChangeService } from '../store/postgres/change-service';
 import { redactUrl } from '../store/postgres/connection';
 import { openPgStore, type PgStore } from '../store/postgres/pg-store';
@@ -41,6 +42,11 @@ export interface OpenedMirror {
    * Never fires on a SQLite file (other processes' rows show at the next query).
    */
   readonly onDidChangeData: Event<ChangesNotice>;
+  /**
+   * A team database's "sync now" between processes (store/postgres/sync-requests.ts): `request` reaches
+   * the collector holding the instance wherever it runs, `onDidRequest` hears requests (opened with `listen`).
+   */
+  readonly syncRequests?: { request(instanceId?: InstanceId): Promise<void>; readonly onDidRequest: Event<InstanceId | undefined> };
   changeService(notices: Event<ChangesNotice>): IChangeService;
   rowSource(): AdminRowSource;
   rowMarker(): RowMarker;
@@ -94,11 +100,13 @@ const TEAM_POOL_SIZE = 12;
 async function openPostgresMirror(location: MirrorLocation & { kind: 'postgres' }, options: OpenMirrorOptions): Promise<OpenedMirror> {
   const store = await openPgStore(location.url, { readonly: options.readonly, max: TEAM_POOL_SIZE });
   const notices = new Emitter<ChangesNotice>();
-  if (options.listen) await listen(store, notices, location);
+  const requests = new Emitter<InstanceId | undefined>();
+  if (options.listen) await listen(store, notices, requests, location);
   return {
     location,
     repositories: store,
     onDidChangeData: notices.event,
+    syncRequests: { request: (instanceId) => pgRequestSync(store.sql, instanceId), onDidRequest: requests.event },
     changeService: (notices) => new PgChangeService(store.sql, notices),
     rowSource: () => pgRowSource(store.sql),
     rowMarker: () => pgRowMarker(store),
@@ -106,19 +114,22 @@ async function openPostgresMirror(location: MirrorLocation & { kind: 'postgres' 
     alertPreviewer: () => pgPreviewer(store.sql),
     close: async () => {
       notices.dispose();
+      requests.dispose();
       await store.close(); // ends the listening connection too
     },
   };
 }
 
 /**
- * LISTENs for other processes' notices. A failure does not stop the mirror from opening: it is logged,
- * and this process's workbenches see other processes' rows at their next query, as on SQLite.
+ * LISTENs for other processes' notices and sync requests. A failure does not stop the mirror from opening:
+ * it is logged, and this process's workbenches see other processes' rows at their next query, as on
+ * SQLite, and its collector syncs at its next poll.
  */
-async function listen(store: PgStore, notices: Emitter<ChangesNotice>, location: MirrorLocation & { kind: 'postgres' }): Promise<void> {
+async function listen(store: PgStore, notices: Emitter<ChangesNotice>, requests: Emitter<InstanceId | undefined>, location: MirrorLocation & { kind: 'postgres' }): Promise<void> {
   try {
     await listenForChanges(store.sql, store.mirror.noticeOrigin, (notice) => notices.fire(notice));
+    await listenForSyncRequests(store.sql, (instanceId) => requests.fire(instanceId));
   } catch (error) {
-    console.warn(`Live notices from other processes are off: listening on ${redactUrl(location.url)} failed (${error instanceof Error ? error.message : String(error)}). Workbenches see other processes' rows at their next query.`);
+    console.warn(`Live notices from other processes are off: listening on ${redactUrl(location.url)} failed (${error instanceof Error ? error.message : String(error)}). Workbenches see other processes' rows at their next query, and "Sync now" waits for the next poll.`);
   }
 }

@@ -213,7 +213,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       downloadUrlFor: options.downloadUrlFor,
     });
 
-    const sync = new SyncService(store, backend);
+    const sync = new SyncService(store, backend, mirror.syncRequests);
+    const woken = backend && mirror.syncRequests?.onDidRequest((instanceId) => backend.syncNow(instanceId));
+    closers.unshift(() => woken?.dispose());
     // Where an engine runs, rows arrive: this process also sends the alerts they fire.
     const alerts = new AlertService({
       store,

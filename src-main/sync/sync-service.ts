@@ -10,12 +10,18 @@ import { instanceStatus } from './status';
 /** An event that never fires (no engine runs in this process). */
 const never: Event<never> = () => ({ dispose: () => undefined });
 
+/** How "sync now" reaches a collector in another process (a team database's sync requests). */
+export interface SyncRequests {
+  request(instanceId?: InstanceId): Promise<void>;
+}
+
 /** The repositories the sync service reads and writes. */
 export type SyncServiceStore = Pick<Repositories, 'instances' | 'mirror' | 'syncState' | 'syncLog'>;
 
 /**
  * Statuses, pause/resume and the activity log over the store and a running backend. Without a backend
- * (a CLI command that only reads) statuses are the resting ones and `syncNow` says no engine runs here.
+ * (a CLI command that only reads) statuses are the resting ones and `syncNow` says no engine runs here,
+ * unless `requests` reach the collectors of a shared team database (the one holding the instance syncs).
  */
 export class SyncService implements ISyncService {
   readonly onDidChangeStatus;
@@ -23,10 +29,12 @@ export class SyncService implements ISyncService {
   readonly onDidProgress;
   readonly #store: SyncServiceStore;
   readonly #backend: SyncBackend | undefined;
+  readonly #requests: SyncRequests | undefined;
 
-  constructor(store: SyncServiceStore, backend?: SyncBackend) {
+  constructor(store: SyncServiceStore, backend?: SyncBackend, requests?: SyncRequests) {
     this.#store = store;
     this.#backend = backend;
+    this.#requests = requests;
     this.onDidChangeStatus = backend?.onDidChangeStatus ?? never;
     this.onDidLog = backend?.onDidLog ?? never;
     this.onDidProgress = backend?.onDidProgress ?? never;
@@ -41,6 +49,8 @@ export class SyncService implements ISyncService {
 
   async syncNow(id?: InstanceId): Promise<void> {
     if (id !== undefined) await this.#assertKnown(id);
+    // Every collector (this process's too) hears the request and wakes the instances it holds.
+    if (this.#requests) return this.#requests.request(id);
     if (!this.#backend) throw new OcmError('conflict', 'No sync engine runs in this process.', { hint: 'Run `ocm sync`, or open the app.' });
     this.#backend.syncNow(id);
   }

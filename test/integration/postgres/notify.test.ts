@@ -116,6 +116,20 @@ describe.skipIf(Boolean(skip))('live notices across processes on PostgreSQL', ()
     expect(total(heard, 'added')).toBe(mirrored);
   }, 120_000);
 
+  it('brings "Sync now" from a process without an engine to the collector that holds the instance', async () => {
+    // An hour between polls: only the request can make the collector sync within the test's wait.
+    await collector.services.instances.update(instanceId, { pollIntervalSeconds: 3600 });
+    const watcher = apps[0];
+    const heard = record(watcher);
+    const synced = nextEvent(collector.services.sync.onDidChangeStatus, (status) => status.instanceId === instanceId && status.state === 'up-to-date');
+    await collector.services.sync.syncNow(instanceId); // the changed interval applies from this pass on
+    await synced;
+    simulator.database('seed').seedWebhookRows(3);
+    await watcher.services.sync.syncNow(instanceId);
+    await until('the requested pass heard', () => total(heard, 'added') >= 3, 15_000);
+    expect(heard).toEqual([{ instanceId, added: 3, removed: 0, newestTimestamp: expect.any(String) }]);
+  }, 60_000);
+
   it('kicks the alert delivery of another collector, whose workbench shows the desktop alerts the syncing one cannot', async () => {
     // A second delivering process that syncs nothing: a workbench (its desktop notifier) is open on it.
     const shown: DesktopNotice[] = [];
