@@ -217,7 +217,7 @@ export interface HostInfo {
   version: string;
   platform: string;
   /** How secrets are protected at rest, said plainly in Settings and `ocm status`. */
-  secretStorage: 'os-keychain' | 'local-key-file';
+  secretStorage: 'os-keychain' | 'local-key-file' | 'team-key-file';
   dataDirectory: string;
 }
 

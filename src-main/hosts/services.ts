@@ -29,7 +29,7 @@ import type { PdfRenderer } from '../reports/pdf';
 import { ReportService } from '../reports/report-service';
 import { databasePath } from '../store/data-directory';
 import { systemKeychain, type Keychain } from '../store/keychain';
-import { createKeyFileVault, KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
+import { createTeamKeyFileVault, KEY_FILE, lazyVault, legacyKeyFile, openSecretVault, type OpenedVault, type SecretVault } from '../store/secret-vault';
 import type { AccountStore } from '../store/repositories/accounts';
 import type { JournalPort, Repositories } from '../store/ports';
 import type { Store } from '../store/store';
@@ -350,7 +350,7 @@ const SECRETS_SEALED = 'secrets.sealed';
 function openVault(options: CreateServicesOptions, location: MirrorLocation): OpenedVault {
   // A team database is shared by collectors on several machines: its secrets are sealed with the team's
   // key file (the same `secret.key` on every collector, docs/team-mode.md), never one machine's keychain.
-  if (location.kind === 'postgres') return { vault: createKeyFileVault(options.dataDir) };
+  if (location.kind === 'postgres') return { vault: createTeamKeyFileVault(options.dataDir) };
   // The host's vault (Electron's safeStorage) wins; the key file, when there is one, still opens older secrets.
   if (options.vault) {
     const legacy = options.vault.kind === 'local-key-file' ? undefined : legacyKeyFile(options.dataDir);

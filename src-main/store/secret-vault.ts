@@ -88,6 +88,15 @@ export function createKeyFileVault(dataDir: string): SecretVault {
   return aesVault('local-key-file', 'v1:', () => loadOrCreateKeyFile(dataDir));
 }
 
+/**
+ * The team database's vault: the same key file, shared by every collector of one PostgreSQL mirror (a
+ * copy on each machine), since no one machine's keychain can open what another sealed. Its texts are
+ * the key file's, so secrets a SQLite team server sealed with its key file open here unchanged.
+ */
+export function createTeamKeyFileVault(dataDir: string): SecretVault {
+  return aesVault('team-key-file', 'v1:', () => loadOrCreateKeyFile(dataDir));
+}
+
 /** The keychain account of a data directory: a stable digest of its absolute path. */
 export function keychainAccount(dataDir: string): string {
   return `vault-key ${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 24)}`;

@@ -332,6 +332,7 @@ export const en = {
   'settings.hostKind.electron': 'Desktop app',
   'settings.hostKind.browser': 'Browser mode',
   'settings.secrets.os-keychain': 'Passwords are encrypted with a key kept in the operating system’s keychain.',
+  'settings.secrets.team-key-file': 'This team database is shared by collectors on several machines, so passwords are encrypted with the team’s key file, a copy of which each collector keeps in its data directory. Anyone who can read both that file and the database can decrypt them.',
   'settings.secrets.local-key-file': 'No keychain service of the operating system answered here (as on a server without a desktop), so passwords are encrypted with a key file in the data directory. This is weaker than the keychain: anyone who can read that directory can decrypt them.',
   'settings.dataDirectory': 'Data directory',
   'settings.version': 'Version',

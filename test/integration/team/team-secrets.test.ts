@@ -54,7 +54,7 @@ describe.skipIf(Boolean(skip))('secrets in a team database', () => {
     const keychain = answeringKeychain();
     const app = await createServices({ dataDir: first, database, engine: 'none', keychain });
     const { id } = await app.services.instances.add({ name: 'Riyadh ERP', url: 'http://127.0.0.1:9/', db: 'riyadh', login: 'sync', password: 'odoo-secret-41' });
-    expect((await app.services.host.info()).secretStorage).toBe('local-key-file');
+    expect((await app.services.host.info()).secretStorage).toBe('team-key-file');
     await app.close();
     expect(keychain.writes).toBe(0);
 

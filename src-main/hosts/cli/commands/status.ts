@@ -5,14 +5,16 @@ import { openServices, type OpenServices } from '../cli-services';
 const usage = `Usage: ocm status [--json]
 
 Shows each instance's mirrored rows, rows removed on the server, error rows, the last sync and the
-last logged problem, and how saved passwords are protected (OS keychain, or a local key file where
-no keychain service answers).`;
+last logged problem, and how saved passwords are protected (OS keychain, a local key file where
+no keychain service answers, or a team database's shared key file).`;
 
 /** How saved passwords are protected, in one sentence. */
 export const SECRET_STORAGE_SENTENCES = {
   'os-keychain': 'Saved passwords are encrypted with a key kept in the OS keychain.',
   'local-key-file':
     'Saved passwords are encrypted with a key file in the data folder, because no OS keychain service answered here; this is weaker than the OS keychain (anyone who can read that folder can decrypt them).',
+  'team-key-file':
+    'Saved passwords are encrypted with the team key file in the data folder (secret.key), the same on every collector of this team database; anyone who can read both it and the database can decrypt them.',
 } as const;
 
 /** Creates the command over the services `open` gives (default: the mirror in $OCM_HOME). */
