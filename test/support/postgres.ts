@@ -14,6 +14,8 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { openPostgres, type PgConnection } from '../../src-main/store/postgres/connection';
+import { migratePostgres } from '../../src-main/store/postgres/migrate';
 
 /** The superuser and password of a throwaway cluster (password auth over TCP, as a real server has it). */
 const USER = 'ocm';
@@ -76,6 +78,14 @@ export interface TestPostgresOptions {
   durable?: boolean;
   /** More server settings (`-c name=value`), e.g. shared_buffers for a large benchmark. */
   settings?: Readonly<Record<string, string>>;
+}
+
+/** A fresh database on `server` with this build's schema, and a pool on it (the caller closes the pool). */
+export async function migratedDatabase(server: TestPostgres, name?: string): Promise<{ url: string; pg: PgConnection }> {
+  const url = await server.createDatabase(name);
+  const pg = await openPostgres(url);
+  await migratePostgres(pg);
+  return { url, pg };
 }
 
 /** Starts a throwaway cluster, or wraps OCM_TEST_DATABASE_URL. */

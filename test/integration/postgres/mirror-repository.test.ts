@@ -16,10 +16,9 @@ import { openDatabase } from '../../../src-main/store/open';
 import type { MirrorPort } from '../../../src-main/store/ports';
 import { closePostgres, openPostgres, type PgConnection } from '../../../src-main/store/postgres/connection';
 import type { PgMirrorInsertHook } from '../../../src-main/store/postgres/insert-hook';
-import { migratePostgres } from '../../../src-main/store/postgres/migrate';
 import { PgMirrorRepository } from '../../../src-main/store/postgres/mirror-repository';
 import { MirrorRepository, type InsertedChange, type InsertedError, type MirrorChange, type MirrorError } from '../../../src-main/store/repositories/mirror';
-import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { migratedDatabase, postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
 
 const skip = postgresSkipReason();
 if (skip) console.warn(skip);
@@ -118,8 +117,7 @@ describe.skipIf(Boolean(skip))('PgMirrorRepository answers as MirrorRepository',
 
   beforeAll(async () => {
     server = await startTestPostgres();
-    pg = await openPostgres(await server.createDatabase());
-    await migratePostgres(pg);
+    ({ pg } = await migratedDatabase(server));
     dir = mkdtempSync(join(tmpdir(), 'ocm-pg-mirror-'));
     sqlite = openDatabase(join(dir, 'mirror.sqlite'));
 
@@ -231,9 +229,7 @@ describe.skipIf(Boolean(skip))('PgMirrorRepository on PostgreSQL', () => {
 
   beforeAll(async () => {
     server = await startTestPostgres();
-    url = await server.createDatabase();
-    pg = await openPostgres(url);
-    await migratePostgres(pg);
+    ({ url, pg } = await migratedDatabase(server));
   }, 120_000);
 
   afterAll(async () => {

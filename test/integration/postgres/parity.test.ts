@@ -11,15 +11,14 @@ import type { ChangeFilter, FieldChange, TimelineCursor, TimelineQuery } from '.
 import type { IChangeService } from '../../../src-main/common/services';
 import type { SqlDatabase } from '../../../src-main/store/database';
 import { ChangeService } from '../../../src-main/store/queries/change-service';
-import { closePostgres, openPostgres, type PgConnection } from '../../../src-main/store/postgres/connection';
+import { closePostgres, type PgConnection } from '../../../src-main/store/postgres/connection';
 import { PgChangeService } from '../../../src-main/store/postgres/change-service';
-import { migratePostgres } from '../../../src-main/store/postgres/migrate';
 import { PgMirrorRepository } from '../../../src-main/store/postgres/mirror-repository';
 import { MirrorRepository } from '../../../src-main/store/repositories/mirror';
 import { copySqliteToPostgres, verifyCopy } from '../../../src-main/store/postgres/sqlite-copy';
 import { insertChanges } from '../../unit/queries/fixtures';
 import { END, iso, openTestMirror } from '../../unit/queries/test-mirror';
-import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { migratedDatabase, postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
 
 const skip = postgresSkipReason();
 if (skip) console.warn(skip);
@@ -53,8 +52,7 @@ describe.skipIf(Boolean(skip))('the PostgreSQL store answers as the SQLite store
       ('inst-prod', 1, 'sale.order', 5, 'Timeout posting https://hooks.example/a: read timed out', 'timeout posting', ${END - 50}, ${END - 40}),
       ('inst-prod', 2, 'sale.order', 6, 'Timeout posting https://hooks.example/b: read timed out', 'timeout posting', ${END - 30}, ${END - 20}),
       ('inst-demo', 1, 'res.partner', 7, 'Connection refused by receiver', 'connection refused', ${END - 10}, ${END - 5})`).run();
-    pg = await openPostgres(await server.createDatabase());
-    await migratePostgres(pg);
+    ({ pg } = await migratedDatabase(server));
     const sqlite = db as unknown as SqlDatabase;
     await copySqliteToPostgres(sqlite, pg, { source: 'parity-test', batchSize: 1000 });
     expect((await verifyCopy(sqlite, pg)).filter((table) => !table.ok)).toEqual([]);

@@ -12,13 +12,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Awaitable, PollingPort } from '../../../src-main/store/ports';
 import { closePostgres, openPostgres, type PgConnection } from '../../../src-main/store/postgres/connection';
-import { migratePostgres } from '../../../src-main/store/postgres/migrate';
 import { PgMirrorRepository } from '../../../src-main/store/postgres/mirror-repository';
 import { PgPollingRepository, type PgPollingMirror } from '../../../src-main/store/postgres/repositories/polling';
 import type { MirrorChange } from '../../../src-main/store/repositories/mirror';
 import { pollingServerId, trackingServerId, type ModelCursor, type PollingCommit, type PollingEvent } from '../../../src-main/store/repositories/polling';
 import { openStore, type Store } from '../../../src-main/store/store';
-import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { migratedDatabase, postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
 
 const skip = postgresSkipReason();
 if (skip) console.warn(skip);
@@ -72,8 +71,7 @@ describe.skipIf(Boolean(skip))('PgPollingRepository answers as the SQLite Pollin
   let mirror: PgMirrorRepository;
 
   beforeAll(async () => {
-    pg = await openPostgres(await server.createDatabase());
-    await migratePostgres(pg);
+    ({ pg } = await migratedDatabase(server));
     dir = mkdtempSync(join(tmpdir(), 'ocm-pg-polling-'));
     store = openStore(join(dir, 'mirror.sqlite'));
     lite = store.polling;
@@ -273,9 +271,7 @@ describe.skipIf(Boolean(skip))('PgPollingRepository on a shared PostgreSQL', () 
   let pg: PgConnection;
 
   beforeAll(async () => {
-    url = await server.createDatabase();
-    pg = await openPostgres(url);
-    await migratePostgres(pg);
+    ({ url, pg } = await migratedDatabase(server));
   }, 120_000);
 
   afterAll(async () => {

@@ -15,11 +15,10 @@ import { pgReportData } from '../../../src-main/reports/pg-data-source';
 import { ReportService, type ReportDataSource } from '../../../src-main/reports/report-service';
 import { storeReportData } from '../../../src-main/reports/store-data-source';
 import { closePostgres, openPostgres, type PgConnection } from '../../../src-main/store/postgres/connection';
-import { migratePostgres } from '../../../src-main/store/postgres/migrate';
 import { PgMirrorRepository } from '../../../src-main/store/postgres/mirror-repository';
 import { PgInstanceRepository } from '../../../src-main/store/postgres/repositories/instances';
 import { copySqliteToPostgres, verifyCopy } from '../../../src-main/store/postgres/sqlite-copy';
-import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { migratedDatabase, postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
 import { SEED_START, seededStore, type SeededStore } from '../reports/seed-store';
 
 const skip = postgresSkipReason();
@@ -81,9 +80,7 @@ describe.skipIf(Boolean(skip))('the PostgreSQL read adapters answer as the SQLit
     store.syncState.update('main', { capabilities: { errorLog: 'readable' } as never });
     store.instances.hide('branch', SEED_START + 100_000);
 
-    url = await server.createDatabase();
-    pg = await openPostgres(url);
-    await migratePostgres(pg);
+    ({ url, pg } = await migratedDatabase(server));
     await copySqliteToPostgres(store.db, pg, { source: 'read-adapters-test', batchSize: 1000 });
     expect((await verifyCopy(store.db, pg)).filter((table) => !table.ok)).toEqual([]);
     lite = storeReportData(store, { batchSize: 97 });

@@ -26,7 +26,7 @@ import { PgReportDefinitionRepository } from '../../../src-main/store/postgres/r
 import { PgSettingsRepository } from '../../../src-main/store/postgres/repositories/settings';
 import { PgSyncLogRepository } from '../../../src-main/store/postgres/repositories/sync-log';
 import { PgSyncStateRepository } from '../../../src-main/store/postgres/repositories/sync-state';
-import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { migratedDatabase, postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
 
 const skip = postgresSkipReason();
 if (skip) console.warn(skip);
@@ -130,9 +130,7 @@ describe.skipIf(Boolean(skip))('the PostgreSQL repositories answer as the SQLite
 
   beforeAll(async () => {
     server = await startTestPostgres();
-    url = await server.createDatabase();
-    pg = await openPostgres(url);
-    await migratePostgres(pg);
+    ({ url, pg } = await migratedDatabase(server));
     const writer = new PgMirrorRepository(pg);
     postgres = {
       name: 'postgres',

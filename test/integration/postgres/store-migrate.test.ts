@@ -26,7 +26,7 @@ import { hashPassword } from '../../../src-main/accounts/password';
 import { SessionManager } from '../../../src-main/accounts/sessions';
 import type { AlertEvent } from '../../../src-main/common/alerts';
 import { openTestMirror } from '../../unit/queries/test-mirror';
-import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { migratedDatabase, postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
 import { join } from 'node:path';
 import { realpathSync } from 'node:fs';
 
@@ -295,9 +295,7 @@ describe.skipIf(Boolean(skip))('ocm store migrate', () => {
   });
 
   it('refuses a database that holds another mirror, or users of its own', async () => {
-    const url = await server.createDatabase('taken');
-    const pg = await openPostgres(url);
-    await migratePostgres(pg);
+    const { url, pg } = await migratedDatabase(server, 'taken');
     await pg.unsafe(`INSERT INTO store_migrations (source, started_at) VALUES ('/elsewhere/mirror.sqlite', 1)`);
     await closePostgres(pg);
     const refused = await run(['--to', url, '--from', file]);
