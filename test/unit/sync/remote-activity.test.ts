@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Emitter } from '../../../src-main/common/event';
 import type { InstanceId, InstanceStatus, Progress, SyncLogEntry } from '../../../src-main/common/model';
 import { encodeSyncEvent, MAX_PAYLOAD_BYTES, parseSyncEvent, type HeardSyncEvent, type SyncEvent } from '../../../src-main/store/postgres/sync-events';
+import type { SyncBackend } from '../../../src-main/sync/backend';
 import { publishSyncActivity, RemoteSyncActivity, type LiveSyncActivity } from '../../../src-main/sync/remote-activity';
+import { SyncService, type SyncServiceStore } from '../../../src-main/sync/sync-service';
 
 function status(instanceId: InstanceId, state: InstanceStatus['state'], extra: Partial<InstanceStatus> = {}): InstanceStatus {
   return { instanceId, state, changeCount: 0, removedCount: 0, errorCount: 0, errorLog: 'readable', richFields: [], canDeleteChanges: true, ...extra };
@@ -139,5 +141,25 @@ describe('the sync event payload', () => {
     expect(parseSyncEvent(JSON.stringify({ origin: 'o', ttlMs: 0, kind: 'status', status: status('a', 'idle') }))).toBeUndefined();
     expect(parseSyncEvent(JSON.stringify({ origin: 'o', ttlMs: 10, kind: 'log', entry: { instanceId: 'a', message: 'x' } }))).toBeUndefined();
     expect(parseSyncEvent(JSON.stringify({ origin: 'o', ttlMs: 10, kind: 'other' }))).toBeUndefined();
+  });
+});
+
+describe("SyncService with other processes' activity", () => {
+  it("shows its own engine's status over one heard, another's over the resting one, and fires both processes' events once", async () => {
+    const own = fakeEngine([status('a', 'syncing')]);
+    const heard = new Emitter<HeardSyncEvent>();
+    const remote = new RemoteSyncActivity(heard.event);
+    const backend = { ...own.live, onDidChangeData: () => ({ dispose: () => undefined }), setTargets() {}, syncNow() {}, pause() {}, resume() {}, close: async () => undefined } satisfies SyncBackend;
+    const records = ['a', 'b'].map((id) => ({ config: { id } }));
+    const store = { instances: { list: async () => records } } as unknown as SyncServiceStore;
+    const sync = new SyncService(store, backend, undefined, remote);
+    const fired: string[] = [];
+    sync.onDidChangeStatus((value) => fired.push(`${value.instanceId}:${value.state}`));
+    heard.fire({ kind: 'status', status: status('a', 'up-to-date'), ttlMs: 15_000 }); // a lease that changed hands: older than its own
+    heard.fire({ kind: 'status', status: status('b', 'error'), ttlMs: 15_000 });
+    own.status.fire(status('a', 'syncing'));
+    expect(fired).toEqual(['a:up-to-date', 'b:error', 'a:syncing']);
+    expect((await sync.statuses()).map((value) => `${value.instanceId}:${value.state}`)).toEqual(['a:syncing', 'b:error']);
+    remote.dispose();
   });
 });
