@@ -45,6 +45,9 @@ describe.skipIf(Boolean(skip))('live sync activity across processes on PostgreSQ
   let home: string;
   let database: MirrorLocation;
   const apps: RunningServices[] = [];
+  let watcher: RunningServices;
+  let collector: RunningServices;
+  let instanceId: InstanceId;
 
   beforeAll(async () => {
     server = await startTestPostgres();
@@ -61,16 +64,17 @@ describe.skipIf(Boolean(skip))('live sync activity across processes on PostgreSQ
   });
 
   it("shows a process without an engine the collector's live status, progress and log lines, once each", async () => {
-    const watcher = await createServices({ dataDir: home, database, engine: 'none', keychain: null });
+    watcher = await createServices({ dataDir: home, database, engine: 'none', keychain: null });
     apps.push(watcher);
     const heard = record(watcher);
     // Small pages, so the snapshot reports progress several times.
-    const collector = await createServices({ dataDir: home, database, engine: 'in-thread', keychain: null, collector: { holder: 'collector-a', leaseSeconds: 15 }, pass: { pageSize: 250, pipelineDepth: 1, deletionConcurrency: 8 } });
+    collector = await createServices({ dataDir: home, database, engine: 'in-thread', keychain: null, collector: { holder: 'collector-a', leaseSeconds: 15 }, pass: { pageSize: 250, pipelineDepth: 1, deletionConcurrency: 8 } });
     apps.push(collector);
     const own = record(collector);
 
     const upToDate = nextEvent(collector.services.sync.onDidChangeStatus, (status) => status.state === 'up-to-date');
     const { id } = await collector.services.instances.add({ name: 'Jeddah ERP', url: simulator.url, db: 'big', login: 'admin', password: 'admin', transport: 'jsonrpc' });
+    instanceId = id;
     const done = await upToDate;
     const snapshot = simulator.database('big').webhookRows().length;
     expect(snapshot).toBeGreaterThanOrEqual(ROWS);
@@ -120,6 +124,26 @@ describe.skipIf(Boolean(skip))('live sync activity across processes on PostgreSQ
     await until('the poll line heard', () => heard.logs.length === own.logs.length);
     expect(heard.logs).toEqual(own.logs);
   }, 120_000);
+
+  it("shows the next lease holder's status once it speaks, and the resting one a lease after the last holder stopped", async () => {
+    // The first collector stops (releasing its lease); a second, with a one-second lease, takes the instance over.
+    await collector.close();
+    apps.splice(apps.indexOf(collector), 1);
+    const heard = record(watcher);
+    const next = await createServices({ dataDir: home, database, engine: 'in-thread', keychain: null, collector: { holder: 'collector-b', leaseSeconds: 1 } });
+    apps.push(next);
+    await until('the new holder heard', () => heard.statuses.some((status) => status.instanceId === instanceId && status.state === 'up-to-date'));
+    expect(next.leases?.held().has(instanceId)).toBe(true);
+    expect((await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state).toBe('up-to-date');
+    // Its statuses are repeated every third of its lease: still shown live after several leases.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state).toBe('up-to-date');
+    await next.close();
+    apps.splice(apps.indexOf(next), 1);
+    const stopped = Date.now();
+    await until('the resting status', async () => (await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state === 'idle', 5_000);
+    expect(Date.now() - stopped).toBeLessThan(2_000);
+  }, 60_000);
 
   it('drops a payload that is not an event, and trims a long log line below the NOTIFY limit', async () => {
     const listener = await openMirror(database, { listen: true });
