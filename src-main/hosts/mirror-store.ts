@@ -3,7 +3,8 @@
  * a small team server) or a PostgreSQL database (team mode). Both give the same repositories (store/ports.ts)
  * and the same read sides (timeline queries, the admin actions' rows, report data); only this module
  * knows which one is open. On PostgreSQL, the rows other processes commit are also heard as they commit
- * (store/postgres/change-notices.ts); on a SQLite file, they show at the next query.
+ * (store/postgres/change-notices.ts), and their engines' sync activity as it happens (sync-events.ts);
+ * on a SQLite file, they show at the next query.
  */
 import { existsSync } from 'node:fs';
 import { pgRowMarker, pgRowSource } from '../admin/pg-adapters';
@@ -20,6 +21,7 @@ import { pgReportData } from '../reports/pg-data-source';
 import { storeReportData } from '../reports/store-data-source';
 import type { Repositories } from '../store/ports';
 import { listenForChanges } from '../store/postgres/change-notices';
+import { listenForSyncEvents, pgPublishSyncEvent, type HeardSyncEvent, type SyncEvent } from '../store/postgres/sync-events';
 import { listenForSyncRequests, pgRequestSync } from '../store/postgres/sync-requests';
 import { PgChangeService } from '../store/postgres/change-service';
 import { redactUrl } from '../store/postgres/connection';
@@ -47,6 +49,11 @@ export interface OpenedMirror {
    * the collector holding the instance wherever it runs, `onDidRequest` hears requests (opened with `listen`).
    */
   readonly syncRequests?: { request(instanceId?: InstanceId): Promise<void>; readonly onDidRequest: Event<InstanceId | undefined> };
+  /**
+   * A team database's live sync activity between processes (store/postgres/sync-events.ts): `publish`
+   * sends this process's engine's events, `onDidHear` hears the other processes' (opened with `listen`).
+   */
+  readonly syncEvents?: { publish(event: SyncEvent, ttlMs: number): Promise<void>; readonly onDidHear: Event<HeardSyncEvent> };
   changeService(notices: Event<ChangesNotice>): IChangeService;
   rowSource(): AdminRowSource;
   rowMarker(): RowMarker;
@@ -101,12 +108,14 @@ async function openPostgresMirror(location: MirrorLocation & { kind: 'postgres' 
   const store = await openPgStore(location.url, { readonly: options.readonly, max: TEAM_POOL_SIZE });
   const notices = new Emitter<ChangesNotice>();
   const requests = new Emitter<InstanceId | undefined>();
-  if (options.listen) await listen(store, notices, requests, location);
+  const syncEvents = new Emitter<HeardSyncEvent>();
+  if (options.listen) await listen(store, { notices, requests, syncEvents }, location);
   return {
     location,
     repositories: store,
     onDidChangeData: notices.event,
     syncRequests: { request: (instanceId) => pgRequestSync(store.sql, instanceId), onDidRequest: requests.event },
+    syncEvents: { publish: (event, ttlMs) => pgPublishSyncEvent(store.sql, store.mirror.noticeOrigin, ttlMs, event), onDidHear: syncEvents.event },
     changeService: (notices) => new PgChangeService(store.sql, notices),
     rowSource: () => pgRowSource(store.sql),
     rowMarker: () => pgRowMarker(store),
@@ -115,21 +124,31 @@ async function openPostgresMirror(location: MirrorLocation & { kind: 'postgres' 
     close: async () => {
       notices.dispose();
       requests.dispose();
+      syncEvents.dispose();
       await store.close(); // ends the listening connection too
     },
   };
 }
 
+/** What {@link listen} hands on: rows committed, sync requests, and sync activity, of other processes. */
+interface Heard {
+  notices: Emitter<ChangesNotice>;
+  requests: Emitter<InstanceId | undefined>;
+  syncEvents: Emitter<HeardSyncEvent>;
+}
+
 /**
- * LISTENs for other processes' notices and sync requests. A failure does not stop the mirror from opening:
- * it is logged, and this process's workbenches see other processes' rows at their next query, as on
- * SQLite, and its collector syncs at its next poll.
+ * LISTENs for other processes' notices, sync requests and sync activity. A failure does not stop the
+ * mirror from opening: it is logged, and this process's workbenches see other processes' rows at their
+ * next query, as on SQLite, and their instances' resting statuses; its collector syncs at its next poll.
  */
-async function listen(store: PgStore, notices: Emitter<ChangesNotice>, requests: Emitter<InstanceId | undefined>, location: MirrorLocation & { kind: 'postgres' }): Promise<void> {
+async function listen(store: PgStore, heard: Heard, location: MirrorLocation & { kind: 'postgres' }): Promise<void> {
+  const origin = store.mirror.noticeOrigin;
   try {
-    await listenForChanges(store.sql, store.mirror.noticeOrigin, (notice) => notices.fire(notice));
-    await listenForSyncRequests(store.sql, (instanceId) => requests.fire(instanceId));
+    await listenForChanges(store.sql, origin, (notice) => heard.notices.fire(notice));
+    await listenForSyncRequests(store.sql, (instanceId) => heard.requests.fire(instanceId));
+    await listenForSyncEvents(store.sql, origin, (event) => heard.syncEvents.fire(event));
   } catch (error) {
-    console.warn(`Live notices from other processes are off: listening on ${redactUrl(location.url)} failed (${error instanceof Error ? error.message : String(error)}). Workbenches see other processes' rows at their next query, and "Sync now" waits for the next poll.`);
+    console.warn(`Live notices from other processes are off: listening on ${redactUrl(location.url)} failed (${error instanceof Error ? error.message : String(error)}). Workbenches see other processes' rows at their next query and their instances' resting statuses, and "Sync now" waits for the next poll.`);
   }
 }

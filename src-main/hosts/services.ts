@@ -37,6 +37,7 @@ import type { PollTiming, SyncBackend } from '../sync/backend';
 import type { ConnectFunction } from '../sync/connect';
 import { LeasedBackend } from '../sync/leased-backend';
 import type { SyncPassOptions, SyncPassResult } from '../sync/source';
+import { publishSyncActivity, RemoteSyncActivity } from '../sync/remote-activity';
 import { SyncScheduler } from '../sync/scheduler';
 import { SyncService } from '../sync/sync-service';
 import { startSyncWorker } from '../sync/worker-host';
@@ -213,7 +214,12 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       downloadUrlFor: options.downloadUrlFor,
     });
 
-    const sync = new SyncService(store, backend, mirror.syncRequests);
+    // A team database: other processes' engines' activity is shown here, and this engine's is sent to them.
+    const remote = mirror.syncEvents && new RemoteSyncActivity(mirror.syncEvents.onDidHear);
+    closers.unshift(() => remote?.dispose());
+    const publisher = backend && mirror.syncEvents && publishSyncActivity(backend, mirror.syncEvents.publish, { ttlMs: (options.collector?.leaseSeconds ?? DEFAULT_STATUS_SECONDS) * 1000 });
+    closers.unshift(() => publisher?.close());
+    const sync = new SyncService(store, backend, mirror.syncRequests, remote);
     const woken = backend && mirror.syncRequests?.onDidRequest((instanceId) => backend.syncNow(instanceId));
     closers.unshift(() => woken?.dispose());
     // Where an engine runs, rows arrive: this process also sends the alerts they fire.
@@ -343,6 +349,9 @@ function workstationStore(mirror: OpenedMirror): Store {
   if (!mirror.sqlite) throw new OcmError('invalid-input', 'Team servers are read from a workstation, whose mirror is a SQLite file.');
   return mirror.sqlite;
 }
+
+/** How long a status sent to other processes holds without a collector's lease to say (serve's default lease). */
+const DEFAULT_STATUS_SECONDS = 15;
 
 /** Marks a mirror whose secrets were all sealed to their server (the first-use migration is done). */
 const SECRETS_SEALED = 'secrets.sealed';

@@ -18,18 +18,10 @@ import { startSimulator, type RunningSimulator } from '../../../src-main/simulat
 import { CHANGES_CHANNEL, parseChangeNotice } from '../../../src-main/store/postgres/change-notices';
 import type { PgStore } from '../../../src-main/store/postgres/pg-store';
 import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { until } from '../../support/until';
 
 const skip = postgresSkipReason();
 if (skip) console.warn(skip);
-
-/** Waits (checking every 20 ms) until `condition` holds. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Every notice the services' change service fires, in order. */
 function record(app: RunningServices): ChangesNotice[] {
