@@ -43,7 +43,17 @@ const xmlCharacter = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('é', 'ü', 'ش', 'كتاب', '中', '😀', '\u00a0', '\u2028', '\ufffd') },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 3 }) },
 );
-const xmlString = fc.array(xmlCharacter, { maxLength: 12 }).map((parts) => parts.join(''));
+/**
+ * Strings as the serializer can write them. Not two `]]>`: when it writes a string as a CDATA section it
+ * splits only the first `]]>` (xmlbuilder's `replace(']]>', …)`), so a second one ends the section early
+ * and the body is not well-formed XML (a bare `<` in text), which this decoder rightly refuses and the
+ * lenient reference reads as something else. No server writes that: Python's xmlrpc.client (Odoo) escapes
+ * with entities.
+ */
+const xmlString = fc
+  .array(xmlCharacter, { maxLength: 12 })
+  .map((parts) => parts.join(''))
+  .filter((text) => text.split(']]>').length <= 2);
 
 /** Values the serializer encodes: every XML-RPC type, nested. */
 const wireValue = fc.letrec((tie) => ({
