@@ -20,6 +20,9 @@ import { SYNC_EVENTS_CHANNEL, type HeardSyncEvent } from '../../../src-main/stor
 import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
 import { until } from '../../support/until';
 
+/** The second collector's lease in the take-over test. */
+const LEASE_SECONDS = 3;
+
 const skip = postgresSkipReason();
 if (skip) console.warn(skip);
 
@@ -126,23 +129,24 @@ describe.skipIf(Boolean(skip))('live sync activity across processes on PostgreSQ
   }, 120_000);
 
   it("shows the next lease holder's status once it speaks, and the resting one a lease after the last holder stopped", async () => {
-    // The first collector stops (releasing its lease); a second, with a one-second lease, takes the instance over.
+    // The first collector stops (releasing its lease); a second, with a three-second lease, takes the instance over.
+    // (Leases of seconds, and bounds of two leases: the statuses are timed by a loaded machine's timers.)
     await collector.close();
     apps.splice(apps.indexOf(collector), 1);
     const heard = record(watcher);
-    const next = await createServices({ dataDir: home, database, engine: 'in-thread', keychain: null, collector: { holder: 'collector-b', leaseSeconds: 1 } });
+    const next = await createServices({ dataDir: home, database, engine: 'in-thread', keychain: null, collector: { holder: 'collector-b', leaseSeconds: LEASE_SECONDS } });
     apps.push(next);
     await until('the new holder heard', () => heard.statuses.some((status) => status.instanceId === instanceId && status.state === 'up-to-date'));
     expect(next.leases?.held().has(instanceId)).toBe(true);
     expect((await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state).toBe('up-to-date');
     // Its statuses are repeated every third of its lease: still shown live after several leases.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await new Promise((resolve) => setTimeout(resolve, 2.5 * LEASE_SECONDS * 1000));
     expect((await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state).toBe('up-to-date');
     await next.close();
     apps.splice(apps.indexOf(next), 1);
     const stopped = Date.now();
-    await until('the resting status', async () => (await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state === 'idle', 5_000);
-    expect(Date.now() - stopped).toBeLessThan(2_000);
+    await until('the resting status', async () => (await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state === 'idle', 4 * LEASE_SECONDS * 1000);
+    expect(Date.now() - stopped).toBeLessThan(2 * LEASE_SECONDS * 1000);
   }, 60_000);
 
   it('drops a payload that is not an event, and trims a long log line below the NOTIFY limit', async () => {
