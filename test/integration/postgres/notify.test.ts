@@ -93,6 +93,8 @@ describe.skipIf(Boolean(skip))('live notices across processes on PostgreSQL', ()
     simulator.database('seed').seedWebhookRows(2);
     await collector.services.sync.syncNow(id);
     await until('the fence heard', () => total(heard, 'added') >= snapshot + 9);
+    // The other process may hear the commit before the collector's engine has announced it here.
+    await until('the fence announced by the collector', () => total(own, 'added') >= snapshot + 9);
     expect(heard.slice(heardBefore)).toEqual([
       { instanceId: id, added: 0, removed: 1 },
       { instanceId: id, added: 2, removed: 0, newestTimestamp: expect.any(String) },
