@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ChangesNotice } from '../../common/model';
+import { fromOthers, jsonOf, pgListen, pgNotify } from './channels';
 import type { PgConnection } from './connection';
 import type { PgTransaction } from './insert-hook';
 
@@ -34,17 +35,12 @@ export function newNoticeOrigin(): string {
  */
 export async function pgNotifyChanges(tx: PgTransaction, origin: string, notice: ChangesNotice): Promise<void> {
   const payload: PgChangeNotice = { origin, ...notice };
-  await tx.unsafe('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(payload)], { prepare: true });
+  await pgNotify(tx, CHANGES_CHANNEL, JSON.stringify(payload));
 }
 
 /** The notice in a payload, or undefined when it is not one (a foreign sender, another version's shape). */
 export function parseChangeNotice(payload: string): PgChangeNotice | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch {
-    return undefined;
-  }
+  const value = jsonOf(payload);
   if (typeof value !== 'object' || value === null) return undefined;
   const { origin, instanceId, added, removed, newestTimestamp } = value as Record<string, unknown>;
   if (typeof origin !== 'string' || typeof instanceId !== 'string' || !isCount(added) || !isCount(removed)) return undefined;
@@ -56,17 +52,7 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-/**
- * LISTENs on the pool's listening connection (postgres.js keeps one apart from the pool and listens
- * again after a reconnect) and hands `listener` the notices of other origins than `origin`. Resolves once
- * the LISTEN is active; `unlisten` stops it.
- */
-export async function listenForChanges(sql: PgConnection, origin: string, listener: (notice: ChangesNotice) => void): Promise<{ unlisten(): Promise<void> }> {
-  const { unlisten } = await sql.listen(CHANGES_CHANNEL, (payload) => {
-    const notice = parseChangeNotice(payload);
-    if (!notice || notice.origin === origin) return;
-    const { origin: _origin, ...rest } = notice;
-    listener(rest);
-  });
-  return { unlisten: async () => void (await unlisten()) };
+/** Hands `listener` the notices of other origins than `origin`; resolves once listening. */
+export function listenForChanges(sql: PgConnection, origin: string, listener: (notice: ChangesNotice) => void): Promise<{ unlisten(): Promise<void> }> {
+  return pgListen(sql, CHANGES_CHANNEL, parseChangeNotice, fromOthers(origin, listener));
 }

@@ -15,6 +15,7 @@
  * detail and the log line's catalogue key and parameters (the workbench then shows the English sentence).
  */
 import type { InstanceId, InstanceStatus, MessageValues, Progress, SyncLogEntry } from '../../common/model';
+import { fromOthers, jsonOf, pgListen, pgNotify } from './channels';
 import type { PgConnection } from './connection';
 
 /** The channel every team process listens on for other collectors' sync activity. */
@@ -89,17 +90,12 @@ export async function pgPublishSyncEvent(sql: PgConnection, origin: string, ttlM
     console.warn(`A sync ${event.kind} event was not sent to other processes: it does not fit PostgreSQL's ${MAX_PAYLOAD_BYTES}-byte notice even trimmed.`);
     return;
   }
-  await sql.unsafe('SELECT pg_notify($1, $2)', [SYNC_EVENTS_CHANNEL, payload], { prepare: true });
+  await pgNotify(sql, SYNC_EVENTS_CHANNEL, payload);
 }
 
 /** The event in a payload with its origin, or undefined when it is not one (a foreign sender, another version's shape). */
-export function parseSyncEvent(payload: string): (HeardSyncEvent & { origin: string }) | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch {
-    return undefined;
-  }
+export function parseSyncEvent(payload: string): SentSyncEvent | undefined {
+  const value = jsonOf(payload);
   if (!isObject(value)) return undefined;
   const { origin, ttlMs, kind } = value;
   if (typeof origin !== 'string' || typeof ttlMs !== 'number' || !(ttlMs > 0)) return undefined;
@@ -124,12 +120,6 @@ function isInstanceId(value: unknown): value is InstanceId {
 }
 
 /** Hands `listener` the events of other origins than `origin`; resolves once listening. */
-export async function listenForSyncEvents(sql: PgConnection, origin: string, listener: (event: HeardSyncEvent) => void): Promise<{ unlisten(): Promise<void> }> {
-  const { unlisten } = await sql.listen(SYNC_EVENTS_CHANNEL, (payload) => {
-    const event = parseSyncEvent(payload);
-    if (!event || event.origin === origin) return;
-    const { origin: _origin, ...heard } = event;
-    listener(heard);
-  });
-  return { unlisten: async () => void (await unlisten()) };
+export function listenForSyncEvents(sql: PgConnection, origin: string, listener: (event: HeardSyncEvent) => void): Promise<{ unlisten(): Promise<void> }> {
+  return pgListen(sql, SYNC_EVENTS_CHANNEL, parseSyncEvent, fromOthers(origin, listener));
 }

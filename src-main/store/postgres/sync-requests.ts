@@ -6,6 +6,7 @@
  * Best effort, as NOTIFY is: a request lost while a listener reconnects waits for the next poll.
  */
 import type { InstanceId } from '../../common/model';
+import { jsonOf, pgListen, pgNotify } from './channels';
 import type { PgConnection } from './connection';
 
 /** The channel collectors listen on for sync requests. */
@@ -13,23 +14,17 @@ export const SYNC_REQUESTS_CHANNEL = 'ocm_sync_requests';
 
 /** Asks whichever collector holds the instance (every instance when `instanceId` is undefined) to sync now. */
 export async function pgRequestSync(sql: PgConnection, instanceId?: InstanceId): Promise<void> {
-  await sql.unsafe('SELECT pg_notify($1, $2)', [SYNC_REQUESTS_CHANNEL, JSON.stringify({ instanceId: instanceId ?? null })]);
+  await pgNotify(sql, SYNC_REQUESTS_CHANNEL, JSON.stringify({ instanceId: instanceId ?? null }));
 }
 
 /** Hands `listener` each request (undefined: every instance); resolves once listening. */
-export async function listenForSyncRequests(sql: PgConnection, listener: (instanceId: InstanceId | undefined) => void): Promise<{ unlisten(): Promise<void> }> {
-  const { unlisten } = await sql.listen(SYNC_REQUESTS_CHANNEL, (payload) => {
-    const request = parseSyncRequest(payload);
-    if (request) listener(request.instanceId ?? undefined);
-  });
-  return { unlisten: async () => void (await unlisten()) };
+export function listenForSyncRequests(sql: PgConnection, listener: (instanceId: InstanceId | undefined) => void): Promise<{ unlisten(): Promise<void> }> {
+  return pgListen(sql, SYNC_REQUESTS_CHANNEL, parseSyncRequest, (request) => listener(request.instanceId ?? undefined));
 }
 
 function parseSyncRequest(payload: string): { instanceId: InstanceId | null } | undefined {
-  try {
-    const value = JSON.parse(payload) as { instanceId?: unknown };
-    return typeof value.instanceId === 'string' || value.instanceId === null ? { instanceId: value.instanceId } : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = jsonOf(payload);
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { instanceId } = value as { instanceId?: unknown };
+  return typeof instanceId === 'string' || instanceId === null ? { instanceId } : undefined;
 }
