@@ -33,6 +33,7 @@ import { ensureRendererBuilt } from '../test/e2e/support/build';
 import { connectChannel, signIn, type TeamClient } from '../test/integration/team/harness';
 import { startServe, type ServeProcess } from '../test/integration/team/serve-process';
 import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../test/support/postgres';
+import { until } from '../test/support/until';
 import { createMirrorDatabase, randomGenerator, REALISTIC, seedRealistic } from '../test/unit/queries/fixtures';
 import { clusterCpuSeconds, cpuSeconds, postmasterPid } from './process-cpu';
 import { SimulatorProcess } from './simulator-process';
@@ -224,23 +225,15 @@ async function failoverOn(context: BenchContext, store: BenchStore, runs: number
       try {
         const count = async () => (await reader.repositories.mirror.counts(instanceId)).changeCount;
         const holding = async () => Promise.all(collectors.map(async (collector) => (await collector.health()).collector?.holding ?? 0));
-        const until = async <T>(condition: () => Promise<T | undefined> | T | undefined): Promise<T> => {
-          for (let waited = 0; waited < 60_000; waited += 25) {
-            const value = await condition();
-            if (value !== undefined) return value;
-            await new Promise((resolve) => setTimeout(resolve, 25));
-          }
-          throw new Error(`fail-over bench (${store.name}): timed out`);
-        };
-        const holder = await until(async () => {
+        const holder = await until(`a holder with rows (${store.name})`, async () => {
           const held = await holding();
           return held[0] + held[1] === 1 && (await count()) > 0 ? held.indexOf(1) : undefined;
-        });
+        }, 60_000);
         const before = await count();
         const killedAt = performance.now();
         await collectors[holder].kill();
-        const takenAt = await until(async () => ((await collectors[1 - holder].health()).collector?.holding === 1 ? performance.now() : undefined));
-        const syncedAt = await until(async () => ((await count()) > before ? performance.now() : undefined));
+        const takenAt = await until(`the take-over (${store.name})`, async () => ((await collectors[1 - holder].health()).collector?.holding === 1 ? performance.now() : undefined), 60_000);
+        const syncedAt = await until(`rows from the new holder (${store.name})`, async () => ((await count()) > before ? performance.now() : undefined), 60_000);
         rows.push([store.name, attempt + 1, Math.round(takenAt - killedAt), Math.round(syncedAt - killedAt)]);
         context.log(`fail-over ${store.name} run ${attempt + 1}: lease taken after ${Math.round(takenAt - killedAt)} ms, rows after ${Math.round(syncedAt - killedAt)} ms`);
       } finally {

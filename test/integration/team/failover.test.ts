@@ -17,21 +17,11 @@ import { databasePath } from '../../../src-main/store/data-directory';
 import type { Repositories } from '../../../src-main/store/ports';
 import { ensureRendererBuilt } from '../../e2e/support/build';
 import { MIRROR_KINDS } from '../../support/mirror-kinds';
+import { until } from '../../support/until';
 import { startServe, type ServeProcess } from './serve-process';
 
 const LEASE_SECONDS = 3;
 const POLL_SECONDS = 5;
-
-/** Waits (checking every 50 ms: the other side is another process) until `condition` holds. */
-async function until<T>(what: string, condition: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Reads the shared mirror through a connection of its own, as a third process would. */
 async function inspect<T>(database: MirrorLocation, read: (mirror: Repositories, query: (sql: string, ...params: unknown[]) => Promise<Record<string, unknown>[]>) => Promise<T> | T): Promise<T> {
