@@ -5,19 +5,16 @@
  * made through either is heard by the other; neither hears its own rows twice. Also the notices
  * themselves: sent on commit only, small, and ignored when they are not ours.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nextEvent } from '../../../src-main/common/event';
 import type { DesktopNotice } from '../../../src-main/common/alerts';
 import type { ChangesNotice } from '../../../src-main/common/model';
-import { openMirror, type MirrorLocation } from '../../../src-main/hosts/mirror-store';
-import { createServices, type RunningServices } from '../../../src-main/hosts/services';
-import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
+import { openMirror } from '../../../src-main/hosts/mirror-store';
+import type { RunningServices } from '../../../src-main/hosts/services';
 import { CHANGES_CHANNEL, parseChangeNotice } from '../../../src-main/store/postgres/change-notices';
 import type { PgStore } from '../../../src-main/store/postgres/pg-store';
-import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { postgresSkipReason } from '../../support/postgres';
+import { teamProcesses } from '../../support/team-processes';
 import { until } from '../../support/until';
 
 const skip = postgresSkipReason();
@@ -33,49 +30,33 @@ function record(app: RunningServices): ChangesNotice[] {
 const total = (notices: readonly ChangesNotice[], field: 'added' | 'removed') => notices.reduce((sum, notice) => sum + notice[field], 0);
 
 describe.skipIf(Boolean(skip))('live notices across processes on PostgreSQL', () => {
-  let server: TestPostgres;
-  let simulator: RunningSimulator;
-  let home: string;
-  let database: MirrorLocation;
-  const apps: RunningServices[] = [];
-  /** The first test's collector (an in-thread engine syncing `instanceId`), with no workbench of its own. */
+  const team = teamProcesses({ databases: [{ name: 'seed' }] });
+  /**
+   * The first test's two processes: one with no engine, and a collector (an in-thread engine syncing
+   * `instanceId`) with no workbench of its own.
+   */
+  let watcher: RunningServices;
   let collector: RunningServices;
   let instanceId: string;
 
-  beforeAll(async () => {
-    server = await startTestPostgres();
-    database = { kind: 'postgres', url: await server.createDatabase() };
-    simulator = await startSimulator({ databases: [{ name: 'seed' }] });
-    home = mkdtempSync(join(tmpdir(), 'ocm-notify-'));
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const app of apps.splice(0)) await app.close();
-    await simulator?.close();
-    await server?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
-
   it('tells a second process every row the first mirrors or removes, once, and neither hears its own twice', async () => {
     // One data folder for both, as two collectors of one team share it (the secret key file).
-    const watcher = await createServices({ dataDir: home, database, engine: 'none', keychain: null });
-    apps.push(watcher);
+    watcher = await team.open({ engine: 'none' });
     const heard = record(watcher);
-    collector = await createServices({ dataDir: home, database, engine: 'in-thread', keychain: null });
-    apps.push(collector);
+    collector = await team.open({ engine: 'in-thread' });
     const own = record(collector);
 
     const upToDate = nextEvent(collector.services.sync.onDidChangeStatus, (status) => status.state === 'up-to-date');
-    const { id } = await collector.services.instances.add({ name: 'Riyadh ERP', url: simulator.url, db: 'seed', login: 'admin', password: 'admin', transport: 'jsonrpc' });
+    const { id } = await collector.services.instances.add({ name: 'Riyadh ERP', url: team.simulator.url, db: 'seed', login: 'admin', password: 'admin', transport: 'jsonrpc' });
     instanceId = id;
     const status = await upToDate;
-    const snapshot = simulator.database('seed').webhookRows().length;
+    const snapshot = team.simulator.database('seed').webhookRows().length;
     expect(status.changeCount).toBe(snapshot);
     await until('the snapshot heard by the other process', () => total(heard, 'added') >= snapshot);
     expect(total(own, 'added')).toBe(snapshot);
 
     // New rows: announced with their newest timestamp, as the engine does.
-    simulator.database('seed').seedWebhookRows(7);
+    team.simulator.database('seed').seedWebhookRows(7);
     const before = heard.length;
     await collector.services.sync.syncNow(id);
     await until('the new rows heard', () => total(heard, 'added') >= snapshot + 7);
@@ -90,7 +71,7 @@ describe.skipIf(Boolean(skip))('live notices across processes on PostgreSQL', ()
 
     // A fence: notices reach a listener in commit order, so once the collector's next rows are heard,
     // any echo of the deletion would have arrived before them.
-    simulator.database('seed').seedWebhookRows(2);
+    team.simulator.database('seed').seedWebhookRows(2);
     await collector.services.sync.syncNow(id);
     await until('the fence heard', () => total(heard, 'added') >= snapshot + 9);
     // The other process may hear the commit before the collector's engine has announced it here.
@@ -113,12 +94,11 @@ describe.skipIf(Boolean(skip))('live notices across processes on PostgreSQL', ()
   it('brings "Sync now" from a process without an engine to the collector that holds the instance', async () => {
     // An hour between polls: only the request can make the collector sync within the test's wait.
     await collector.services.instances.update(instanceId, { pollIntervalSeconds: 3600 });
-    const watcher = apps[0];
     const heard = record(watcher);
     const synced = nextEvent(collector.services.sync.onDidChangeStatus, (status) => status.instanceId === instanceId && status.state === 'up-to-date');
     await collector.services.sync.syncNow(instanceId); // the changed interval applies from this pass on
     await synced;
-    simulator.database('seed').seedWebhookRows(3);
+    team.simulator.database('seed').seedWebhookRows(3);
     await watcher.services.sync.syncNow(instanceId);
     await until('the requested pass heard', () => total(heard, 'added') >= 3, 15_000);
     expect(heard).toEqual([{ instanceId, added: 3, removed: 0, newestTimestamp: expect.any(String) }]);
@@ -127,22 +107,18 @@ describe.skipIf(Boolean(skip))('live notices across processes on PostgreSQL', ()
   it('kicks the alert delivery of another collector, whose workbench shows the desktop alerts the syncing one cannot', async () => {
     // A second delivering process that syncs nothing: a workbench (its desktop notifier) is open on it.
     const shown: DesktopNotice[] = [];
-    const other = await createServices({
-      dataDir: home,
-      database,
+    const other = await team.open({
       engine: 'in-thread',
       autoStart: false,
-      keychain: null,
       desktopNotifier: (notice) => {
         shown.push(notice);
         return true;
       },
     });
-    apps.push(other);
     await other.services.alerts.save({ name: 'anything', condition: { kind: 'change', instanceIds: [instanceId] }, channels: [{ kind: 'desktop' }], timing: { groupSeconds: 0 } });
     // Let its dispatcher settle into its idle wait (a minute) before the rows come.
     await other.deliverAlerts(Date.now());
-    simulator.database('seed').seedWebhookRows(3);
+    team.simulator.database('seed').seedWebhookRows(3);
     await collector.services.sync.syncNow(instanceId);
     // The collector cannot show it (no workbench there): the other process, kicked by the notice, does, well within its idle minute.
     await until('the desktop alert shown by the other process', () => shown.length > 0, 15_000);
@@ -150,8 +126,8 @@ describe.skipIf(Boolean(skip))('live notices across processes on PostgreSQL', ()
   }, 60_000);
 
   it('sends a notice only when its transaction commits, small, and skips payloads that are not notices', async () => {
-    const listener = await openMirror(database, { listen: true });
-    const writer = await openMirror(database);
+    const listener = await openMirror(team.database, { listen: true });
+    const writer = await openMirror(team.database);
     const payloads: string[] = [];
     const raw = await (writer.repositories as PgStore).sql.listen(CHANGES_CHANNEL, (payload) => payloads.push(payload));
     try {

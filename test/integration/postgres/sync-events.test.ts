@@ -6,18 +6,15 @@
  * one; the collector hears none of its own events twice. Also the wire: payloads trimmed below NOTIFY's
  * limit, and foreign payloads ignored.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nextEvent } from '../../../src-main/common/event';
 import type { InstanceId, InstanceStatus, Progress, SyncLogEntry } from '../../../src-main/common/model';
-import { openMirror, type MirrorLocation } from '../../../src-main/hosts/mirror-store';
-import { createServices, type RunningServices } from '../../../src-main/hosts/services';
-import { startSimulator, type RunningSimulator } from '../../../src-main/simulator';
+import { openMirror } from '../../../src-main/hosts/mirror-store';
+import type { RunningServices } from '../../../src-main/hosts/services';
 import type { PgStore } from '../../../src-main/store/postgres/pg-store';
 import { SYNC_EVENTS_CHANNEL, type HeardSyncEvent } from '../../../src-main/store/postgres/sync-events';
-import { postgresSkipReason, startTestPostgres, type TestPostgres } from '../../support/postgres';
+import { postgresSkipReason } from '../../support/postgres';
+import { teamProcesses } from '../../support/team-processes';
 import { until } from '../../support/until';
 
 /** The second collector's lease in the take-over test. */
@@ -43,43 +40,23 @@ function distinct(statuses: readonly InstanceStatus[]): InstanceStatus[] {
 const ROWS = 3_000;
 
 describe.skipIf(Boolean(skip))('live sync activity across processes on PostgreSQL', () => {
-  let server: TestPostgres;
-  let simulator: RunningSimulator;
-  let home: string;
-  let database: MirrorLocation;
-  const apps: RunningServices[] = [];
+  const team = teamProcesses({ databases: [{ name: 'big', module: true, syntheticRows: ROWS }] });
   let watcher: RunningServices;
   let collector: RunningServices;
   let instanceId: InstanceId;
 
-  beforeAll(async () => {
-    server = await startTestPostgres();
-    database = { kind: 'postgres', url: await server.createDatabase() };
-    simulator = await startSimulator({ databases: [{ name: 'big', module: true, syntheticRows: ROWS }] });
-    home = mkdtempSync(join(tmpdir(), 'ocm-sync-events-'));
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const app of apps.splice(0)) await app.close();
-    await simulator?.close();
-    await server?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
-
   it("shows a process without an engine the collector's live status, progress and log lines, once each", async () => {
-    watcher = await createServices({ dataDir: home, database, engine: 'none', keychain: null });
-    apps.push(watcher);
+    watcher = await team.open({ engine: 'none' });
     const heard = record(watcher);
     // Small pages, so the snapshot reports progress several times.
-    collector = await createServices({ dataDir: home, database, engine: 'in-thread', keychain: null, collector: { holder: 'collector-a', leaseSeconds: 15 }, pass: { pageSize: 250, pipelineDepth: 1, deletionConcurrency: 8 } });
-    apps.push(collector);
+    collector = await team.open({ engine: 'in-thread', collector: { holder: 'collector-a', leaseSeconds: 15 }, pass: { pageSize: 250, pipelineDepth: 1, deletionConcurrency: 8 } });
     const own = record(collector);
 
     const upToDate = nextEvent(collector.services.sync.onDidChangeStatus, (status) => status.state === 'up-to-date');
-    const { id } = await collector.services.instances.add({ name: 'Jeddah ERP', url: simulator.url, db: 'big', login: 'admin', password: 'admin', transport: 'jsonrpc' });
+    const { id } = await collector.services.instances.add({ name: 'Jeddah ERP', url: team.simulator.url, db: 'big', login: 'admin', password: 'admin', transport: 'jsonrpc' });
     instanceId = id;
     const done = await upToDate;
-    const snapshot = simulator.database('big').webhookRows().length;
+    const snapshot = team.simulator.database('big').webhookRows().length;
     expect(snapshot).toBeGreaterThanOrEqual(ROWS);
     expect(done.changeCount).toBe(snapshot);
     await until('the up-to-date status heard', () => heard.statuses.some((status) => status.instanceId === id && status.state === 'up-to-date'));
@@ -116,7 +93,7 @@ describe.skipIf(Boolean(skip))('live sync activity across processes on PostgreSQ
     const ownStatusesBefore = own.statuses.length;
     const heardStatusesBefore = heard.statuses.length;
     const synced = nextEvent(watcher.services.sync.onDidChangeStatus, (status) => status.instanceId === id && status.state === 'up-to-date');
-    simulator.database('big').seedWebhookRows(5);
+    team.simulator.database('big').seedWebhookRows(5);
     await watcher.services.sync.syncNow(id);
     expect((await synced).changeCount).toBe(snapshot + 5);
     // A status repeated unchanged is news to no one: the workbench hears it once.
@@ -131,27 +108,24 @@ describe.skipIf(Boolean(skip))('live sync activity across processes on PostgreSQ
   it("shows the next lease holder's status once it speaks, and the resting one a lease after the last holder stopped", async () => {
     // The first collector stops (releasing its lease); a second, with a three-second lease, takes the instance over.
     // (Leases of seconds, and bounds of two leases: the statuses are timed by a loaded machine's timers.)
-    await collector.close();
-    apps.splice(apps.indexOf(collector), 1);
+    await team.close(collector);
     const heard = record(watcher);
-    const next = await createServices({ dataDir: home, database, engine: 'in-thread', keychain: null, collector: { holder: 'collector-b', leaseSeconds: LEASE_SECONDS } });
-    apps.push(next);
+    const next = await team.open({ engine: 'in-thread', collector: { holder: 'collector-b', leaseSeconds: LEASE_SECONDS } });
     await until('the new holder heard', () => heard.statuses.some((status) => status.instanceId === instanceId && status.state === 'up-to-date'));
     expect(next.leases?.held().has(instanceId)).toBe(true);
     expect((await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state).toBe('up-to-date');
     // Its statuses are repeated every third of its lease: still shown live after several leases.
     await new Promise((resolve) => setTimeout(resolve, 2.5 * LEASE_SECONDS * 1000));
     expect((await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state).toBe('up-to-date');
-    await next.close();
-    apps.splice(apps.indexOf(next), 1);
+    await team.close(next);
     const stopped = Date.now();
     await until('the resting status', async () => (await watcher.services.sync.statuses()).find((status) => status.instanceId === instanceId)?.state === 'idle', 4 * LEASE_SECONDS * 1000);
     expect(Date.now() - stopped).toBeLessThan(2 * LEASE_SECONDS * 1000);
   }, 60_000);
 
   it('drops a payload that is not an event, and trims a long log line below the NOTIFY limit', async () => {
-    const listener = await openMirror(database, { listen: true });
-    const writer = await openMirror(database);
+    const listener = await openMirror(team.database, { listen: true });
+    const writer = await openMirror(team.database);
     const store = writer.repositories as PgStore;
     const raw: string[] = [];
     const rawListener = await store.sql.listen(SYNC_EVENTS_CHANNEL, (payload) => raw.push(payload));
