@@ -2,24 +2,19 @@
  * The admin ports implemented over the local store: the mirror writer marks rows removed (it keeps
  * `change_hours` consistent in the same transaction), the store's queries read rows.
  */
-import type { ChangesNotice, InstanceId } from '../common/model';
+import type { ChangesNotice } from '../common/model';
 import type { SqlDatabase } from '../store/database';
 import type { Repositories } from '../store/ports';
 import { changeRowsByKeys, iterateChanges, presentRowsByServerIds } from '../store/queries/change-queries';
 import type { AdminRowSource, AdminSettings, InstanceDirectory, RowMarker } from './ports';
 
-/** The part of the store the marker needs (`Store` satisfies it). */
-export interface MarkerStore {
-  mirror: { markRemoved(instanceId: InstanceId, epoch: number, serverIds: readonly number[], by: 'user', at: number): number };
-  syncState: { get(instanceId: InstanceId): { epoch: number } };
-}
-
-/** Marks rows of the instance's current epoch removed by 'user' through the mirror writer. */
-export function storeRowMarker(store: MarkerStore): RowMarker {
+/** Marks rows of the instance's current epoch removed by 'user' through either store's mirror repository. */
+export function storeRowMarker(store: Pick<Repositories, 'mirror' | 'syncState'>): RowMarker {
   return {
-    markRemovedByUser(instanceId, serverIds, at) {
+    async markRemovedByUser(instanceId, serverIds, at) {
       if (serverIds.length === 0) return 0;
-      return store.mirror.markRemoved(instanceId, store.syncState.get(instanceId).epoch, serverIds, 'user', Math.floor(at.getTime() / 1000));
+      const { epoch } = await store.syncState.get(instanceId);
+      return store.mirror.markRemoved(instanceId, epoch, serverIds, 'user', Math.floor(at.getTime() / 1000));
     },
   };
 }

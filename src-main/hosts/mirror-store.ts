@@ -7,9 +7,9 @@
  * on a SQLite file, they show at the next query.
  */
 import { existsSync } from 'node:fs';
-import { pgRowMarker, pgRowSource } from '../admin/pg-adapters';
-import { storeRowMarker, storeRowSource } from '../admin/store-adapters';
-import type { AdminRowSource, RowMarker } from '../admin/ports';
+import { pgRowSource } from '../admin/pg-adapters';
+import { storeRowSource } from '../admin/store-adapters';
+import type { AdminRowSource } from '../admin/ports';
 import { pgPreviewer } from '../alerts/pg-preview';
 import { sqlitePreviewer, type AlertPreviewer } from '../alerts/preview';
 import { OcmError } from '../common/errors';
@@ -56,7 +56,6 @@ export interface OpenedMirror {
   readonly syncEvents?: { publish(event: SyncEvent, ttlMs: number): Promise<void>; readonly onDidHear: Event<HeardSyncEvent> };
   changeService(notices: Event<ChangesNotice>): IChangeService;
   rowSource(): AdminRowSource;
-  rowMarker(): RowMarker;
   reportData(): ReportDataSource;
   alertPreviewer(): AlertPreviewer;
   close(): Promise<void>;
@@ -94,7 +93,6 @@ function openSqliteMirror(location: MirrorLocation & { kind: 'sqlite' }, options
     onDidChangeData: () => ({ dispose: () => undefined }),
     changeService: (notices) => new ChangeService(store.db, notices),
     rowSource: () => storeRowSource(store.db),
-    rowMarker: () => storeRowMarker(store),
     reportData: () => storeReportData(store),
     alertPreviewer: () => sqlitePreviewer(store.db),
     close: async () => store.close(),
@@ -118,7 +116,6 @@ async function openPostgresMirror(location: MirrorLocation & { kind: 'postgres' 
     syncEvents: { publish: (event, ttlMs) => pgPublishSyncEvent(store.sql, store.mirror.noticeOrigin, ttlMs, event), onDidHear: syncEvents.event },
     changeService: (notices) => new PgChangeService(store.sql, notices),
     rowSource: () => pgRowSource(store.sql),
-    rowMarker: () => pgRowMarker(store),
     reportData: () => pgReportData(store.sql, store),
     alertPreviewer: () => pgPreviewer(store.sql),
     close: async () => {

@@ -12,7 +12,7 @@ import { AlertService } from '../alerts/alert-service';
 import type { RetryPolicy } from '../alerts/dispatcher';
 import type { DesktopNotifier } from '../alerts/senders';
 import { createClientPool } from '../admin/client-pool';
-import { announcingMarker, storeAdminSettings, storeInstanceDirectory } from '../admin/store-adapters';
+import { announcingMarker, storeAdminSettings, storeInstanceDirectory, storeRowMarker } from '../admin/store-adapters';
 import { isLoginRefusal, OcmError } from '../common/errors';
 import { Emitter } from '../common/event';
 import type { ChangesNotice, InstanceConfig, InstanceId } from '../common/model';
@@ -201,7 +201,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       instances: storeInstanceDirectory(store),
       clients,
       rows: mirror.rowSource(),
-      marker: announcingMarker(mirror.rowMarker(), (notice) => dataNotices.fire(notice)),
+      marker: announcingMarker(storeRowMarker(store), (notice) => dataNotices.fire(notice)),
       journal: store.journal,
       settings: storeAdminSettings(store),
       actor: options.actor,

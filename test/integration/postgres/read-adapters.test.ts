@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeFilter, ChangeRow, ChangesNotice, ErrorFilter } from '../../../src-main/common/model';
-import { pgRowMarker, pgRowSource } from '../../../src-main/admin/pg-adapters';
+import { pgRowSource } from '../../../src-main/admin/pg-adapters';
 import type { AdminRowSource, RowMarker } from '../../../src-main/admin/ports';
 import { announcingMarker, storeInstanceDirectory, storeRowMarker, storeRowSource } from '../../../src-main/admin/store-adapters';
 import { pgReportData } from '../../../src-main/reports/pg-data-source';
@@ -179,10 +179,10 @@ describe.skipIf(Boolean(skip))('the PostgreSQL read adapters answer as the SQLit
     it('marks the same rows removed by the user, announcing what it marked', async () => {
       const notices: ChangesNotice[] = [];
       const liteMarker: RowMarker = storeRowMarker(seeded.store);
-      const postMarker: RowMarker = announcingMarker(pgRowMarker({ mirror: new PgMirrorRepository(pg), syncState: seeded.store.syncState }), (notice) => notices.push(notice));
+      const postMarker: RowMarker = announcingMarker(storeRowMarker({ mirror: new PgMirrorRepository(pg), syncState: seeded.store.syncState }), (notice) => notices.push(notice));
       const serverIds = [3, 5, 14, 27, 5003, 5001, 123_456];
       const at = new Date((SEED_START + 200_000) * 1000);
-      const removed = liteMarker.markRemovedByUser('main', serverIds, at);
+      const removed = await liteMarker.markRemovedByUser('main', serverIds, at);
       expect(removed).toBeGreaterThan(4);
       expect(await postMarker.markRemovedByUser('main', serverIds, at)).toBe(removed);
       expect(notices).toEqual([{ instanceId: 'main', added: 0, removed }]);
